@@ -1,0 +1,6 @@
+"""Allow ``python -m helpers ...``."""
+
+from helpers.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,135 @@
+"""Command line: ``python -m helpers <command> ...``.
+
+Commands: ``validate``, ``gaps``, ``build``, ``template``, ``import``, ``coverage``, ``render``.
+Bad input exits 2 with every problem listed (file, line, column); a failed render exits 1;
+a render blocked by another running render exits 3. No traceback for expected errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from helpers import __version__, paths
+from helpers.exceptions import HelpersError, ValidationError
+from helpers.vocab import AREAS, LANGS, METHODS
+
+
+def _add_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--targets", type=Path, default=paths.DEFAULT_TARGETS,
+                   help="targets table (CSV contract); default: %(default)s")
+    p.add_argument("--statistics", type=Path, default=paths.DEFAULT_STATISTICS,
+                   help="statistics table (CSV contract); default: %(default)s")
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
+    if not 1900 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"year out of range 1900-2100: {year}")
+    return year
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers",
+        description="Track a plan's quantitative targets against what actually happened.",
+    )
+    parser.add_argument("--version", action="version", version=f"helpers {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check the targets and statistics tables")
+    _add_inputs(p)
+
+    p = sub.add_parser("gaps", help="compute the gap-to-target trajectory table")
+    _add_inputs(p)
+    p.add_argument("--out", type=Path, default=paths.PROCESSED_DIR / "gaps.csv",
+                   help="output CSV; default: %(default)s")
+    p.add_argument("--geo", default=None,
+                   help="jurisdiction(s) to score: a name, a comma-separated list, or 'all'; "
+                        "default: the plan's own jurisdiction")
+    p.add_argument("--method", choices=METHODS, default="linear")
+
+    p = sub.add_parser("build", help="rebuild everything in data/processed/ from data/raw/")
+    _add_inputs(p)
+    p.add_argument("--out-dir", type=Path, default=paths.PROCESSED_DIR)
+
+    p = sub.add_parser("template", help="write the fill-in template for researchers")
+    _add_inputs(p)
+    p.add_argument("--out", type=Path, default=Path("statistics_template.csv"),
+                   help="output path (.csv or .xlsx); default: %(default)s")
+    p.add_argument("--geo", default=None, help="jurisdiction; default: the plan's own")
+
+    p = sub.add_parser("import", help="merge a filled template into the statistics table")
+    p.add_argument("path", type=Path, help="the filled template (.csv or .xlsx)")
+    _add_inputs(p)
+    p.add_argument("--replace", action="store_true",
+                   help="overwrite existing values that differ (otherwise stop and name them)")
+    p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+
+    p = sub.add_parser("coverage", help="how much of the plan has data")
+    _add_inputs(p)
+    p.add_argument("--geo", default=None, help="jurisdiction; default: the plan's own")
+
+    p = sub.add_parser("render", help="render the dated HTML reports")
+    _add_inputs(p)
+    p.add_argument("--date", default=None, help="report date YYYY-MM-DD; default: today")
+    p.add_argument("--areas", nargs="+", default=None, metavar="AREA",
+                   help=f"areas to render; default: all ({', '.join(AREAS)})")
+    p.add_argument("--as-of", type=_year, default=None, help="data as-of year; default: latest")
+    p.add_argument("--method", choices=METHODS, default="linear")
+    p.add_argument("--lang", choices=LANGS, default="both")
+    p.add_argument("--geo", default=None, help="jurisdiction; default: the plan's own")
+    p.add_argument("--jobs", type=int, default=None, help="parallel notebooks; default: CPU count")
+    p.add_argument("--out", type=Path, default=paths.REPORTS_DIR, help="reports root; default: %(default)s")
+    p.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    p.add_argument("--wait", action="store_true",
+                   help="wait for a running render to finish instead of exiting")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    return parser
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    cmd = args.command
+    if cmd == "validate":
+        from helpers.validate import cli_validate
+        return cli_validate(args)
+    if cmd == "gaps":
+        from helpers.gaps import cli_gaps
+        return cli_gaps(args)
+    if cmd == "build":
+        from helpers.processed import cli_build
+        return cli_build(args)
+    if cmd == "template":
+        from helpers.template import cli_template
+        return cli_template(args)
+    if cmd == "import":
+        from helpers.template import cli_import
+        return cli_import(args)
+    if cmd == "coverage":
+        from helpers.coverage import cli_coverage
+        return cli_coverage(args)
+    if cmd == "render":
+        from helpers.render import cli_render
+        return cli_render(args)
+    raise AssertionError(cmd)  # argparse rejects unknown commands first
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except ValidationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except HelpersError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
