@@ -1,0 +1,174 @@
+"""What is known and what is missing: how much of a plan can be monitored with the statistics.
+
+For the plan's own jurisdiction only (benchmarks are context, not data about the plan):
+
+- a target **has a baseline** when it has a value in its baseline year (or the targets table gives
+  a ``baseline_value``);
+- it **has progress data** when it has at least one value in baseline_year+1 .. target_year;
+- its **indicator-years filled** are the years baseline_year .. target_year (both included) that
+  have a value, out of ``target_year - baseline_year + 1`` possible;
+- it has **no data at all** when none of those years has a value.
+
+Only the target's own series counts (indicator_id == target id); context series
+``<target id>:<suffix>`` measure something else and never count. For a ``relative`` target a year
+counts only when both the jurisdiction's value and the reference series (any geo) exist for it,
+since the ratio needs both.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+
+from helpers import vocab
+from helpers.exceptions import Problem, UnknownValueError, ValidationError
+
+BY_TARGET_COLUMNS = (
+    "id", "area", "name_zh", "name_en", "kind", "baseline_year", "target_year", "has_baseline",
+    "has_progress", "years_filled", "years_possible", "no_data", "context_rows",
+)
+BY_AREA_COLUMNS = (
+    "area", "area_zh", "area_en", "targets", "with_baseline", "with_progress", "no_data",
+    "years_filled", "years_possible", "share_filled",
+)
+
+
+def _value_years(statistics: pd.DataFrame, ids: pd.Series, geo: str | None) -> pd.DataFrame:
+    """Distinct (indicator_id, year) with a value, for ``geo`` (None: any geo)."""
+    s = statistics[statistics["value"].notna() & statistics["indicator_id"].isin(ids)]
+    if geo is not None:
+        s = s[s["geo"] == geo]
+    return s[["indicator_id", "year"]].drop_duplicates()
+
+
+def coverage_by_target(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str) -> pd.DataFrame:
+    """One row per target (targets order): see the module docstring for the definitions.
+
+    Columns: :data:`BY_TARGET_COLUMNS` (``has_*``/``no_data`` bool, counts int64,
+    ``context_rows`` = rows of the target's context series for ``geo``, shown apart).
+    """
+    t = targets.reset_index(drop=True)
+    years = t[["id", "baseline_year", "target_year", "kind", "reference_id"]].copy()
+    own = _value_years(statistics, t["id"], geo).rename(columns={"indicator_id": "id"})
+    cand = years.merge(own, on="id", how="inner")
+    cand = cand[(cand["year"] >= cand["baseline_year"]) & (cand["year"] <= cand["target_year"])]
+
+    rel = (cand["kind"] == "relative").fillna(False).astype(bool)
+    if rel.any():
+        ref = _value_years(statistics, t["reference_id"].dropna(), None)
+        ref = ref.rename(columns={"indicator_id": "reference_id"}).assign(_ref=True)
+        cand = cand.merge(ref, on=["reference_id", "year"], how="left")
+        cand = cand[~rel.to_numpy() | cand["_ref"].notna().to_numpy()]
+
+    filled = cand.groupby("id")["year"].nunique()
+    base = cand[cand["year"] == cand["baseline_year"]].groupby("id").size()
+    prog = cand[cand["year"] > cand["baseline_year"]].groupby("id").size()
+
+    ctx = statistics[statistics["geo"] == geo]["indicator_id"].astype("string").str.extract(r"^([^:]+):")[0]
+    ctx_rows = ctx.dropna().value_counts()
+
+    out = t[["id", "area", "name_zh", "name_en", "kind", "baseline_year", "target_year"]].copy()
+    given = out["id"].map(t.set_index("id")["baseline_value"]) if "baseline_value" in t.columns else None
+    out["has_baseline"] = out["id"].map(base).fillna(0).gt(0)
+    if given is not None:
+        out["has_baseline"] = out["has_baseline"] | given.notna().to_numpy()
+    out["has_progress"] = out["id"].map(prog).fillna(0).gt(0)
+    out["years_filled"] = out["id"].map(filled).fillna(0).astype("int64")
+    out["years_possible"] = (out["target_year"] - out["baseline_year"] + 1).fillna(0).astype("int64")
+    out["no_data"] = out["years_filled"].eq(0)
+    out["context_rows"] = out["id"].map(ctx_rows).fillna(0).astype("int64")
+    return out[list(BY_TARGET_COLUMNS)].astype({"has_baseline": bool, "has_progress": bool, "no_data": bool})
+
+
+def coverage_by_area(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str) -> pd.DataFrame:
+    """One row per area that has targets (plan order, then other areas alphabetically), then
+    ``all``. Counts of targets; ``share_filled`` = years_filled / years_possible (0..1, NaN when
+    nothing is possible). Columns: :data:`BY_AREA_COLUMNS`."""
+    by = coverage_by_target(targets, statistics, geo)
+    agg = by.groupby("area", sort=False).agg(
+        targets=("id", "size"), with_baseline=("has_baseline", "sum"), with_progress=("has_progress", "sum"),
+        no_data=("no_data", "sum"), years_filled=("years_filled", "sum"), years_possible=("years_possible", "sum"))
+    order = [a for a in vocab.AREAS if a in agg.index] + sorted(a for a in agg.index if a not in vocab.AREAS)
+    agg = agg.loc[order]
+    total = agg.sum().to_frame("all").T
+    out = pd.concat([agg, total]).astype("int64").rename_axis("area").reset_index()
+    names = {**vocab.AREAS, "all": ("全部", "All")}
+    out["area_zh"] = out["area"].map(lambda a: names.get(a, (a, a))[0])
+    out["area_en"] = out["area"].map(lambda a: names.get(a, (a, a))[1])
+    possible = out["years_possible"].where(out["years_possible"] > 0)
+    out["share_filled"] = (out["years_filled"] / possible).astype("float64")
+    return out[list(BY_AREA_COLUMNS)]
+
+
+def resolve_geo(geo: str | None, inputs) -> str:
+    """``geo`` checked against the plan's jurisdiction, its benchmarks and the statistics' geos;
+    ``None`` -> the plan's jurisdiction (see :func:`helpers.load.plan_jurisdiction`)."""
+    from helpers.load import plan_jurisdiction, plan_path_for
+
+    own = plan_jurisdiction(inputs.plan, inputs.statistics, inputs.targets)
+    if geo is None:
+        if own is None:
+            raise ValidationError([Problem(str(plan_path_for(inputs.targets_path)), None, "jurisdiction",
+                                           "no plan jurisdiction and no statistics to infer it from; pass --geo")])
+        return own
+    valid = list(dict.fromkeys([g for g in [own, *inputs.plan.get("benchmarks", [])] if g]
+                               + sorted(inputs.statistics["geo"].dropna().astype(str).unique())))
+    if geo not in valid:
+        raise UnknownValueError("geo", geo, valid)
+    return geo
+
+
+def _pct(n: int, d: int) -> str:
+    return f"{n}/{d} ({100 * n / d:.1f}%)" if d else f"{n}/0"
+
+
+def format_coverage(by_area: pd.DataFrame, by_target: pd.DataFrame, geo: str, years: str) -> str:
+    """The text :func:`cli_coverage` prints (bilingual headers)."""
+    head = ["领域 / Area", "目标 targets", "有基期值 with baseline", f"有{years}值 with data {years}",
+            "无数据 no data", "已填指标年 indicator-years filled"]
+    rows = [[f"{r.area_zh} / {r.area_en}", str(r.targets), _pct(r.with_baseline, r.targets),
+             _pct(r.with_progress, r.targets), str(r.no_data), _pct(r.years_filled, r.years_possible)]
+            for r in by_area.itertuples()]
+    widths = [max(_width(x) for x in col) for col in zip(head, *rows)]
+    lines = [f"数据覆盖 / Data coverage — geo: {vocab.geo_label(geo)}", ""]
+    for i, r in enumerate([head, *rows]):
+        if i == len(rows):  # the "all" row
+            lines.append("  ".join("-" * w for w in widths))
+        lines.append("  ".join(_pad(x, w, left=j == 0) for j, (x, w) in enumerate(zip(r, widths))).rstrip())
+    none = by_target[by_target["no_data"]]
+    lines += ["", f"无任何数据的目标 / Targets with no data at all ({len(none)}):"]
+    id_w = max((len(i) for i in none["id"]), default=0)
+    lines += [f"  {i:<{id_w}}  {n}" for i, n in zip(none["id"], none["name_zh"])]
+    if none.empty:
+        lines.append("  (none)")
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, left: bool) -> str:
+    gap = " " * (width - _width(text))
+    return text + gap if left else gap + text
+
+
+def cli_coverage(args) -> int:
+    """``python -m helpers coverage [--geo NAME]``: per area and overall, then the targets with
+    no data at all (id and Chinese name)."""
+    from helpers.load import load_inputs
+
+    inputs = load_inputs(args.targets, args.statistics)
+    geo = resolve_geo(getattr(args, "geo", None), inputs)
+    by_target = coverage_by_target(inputs.targets, inputs.statistics, geo)
+    by_area = coverage_by_area(inputs.targets, inputs.statistics, geo)
+    t = inputs.targets
+    first = int(t["baseline_year"].min()) + 1 if len(t) else 0
+    last = int(t["target_year"].max()) if len(t) else 0
+    print(format_coverage(by_area, by_target, geo, f"{first}–{last}"))
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,776 @@
+"""The gap-to-target engine: required paths, gaps, progress and status for every kind of target.
+
+Public API:
+
+- :func:`resolve_geos` — which jurisdiction(s) to score (``None``, a name, a list, ``"all"``).
+- :func:`compute_gaps` — the tidy trajectory table, one row per geo × target × year from
+  ``baseline_year + 1`` to ``target_year``; methods ``linear`` (default) and ``cagr``; a linear
+  projection to the target year per target.
+- :func:`latest_status` — one row per geo × target: its latest year with a value up to an
+  "as of" year, and the status in that year (``no_data`` when none).
+- :func:`area_rollup` / :func:`area_rollup_as_of` — counts by status per area (and year).
+- :func:`cli_gaps` — ``python -m helpers gaps``.
+
+The method, with every edge case, is written out in ``docs/method.md``; the short version:
+
+* A target is a band ``[lo, hi]``: ``>=`` is ``[x*, +inf)``, ``<=`` is ``(-inf, x*]``, ``between``
+  is ``[target, target_hi]``, ``~`` is ``[target - tolerance, target + tolerance]``. It is *met*
+  when ``lo <= x <= hi`` (exact comparison, no epsilon).
+* Aim and direction: when the baseline lies above ``hi`` (or the target is ``<=``) the aim is
+  ``x* = hi`` and ``d = -1``; otherwise ``x* = lo`` and ``d = +1``. Yearly quotas (``annual``)
+  take the side from the year's own value, since every year is scored on its own.
+* ``gap`` = ``d·(x* − x)`` for ``>=``/``<=`` (negative = beyond the target); for ``between``/``~``
+  the distance to the band (0 inside, positive outside on either side).
+* ``progress`` = ``1 − gap_t / gap_b`` (equals ``(x_t − x_b)/(x* − x_b)`` on the baseline's side
+  of the target), undefined (NaN) when the baseline already meets the target (``gap_b <= 0``);
+  ``annual``: ``x_t / x*`` (``x* / x_t`` for a ceiling, d = −1).
+* ``status``: ``no_data`` → ``achieved`` → (no baseline: ``no_data`` with a note) →
+  ``regressing`` (``gap_t > gap_b``; not for annual) → ``r`` ≥ 0.95 ``on_track``, ≥ 0.6
+  ``moderate``, else ``insufficient``, with ``r = progress / e_t`` (annual: ``r = progress``).
+
+Units: ``value``, ``baseline``, ``required``, ``gap``, ``target`` are in the target's unit (for
+``relative`` targets: the ratio to the reference series); ``progress``, ``expected_share`` and
+``ratio`` are fractions (1.0 = 100 %).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from helpers.exceptions import Problem, UnknownValueError, ValidationError
+from helpers.vocab import AREAS, COMPARATORS, KINDS, METHODS, STATUS_ORDER
+
+#: Eurostat's thresholds on r (linear: progress / expected share; cagr: actual / required growth).
+ON_TRACK_THRESHOLD = 0.95
+MODERATE_THRESHOLD = 0.6
+
+#: Status of a year with a value but no baseline, when the target is not met: progress cannot be
+#: measured, so the year is not scored (the value, gap and a ``status_note`` are still reported).
+MISSING_BASELINE_STATUS = "no_data"
+
+NOTE_NO_BASELINE = "no baseline value: progress cannot be measured; value shown, not scored"
+NOTE_PROGRESS_UNDEFINED = "progress undefined (zero target or value in a ratio); not scored"
+NOTE_BASELINE_MET = "baseline already meets the target: achieved while it stays met, else regressing"
+
+CAGR_NOTE_ANNUAL = "cagr not applicable (yearly quota); status by the linear rule"
+CAGR_NOTE_NO_BASELINE = "cagr not applicable (no baseline); status by the linear rule"
+CAGR_NOTE_BASELINE_MET = "cagr not applicable (baseline already meets the target); status by the linear rule"
+CAGR_NOTE_NON_POSITIVE = "cagr not applicable (non-positive values); status by the linear rule"
+CAGR_NOTE_BEYOND_BAND = "cagr not applicable (value beyond the band); status by the linear rule"
+
+#: The columns of the trajectory table, in this order (the issue's seven first).
+TRAJECTORY_COLUMNS: tuple[str, ...] = (
+    "indicator_id", "year", "value", "required", "gap", "progress", "status",
+    "geo", "area", "name_zh", "name_en", "unit", "unit_zh", "kind", "comparator",
+    "target", "target_hi", "tolerance", "baseline_year", "target_year",
+    "baseline", "baseline_source", "target_point", "direction",
+    "expected_share", "ratio", "method", "method_note", "status_note",
+    "value_raw", "reference_id", "reference_geo", "reference_value",
+    "projected_value_at_target", "anticipated_progress", "projection_points",
+)
+
+_REQUIRED_TARGET_COLUMNS = ("id", "area", "name_zh", "name_en", "unit", "comparator", "target",
+                            "target_hi", "tolerance", "target_year", "baseline_year", "kind",
+                            "reference_id")
+_REQUIRED_STATISTICS_COLUMNS = ("indicator_id", "geo", "year", "value")
+
+#: CSV float format: 10 significant digits, so a rebuild is byte-identical and readable.
+CSV_FLOAT_FORMAT = "%.10g"
+
+
+# ----------------------------------------------------------------------------- input checks
+
+def _line_of(df: pd.DataFrame, mask: np.ndarray) -> list[int | None]:
+    """1-based file lines (header = line 1) of the rows in ``mask``, for a frame in file order."""
+    pos = np.flatnonzero(mask)
+    if isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1:
+        return [int(p) + 2 for p in pos]
+    return [None] * len(pos)
+
+
+def _strings(s: pd.Series) -> np.ndarray:
+    """Object array of str (missing -> "") for vectorised comparisons."""
+    return s.astype("string").fillna("").to_numpy(dtype=object)
+
+
+def _clean_labels(s: pd.Series) -> np.ndarray:
+    """Object array of stripped str (missing -> ""), stripping each distinct label once."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    clean = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
+    return clean[codes]  # code -1 (missing) picks the trailing ""
+
+
+def _normalise_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """Copy with explicit dtypes; raises ValidationError naming every bad cell the engine needs."""
+    missing = [c for c in _REQUIRED_TARGET_COLUMNS if c not in targets.columns]
+    if missing:
+        raise ValidationError(Problem("targets", None, c, "required column is missing") for c in missing)
+    t = targets.reset_index(drop=True).copy()
+    problems: list[Problem] = []
+    for col in ("target", "target_hi", "tolerance", "baseline_value"):
+        if col not in t.columns:
+            t[col] = np.nan
+        num = pd.to_numeric(t[col], errors="coerce").astype("float64")
+        bad = (num.isna() & t[col].notna()).to_numpy()
+        problems += [Problem("targets", ln, col, f"not a number: {v!r}")
+                     for ln, v in zip(_line_of(t, bad), t.loc[bad, col])]
+        t[col] = num.astype("float64")
+    for col in ("target_year", "baseline_year"):
+        num = pd.to_numeric(t[col], errors="coerce").astype("float64")
+        bad = (num.isna() | (num != num.round())).to_numpy()
+        problems += [Problem("targets", ln, col, "expected a year (integer)") for ln in _line_of(t, bad)]
+        t[col] = num.fillna(0).round().astype("int64")
+    for col in ("id", "area", "name_zh", "name_en", "unit", "comparator", "kind", "reference_id",
+                "unit_zh", "value_unit", "reference_geo"):
+        t[col] = (t[col].astype("string").str.strip().replace("", pd.NA) if col in t.columns
+                  else pd.Series(pd.NA, index=t.index, dtype="string"))
+    kind, comp = _strings(t["kind"]), _strings(t["comparator"])
+    for col, values, allowed in (("kind", kind, tuple(KINDS)), ("comparator", comp, COMPARATORS)):
+        bad = ~np.isin(values, allowed)
+        problems += [Problem("targets", ln, col, f"{v!r} is not one of {', '.join(allowed)}")
+                     for ln, v in zip(_line_of(t, bad), values[bad])]
+    checks = (
+        ("target", t["target"].isna().to_numpy(), "a target value is required"),
+        ("target_hi", (comp == "between") & t["target_hi"].isna().to_numpy(), "'between' needs target_hi"),
+        ("target_hi", (comp == "between") & (t["target_hi"] < t["target"]).to_numpy(),
+         "target_hi is below target"),
+        ("tolerance", (comp == "~") & ~(t["tolerance"] >= 0).to_numpy(), "'~' needs a tolerance >= 0"),
+        ("reference_id", (kind == "relative") & t["reference_id"].isna().to_numpy(),
+         "a relative target needs reference_id"),
+        ("target_year", (t["target_year"] <= t["baseline_year"]).to_numpy(),
+         "target_year must be after baseline_year"),
+        ("id", t["id"].isna().to_numpy() | t["id"].duplicated().to_numpy(), "missing or duplicate id"),
+    )
+    for col, bad, msg in checks:
+        problems += [Problem("targets", ln, col, msg) for ln in _line_of(t, bad)]
+    if problems:
+        raise ValidationError(problems)
+    return t
+
+
+def _normalise_statistics(statistics: pd.DataFrame) -> pd.DataFrame:
+    """indicator_id/geo as str, year int64, value float64; rows without a value dropped."""
+    missing = [c for c in _REQUIRED_STATISTICS_COLUMNS if c not in statistics.columns]
+    if missing:
+        raise ValidationError(Problem("statistics", None, c, "required column is missing") for c in missing)
+    s = statistics.reset_index(drop=True)
+    value = pd.to_numeric(s["value"], errors="coerce").astype("float64")
+    year = pd.to_numeric(s["year"], errors="coerce").astype("float64")
+    problems = [Problem("statistics", ln, "value", f"not a number: {v!r}") for ln, v in
+                zip(_line_of(s, (value.isna() & s["value"].notna()).to_numpy()),
+                    s.loc[(value.isna() & s["value"].notna()).to_numpy(), "value"])]
+    problems += [Problem("statistics", ln, "year", "expected a year (integer)")
+                 for ln in _line_of(s, (year.isna() | (year != year.round())).to_numpy())]
+    if problems:
+        raise ValidationError(problems)
+    out = pd.DataFrame({
+        "indicator_id": _clean_labels(s["indicator_id"]),
+        "geo": _clean_labels(s["geo"]),
+        "year": year.round().astype("int64"),
+        "value": value,
+    })
+    dup = out.duplicated(["indicator_id", "geo", "year"], keep="first").to_numpy()
+    if dup.any():
+        raise ValidationError(
+            Problem("statistics", ln, None,
+                    f"duplicate key (indicator_id, geo, year) = ({i}, {g}, {y})")
+            for ln, i, g, y in zip(_line_of(s, dup), out.loc[dup, "indicator_id"],
+                                   out.loc[dup, "geo"], out.loc[dup, "year"]))
+    keep = out["value"].notna() & (out["indicator_id"] != "") & (out["geo"] != "")
+    return out[keep.to_numpy()].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- jurisdictions
+
+def _target_id_rows(statistics: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFrame:
+    codes, uniques = pd.factorize(statistics["indicator_id"], use_na_sentinel=True)
+    labels = pd.Index([str(u).strip() for u in uniques], dtype=object)
+    if targets is not None:
+        ok = labels.isin(set(_clean_labels(targets["id"])) - {""})
+    else:  # no target list: every row that is not a context series ``<id>:<suffix>``
+        ok = ~labels.str.contains(":", regex=False)
+    keep = np.append(np.asarray(ok, dtype=bool), False)[codes]
+    return statistics[keep]
+
+
+def resolve_geos(geo_arg: str | Sequence[str] | None, plan: dict | None, statistics: pd.DataFrame,
+                 targets: pd.DataFrame | None = None) -> list[str]:
+    """The jurisdiction(s) to score, in output order.
+
+    - ``None`` -> ``[plan["jurisdiction"]]``; without one (no plan.json), the geo with the most
+      rows among target-id rows of the statistics (ties: alphabetical first).
+    - ``"all"`` -> the plan's jurisdiction first, then every other geo that has target-id rows,
+      alphabetically, except the plan's ``benchmarks`` (context, never scored).
+    - a name, a comma-separated string or a list -> those geos, in the given order, duplicates
+      dropped. A geo must appear in the statistics or be the plan's jurisdiction.
+
+    ``targets`` (optional) tells which rows are target-id rows; without it every row whose
+    ``indicator_id`` has no ``:`` counts (reference series included).
+    Raises :class:`UnknownValueError` (listing the valid geos) for an unknown name.
+    """
+    plan = plan or {}
+    own = str(plan["jurisdiction"]).strip() if plan.get("jurisdiction") else None
+    benchmarks = [str(b) for b in plan.get("benchmarks", []) or []]
+    geos_all = sorted(set(_clean_labels(statistics["geo"])) - {""})
+    valid = sorted(set(geos_all) | ({own} if own else set()))
+    rows = _target_id_rows(statistics, targets)
+    scored_geos = pd.Series(_clean_labels(rows["geo"]), dtype=object)
+    scored_geos = scored_geos[scored_geos != ""]
+
+    if geo_arg is None:
+        if own:
+            return [own]
+        counts = scored_geos.value_counts()
+        if counts.empty:
+            raise UnknownValueError("geo", None, valid)  # nothing to choose from: say so
+        best = counts[counts == counts.max()].index
+        return [sorted(map(str, best))[0]]
+
+    if isinstance(geo_arg, str):
+        if geo_arg.strip().lower() == "all":
+            others = sorted(set(scored_geos) - set(benchmarks) - ({own} if own else set()) - {""})
+            out = ([own] if own else []) + others
+            if not out:
+                raise UnknownValueError("geo", geo_arg, valid)
+            return out
+        names = [g.strip() for g in geo_arg.split(",")]
+    else:
+        names = [str(g).strip() for g in geo_arg]
+    names = [g for g in names if g]
+    if not names:
+        raise UnknownValueError("geo", geo_arg, valid)
+    for g in names:
+        if g not in valid:
+            raise UnknownValueError("geo", g, valid)
+    return list(dict.fromkeys(names))
+
+
+def _reference_geos(t: pd.DataFrame, s: pd.DataFrame, plan: dict, scored: Sequence[str]) -> np.ndarray:
+    """Per target, the geo whose series ``reference_id`` is the reference (``""`` if none).
+
+    Rule (documented in docs/method.md): a ``reference_geo`` column in the targets, when set,
+    wins. Otherwise, among the geos holding the series: the plan's benchmarks in their listed
+    order, then other geos that are not being scored (alphabetical), then scored geos
+    (alphabetical). One reference geo per target, the same for every scored geo.
+    """
+    out = _strings(t["reference_geo"]).copy()
+    ref_ids = _strings(t["reference_id"])
+    need = (ref_ids != "") & (out == "")
+    if not need.any():
+        return out
+    rows = s.loc[s["indicator_id"].isin(set(ref_ids[need])), ["indicator_id", "geo"]].drop_duplicates()
+    if rows.empty:
+        return out
+    bench = {g: i for i, g in enumerate(plan.get("benchmarks", []) or [])}
+    rows = rows.assign(
+        _tier=np.where(rows["geo"].isin(list(bench)), 0, np.where(rows["geo"].isin(list(scored)), 2, 1)),
+        _bench=rows["geo"].map(bench).fillna(len(bench)).astype("int64"),
+    ).sort_values(["indicator_id", "_tier", "_bench", "geo"], kind="mergesort")
+    best = rows.drop_duplicates("indicator_id").set_index("indicator_id")["geo"]
+    chosen = pd.Series(ref_ids).map(best).fillna("").to_numpy(dtype=object)
+    return np.where(need, chosen, out)
+
+
+# ----------------------------------------------------------------------------- the arithmetic
+
+def _band(comparator: np.ndarray, target: np.ndarray, target_hi: np.ndarray,
+          tolerance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``[lo, hi]`` of each target in its own unit (infinite on the open side of >= / <=)."""
+    lo = np.select([comparator == "<=", comparator == "~"], [-np.inf, target - tolerance], target)
+    hi = np.select([comparator == ">=", comparator == "~", comparator == "between"],
+                   [np.inf, target + tolerance, target_hi], target)
+    return lo.astype("float64"), hi.astype("float64")
+
+
+def _aim(lo: np.ndarray, hi: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Aim x* and direction d: (hi, −1) for a ceiling or when ``side`` lies above hi, else (lo, +1).
+
+    ``side`` is the baseline (level/cumulative/relative) or the year's value (annual); NaN
+    counts as "not above" (a band then aims at lo).
+    """
+    with np.errstate(invalid="ignore"):
+        down = np.isfinite(hi) & (~np.isfinite(lo) | (side > hi))
+    return np.where(down, hi, lo), np.where(down, -1.0, 1.0)
+
+
+def _gap(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, aim: np.ndarray, d: np.ndarray,
+         is_band: np.ndarray) -> np.ndarray:
+    """Signed shortfall d·(x* − x) for >= / <=; distance to the band for between / ~."""
+    with np.errstate(invalid="ignore"):
+        dist = np.fmax(np.fmax(lo - x, x - hi), 0.0)
+        dist = np.where(np.isnan(x), np.nan, dist)
+        return np.where(is_band, dist, d * (aim - x))
+
+
+def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den, NaN where den is 0 or NaN (never ±inf)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.divide(num, den, out=np.full(np.shape(num), np.nan), where=(den != 0) & ~np.isnan(den))
+    return out
+
+
+def _met(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return (x >= lo) & (x <= hi)
+
+
+def _annual_progress(x: np.ndarray, aim: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Yearly quota: x / x* for a floor, x* / x for a ceiling (1.0 = exactly the quota)."""
+    return np.where(d > 0, _safe_div(x, aim), _safe_div(aim, x))
+
+
+def _progress(x, is_annual, lo, hi, is_band, aim_b, d_b, gap_b):
+    """Progress of values ``x`` (a year's value or a projection) with the per-target aim."""
+    gap_x = _gap(x, lo, hi, aim_b, d_b, is_band)
+    linear = np.where(gap_b > 0, 1.0 - _safe_div(gap_x, gap_b), np.nan)
+    aim_x, d_x = _aim(lo, hi, x)
+    return np.where(is_annual, _annual_progress(x, aim_x, d_x), linear)
+
+
+def _labels(conditions: list[np.ndarray], labels: Sequence[object], default: object) -> np.ndarray:
+    """Object array holding, per row, the label of the first true condition, else ``default``
+    (a label or a per-row object array). Labels are shared objects, not copied per row."""
+    codes = np.select(conditions, np.arange(len(labels)), -1)
+    table = np.asarray(list(labels) + [None], dtype=object)
+    return np.where(codes >= 0, table[codes], default)
+
+
+def _classify(r: np.ndarray, default: object) -> np.ndarray:
+    """``on_track`` / ``moderate`` / ``insufficient`` by Eurostat's thresholds; NaN -> default."""
+    with np.errstate(invalid="ignore"):
+        return _labels([r >= ON_TRACK_THRESHOLD, r >= MODERATE_THRESHOLD, ~np.isnan(r)],
+                       ["on_track", "moderate", "insufficient"], default)
+
+
+# ----------------------------------------------------------------------------- lookups
+
+class _Lookup:
+    """Vectorised (indicator_id, geo, year) -> value lookup over the statistics (int64 keys)."""
+
+    def __init__(self, s: pd.DataFrame):
+        self.ids = pd.Index(pd.unique(s["indicator_id"].to_numpy(dtype=object)))
+        self.geos = pd.Index(pd.unique(s["geo"].to_numpy(dtype=object)))
+        self.y0 = int(s["year"].min()) if len(s) else 0
+        self.span = int(s["year"].max()) - self.y0 + 1 if len(s) else 1
+        keys = self._keys(self.ids.get_indexer(s["indicator_id"].to_numpy(dtype=object)),
+                          self.geos.get_indexer(s["geo"].to_numpy(dtype=object)),
+                          s["year"].to_numpy(dtype="int64"))
+        self.index = pd.Index(keys)
+        self.values = s["value"].to_numpy(dtype="float64")
+
+    def _keys(self, id_code, geo_code, year):
+        off = year - self.y0
+        ok = (id_code >= 0) & (geo_code >= 0) & (off >= 0) & (off < self.span)
+        key = (id_code.astype("int64") * len(self.geos) + geo_code) * self.span + off
+        return np.where(ok, key, -1)
+
+    def codes(self, ids: np.ndarray, geos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.ids.get_indexer(ids), self.geos.get_indexer(geos)
+
+    def get(self, id_code: np.ndarray, geo_code: np.ndarray, year: np.ndarray) -> np.ndarray:
+        key = self._keys(id_code, geo_code, np.asarray(year, dtype="int64"))
+        pos = self.index.get_indexer(key)
+        pos = np.where(key < 0, -1, pos)
+        out = np.full(len(key), np.nan)
+        hit = pos >= 0
+        out[hit] = self.values[pos[hit]]
+        return out
+
+
+# ----------------------------------------------------------------------------- projection
+
+def _linear_fit(group: np.ndarray, x: np.ndarray, y: np.ndarray, n_groups: int):
+    """Least-squares line per group from grouped sums; returns (n, slope, intercept) arrays.
+
+    ``x`` is years since the baseline (small integers: no cancellation trouble). Fewer than two
+    distinct years -> slope and intercept NaN.
+    """
+    n = np.bincount(group, minlength=n_groups).astype("float64")
+    sx = np.bincount(group, weights=x, minlength=n_groups)
+    sy = np.bincount(group, weights=y, minlength=n_groups)
+    sxy = np.bincount(group, weights=x * y, minlength=n_groups)
+    sxx = np.bincount(group, weights=x * x, minlength=n_groups)
+    den = n * sxx - sx * sx
+    slope = _safe_div(n * sxy - sx * sy, np.where(den > 1e-9, den, 0.0))
+    intercept = _safe_div(sy - slope * sx, n)
+    return n.astype("int64"), slope, intercept
+
+
+def _projection(group, x, y, n_groups, horizon):
+    """Projected value at ``horizon`` (years since baseline, per group) and points used."""
+    n, slope, intercept = _linear_fit(group, x, y, n_groups)
+    return intercept + slope * horizon, n
+
+
+# ----------------------------------------------------------------------------- the engine
+
+_FLOAT_COLUMNS = {"value", "required", "gap", "progress", "target", "target_hi", "tolerance",
+                  "baseline", "target_point", "expected_share", "ratio", "value_raw",
+                  "reference_value", "projected_value_at_target", "anticipated_progress"}
+_INT_COLUMNS = {"year", "baseline_year", "target_year", "direction", "projection_points"}
+
+
+def _empty_trajectory() -> pd.DataFrame:
+    """A trajectory with no rows and the usual columns and dtypes (a plan without targets)."""
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c in _FLOAT_COLUMNS else
+                                      "Int64" if c in _INT_COLUMNS else "string")
+                         for c in TRAJECTORY_COLUMNS})
+
+
+def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
+                 geo: str | Sequence[str] | None = None, method: str = "linear",
+                 plan: dict | None = None) -> pd.DataFrame:
+    """The trajectory table: one row per geo × target × year, ``baseline_year+1 .. target_year``.
+
+    ``targets`` / ``statistics`` follow the data contracts (``helpers.load`` frames, or any frame
+    with those columns). ``geo`` as in :func:`resolve_geos`; ``method`` ``linear`` or ``cagr``;
+    ``plan`` is plan.json (jurisdiction, benchmarks). Columns: :data:`TRAJECTORY_COLUMNS`. Row
+    order: geos in resolved order, targets in table order, years ascending.
+
+    No carrying forward: a year without a statistic is ``no_data`` in that row. ``value`` of a
+    ``relative`` target is the plan's own value divided by the reference series in the same
+    year (``value_raw`` and ``reference_value`` keep both). Projection columns repeat on every
+    row of a target: least-squares line through the observed years *and* the baseline point
+    (when the baseline is known), evaluated at the target year; NaN with fewer than 2 points.
+    Raises ValidationError for targets/statistics the engine cannot read, UnknownValueError for
+    an unknown method or geo.
+    """
+    if method not in METHODS:
+        raise UnknownValueError("method", method, METHODS)
+    plan = plan or {}
+    t = _normalise_targets(targets)
+    s = _normalise_statistics(statistics)
+    geos = resolve_geos(geo, plan, s, targets=t)
+    n_t, n_g = len(t), len(geos)
+    if n_t == 0:
+        return _empty_trajectory()
+
+    # --- per target (arrays of length n_t)
+    comp = _strings(t["comparator"])
+    kind = _strings(t["kind"])
+    is_annual = kind == "annual"
+    is_band = np.isin(comp, ("between", "~"))
+    target = t["target"].to_numpy("float64")
+    lo, hi = _band(comp, target, t["target_hi"].to_numpy("float64"), t["tolerance"].to_numpy("float64"))
+    b_year = t["baseline_year"].to_numpy("int64")
+    t_year = t["target_year"].to_numpy("int64")
+    ref_id = _strings(t["reference_id"])
+    is_rel = kind == "relative"
+    ref_geo = np.where(is_rel, _reference_geos(t, s, plan, geos), "").astype(object)
+    lk = _Lookup(s)
+    own_id_code = lk.ids.get_indexer(_strings(t["id"]))
+    ref_id_code, ref_geo_code = lk.codes(np.where(is_rel, ref_id, ""), ref_geo)
+    geo_code = lk.geos.get_indexer(np.asarray(geos, dtype=object))
+
+    # --- per geo × target (length n_g·n_t; group g = geo_pos·n_t + target_pos)
+    gp = np.repeat(np.arange(n_g), n_t)
+    tp = np.tile(np.arange(n_t), n_g)
+    own_b = lk.get(own_id_code[tp], geo_code[gp], b_year[tp])
+    ref_b = lk.get(ref_id_code[tp], ref_geo_code[tp], b_year[tp])
+    obs_b = np.where(is_rel[tp], _safe_div(own_b, ref_b), own_b)
+    given_b = t["baseline_value"].to_numpy("float64")[tp]
+    cum = (kind == "cumulative")[tp]
+    x_b = np.select([~np.isnan(obs_b), ~np.isnan(given_b), cum], [obs_b, given_b, 0.0], np.nan)
+    b_src = _labels([~np.isnan(obs_b), ~np.isnan(given_b), cum],
+                    ["observed", "given", "zero (cumulative)"], "missing")
+    aim_b, d_b = _aim(lo[tp], hi[tp], x_b)
+    gap_b = _gap(x_b, lo[tp], hi[tp], aim_b, d_b, is_band[tp])
+
+    # --- the year grid: targets × years (cross merge, then each target's own span), × geos
+    years = pd.DataFrame({"year": np.arange(b_year.min() + 1, t_year.max() + 1, dtype="int64")})
+    ty = pd.DataFrame({"_tp": np.arange(n_t)}).merge(years, how="cross")
+    ty = ty[(ty["year"].to_numpy() > b_year[ty["_tp"].to_numpy()])
+            & (ty["year"].to_numpy() <= t_year[ty["_tp"].to_numpy()])]
+    grid = pd.DataFrame({"_gp": np.arange(n_g)}).merge(ty, how="cross")
+    rt = grid["_tp"].to_numpy()
+    rgrp = grid["_gp"].to_numpy() * n_t + rt  # group of each row
+    year = grid["year"].to_numpy("int64")
+
+    own = lk.get(own_id_code[rt], geo_code[grid["_gp"].to_numpy()], year)
+    ref = lk.get(ref_id_code[rt], ref_geo_code[rt], year)
+    r_is_rel = is_rel[rt]
+    value = np.where(r_is_rel, _safe_div(own, ref), own)
+
+    r_annual, r_band, r_lo, r_hi = is_annual[rt], is_band[rt], lo[rt], hi[rt]
+    r_xb, r_gapb = x_b[rgrp], gap_b[rgrp]
+    e = (year - b_year[rt]) / (t_year[rt] - b_year[rt])
+    has_value = ~np.isnan(value)
+    met = _met(value, r_lo, r_hi)
+
+    # aim/direction: per target from the baseline; annual per row from the year's value
+    aim_y, d_y = _aim(r_lo, r_hi, value)
+    aim = np.where(r_annual, aim_y, aim_b[rgrp])
+    d = np.where(r_annual, d_y, d_b[rgrp])
+    gap = _gap(value, r_lo, r_hi, aim, d, r_band)
+    progress = _progress(value, r_annual, r_lo, r_hi, r_band, aim_b[rgrp], d_b[rgrp], r_gapb)
+    required_linear = np.where(r_annual, aim, r_xb + (aim - r_xb) * e)
+    r_linear = np.where(r_annual, progress, _safe_div(progress, e))
+    with np.errstate(invalid="ignore"):
+        regress = ~r_annual & (gap > r_gapb)
+    no_base = ~r_annual & np.isnan(r_xb)
+
+    status_linear = _labels(
+        [~has_value, met, no_base, regress], ["no_data", "achieved", MISSING_BASELINE_STATUS, "regressing"],
+        _classify(r_linear, "no_data"))
+    with np.errstate(invalid="ignore"):
+        baseline_met = ~r_annual & (r_gapb <= 0)
+    status_note = _labels(
+        [~has_value, met & baseline_met, met, no_base, regress & baseline_met, regress, np.isnan(r_linear)],
+        [None, NOTE_BASELINE_MET, None, NOTE_NO_BASELINE, NOTE_BASELINE_MET, None, NOTE_PROGRESS_UNDEFINED],
+        None)
+
+    if method == "linear":
+        status, ratio, required = status_linear, r_linear, required_linear
+        method_note = np.full(len(grid), None, dtype=object)
+    else:
+        t_len = (t_year - b_year)[rt].astype("float64")
+        k = (year - b_year[rt]).astype("float64")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            positive_path = ~r_annual & (r_xb > 0) & (aim > 0) & np.isfinite(aim) & (r_gapb > 0)
+            beyond = r_band & (((d > 0) & (value > r_hi)) | ((d < 0) & (value < r_lo)))
+            applicable = positive_path & (value > 0) & ~beyond
+            growth = aim / np.where(positive_path, r_xb, np.nan)
+            g_req = np.power(growth, 1.0 / t_len) - 1.0
+            g_act = np.power(value / np.where(applicable, r_xb, np.nan), 1.0 / k) - 1.0
+            required = np.where(positive_path, r_xb * np.power(growth, e), required_linear)
+        ratio = np.where(applicable, _safe_div(g_act, g_req), np.nan)
+        status = np.where(applicable & has_value & ~met & ~regress, _classify(ratio, "no_data"), status_linear)
+        with np.errstate(invalid="ignore"):
+            method_note = _labels(
+                [~has_value, r_annual, np.isnan(r_xb), r_gapb <= 0, ~applicable & ~beyond, beyond],
+                [None, CAGR_NOTE_ANNUAL, CAGR_NOTE_NO_BASELINE, CAGR_NOTE_BASELINE_MET,
+                 CAGR_NOTE_NON_POSITIVE, CAGR_NOTE_BEYOND_BAND], None)
+
+    # --- projection per geo × target (grouped sums; baseline point included when known)
+    pts = has_value
+    base_pts = ~np.isnan(x_b)
+    grp = np.concatenate([rgrp[pts], np.flatnonzero(base_pts)])
+    xs = np.concatenate([(year - b_year[rt])[pts], np.zeros(int(base_pts.sum()))]).astype("float64")
+    ys = np.concatenate([value[pts], x_b[base_pts]])
+    proj, n_pts = _projection(grp, xs, ys, n_g * n_t, (t_year - b_year)[tp].astype("float64"))
+    antic = _progress(proj, is_annual[tp], lo[tp], hi[tp], is_band[tp], aim_b, d_b, gap_b)
+
+    # --- assemble (strings gathered from per-target arrays with take)
+    def per_target(col: str) -> pd.Series:
+        return t[col].take(rt).reset_index(drop=True)
+
+    out = pd.DataFrame({
+        "indicator_id": per_target("id"),
+        "year": pd.array(year, dtype="Int64"),
+        "value": value,
+        "required": required,
+        "gap": gap,
+        "progress": progress,
+        "status": pd.array(status, dtype="string"),
+        "geo": pd.array(np.asarray(geos, dtype=object)[grid["_gp"].to_numpy()], dtype="string"),
+        "area": per_target("area"),
+        "name_zh": per_target("name_zh"),
+        "name_en": per_target("name_en"),
+        "unit": per_target("unit"),
+        "unit_zh": per_target("unit_zh"),
+        "kind": per_target("kind"),
+        "comparator": per_target("comparator"),
+        "target": target[rt],
+        "target_hi": t["target_hi"].to_numpy("float64")[rt],
+        "tolerance": t["tolerance"].to_numpy("float64")[rt],
+        "baseline_year": pd.array(b_year[rt], dtype="Int64"),
+        "target_year": pd.array(t_year[rt], dtype="Int64"),
+        "baseline": r_xb,
+        "baseline_source": pd.array(b_src[rgrp], dtype="string"),
+        "target_point": aim,
+        "direction": pd.array(d.astype("int64"), dtype="Int64"),
+        "expected_share": e,
+        "ratio": ratio,
+        "method": pd.array(np.full(len(grid), method, dtype=object), dtype="string"),
+        "method_note": pd.array(method_note, dtype="string"),
+        "status_note": pd.array(status_note, dtype="string"),
+        "value_raw": np.where(r_is_rel, own, np.nan),
+        "reference_id": per_target("reference_id"),
+        "reference_geo": pd.Series(ref_geo[rt], dtype="string").replace("", pd.NA),
+        "reference_value": np.where(r_is_rel, ref, np.nan),
+        "projected_value_at_target": proj[rgrp],
+        "anticipated_progress": antic[rgrp],
+        "projection_points": pd.array(n_pts[rgrp], dtype="Int64"),
+    })
+    floats = [c for c in out.columns if out[c].dtype == "float64"]
+    out[floats] = out[floats] + 0.0  # -0.0 (e.g. −1·(0 − 0)) prints as "-0": make it 0.0
+    return out[list(TRAJECTORY_COLUMNS)]
+
+
+# ----------------------------------------------------------------------------- summaries
+
+_KEYS = ["geo", "indicator_id"]
+
+
+def latest_status(trajectory: pd.DataFrame, as_of_year: int | None = None) -> pd.DataFrame:
+    """One row per (geo, target): its latest year ``<= as_of_year`` with a value, and that row.
+
+    ``as_of_year=None`` -> no limit. ``year`` and ``as_of`` are the year the status refers to
+    (``<NA>`` with status ``no_data`` and empty numbers when the target has no value up to then);
+    ``as_of_limit`` is the requested cut-off. No carrying forward beyond that: the status is
+    the status *in* that year. The projection columns are recomputed from the values up to the
+    cut-off (plus the baseline), so an "as of 2019" summary does not see 2020 data.
+    Row order: geos and targets in their order of first appearance.
+    """
+    traj = trajectory.reset_index(drop=True)
+    if "geo" not in traj.columns:
+        traj = traj.assign(geo=pd.array([""] * len(traj), dtype="string"))
+    year = traj["year"].astype("float64").to_numpy()
+    limit = np.inf if as_of_year is None else float(as_of_year)
+    with_value = traj["value"].notna().to_numpy() & (year <= limit)
+
+    keys = traj[_KEYS].drop_duplicates().reset_index(drop=True)
+    chosen = (traj[with_value].sort_values("year", kind="mergesort")
+              .drop_duplicates(_KEYS, keep="last"))
+    first = traj.drop_duplicates(_KEYS, keep="first")
+    per_target_cols = [c for c in traj.columns if c in {
+        "area", "name_zh", "name_en", "unit", "unit_zh", "kind", "comparator", "target",
+        "target_hi", "tolerance", "baseline_year", "target_year", "baseline", "baseline_source",
+        "reference_id", "reference_geo", "method"}]
+    base = keys.merge(first[_KEYS + per_target_cols], on=_KEYS, how="left")
+    year_cols = [c for c in traj.columns if c not in per_target_cols and c not in _KEYS]
+    out = base.merge(chosen[_KEYS + year_cols], on=_KEYS, how="left")
+    out["status"] = out["status"].astype("string").fillna("no_data")
+    out["as_of"] = out["year"]
+    out["as_of_limit"] = pd.array([as_of_year] * len(out), dtype="Int64")
+
+    if {"baseline", "comparator", "kind", "target", "baseline_year", "target_year"} <= set(traj.columns):
+        proj, antic, n_pts = _project_frame(traj[with_value], out)
+        out["projected_value_at_target"] = proj
+        out["anticipated_progress"] = antic
+        out["projection_points"] = pd.array(n_pts, dtype="Int64")
+
+    lead = [c for c in TRAJECTORY_COLUMNS if c in out.columns]
+    rest = [c for c in out.columns if c not in lead]
+    return out[lead + rest].reset_index(drop=True)
+
+
+def _project_frame(points: pd.DataFrame, per_target: pd.DataFrame):
+    """Projection for each row of ``per_target`` from its rows in ``points`` plus its baseline."""
+    g = pd.MultiIndex.from_frame(per_target[_KEYS].astype(str)).get_indexer(
+        pd.MultiIndex.from_frame(points[_KEYS].astype(str))) if len(points) else np.array([], dtype="int64")
+    n = len(per_target)
+    b = per_target["baseline_year"].astype("float64").to_numpy()
+    tt = per_target["target_year"].astype("float64").to_numpy()
+    xb = per_target["baseline"].astype("float64").to_numpy()
+    base_pts = ~np.isnan(xb)
+    grp = np.concatenate([g, np.flatnonzero(base_pts)]).astype("int64")
+    xs = np.concatenate([points["year"].astype("float64").to_numpy() - b[g] if len(points) else np.array([]),
+                         np.zeros(int(base_pts.sum()))])
+    ys = np.concatenate([points["value"].astype("float64").to_numpy(), xb[base_pts]])
+    proj, n_pts = _projection(grp, xs, ys, n, tt - b)
+    comp = _strings(per_target["comparator"])
+    kind = _strings(per_target["kind"])
+    tol = per_target["tolerance"].astype("float64").to_numpy() if "tolerance" in per_target else np.full(n, np.nan)
+    thi = per_target["target_hi"].astype("float64").to_numpy() if "target_hi" in per_target else np.full(n, np.nan)
+    lo, hi = _band(comp, per_target["target"].astype("float64").to_numpy(), thi, tol)
+    is_band = np.isin(comp, ("between", "~"))
+    aim_b, d_b = _aim(lo, hi, xb)
+    gap_b = _gap(xb, lo, hi, aim_b, d_b, is_band)
+    antic = _progress(proj, kind == "annual", lo, hi, is_band, aim_b, d_b, gap_b)
+    return proj, antic, n_pts
+
+
+def _area_order(areas: Iterable[str]) -> list[str]:
+    present = set(areas)
+    return [a for a in AREAS if a in present] + sorted(present - set(AREAS))
+
+
+def area_rollup(frame: pd.DataFrame, by_year: bool | None = None) -> pd.DataFrame:
+    """Per geo × area (× year): counts of targets by status and three shares.
+
+    ``frame`` is a trajectory (``by_year`` defaults to True: one row per area and year) or a
+    :func:`latest_status` table (detected by its ``as_of`` column; one row per area). Area
+    ``"all"`` follows the plan's areas. Columns: ``n_targets``, ``n_<status>`` for every status,
+    ``n_with_value`` (rows with a value), ``n_scored`` (status other than ``no_data``),
+    ``share_achieved_or_on_track`` (among scored; NaN when none is scored), ``mean_capped_progress``
+    (mean of progress clipped to [0, 1], achieved counted as 1, rows without a progress left
+    out; NaN when none), ``coverage`` (n_with_value / n_targets).
+    A target whose span ends earlier (poverty: 2020) simply has no row in later years.
+    """
+    if by_year is None:
+        by_year = "as_of" not in frame.columns
+    f = frame.reset_index(drop=True)
+    geo = f["geo"].astype("string").fillna("") if "geo" in f.columns else pd.Series("", index=f.index, dtype="string")
+    status = f["status"].astype("string").fillna("no_data").to_numpy(dtype=object)
+    progress = f["progress"].astype("float64").to_numpy()
+    achieved = status == "achieved"
+    capped = np.where(achieved, 1.0, np.clip(progress, 0.0, 1.0))
+    work = pd.DataFrame({
+        "geo": geo.to_numpy(dtype=object),
+        "area": f["area"].astype("string").fillna("").to_numpy(dtype=object),
+        "year": f["year"].astype("Int64") if by_year else 0,
+        **{f"n_{s}": (status == s).astype("int64") for s in STATUS_ORDER},
+        "n_with_value": f["value"].notna().to_numpy().astype("int64"),
+        "n_good": np.isin(status, ("achieved", "on_track")).astype("int64"),
+        "capped": np.where(status == "no_data", np.nan, capped),
+    })
+    work["n_targets"] = 1
+    keys = ["geo", "area", "year"]
+    everything = work.assign(area="all")
+    both = pd.concat([work, everything], ignore_index=True)
+    counts = [c for c in both.columns if c.startswith("n_")]
+    agg = both.groupby(keys, sort=False, dropna=False).agg(
+        **{c: (c, "sum") for c in counts}, mean_capped_progress=("capped", "mean")).reset_index()
+    agg["n_scored"] = agg["n_targets"] - agg["n_no_data"]
+    agg["share_achieved_or_on_track"] = _safe_div(agg["n_good"].to_numpy("float64"),
+                                                  agg["n_scored"].to_numpy("float64"))
+    agg["coverage"] = agg["n_with_value"] / agg["n_targets"]
+    order = {a: i for i, a in enumerate(_area_order(work["area"]) + ["all"])}
+    geo_order = {g: i for i, g in enumerate(pd.unique(work["geo"]))}
+    agg = agg.assign(_a=agg["area"].map(order), _g=agg["geo"].map(geo_order)) \
+        .sort_values(["_g", "_a", "year"], kind="mergesort").drop(columns=["_a", "_g", "n_good"])
+    cols = ["geo", "area", "year", "n_targets", *[f"n_{s}" for s in STATUS_ORDER],
+            "n_with_value", "n_scored", "share_achieved_or_on_track", "mean_capped_progress", "coverage"]
+    agg = agg[cols].reset_index(drop=True)
+    agg["geo"] = agg["geo"].astype("string")
+    agg["area"] = agg["area"].astype("string")
+    for c in cols[3:-3]:
+        agg[c] = agg[c].astype("int64")
+    if not by_year:
+        agg = agg.drop(columns="year")
+        if "as_of_limit" in f.columns:
+            agg.insert(2, "as_of_limit", f["as_of_limit"].iloc[0] if len(f) else pd.NA)
+            agg["as_of_limit"] = agg["as_of_limit"].astype("Int64")
+    return agg
+
+
+def area_rollup_as_of(trajectory: pd.DataFrame, as_of_year: int | None = None) -> pd.DataFrame:
+    """The "as of" roll-up: :func:`area_rollup` of :func:`latest_status` (one row per area)."""
+    return area_rollup(latest_status(trajectory, as_of_year), by_year=False)
+
+
+# ----------------------------------------------------------------------------- output
+
+def write_table(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table atomically as UTF-8 CSV with the engine's fixed float format."""
+    from helpers.fileio import atomic_write_csv
+
+    return atomic_write_csv(df, path, float_format=CSV_FLOAT_FORMAT)
+
+
+def status_counts_text(frame: pd.DataFrame) -> str:
+    counts = frame["status"].astype("string").value_counts()
+    return ", ".join(f"{s}={int(counts.get(s, 0))}" for s in STATUS_ORDER)
+
+
+def cli_gaps(args) -> int:
+    """``python -m helpers gaps``: load (ValidationError -> exit 2 in cli.main), compute, write."""
+    from helpers.load import load_inputs
+
+    for label, p in (("targets", args.targets), ("statistics", args.statistics)):
+        if not Path(p).is_file():
+            raise ValidationError([Problem(str(p), None, None, f"{label} file not found")])
+    inputs = load_inputs(args.targets, args.statistics)
+    geos = resolve_geos(args.geo, inputs.plan, inputs.statistics, targets=inputs.targets)
+    traj = compute_gaps(inputs.targets, inputs.statistics, geo=geos, method=args.method, plan=inputs.plan)
+    write_table(traj, args.out)
+    latest = latest_status(traj)
+    n_targets = traj["indicator_id"].nunique()
+    print(f"wrote {args.out}: {len(traj)} rows ({n_targets} targets x {len(geos)} geo(s): "
+          f"{','.join(geos)}; method {args.method}); latest status: {status_counts_text(latest)}")
+    return 0

@@ -1,0 +1,149 @@
+"""Loading the plan's inputs: targets, statistics and plan metadata, validated.
+
+Public API (stable; other modules and the notebooks use only these):
+
+- :func:`load_targets` -> DataFrame with the targets contract and explicit dtypes
+- :func:`load_statistics` -> DataFrame with the statistics contract and explicit dtypes
+- :func:`load_plan` -> dict of plan metadata (``plan.json`` beside the targets file)
+- :func:`load_inputs` -> :class:`Inputs` (all three, validated together, with the cross-checks)
+- :func:`plan_jurisdiction` -> the geo whose values are scored
+
+Every loader raises :class:`helpers.exceptions.ValidationError` listing every problem (file,
+line, column) when its input is bad; it never returns a partly valid table.
+
+Dtypes: text columns ``string``; ``target``, ``target_hi``, ``tolerance``, ``baseline_value``,
+``value`` ``float64`` (missing = NaN); years ``Int64``. The optional target columns ``unit_zh``,
+``value_unit`` and ``baseline_value`` are always present (empty when the file lacks them). Extra
+columns of a file are kept as ``string``. The index is a fresh RangeIndex in file order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import paths, validate
+from helpers.exceptions import Problem, ValidationError
+from helpers.schema import (  # noqa: F401  (re-exported: the contract's columns and dtypes)
+    GEO_PATTERN,
+    STATISTICS_COLUMNS,
+    STATISTICS_DTYPES,
+    TARGET_COLUMNS,
+    TARGET_DTYPES,
+    TARGET_OPTIONAL_COLUMNS,
+)
+
+
+@dataclass
+class Inputs:
+    targets: pd.DataFrame
+    statistics: pd.DataFrame
+    plan: dict = field(default_factory=dict)
+    targets_path: Path | None = None
+    statistics_path: Path | None = None
+
+
+def plan_path_for(targets_path: str | Path) -> Path:
+    return Path(targets_path).parent / paths.PLAN_FILENAME
+
+
+def _read_plan(targets_path: str | Path) -> tuple[dict, list[Problem]]:
+    p = plan_path_for(targets_path)
+    file = str(p)
+    if not p.is_file():
+        return {}, []
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        return {}, [Problem(file, None, None, f"not UTF-8 text (byte {err.start}); save as UTF-8")]
+    try:
+        plan = json.loads(text)
+    except json.JSONDecodeError as err:
+        return {}, [Problem(file, err.lineno, None, f"not valid JSON: {err.msg} (at character {err.colno})")]
+    if not isinstance(plan, dict):
+        return {}, [Problem(file, 1, None, "expected a JSON object {\"title_zh\": ..., \"jurisdiction\": ...}")]
+    problems = []
+    jur = plan.get("jurisdiction")
+    if jur is not None and not (isinstance(jur, str) and re.fullmatch(GEO_PATTERN, jur)):
+        problems.append(Problem(file, None, "jurisdiction",
+                                f"{jur!r} is not a valid geo; expected a lowercase name such as fuyang"))
+    bench = plan.get("benchmarks")
+    if bench is not None and not (isinstance(bench, list)
+                                  and all(isinstance(b, str) and re.fullmatch(GEO_PATTERN, b) for b in bench)):
+        problems.append(Problem(file, None, "benchmarks",
+                                f"{bench!r}: expected a list of lowercase geo names such as [\"anhui\", \"china\"]"))
+    return plan, problems
+
+
+def plan_problems(targets_path: str | Path) -> list[Problem]:
+    """Problems of ``plan.json`` beside the targets file (none when there is no such file)."""
+    return _read_plan(targets_path)[1]
+
+
+def load_plan(targets_path: str | Path = paths.DEFAULT_TARGETS) -> dict:
+    """Plan metadata from ``plan.json`` beside the targets file; ``{}`` when there is none.
+
+    Raises ValidationError when the file is not a JSON object or names an invalid jurisdiction.
+    """
+    plan, problems = _read_plan(targets_path)
+    if problems:
+        raise ValidationError(problems)
+    return plan
+
+
+def _finish(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    """Drop helper columns, reset the index, apply the contract dtypes (others: string)."""
+    out = frame[[c for c in frame.columns if not str(c).startswith("_")]].reset_index(drop=True)
+    return out.astype({c: dtypes.get(c, "string") for c in out.columns})
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+def load_targets(path: str | Path = paths.DEFAULT_TARGETS) -> pd.DataFrame:
+    """Read and validate the targets table (see module docstring for dtypes)."""
+    t = validate.read_table(path, "targets")
+    _raise_if(validate.sort_problems(t.problems + validate.check_targets(t), list(TARGET_COLUMNS)))
+    return _finish(t.frame, TARGET_DTYPES)
+
+
+def load_statistics(path: str | Path = paths.DEFAULT_STATISTICS, targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read and validate the statistics table; with ``targets`` also the cross-checks
+    (indicator ids known, units equal to the target's, no negative count)."""
+    s = validate.read_table(path, "statistics")
+    _raise_if(validate.sort_problems(s.problems + validate.check_statistics(s, targets), list(STATISTICS_COLUMNS)))
+    return _finish(s.frame, STATISTICS_DTYPES)
+
+
+def load_inputs(targets_path: str | Path = paths.DEFAULT_TARGETS,
+                statistics_path: str | Path = paths.DEFAULT_STATISTICS) -> Inputs:
+    """Targets, statistics and plan metadata, validated together (every problem of all three
+    files in one ValidationError)."""
+    checked = validate.check_files(targets_path, statistics_path)
+    _raise_if(checked.problems)
+    return Inputs(_finish(checked.targets.frame, TARGET_DTYPES),
+                  _finish(checked.statistics.frame, STATISTICS_DTYPES),
+                  load_plan(targets_path), Path(targets_path), Path(statistics_path))
+
+
+def plan_jurisdiction(plan: dict, statistics: pd.DataFrame, targets: pd.DataFrame | None = None) -> str | None:
+    """The geo whose values are scored: ``plan["jurisdiction"]``; without one, the geo with the
+    most rows among the target-id rows of ``statistics`` (ties: alphabetical); ``None`` when
+    neither gives one."""
+    jur = plan.get("jurisdiction") if plan else None
+    if jur:
+        return str(jur)
+    rows = statistics
+    if targets is not None:
+        rows = statistics[statistics["indicator_id"].isin(targets["id"])]
+    counts = rows["geo"].dropna().astype(str).value_counts()
+    if counts.empty:
+        return None
+    top = counts[counts == counts.max()].index
+    return sorted(top)[0]

@@ -1,0 +1,81 @@
+"""One shared look for every chart, and the language the labels can actually be drawn in.
+
+:func:`use_style` applies :data:`STYLE` (sizes, grid, spines, dpi, colour cycle) and the CJK font
+fallback (:func:`helpers.fonts.setup_fonts`) to the global ``rcParams``. It is global on purpose:
+matplotlib creates tick labels lazily at draw time, which in a notebook happens after the chart
+function has returned, so a temporary ``rc_context`` would leave them in the default font.
+Every chart function calls it; calling it again is cheap.
+
+:func:`resolve_lang` turns the requested label language into the one that can be drawn: ``en``
+when Chinese was asked for but no CJK font exists (with the font module's single warning).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib as mpl
+from cycler import cycler
+
+from helpers import fonts
+from helpers.exceptions import UnknownValueError
+from helpers.vocab import LANGS
+
+#: Okabe–Ito colours for chart elements (colour-blind safe, same family as vocab.STATUS_COLOURS).
+PALETTE: dict[str, str] = {
+    "observed": "#0072B2",  # blue: the plan jurisdiction's own values
+    "required": "#333333",  # near-black dashed: where the value should be
+    "target": "#CC79A7",  # reddish purple: the target marker / band
+    "shortfall": "#E69F00",  # orange, translucent: observed short of required
+    "benchmark": "#8C8C8C",  # grey: other jurisdictions
+    "context": "#6B6B6B",  # dark grey dotted: proxy series, never scored
+}
+CYCLE: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+#: rcParams shared by every chart; figure size fits the width of an HTML report column.
+STYLE: dict[str, Any] = {
+    "figure.figsize": (8.0, 4.5),
+    "figure.dpi": 110,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "figure.constrained_layout.use": True,
+    "font.size": 10,
+    # Regular weight: the bundled CJK font has no bold face (matplotlib would log a fallback).
+    "axes.titleweight": "normal",
+    "axes.titlesize": 12.5,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 8.5,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.6,
+    "lines.linewidth": 1.8,
+    "lines.markersize": 5.5,
+    "axes.prop_cycle": cycler(color=list(CYCLE)),
+    "image.cmap": "viridis",
+}
+
+
+def use_style() -> dict[str, Any]:
+    """Apply :data:`STYLE` and the CJK font fallback globally; return the rcParams applied."""
+    mpl.rcParams.update(STYLE)
+    fonts.setup_fonts()
+    return {**STYLE, "font.family": list(mpl.rcParams["font.family"])}
+
+
+def resolve_lang(lang: str) -> str:
+    """The label language that can be drawn: ``lang`` itself, or ``"en"`` when ``lang`` is
+    ``zh``/``both`` and no CJK font exists (``setup_fonts`` then warns once).
+
+    Raises :class:`~helpers.exceptions.UnknownValueError` for anything but zh, en, both.
+    """
+    if lang not in LANGS:
+        raise UnknownValueError("lang", lang, LANGS)
+    if lang == "en":
+        return lang
+    return lang if fonts.setup_fonts() is not None else "en"

@@ -1,0 +1,551 @@
+"""Check the input tables and report every problem with its file, line and column.
+
+Reading happens in two stages:
+
+1. :func:`read_table` reads the file *as text* before any schema runs: a missing or 0-byte file,
+   text that is not UTF-8 (GBK, Windows-1252: reported at the line of the first bad byte, with
+   "save as UTF-8"), a UTF-8 byte-order mark (accepted silently), malformed quotes, rows with
+   more cells than the header, missing required columns. :func:`coerce_numbers` then turns the
+   numeric columns into numbers and explains what is wrong with a cell that is not one ("1,300",
+   "4.5%", "N/A", "4.1万"...). Rows are indexed by their line number as an editor shows it (the
+   header is line 1), which survives quoted cells spanning several lines.
+2. The pandera schemas of :mod:`helpers.schema` run on the typed frames (``lazy=True``) and
+   :func:`schema_problems` turns each failure case into a :class:`~helpers.exceptions.Problem`.
+
+Nothing here raises for bad data: every function returns the problems it found.
+:func:`validate_files` is the whole check of a targets + statistics pair; :func:`cli_validate`
+is ``python -m helpers validate``.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import string
+import sys
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from helpers import schema
+from helpers.exceptions import Problem
+
+BOM = b"\xef\xbb\xbf"
+#: Cells meaning "missing" that must be written as an empty cell instead (compared casefolded).
+NA_TOKENS = frozenset({
+    "n/a", "na", "n.a.", "nan", "null", "none", "nil", "-", "--", "—", "–", "..", "...", "…",
+    "#n/a", "?", "x", "无", "缺", "暂无", "不详", "空",
+})
+_THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
+_DECIMAL_COMMA = r"^[+-]?\d+,\d+$"
+_PERCENT = r"^[+-]?[\d.,]+\s*[%％]$"
+_WITH_UNIT = r"^[+-]?\d+(?:\.\d+)?\s*[^\d\s.,+-].*$"
+
+#: What each table must contain, and which of its columns are numbers.
+TABLES: dict[str, dict] = {
+    "targets": {
+        "required": schema.TARGET_COLUMNS,
+        "optional": schema.TARGET_OPTIONAL_COLUMNS,
+        "floats": schema.TARGET_FLOAT_COLUMNS,
+        "ints": schema.TARGET_INT_COLUMNS,
+    },
+    "statistics": {
+        "required": schema.STATISTICS_COLUMNS,
+        "optional": (),
+        "floats": schema.STATISTICS_FLOAT_COLUMNS,
+        "ints": schema.STATISTICS_INT_COLUMNS,
+    },
+}
+
+
+@dataclass
+class Table:
+    """A table read from a file: ``raw`` holds the text of every cell (``NA`` when empty),
+    ``frame`` the typed version; both indexed by line number. ``None`` when the file could not
+    be read as a table at all (then ``problems`` says why)."""
+
+    path: Path
+    file: str
+    raw: pd.DataFrame | None = None
+    frame: pd.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.frame is not None
+
+
+# ---------------------------------------------------------------------------------- formatting
+
+def fmt_num(x: object) -> str:
+    """A number as a person would write it: 1300 (not 1300.0), 4.5, 0.3 (not 0.30000000000000004)."""
+    if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x)):
+        return ""
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return format(x, ".15g")
+
+
+def _show(v: object) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return "(empty)"
+    if isinstance(v, (float, np.floating, int, np.integer)) and not isinstance(v, bool):
+        return fmt_num(v)
+    return str(v)
+
+
+class _Fields(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _fill(template: str, row: dict | None, value: object) -> str:
+    fields = _Fields({"value": _show(value)})
+    if row is not None:
+        fields.update({str(k): _show(v) for k, v in row.items()})
+        fields["value"] = _show(value)
+    try:
+        return template.format_map(fields)
+    except (ValueError, IndexError):
+        return template
+
+
+def sort_problems(problems: list[Problem], columns: list[str] | None = None) -> list[Problem]:
+    """Whole-file problems first, then by line and column position; exact repeats dropped."""
+    order = {c: i for i, c in enumerate(columns or [])}
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.line is not None, p.line or 0, order.get(p.column or "", -1)))
+
+
+def without_cells_of(problems: list[Problem], earlier: list[Problem]) -> list[Problem]:
+    """Drop schema problems in cells that already have a problem from reading (e.g. a cell that
+    was not a number is also "missing" for the schema; the reading message is the useful one)."""
+    cells = {(p.line, p.column) for p in earlier if p.line is not None and p.column is not None}
+    return [p for p in problems if (p.line, p.column) not in cells]
+
+
+# ------------------------------------------------------------------------------------- reading
+
+def _split_line(text: str) -> list[str]:
+    """Cells of one CSV line, best effort (a stray quote or CR falls back to plain commas)."""
+    try:
+        return next(csv.reader([text.replace("\r", "")]), [])
+    except csv.Error:
+        return text.split(",")
+
+
+def _encoding_problem(data: bytes, err: UnicodeDecodeError, file: str) -> Problem:
+    """Where the first byte that is not UTF-8 sits (line, column) and what the file probably is."""
+    line = data.count(b"\n", 0, err.start) + 1
+    start = data.rfind(b"\n", 0, err.start) + 1
+    prefix = data[start:err.start].decode("utf-8", errors="replace")
+    index = max(len(_split_line(prefix)) - 1, 0) if prefix else 0
+    header = _split_line(data.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff"))
+    column = header[index].strip() if index < len(header) and line > 1 else f"column {index + 1}"
+    # GBK writes every Chinese character as two bytes >= 0x80; Windows-1252 writes é, ü... as
+    # one. A run of such bytes of odd length therefore points to Windows-1252.
+    runs = [len(m) for m in re.findall(rb"[\x80-\xff]+", data)]
+    candidates = (("cp1252", "Windows-1252"), ("gb18030", "GBK/GB18030, the Chinese Windows encoding"))
+    if not any(n % 2 for n in runs):
+        candidates = candidates[::-1]
+    guess = "another encoding"
+    for codec, name in candidates:
+        try:
+            data.decode(codec)
+            guess = name
+            break
+        except UnicodeDecodeError:
+            continue
+    return Problem(file, line, column,
+                   f"the file is not UTF-8 text: byte 0x{data[err.start]:02X} cannot be read "
+                   f"(it looks like {guess}); save as UTF-8 (in Excel: Save As > 'CSV UTF-8')")
+
+
+def _read_text(path: Path, file: str, required: tuple[str, ...]) -> tuple[str | None, list[Problem]]:
+    if not path.exists():
+        return None, [Problem(file, None, None, "file not found")]
+    if path.is_dir():
+        return None, [Problem(file, None, None, "this is a folder, not a file")]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(file, None, None, f"cannot read the file: {exc.strerror or exc}")]
+    if not data.strip(BOM + b" \t\r\n"):
+        what = "0 bytes" if not data else "only blank lines"
+        return None, [Problem(file, 1, None, f"the file is empty ({what}); expected a header line "
+                                             f"with the columns: {','.join(required)}")]
+    if data.startswith(b"PK\x03\x04"):
+        return None, [Problem(file, None, None, "this is an Excel workbook (.xlsx), not a CSV file; "
+                                                "save it as 'CSV UTF-8' or give it a .xlsx name")]
+    body = data[len(BOM):] if data.startswith(BOM) else data
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return None, [_encoding_problem(body, err, file)]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, [Problem(file, line, None, "the file contains NUL bytes: it is not a text CSV file")]
+    return text, []
+
+
+def _csv_records(text: str, file: str) -> tuple[list[list[str]], list[int], list[Problem]]:
+    """Parse CSV text; returns records, the line each starts on, and a problem on malformed quotes."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
+    starts: list[int] = []
+    prev = 0
+    try:
+        for rec in reader:
+            starts.append(prev + 1)
+            records.append(rec)
+            prev = reader.line_num
+    except csv.Error as exc:
+        return records, starts, [Problem(file, prev + 1, None,
+                                         f"malformed CSV ({exc}); check the double quotes on this line: "
+                                         "a text containing a comma or a quote must be enclosed in \"...\" "
+                                         "and inner quotes doubled (\"\")")]
+    return records, starts, []
+
+
+def _xlsx_records(path: Path, file: str) -> tuple[list[list[str]], list[int], list[Problem]]:
+    """Rows of the first sheet of an .xlsx workbook as text (row 1 = line 1)."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        return [], [], [Problem(file, None, None, f"not a readable .xlsx workbook ({exc})")]
+    try:
+        ws = wb.worksheets[0]
+        records, starts = [], []
+        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            records.append([_cell_text(v) for v in row])
+            starts.append(number)
+    finally:
+        wb.close()
+    return records, starts, []
+
+
+def _cell_text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v).upper()
+    if isinstance(v, (int, float)):
+        return fmt_num(v)
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+def read_cells(path: str | Path, required: tuple[str, ...], file: str | None = None) -> Table:
+    """Read a CSV (or ``.xlsx``) file as text cells: header on line 1, rows indexed by line.
+
+    Checks everything that must hold before a schema can run: the file exists and is not empty,
+    it is UTF-8 (a BOM is fine), quotes are well-formed, the header names ``required`` columns
+    (once each), no row has more cells than the header (extra *empty* cells are ignored, a short
+    row is padded). Blank rows are skipped. Cells are ``NA`` when empty or only spaces.
+    """
+    path = Path(path)
+    file = file or str(path)
+    table = Table(path, file)
+    if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
+        records, starts, problems = _xlsx_records(path, file)
+        if not records and not problems:
+            problems = [Problem(file, 1, None, "the workbook's first sheet is empty; expected a header row")]
+    else:
+        text, problems = _read_text(path, file, required)
+        records, starts = [], []
+        if text is not None:
+            records, starts, more = _csv_records(text, file)
+            problems += more
+    table.problems = problems
+    if problems or not records:
+        return table
+
+    keep = [i for i, r in enumerate(records) if any(c.strip() for c in r)]
+    if not keep:
+        table.problems.append(Problem(file, 1, None, "the file has no header line; expected the columns: "
+                                                     + ",".join(required)))
+        return table
+    h = keep[0]
+    header_line = starts[h]
+    header = [c.strip().lstrip("\ufeff") for c in records[h]]
+    rows = [records[i] for i in keep[1:]]
+    lines = [starts[i] for i in keep[1:]]
+
+    # Unnamed trailing columns (spreadsheet leftovers) are dropped when they hold nothing.
+    full_width = len(header)
+    width = full_width
+    while width and not header[width - 1]:
+        width -= 1
+    named = header[:width]
+    problems = []
+    for i, name in enumerate(named):
+        if not name:
+            problems.append(Problem(file, header_line, f"column {i + 1}", "this column has no name in the header"))
+    dupes = sorted({n for n in named if n and named.count(n) > 1})
+    for name in dupes:
+        problems.append(Problem(file, header_line, name, "this column appears more than once in the header"))
+    for name in required:
+        if name not in named:
+            close = difflib.get_close_matches(name, [n for n in named if n not in required], n=1)
+            hint = f" (is '{close[0]}' a misspelling?)" if close else ""
+            problems.append(Problem(file, header_line, name, f"required column '{name}' is missing{hint}; "
+                                                            f"the header must contain: {','.join(required)}"))
+    if problems:
+        table.problems = problems
+        return table
+
+    cells: list[list[str]] = []
+    kept_lines: list[int] = []
+    for line, row in zip(lines, rows):
+        # More cells than the header has (named or not): a comma inside an unquoted text shifted
+        # the row. Cells under unnamed trailing header columns are ignored when empty.
+        if len(row) > full_width or any(c.strip() for c in row[width:]):
+            table.problems.append(Problem(
+                file, line, None,
+                f"this row has {len(row)} cells but the header has {width} columns; a text or number "
+                "containing a comma must be enclosed in double quotes (and numbers need no comma)"))
+            continue
+        row = row[:width]
+        cells.append(row + [""] * (width - len(row)))
+        kept_lines.append(line)
+    raw = pd.DataFrame(cells, columns=named, index=pd.Index(kept_lines, name="line"), dtype="string")
+    if len(raw.columns):
+        raw = raw.mask(raw.apply(lambda s: s.str.strip() == ""))
+    table.raw = raw
+    return table
+
+
+# ------------------------------------------------------------------------------------ numbers
+
+def _number_message(text: str, integer: bool) -> str:
+    t = text.strip()
+    folded = t.casefold()
+    if pd.Series([t]).str.contains(schema.FORMULA_PATTERN, regex=True).iloc[0]:
+        return f"'{t}' looks like a spreadsheet formula; write the number itself"
+    if folded in NA_TOKENS:
+        return f"'{t}': leave the cell empty for a missing value"
+    s = pd.Series([t], dtype="string")
+    if s.str.fullmatch(_THOUSANDS).iloc[0]:
+        return f"'{t}': thousands separator not allowed, write {t.replace(',', '')}"
+    if s.str.fullmatch(_PERCENT).iloc[0]:
+        return f"'{t}': write the number without % ({t.rstrip('%％').strip()}); the unit column says what it measures"
+    if s.str.fullmatch(_DECIMAL_COMMA).iloc[0]:
+        return f"'{t}': use a dot for decimals, write {t.replace(',', '.')}"
+    normal = unicodedata.normalize("NFKC", t)
+    if normal != t and pd.to_numeric(pd.Series([normal]), errors="coerce").notna().iloc[0]:
+        return f"'{t}': write the number with plain (half-width) digits: {normal}"
+    if folded in ("inf", "-inf", "+inf", "infinity", "-infinity"):
+        return f"'{t}' is not a finite number"
+    if s.str.fullmatch(_WITH_UNIT).iloc[0]:
+        if integer:
+            return f"'{t}': write only the year as digits, e.g. 2017"
+        return f"'{t}': write only the number; the unit belongs in the unit column"
+    if integer:
+        return f"'{t}' is not a year; expected a whole number such as 2017"
+    return f"'{t}' is not a number; expected a plain number such as 1300 or 4.5"
+
+
+def coerce_numbers(raw: pd.DataFrame, file: str, floats=(), ints=()) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed copy of ``raw``: ``floats`` as float64, ``ints`` as Int64, other columns as "string".
+
+    A cell that is not a plain number becomes ``NA`` and yields a problem saying what to write
+    instead. Surrounding spaces around a number are ignored; scientific notation is accepted.
+    """
+    out = raw.astype("string")
+    problems: list[Problem] = []
+    for col in (*floats, *ints):
+        if col not in raw.columns:
+            continue
+        text = raw[col].str.strip()
+        num = pd.to_numeric(text.astype(object), errors="coerce").astype("float64")
+        integer = col in ints
+        not_number = (text.notna() & ~np.isfinite(num)).astype(bool)
+        fractional = (np.isfinite(num) & (num != np.round(num))) if integer else pd.Series(False, index=num.index)
+        for line, t in text[not_number].items():
+            problems.append(Problem(file, int(line), col, _number_message(str(t), integer)))
+        for line, t in text[fractional].items():
+            problems.append(Problem(file, int(line), col, f"'{t}' is not a whole number; a year is written like 2017"))
+        num = num.where(~(not_number | fractional))
+        out[col] = num.round().astype("Int64") if integer else num
+    return out, problems
+
+
+# ------------------------------------------------------------------------------------- schemas
+
+def _duplicate_messages(err, frame: pd.DataFrame, file: str, keys: list[str]) -> list[Problem]:
+    """One problem per duplicated row, naming the other line(s) with the same key (and, for
+    statistics, whether the values differ)."""
+    lines = sorted(set(int(i) for i in err.failure_cases["index"].dropna()))
+    sub = frame.loc[lines, keys]
+    # A key cell that could not be read (already reported) is NA; NA keys are not duplicates.
+    sub = sub[sub.notna().all(axis=1)]
+    key = sub.astype("string").agg("\x1f".join, axis=1)
+    members = pd.Series(sub.index, index=sub.index).groupby(key.to_numpy()).agg(list)
+    values = (frame.loc[sub.index, "value"].groupby(key.to_numpy()).agg(lambda v: sorted({_show(x) for x in v}))
+              if "value" in frame.columns and len(keys) > 1 else None)
+    problems = []
+    for line, k in key.items():
+        others = ", ".join(str(o) for o in members[k] if o != line)
+        plural = "s" if "," in others else ""
+        if len(keys) == 1:
+            msg = f"duplicate {keys[0]} '{_show(sub.at[line, keys[0]])}' (also on line{plural} {others}); each must be unique"
+        else:
+            shown = ", ".join(_show(sub.at[line, c]) for c in keys)
+            vals = values[k] if values is not None else []
+            differ = (f"; the values differ ({' vs '.join(vals)})" if len(vals) > 1 else "; same value twice") if values is not None else ""
+            msg = (f"duplicate row for ({', '.join(keys)}) = ({shown}), also on line{plural} {others}"
+                   f"{differ}; keep one row per {', '.join(keys)}")
+        problems.append(Problem(file, int(line), keys[0], msg))
+    return problems
+
+
+def schema_problems(exc: SchemaErrors, frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Turn pandera's lazily collected failures into problems (frame indexed by line number)."""
+    problems: list[Problem] = []
+    for err in exc.schema_errors:
+        check = err.check
+        fc = err.failure_cases
+        column = getattr(err, "column_name", None)
+        if not isinstance(fc, pd.DataFrame) or "index" not in fc.columns:
+            problems.append(Problem(file, None, column, f"schema check failed: {err}"))
+            continue
+        lines = [int(i) for i in pd.unique(fc["index"].dropna())]
+        if isinstance(check, pa.Check):
+            column = schema.BLAME.get(check.name, column)
+            template = check.error or str(check.name)
+            # Only the fields the message uses, for all failing rows at once (fast on big files).
+            names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+            used = [c for c in frame.columns if c in names or c == column]
+            sub = frame.loc[lines, used]
+            for line, rec in zip(lines, sub.to_dict("records")):
+                problems.append(Problem(file, line, column, _fill(template, rec, rec.get(column))))
+        elif check == "not_nullable":
+            msg = schema.REQUIRED_MESSAGES.get(column, schema.REQUIRED_DEFAULT)
+            problems += [Problem(file, line, column, msg) for line in lines]
+        elif check == "field_uniqueness":
+            problems += _duplicate_messages(err, frame, file, [column])
+        elif check == "multiple_fields_uniqueness":
+            problems += _duplicate_messages(err, frame, file, list(err.schema.unique))
+        else:
+            for line in lines:
+                problems.append(Problem(file, line, column, f"{check}: {_show(frame.at[line, column]) if column else ''}"))
+    return problems
+
+
+def run_schema(sch: pa.DataFrameSchema, frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Validate ``frame`` (lazy: every failure) and return the problems."""
+    try:
+        with warnings.catch_warnings():
+            # pandera's own failure-case formatting trips a pandas FutureWarning on all-NA
+            # cases (missing cells); it is about pandera internals, not about the user's data.
+            warnings.filterwarnings("ignore", category=FutureWarning, module=r"pandera\.")
+            sch.validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        return schema_problems(exc, frame, file)
+    return []
+
+
+def read_table(path: str | Path, kind: str, file: str | None = None) -> Table:
+    """Read ``kind`` ("targets" | "statistics") from ``path`` and coerce its numbers.
+
+    ``table.frame`` is typed (contract dtypes, line-number index) and has the optional columns
+    added empty; schema checks are not run here (see :func:`check_targets` /
+    :func:`check_statistics`).
+    """
+    spec = TABLES[kind]
+    file = file or str(path)
+    table = read_cells(path, spec["required"], file)
+    if table.raw is None:
+        return table
+    frame, problems = coerce_numbers(table.raw, file, spec["floats"], spec["ints"])
+    for col in spec["optional"]:
+        if col not in frame.columns:
+            dtype = schema.TARGET_DTYPES.get(col, "string")
+            frame[col] = pd.Series(np.nan if dtype == "float64" else pd.NA, index=frame.index, dtype=dtype)
+    table.frame = frame
+    table.problems += problems
+    return table
+
+
+def check_targets(targets: Table, statistics: pd.DataFrame | None = None) -> list[Problem]:
+    """Schema problems of a read targets table (plus the reference-series check when
+    ``statistics`` is given). An empty table (header only) is a problem: a plan needs targets."""
+    if targets.frame is None:
+        return []
+    file = targets.file
+    frame = schema.prepare_targets(targets.frame, statistics)
+    problems = run_schema(schema.targets_schema(list(frame.columns), statistics is not None), frame, file)
+    problems = without_cells_of(problems, targets.problems)
+    if frame.empty:
+        problems.append(Problem(file, 2, None, "no targets: the file has a header but no rows"))
+    return problems
+
+
+def check_statistics(statistics: Table, targets: pd.DataFrame | None = None) -> list[Problem]:
+    """Schema problems of a read statistics table (cross-checked against ``targets`` if given).
+    A header-only statistics table is fine (no values yet)."""
+    if statistics.frame is None:
+        return []
+    file = statistics.file
+    if targets is not None and targets.empty:
+        targets = None  # no targets to cross-check with (reported on the targets file)
+    frame = schema.prepare_statistics(statistics.frame, targets)
+    problems = run_schema(schema.statistics_schema(list(frame.columns), targets is not None), frame, file)
+    return without_cells_of(problems, statistics.problems)
+
+
+@dataclass
+class Checked:
+    """Both tables after every check: typed frames (line-number index) and all problems."""
+
+    targets: Table
+    statistics: Table
+    problems: list[Problem]
+
+
+def check_files(targets_path: str | Path, statistics_path: str | Path) -> Checked:
+    """Read and check both tables, with the cross-checks between them and ``plan.json``."""
+    from helpers.load import plan_problems
+
+    t = read_table(targets_path, "targets")
+    s = read_table(statistics_path, "statistics")
+    t_problems = t.problems + check_targets(t, s.frame)
+    s_problems = s.problems + check_statistics(s, t.frame)
+    problems = (sort_problems(t_problems, list(schema.TARGET_COLUMNS)) + plan_problems(targets_path)
+                + sort_problems(s_problems, list(schema.STATISTICS_COLUMNS)))
+    return Checked(t, s, problems)
+
+
+def validate_files(targets_path: str | Path, statistics_path: str | Path) -> list[Problem]:
+    """Every problem of the targets and statistics files (and ``plan.json`` beside the targets),
+    in file order, then line and column order. Empty list when both are clean. Never raises for
+    bad data."""
+    return check_files(targets_path, statistics_path).problems
+
+
+def cli_validate(args) -> int:
+    """``python -m helpers validate``: problems on stderr, exit 2; or "ok: ..." and exit 0."""
+    checked = check_files(args.targets, args.statistics)
+    if checked.problems:
+        for p in checked.problems:
+            print(p, file=sys.stderr)
+        n = len(checked.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
+        return 2
+    print(f"ok: {len(checked.targets.frame)} targets, {len(checked.statistics.frame)} statistics rows")
+    return 0

@@ -1,0 +1,227 @@
+"""Bad-input suite (issue 7) on SYNTHETIC inputs, through the command line.
+
+Every case feeds one malformed input (a targets table, a statistics table, an imported template,
+or a command-line parameter) to ``python -m helpers ...`` (``helpers.cli.main``) and asserts:
+exit code 2, a message naming the file, line and column where there is one, no traceback, and
+nothing written: every output of the command points into ``tmp_path/processed`` or
+``tmp_path/reports``, which must stay empty, and the statistics file keeps its bytes.
+
+Commands built by other modules (gaps, build, render) are skipped, with the reason, only while
+their module does not exist.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+import synthetic_inputs as syn
+from helpers import load
+from helpers.cli import main
+from helpers.template import write_template
+
+
+@dataclass
+class Env:
+    root: Path
+    t: Path
+    s: Path
+    processed: Path
+    reports: Path
+    template: Path | None = None
+
+    def inputs(self) -> list[str]:
+        return ["--targets", str(self.t), "--statistics", str(self.s)]
+
+
+@dataclass
+class Case:
+    name: str
+    argv: Callable[[Env], list[str]]
+    where: Callable[[Env], str] | None  # the "file:line: column 'x':" prefix expected in a message
+    text: str  # expected in the same message
+    targets: Callable[[list], list] | None = None
+    statistics: Callable[[list], list] | None = None
+    t_bytes: Callable[[bytes], bytes] | None = None
+    s_bytes: Callable[[bytes], bytes] | None = None
+    fill: dict = field(default_factory=dict)  # (indicator_id, year) -> cells of the template
+    tpl_bytes: Callable[[bytes], bytes] | None = None
+    needs: str | None = None  # module that must exist for this command
+
+
+def _cell(i, **cells):
+    def change(rows):
+        rows[i].update(cells)
+        return rows
+    return change
+
+
+def _validate(e):
+    return ["validate", *e.inputs()]
+
+
+def _gaps(e):
+    return ["gaps", *e.inputs(), "--out", str(e.processed / "gaps.csv")]
+
+
+def _build(e):
+    return ["build", *e.inputs(), "--out-dir", str(e.processed)]
+
+
+def _render(e):
+    return ["render", *e.inputs(), "--out", str(e.reports), "--date", "2024-01-01", "--quiet"]
+
+
+def _coverage(e):
+    return ["coverage", *e.inputs()]
+
+
+def _template(e):
+    return ["template", *e.inputs(), "--out", str(e.processed / "template.csv")]
+
+
+def _import(e):
+    return ["import", str(e.template), *e.inputs()]
+
+
+def _at(which: str, line: int | None, column: str | None = None):
+    def where(e: Env) -> str:
+        path = {"t": e.t, "s": e.s, "tpl": e.template}[which]
+        return f"{path}:" + (f"{line}:" if line is not None else "") + (f" column '{column}':" if column else "")
+    return where
+
+
+BEDS = "health.beds_per_1000"
+
+CASES = [
+    # ---- the targets table
+    Case("unknown_area", _validate, _at("t", 2, "area"), "'healht' is not a known area", targets=_cell(0, area="healht")),
+    Case("year_outside_plan_range", _validate, _at("t", 2, "target_year"), "year 2201 is out of range",
+         targets=_cell(0, target_year="2201")),
+    Case("between_lo_above_hi", _validate, _at("t", 6, "target_hi"), "target_hi 5 must be greater than target 10",
+         targets=_cell(4, target_hi="5")),
+    Case("relative_reference_series_missing", _validate, _at("t", 5, "reference_id"),
+         "the reference series 'ref.income_per_capita' has no row in the statistics",
+         statistics=lambda rows: [r for r in rows if r["indicator_id"] != "ref.income_per_capita"]),
+    Case("trailing_space_in_id_build", _build, _at("t", 3, "id"), "has a space at the start or end",
+         targets=_cell(1, id="employment.new_jobs  "), needs="helpers.processed"),
+    Case("gbk_encoded_targets_template", _template, _at("t", 2, "name_zh"), "save as UTF-8",
+         t_bytes=lambda b: b.decode("utf-8").encode("gb18030")),
+    Case("bom_then_comparator_typo", _validate, _at("t", 3, "comparator"), "'=>' is not a known comparator",
+         targets=_cell(1, comparator="=>"), t_bytes=lambda b: b"\xef\xbb\xbf" + b),
+    Case("zero_byte_targets_render", _render, _at("t", 1), "the file is empty (0 bytes)",
+         t_bytes=lambda b: b"", needs="helpers.render"),
+    Case("negative_count_target", _validate, _at("t", 4, "target"), "target -5 is negative",
+         targets=_cell(2, target="-5")),
+    # ---- the statistics table
+    Case("negative_count_statistic", _validate, _at("s", 4, "value"), "value -1 is negative",
+         statistics=_cell(2, value="-1")),
+    Case("duplicate_indicator_year_values_differ", _validate, _at("s", 8, "indicator_id"),
+         "the values differ (4.6 vs 4.8)", statistics=lambda rows: rows + [dict(rows[6], value="4.8")]),
+    Case("n_a_value_gaps", _gaps, _at("s", 5, "value"), "leave the cell empty for a missing value",
+         statistics=_cell(3, value="N/A"), needs="helpers.gaps"),
+    Case("windows_1252_statistics_coverage", _coverage, _at("s", 2, "source_title"), "Windows-1252); save as UTF-8",
+         statistics=_cell(0, source_title="Annuaire synthétique"), s_bytes=lambda b: b.decode("utf-8").encode("cp1252")),
+    Case("formula_cell", _validate, _at("s", 3, "source_title"), "looks like a spreadsheet formula",
+         statistics=_cell(1, source_title='=HYPERLINK("http://example.org","synthetic")')),
+    Case("thousands_separator_build", _build, _at("s", 5, "value"), "thousands separator not allowed, write 1300",
+         statistics=_cell(3, value="1,300"), needs="helpers.processed"),
+    Case("statistic_without_source_gaps", _gaps, _at("s", 7, "source_title"), "a source title is required",
+         statistics=_cell(5, source_title=""), needs="helpers.gaps"),
+    Case("zero_byte_statistics", _coverage, _at("s", 1), "the file is empty (0 bytes)", s_bytes=lambda b: b""),
+    # ---- an imported template
+    Case("template_n_a", _import, None, "leave the cell empty for a missing value",
+         fill={(BEDS, 2017): {"value": "N/A", "source_title": "synthetic"}}),
+    Case("template_value_without_source", _import, None, "a source title is required", fill={(BEDS, 2019): {"value": "5"}}),
+    Case("template_percent", _import, None, "write the number without %",
+         fill={("social_security.reimbursement", 2018): {"value": "72%", "source_title": "synthetic"}}),
+    Case("template_year_outside_plan", _import, None, "is outside the years of 'poverty.poor_population'",
+         fill={("poverty.poor_population", 2020): {"year": "2021", "value": "0", "source_title": "synthetic"}}),
+    Case("template_gbk", _import, _at("tpl", 2, "name_zh"), "GBK/GB18030",
+         tpl_bytes=lambda b: b.decode("utf-8-sig").encode("gb18030")),
+    Case("template_zero_byte", _import, _at("tpl", 1), "the file is empty (0 bytes)", tpl_bytes=lambda b: b""),
+    # ---- command-line parameters
+    Case("gaps_geo_nowhere", lambda e: [*_gaps(e), "--geo", "nowhere"], None, "nowhere", needs="helpers.gaps"),
+    Case("coverage_geo_nowhere", lambda e: [*_coverage(e), "--geo", "nowhere"], None,
+         "unknown geo 'nowhere'; valid values are: fuyang, anhui, china"),
+    Case("coverage_targets_missing", lambda e: ["coverage", "--targets", str(e.root / "missing.csv"), "--statistics", str(e.s)],
+         lambda e: f"{e.root / 'missing.csv'}:", "not found"),
+    Case("template_out_folder_missing",
+         lambda e: ["template", *e.inputs(), "--out", str(e.processed / "dir/that/does/not/exist/x.csv")],
+         lambda e: f"{e.processed / 'dir/that/does/not/exist/x.csv'}:", "does not exist"),
+    Case("import_file_missing", lambda e: ["import", str(e.root / "filled.csv"), *e.inputs()],
+         lambda e: f"{e.root / 'filled.csv'}:", "file not found"),
+    Case("render_area_nowhere", lambda e: [*_render(e), "--areas", "nowhere"], None, "nowhere", needs="helpers.render"),
+    Case("render_as_of_out_of_range", lambda e: [*_render(e), "--as-of", "2500"], None, "year out of range"),
+]
+
+
+def _env(tmp_path: Path, case: Case) -> Env:
+    rows_t = syn.targets()
+    rows_s = syn.statistics()
+    t, s = syn.write_inputs(tmp_path / "raw", case.targets(rows_t) if case.targets else rows_t,
+                            case.statistics(rows_s) if case.statistics else rows_s)
+    env = Env(tmp_path, t, s, tmp_path / "processed", tmp_path / "reports")
+    env.processed.mkdir()
+    env.reports.mkdir()
+    if case.argv is _import:
+        inputs = load.load_inputs(t, s)
+        env.template = tmp_path / "filled.csv"
+        write_template(env.template, inputs.targets, inputs.statistics, inputs.plan)
+        if case.fill:
+            syn.fill_template(env.template, case.fill)
+        if case.tpl_bytes:
+            env.template.write_bytes(case.tpl_bytes(env.template.read_bytes()))
+    if case.t_bytes:
+        t.write_bytes(case.t_bytes(t.read_bytes()))
+    if case.s_bytes:
+        s.write_bytes(case.s_bytes(s.read_bytes()))
+    return env
+
+
+def _run(argv: list[str]) -> int:
+    try:
+        return main(argv)
+    except SystemExit as exc:  # argparse rejects a parameter
+        return int(exc.code)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input_exits_2_with_a_located_message_and_writes_nothing(tmp_path, capsys, case):
+    if case.needs and importlib.util.find_spec(case.needs) is None:
+        pytest.skip(f"{case.needs} does not exist yet (built by another helper)")
+    env = _env(tmp_path, case)
+    stats_before = env.s.read_bytes()
+    code = _run(case.argv(env))
+    out, err = capsys.readouterr()
+    assert code == 2, out + err
+    assert "Traceback" not in out + err
+    lines = err.splitlines()
+    if case.where is not None:
+        prefix = case.where(env)
+        assert any(prefix in ln and case.text in ln for ln in lines), err
+    elif case.argv is _import:
+        # the template's own file, line and column
+        assert any(f"{env.template}:" in ln and "column '" in ln and case.text in ln for ln in lines), err
+    else:
+        assert case.text in err, err
+    assert list(env.processed.iterdir()) == [] and list(env.reports.iterdir()) == []
+    assert env.s.read_bytes() == stats_before
+
+
+def test_suite_covers_every_input_kind():
+    kinds = {"targets": 0, "statistics": 0, "template": 0, "parameters": 0}
+    for c in CASES:
+        if c.argv is _import or c.name.startswith("template_") and c.fill or c.tpl_bytes:
+            kinds["template"] += 1
+        elif c.targets or c.t_bytes:
+            kinds["targets"] += 1
+        elif c.statistics or c.s_bytes:
+            kinds["statistics"] += 1
+        else:
+            kinds["parameters"] += 1
+    assert len(CASES) >= 15 and all(n >= 3 for n in kinds.values()), kinds

@@ -1,0 +1,581 @@
+"""Chart content: the figures draw exactly the numbers they are given, in the chosen language.
+
+Every trajectory frame below is SYNTHETIC and written by hand in the shape of the engine's
+trajectory table (helpers.gaps), with the required path computed by hand:
+required_t = x_b + (x* − x_b)·(t − b)/(T − b), b = 2016, T = 2021.
+"""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+from helpers import charts, fonts, vocab  # noqa: E402
+
+NAN = np.nan
+YEARS = [2017, 2018, 2019, 2020, 2021]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(autouse=True)
+def _cjk_fonts_and_cleanup():
+    fonts.setup_fonts(disable_cjk=False)
+    yield
+    plt.close("all")
+
+
+def synthetic_traj(kind: str, comparator: str, values, required, baseline, target,
+                   target_hi=NAN, tolerance=NAN, years=YEARS, indicator_id="health.synthetic",
+                   area="health", name=("合成床位数", "Synthetic beds"),
+                   unit=("张/千人", "beds per 1000"), **extra) -> pd.DataFrame:
+    """One synthetic target's trajectory rows, shaped like compute_gaps output."""
+    n = len(years)
+    frame = pd.DataFrame({
+        "geo": pd.array(["fuyang"] * n, dtype="string"),
+        "indicator_id": pd.array([indicator_id] * n, dtype="string"),
+        "area": area, "name_zh": name[0], "name_en": name[1], "unit": unit[1], "unit_zh": unit[0],
+        "kind": kind, "comparator": comparator,
+        "year": pd.array(years, dtype="Int64"),
+        "value": pd.array(values, dtype="Float64"),  # nullable, as the engine may give it
+        "baseline": baseline, "target": target, "target_hi": target_hi, "tolerance": tolerance,
+        "required": np.asarray(required, dtype="float64"),
+        "gap": NAN, "status": "no_data",
+    })
+    for key, val in extra.items():
+        frame[key] = val
+    return frame
+
+
+def line_by_gid(fig: Figure, gid: str):
+    found = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid() == gid]
+    assert len(found) == 1, f"expected one line with gid={gid!r}, found {len(found)}"
+    return found[0]
+
+
+def line_by_label(fig: Figure, label: str):
+    found = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_label() == label]
+    assert len(found) == 1, f"expected one line labelled {label!r}, found {[ln.get_label() for ln in fig.axes[0].get_lines()]}"
+    return found[0]
+
+
+def legend_texts(fig: Figure) -> list[str]:
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+    return [t.get_text() for lg in legends for t in lg.get_texts()]
+
+
+def collection_by_label(fig: Figure, label: str):
+    found = [c for ax in fig.axes for c in ax.collections if c.get_label() == label]
+    assert len(found) == 1, [c.get_label() for c in fig.axes[0].collections]
+    return found[0]
+
+
+def shortfall_years(fig: Figure, lang: str = "both") -> list[float]:
+    label = vocab.label(charts.T_SHORTFALL, lang)
+    found = [c for c in fig.axes[0].collections if c.get_label() == label]
+    if not found:
+        return []
+    return [float(seg[0][0]) for seg in found[0].get_segments()]
+
+
+def band_patch(fig: Figure) -> Rectangle:
+    label_start = (vocab.label(charts.T_TARGET_RANGE, "both"), vocab.label(charts.T_QUOTA, "both"))
+    found = [p for p in fig.axes[0].patches if p.get_label().startswith(label_start)]
+    assert len(found) == 1
+    return found[0]
+
+
+# --- level, >= ---------------------------------------------------------------------------------
+
+LEVEL_GE = dict(kind="level", comparator=">=", values=[4.5, NAN, 5.0, 5.4, 5.6],
+                required=[4.4, 4.8, 5.2, 5.6, 6.0], baseline=4.0, target=6.0)
+
+
+def test_level_target_observed_line_keeps_the_gap_and_starts_at_the_baseline():
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE))
+    observed = line_by_gid(fig, "observed")
+    np.testing.assert_array_equal(observed.get_xdata(), [2016, 2017, 2018, 2019, 2020, 2021])
+    np.testing.assert_allclose(observed.get_ydata(), [4.0, 4.5, NAN, 5.0, 5.4, 5.6], equal_nan=True)
+    assert observed.get_marker() == "o"
+
+
+def test_level_target_required_path_is_dashed_from_baseline_to_target():
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE))
+    required = line_by_gid(fig, "required")
+    assert required.get_linestyle() == "--"
+    np.testing.assert_allclose(required.get_xdata(), [2016, 2017, 2018, 2019, 2020, 2021])
+    np.testing.assert_allclose(required.get_ydata(), [4.0, 4.4, 4.8, 5.2, 5.6, 6.0])
+    star = line_by_gid(fig, "target")
+    assert (list(star.get_xdata()), list(star.get_ydata())) == ([2021], [6.0])
+    assert star.get_label() == "目标 / Target ≥ 6 (2021)"
+
+
+def test_level_target_shortfall_marks_years_behind_the_required_path():
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE))
+    # 2017: 4.5 ≥ 4.4 (ahead); 2018 missing; 2019 5.0 < 5.2; 2020 5.4 < 5.6; 2021 5.6 < 6.0.
+    assert shortfall_years(fig) == [2019.0, 2020.0, 2021.0]
+    segments = collection_by_label(fig, "差距 / Shortfall").get_segments()
+    np.testing.assert_allclose([seg[:, 1] for seg in segments], [[5.0, 5.2], [5.4, 5.6], [5.6, 6.0]])
+
+
+def test_trajectory_labels_in_both_languages():
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), lang="both")
+    ax = fig.axes[0]
+    assert ax.get_title() == "合成床位数 / Synthetic beds"
+    assert ax.get_xlabel() == "年份 / Year"
+    assert ax.get_ylabel() == "张/千人 / beds per 1000"
+    assert legend_texts(fig) == ["实际值 / Observed", "要求路径 / Required path",
+                                 "目标 / Target ≥ 6 (2021)", "差距 / Shortfall"]
+
+
+def test_trajectory_labels_in_chinese_only():
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), lang="zh")
+    ax = fig.axes[0]
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("合成床位数", "年份", "张/千人")
+    assert legend_texts(fig) == ["实际值", "要求路径", "目标 ≥ 6 (2021)", "差距"]
+
+
+def test_trajectory_labels_in_english_only():
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), lang="en")
+    ax = fig.axes[0]
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("Synthetic beds", "Year", "beds per 1000")
+    texts = legend_texts(fig)
+    assert texts == ["Observed", "Required path", "Target ≥ 6 (2021)", "Shortfall"]
+    assert not any(CJK.search(t) for t in texts + [t.get_text() for t in ax.get_xticklabels()])
+
+
+def test_long_bilingual_title_is_split_into_chinese_and_english_lines():
+    traj = synthetic_traj(**LEVEL_GE, name=("每千常住人口医疗卫生机构床位数", "Hospital beds per 1,000 residents (synthetic)"))
+    fig = charts.plot_trajectory(traj, lang="both")
+    assert fig.axes[0].get_title() == "每千常住人口医疗卫生机构床位数\nHospital beds per 1,000 residents (synthetic)"
+
+
+# --- level, <= (towards zero) -------------------------------------------------------------------
+
+
+def test_level_ceiling_target_shortfall_is_above_the_path():
+    traj = synthetic_traj("level", "<=", values=[45.0, 30.0, NAN, 2.5, 0.0],
+                          required=[40.0, 30.0, 20.0, 10.0, 0.0], baseline=50.0, target=0.0)
+    fig = charts.plot_trajectory(traj)
+    np.testing.assert_allclose(line_by_gid(fig, "observed").get_ydata(), [50, 45, 30, NAN, 2.5, 0], equal_nan=True)
+    required = line_by_gid(fig, "required")
+    assert (required.get_ydata()[0], required.get_ydata()[-1]) == (50.0, 0.0)
+    assert shortfall_years(fig) == [2017.0]  # 45 > 40; 2018 on the path; 2020 ahead
+    assert "目标 / Target ≤ 0 (2021)" in legend_texts(fig)
+
+
+# --- between and ~ --------------------------------------------------------------------------------
+
+
+def test_between_target_is_a_band_and_the_path_goes_to_its_near_edge():
+    # Baseline 25 above the band [10, 20]: direction down, x* = 20.
+    traj = synthetic_traj("level", "between", values=[24.5, 23.5, NAN, 19.0, 18.0],
+                          required=[24.0, 23.0, 22.0, 21.0, 20.0], baseline=25.0, target=10.0,
+                          target_hi=20.0)
+    fig = charts.plot_trajectory(traj)
+    band = band_patch(fig)
+    assert (band.get_y(), band.get_height()) == (10.0, 10.0)
+    assert band.get_label() == "目标区间 / Target range 10–20 (2021)"
+    required = line_by_gid(fig, "required")
+    assert required.get_linestyle() == "--"
+    assert (required.get_xdata()[0], required.get_ydata()[0]) == (2016, 25.0)
+    assert (required.get_xdata()[-1], required.get_ydata()[-1]) == (2021, 20.0)
+    # 24.5 > 24 and 23.5 > 23 are behind (outside the band); 19 and 18 are inside it.
+    assert shortfall_years(fig) == [2017.0, 2018.0]
+    assert not [ln for ln in fig.axes[0].get_lines() if ln.get_gid() == "target"]  # band, no star
+
+
+def test_about_target_band_is_target_plus_minus_tolerance():
+    # 75 ± 5 = [70, 80]; baseline 66 below: x* = 70.
+    traj = synthetic_traj("level", "~", values=[67.0, 67.5, 69.0, NAN, 76.0],
+                          required=[66.8, 67.6, 68.4, 69.2, 70.0], baseline=66.0, target=75.0,
+                          tolerance=5.0)
+    fig = charts.plot_trajectory(traj, lang="en")
+    band = band_patch_en(fig)
+    assert (band.get_y(), band.get_y() + band.get_height()) == (70.0, 80.0)
+    assert band.get_label() == "Target range 75 ± 5 (2021)"
+    assert shortfall_years(fig, "en") == [2018.0]  # 67.5 < 67.6; 2019 69 > 68.4 ahead
+    np.testing.assert_allclose(line_by_gid(fig, "observed").get_ydata(), [66, 67, 67.5, 69, NAN, 76], equal_nan=True)
+
+
+def band_patch_en(fig: Figure) -> Rectangle:
+    found = [p for p in fig.axes[0].patches if p.get_label().startswith("Target range")]
+    assert len(found) == 1
+    return found[0]
+
+
+# --- annual -----------------------------------------------------------------------------------------
+
+
+def test_annual_target_draws_bars_against_the_quota_line():
+    traj = synthetic_traj("annual", ">=", values=[3000.0, 2500.0, NAN, 2800.0, 2900.0],
+                          required=[2800.0] * 5, baseline=NAN, target=2800.0,
+                          unit=("个", "posts"))
+    fig = charts.plot_trajectory(traj)
+    ax = fig.axes[0]
+    bars = [c for c in ax.containers if c.get_label() == "当年完成 / Done in the year"][0]
+    assert [p.get_x() + p.get_width() / 2 for p in bars.patches] == [2017, 2018, 2020, 2021]
+    assert [p.get_height() for p in bars.patches] == [3000.0, 2500.0, 2800.0, 2900.0]
+    quota = line_by_gid(fig, "required")
+    assert quota.get_linestyle() == "--"
+    assert list(quota.get_ydata()) == [2800.0, 2800.0]
+    assert quota.get_xdata()[0] < 2017 and quota.get_xdata()[-1] > 2021
+    assert quota.get_label() == "年度目标 / Yearly quota ≥ 2800"
+    short = [c for c in ax.containers if c.get_label() == "差距 / Shortfall"][0]
+    assert [(p.get_x() + p.get_width() / 2, p.get_y(), p.get_height()) for p in short.patches] == [(2018, 2500.0, 300.0)]
+    assert "无数据 / no data" in [t.get_text() for t in ax.texts]  # 2019 has no value
+    assert ax.get_xticks().tolist() == YEARS  # a quota has no baseline year
+
+
+def test_annual_ceiling_quota_hatches_the_excess():
+    traj = synthetic_traj("annual", "<=", values=[10.0, 14.0, 12.0, 9.0, NAN],
+                          required=[12.0] * 5, baseline=NAN, target=12.0, unit=("人", "persons"))
+    fig = charts.plot_trajectory(traj, lang="en")
+    short = [c for c in fig.axes[0].containers if c.get_label() == "Shortfall"][0]
+    assert [(p.get_y(), p.get_height()) for p in short.patches] == [(12.0, 2.0)]
+
+
+# --- cumulative ---------------------------------------------------------------------------------------
+
+
+def test_cumulative_target_running_total_against_the_straight_path():
+    traj = synthetic_traj("cumulative", ">=", values=[1.0, 3.0, NAN, 8.0, 11.0],
+                          required=[2.2, 4.4, 6.6, 8.8, 11.0], baseline=0.0, target=11.0,
+                          unit=("所", "schools"))
+    fig = charts.plot_trajectory(traj)
+    observed = line_by_label(fig, "累计完成 / Running total")
+    np.testing.assert_allclose(observed.get_ydata(), [0, 1, 3, NAN, 8, 11], equal_nan=True)
+    required = line_by_gid(fig, "required")
+    np.testing.assert_allclose(required.get_ydata(), [0.0, 2.2, 4.4, 6.6, 8.8, 11.0])
+    assert shortfall_years(fig) == [2017.0, 2018.0, 2020.0]
+    assert fig.axes[0].get_ylabel() == "所 / schools"
+
+
+# --- relative --------------------------------------------------------------------------------------------
+
+
+def test_relative_target_uses_a_ratio_axis_with_the_reference_line():
+    traj = synthetic_traj("relative", ">=", values=[0.80, 0.82, 0.83, NAN, 0.86],
+                          required=[0.824, 0.868, 0.912, 0.956, 1.0], baseline=0.78, target=1.0,
+                          unit=("相对全国平均(倍)", "ratio to national average"),
+                          reference_id="ref.synthetic_income")
+    fig = charts.plot_trajectory(traj)
+    ax = fig.axes[0]
+    reference = line_by_label(fig, "参照水平 / Reference level = 1")
+    assert list(reference.get_ydata()) == [1.0, 1.0]
+    observed = line_by_label(fig, "与参照之比 / Ratio to reference")
+    np.testing.assert_allclose(observed.get_ydata(), [0.78, 0.80, 0.82, 0.83, NAN, 0.86], equal_nan=True)
+    assert ax.get_ylabel() == "相对全国平均(倍) / ratio to national average"
+    assert shortfall_years(fig) == [2017.0, 2018.0, 2019.0, 2021.0]
+
+
+def test_relative_benchmarks_are_divided_by_the_reference_series():
+    traj = synthetic_traj("relative", ">=", values=[0.80, 0.82, 0.83, NAN, 0.86],
+                          required=[0.824, 0.868, 0.912, 0.956, 1.0], baseline=0.78, target=1.0,
+                          reference_id="ref.synthetic_income")
+    benchmarks = pd.DataFrame({
+        "indicator_id": ["health.synthetic"] * 2 + ["ref.synthetic_income"] * 2,
+        "geo": ["anhui", "anhui", "china", "china"],
+        "year": [2017, 2019, 2017, 2019], "value": [20000.0, 27000.0, 25000.0, 30000.0],
+    })
+    fig = charts.plot_trajectory(traj, benchmarks=benchmarks)
+    anhui = line_by_label(fig, "安徽省 / Anhui")
+    np.testing.assert_allclose(anhui.get_ydata(), [0.8, 0.9])
+
+
+# --- benchmarks and context --------------------------------------------------------------------------------
+
+
+def test_benchmarks_are_thin_grey_lines_labelled_by_geo_within_the_plan_years():
+    benchmarks = pd.DataFrame({
+        "indicator_id": ["health.synthetic"] * 5 + ["other.indicator"],
+        "geo": ["china", "china", "china", "fuyang", "anhui", "china"],
+        "year": [2015, 2016, 2018, 2018, 2020, 2018],
+        "value": [4.9, 5.0, 5.5, 99.0, 5.3, 77.0],
+    })
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), benchmarks=benchmarks)
+    china = line_by_label(fig, "全国 / China")
+    assert list(china.get_xdata()) == [2016, 2018]  # 2015 is before the baseline year
+    assert list(china.get_ydata()) == [5.0, 5.5]
+    assert china.get_linewidth() < line_by_gid(fig, "observed").get_linewidth()
+    assert matplotlib.colors.to_hex(china.get_color()).lower() in {"#8c8c8c", "#5e5e5e", "#b0b0b0"}
+    assert list(line_by_label(fig, "安徽省 / Anhui").get_ydata()) == [5.3]
+    assert not [ln for ln in fig.axes[0].get_lines() if 99.0 in list(ln.get_ydata())]  # own geo not a benchmark
+    assert {"全国 / China", "安徽省 / Anhui"} <= set(legend_texts(fig))
+
+
+def test_benchmarks_are_not_drawn_for_yearly_flows():
+    traj = synthetic_traj("annual", ">=", values=[3000.0, 2500.0, NAN, 2800.0, 2900.0],
+                          required=[2800.0] * 5, baseline=NAN, target=2800.0)
+    benchmarks = pd.DataFrame({"indicator_id": ["health.synthetic"], "geo": ["china"], "year": [2018], "value": [1.3e7]})
+    fig = charts.plot_trajectory(traj, benchmarks=benchmarks)
+    assert "全国 / China" not in legend_texts(fig)
+
+
+def test_context_series_go_on_a_secondary_axis():
+    context = pd.DataFrame({
+        "indicator_id": ["health.synthetic:beds_total", "health.synthetic:beds_total", "health.other:x"],
+        "geo": "fuyang", "year": [2017, 2019, 2018], "value": [30000.0, 34000.0, 1.0], "unit": "beds",
+    })
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), context=context, lang="en")
+    assert len(fig.axes) == 2
+    (line,) = fig.axes[1].get_lines()
+    assert (list(line.get_xdata()), list(line.get_ydata())) == ([2017, 2019], [30000.0, 34000.0])
+    assert line.get_linestyle() == ":"
+    assert line.get_label() == "beds_total: context, other measure, not scored"
+    assert fig.axes[1].get_ylabel() == "beds (context)"
+
+
+def test_context_in_the_target_unit_shares_the_main_axis_and_a_third_unit_is_left_out():
+    context = pd.DataFrame({
+        "indicator_id": ["health.synthetic:same_unit", "health.synthetic:count", "health.synthetic:count",
+                         "health.synthetic:share"],
+        "geo": "fuyang", "year": [2018, 2017, 2019, 2018], "value": [4.9, 300.0, 320.0, 50.0],
+        "unit": ["beds per 1000", "beds", "beds", "%"],
+    })
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), context=context, lang="en")
+    main, twin = fig.axes
+    assert [list(ln.get_ydata()) for ln in main.get_lines() if ln.get_gid() == "context"] == [[4.9]]
+    assert [list(ln.get_ydata()) for ln in twin.get_lines()] == [[300.0, 320.0]]
+    assert twin.get_ylabel() == "beds (context)"
+    assert "plus 1 context series in other units not drawn" in [t.get_text() for t in main.texts]
+
+
+def test_context_series_of_another_geo_names_that_geo():
+    context = pd.DataFrame({"indicator_id": ["health.synthetic:index"] * 2, "geo": "anhui",
+                            "year": [2018, 2020], "value": [96.0, 97.0], "unit": "%"})
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), context=context, lang="en")
+    (line,) = fig.axes[1].get_lines()
+    assert line.get_label() == "index (Anhui): context, other measure, not scored"
+
+
+# --- no data --------------------------------------------------------------------------------------------------
+
+
+def test_target_without_observed_values_still_shows_target_and_path():
+    traj = synthetic_traj("cumulative", ">=", values=[NAN] * 5, required=[2.2, 4.4, 6.6, 8.8, 11.0],
+                          baseline=0.0, target=11.0)
+    fig = charts.plot_trajectory(traj)
+    ax = fig.axes[0]
+    np.testing.assert_allclose(line_by_gid(fig, "required").get_ydata(), [0.0, 2.2, 4.4, 6.6, 8.8, 11.0])
+    star = line_by_gid(fig, "target")
+    assert (list(star.get_xdata()), list(star.get_ydata())) == ([2021], [11.0])
+    assert "无数据 / no data" in [t.get_text() for t in ax.texts]
+    assert shortfall_years(fig) == []
+
+
+def test_level_target_with_no_baseline_and_no_values_says_no_data():
+    traj = synthetic_traj("level", ">=", values=[NAN] * 5, required=[NAN] * 5, baseline=NAN, target=6.0)
+    fig = charts.plot_trajectory(traj, lang="en")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["no data"]
+    assert legend_texts(fig) == ["Target ≥ 6 (2021)", "no baseline value: no required path"]
+    assert [ln.get_gid() for ln in ax.get_lines()] == ["target"]
+
+
+def test_annual_target_without_values_keeps_the_quota():
+    traj = synthetic_traj("annual", ">=", values=[NAN] * 5, required=[4.1] * 5, baseline=NAN, target=4.1)
+    fig = charts.plot_trajectory(traj, lang="zh")
+    assert list(line_by_gid(fig, "required").get_ydata()) == [4.1, 4.1]
+    assert "无数据" in [t.get_text() for t in fig.axes[0].texts]
+
+
+# --- trajectory input errors ------------------------------------------------------------------------------------
+
+
+def test_trajectory_rejects_several_targets_and_missing_columns():
+    two = pd.concat([synthetic_traj(**LEVEL_GE), synthetic_traj(**LEVEL_GE, indicator_id="health.other")])
+    with pytest.raises(ValueError, match="rows of 2 targets"):
+        charts.plot_trajectory(two)
+    with pytest.raises(ValueError, match="missing column.*required"):
+        charts.plot_trajectory(synthetic_traj(**LEVEL_GE).drop(columns=["required"]))
+
+
+# --- heatmap ------------------------------------------------------------------------------------------------------
+
+
+def heatmap_traj() -> pd.DataFrame:
+    """3 synthetic targets: health first in the frame, employment must come first on the chart;
+    the poverty-like target ends a year earlier (its 2021 cell does not exist)."""
+    rows = [
+        ("health.a", "health", "合成卫生甲", "Synthetic health A", 2020, "achieved"),
+        ("health.a", "health", "合成卫生甲", "Synthetic health A", 2021, "on_track"),
+        ("employment.b", "employment", "合成就业乙", "Synthetic jobs B", 2020, "no_data"),
+        ("employment.b", "employment", "合成就业乙", "Synthetic jobs B", 2021, "regressing"),
+        ("poverty.c", "poverty", "合成脱贫丙", "Synthetic poverty C", 2020, "achieved"),
+    ]
+    return pd.DataFrame(rows, columns=["indicator_id", "area", "name_zh", "name_en", "year", "status"])
+
+
+def test_heatmap_rows_follow_the_plan_area_order_and_cells_match_statuses():
+    fig = charts.plot_status_heatmap(heatmap_traj(), lang="en")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Synthetic jobs B", "Synthetic health A", "Synthetic poverty C"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2021"]
+    (mesh,) = ax.collections
+    codes = mesh.get_array()
+    assert codes.shape == (3, 2)
+    assert int(np.ma.count_masked(codes)) == 1  # poverty.c × 2021 not applicable
+    fig.canvas.draw()
+    colours = [tuple(c) for c in mesh.get_facecolors()]
+    assert len(colours) == 6
+    expected = {"achieved": 2, "on_track": 1, "no_data": 1, "regressing": 1}
+    for status, n in expected.items():
+        assert colours.count(to_rgba(vocab.STATUS_COLOURS[status])) == n, status
+    # Row-major: jobs B (no_data, regressing), health A (achieved, on_track), poverty C (achieved, —).
+    assert colours[:5] == [to_rgba(vocab.STATUS_COLOURS[s]) for s in ("no_data", "regressing", "achieved", "on_track", "achieved")]
+    assert colours[5][3] == 0.0  # transparent: not a status
+
+
+def test_heatmap_no_data_colour_differs_from_every_status():
+    grey = to_rgba(vocab.STATUS_COLOURS["no_data"])
+    others = [to_rgba(vocab.STATUS_COLOURS[s]) for s in vocab.STATUS_ORDER if s != "no_data"]
+    assert all(max(abs(a - b) for a, b in zip(grey, o)) > 0.2 for o in others)
+
+
+@pytest.mark.parametrize("lang, title, legend_first, n_a", [
+    ("zh", "各目标逐年状态", "已达成", "不适用"),
+    ("en", "Status of every target by year", "achieved", "not applicable"),
+    ("both", "各目标逐年状态 / Status of every target by year", "已达成 / achieved", "不适用 / not applicable"),
+])
+def test_heatmap_title_and_legend_in_each_language(lang, title, legend_first, n_a):
+    fig = charts.plot_status_heatmap(heatmap_traj(), lang=lang)
+    assert fig.axes[0].get_title() == title
+    texts = legend_texts(fig)
+    assert texts[0] == legend_first and texts[-1] == n_a
+    assert texts[:-1] == [vocab.status_label(s, lang) for s in vocab.STATUS_ORDER]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][0] == vocab.label(("合成就业乙", "Synthetic jobs B"), lang)
+
+
+def test_heatmap_rejects_unknown_status_and_several_geos():
+    bad = heatmap_traj().assign(status="great")
+    with pytest.raises(ValueError, match="unknown status"):
+        charts.plot_status_heatmap(bad)
+    two_geos = heatmap_traj().assign(geo=["fuyang", "fuyang", "anhui", "anhui", "anhui"])
+    with pytest.raises(ValueError, match="several geos"):
+        charts.plot_status_heatmap(two_geos)
+
+
+# --- scoreboard ---------------------------------------------------------------------------------------------------
+
+
+def scoreboard_latest() -> pd.DataFrame:
+    rows = [
+        ("poverty.a", "poverty", "achieved"), ("poverty.b", "poverty", "achieved"),
+        ("health.a", "health", "on_track"), ("health.b", "health", "no_data"),
+        ("health.c", "health", "no_data"), ("employment.a", "employment", "regressing"),
+    ]
+    return pd.DataFrame(rows, columns=["indicator_id", "area", "status"])
+
+
+def test_scoreboard_bar_widths_are_status_counts_in_area_order():
+    fig = charts.plot_area_scoreboard(scoreboard_latest(), lang="en")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Jobs and income", "Health", "Poverty alleviation"]
+    widths = {c.get_label(): [p.get_width() for p in c.patches] for c in ax.containers}
+    #                                   employment, health, poverty
+    assert widths["achieved"] == [0, 0, 2]
+    assert widths["on track"] == [0, 1, 0]
+    assert widths["regressing"] == [1, 0, 0]
+    assert widths["no data"] == [0, 2, 0]
+    assert widths["moderate progress"] == [0, 0, 0]
+    # Stacked: the no_data segment of health starts after its on_track segment.
+    no_data = [c for c in ax.containers if c.get_label() == "no data"][0]
+    assert no_data.patches[1].get_x() == 1
+    assert no_data.patches[1].get_facecolor() == to_rgba(vocab.STATUS_COLOURS["no_data"])
+    assert ax.get_xlabel() == "Number of targets"
+
+
+@pytest.mark.parametrize("lang, xlabel, first_area", [
+    ("zh", "目标数(个)", "就业与收入"),
+    ("both", "目标数(个) / Number of targets", "就业与收入 / Jobs and income"),
+])
+def test_scoreboard_labels_in_chinese_and_both(lang, xlabel, first_area):
+    fig = charts.plot_area_scoreboard(scoreboard_latest(), lang=lang)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == xlabel
+    assert ax.get_yticklabels()[0].get_text() == first_area
+    assert legend_texts(fig) == [vocab.status_label(s, lang) for s in vocab.STATUS_ORDER]
+
+
+def test_chart_functions_return_figures_without_touching_pyplot_state():
+    before = plt.get_fignums()
+    fig = charts.plot_area_scoreboard(scoreboard_latest())
+    assert isinstance(fig, Figure)
+    assert plt.get_fignums() == before + [fig.number]  # one new figure, nothing drawn elsewhere
+
+
+def test_scoreboard_accepts_an_as_of_area_rollup_and_names_the_year():
+    rollup = pd.DataFrame({
+        "geo": "fuyang", "area": ["health", "employment", "all"], "as_of_limit": pd.array([2020] * 3, dtype="Int64"),
+        **{f"n_{s}": [0, 0, 0] for s in vocab.STATUS_ORDER},
+    })
+    rollup["n_achieved"] = [2, 1, 3]
+    rollup["n_no_data"] = [1, 0, 1]
+    fig = charts.plot_area_scoreboard(rollup, lang="en")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Jobs and income", "Health"]  # no "all"
+    widths = {c.get_label(): [p.get_width() for p in c.patches] for c in ax.containers}
+    assert widths["achieved"] == [1, 2] and widths["no data"] == [0, 1]
+    assert ax.get_title() == "Status of targets by area (as of 2020)"
+
+
+def test_scoreboard_rejects_a_frame_without_statuses():
+    with pytest.raises(ValueError, match="scoreboard: pass latest_status"):
+        charts.plot_area_scoreboard(pd.DataFrame({"area": ["health"], "count": [3]}))
+
+
+# --- with the engine's own output ------------------------------------------------------------------------------
+
+
+def test_charts_draw_the_engine_output_unchanged():
+    gaps = pytest.importorskip("helpers.gaps")
+    targets = pd.DataFrame([
+        {"id": "health.synthetic_beds", "area": "health", "name_zh": "合成床位", "name_en": "Synthetic beds",
+         "unit": "beds per 1000", "comparator": ">=", "target": 6.0, "target_hi": NAN, "tolerance": NAN,
+         "target_year": 2021, "baseline_year": 2016, "kind": "level", "reference_id": None},
+        {"id": "employment.synthetic_income", "area": "employment", "name_zh": "合成收入比",
+         "name_en": "Synthetic income ratio", "unit": "ratio", "comparator": ">=", "target": 1.0,
+         "target_hi": NAN, "tolerance": NAN, "target_year": 2021, "baseline_year": 2016,
+         "kind": "relative", "reference_id": "ref.synthetic_income"},
+    ])
+    rows = [("health.synthetic_beds", "synthetica", y, v)
+            for y, v in {2016: 4.0, 2017: 4.5, 2019: 5.0, 2020: 5.4, 2021: 5.6}.items()]
+    rows += [("employment.synthetic_income", "synthetica", y, v) for y, v in {2016: 16000.0, 2018: 18000.0}.items()]
+    rows += [("ref.synthetic_income", "synthetic_nation", y, v) for y, v in {2016: 20000.0, 2018: 24000.0}.items()]
+    statistics = pd.DataFrame(rows, columns=["indicator_id", "geo", "year", "value"])
+    traj = gaps.compute_gaps(targets, statistics, geo="synthetica")
+
+    beds = traj[traj["indicator_id"] == "health.synthetic_beds"]
+    fig = charts.plot_trajectory(beds)
+    np.testing.assert_allclose(line_by_gid(fig, "observed").get_ydata(), [4.0, 4.5, NAN, 5.0, 5.4, 5.6], equal_nan=True)
+    np.testing.assert_allclose(line_by_gid(fig, "required").get_ydata(), [4.0, 4.4, 4.8, 5.2, 5.6, 6.0])
+    assert shortfall_years(fig) == [2019.0, 2020.0, 2021.0]
+
+    income = traj[traj["indicator_id"] == "employment.synthetic_income"]
+    fig = charts.plot_trajectory(income, lang="en")
+    ratio = line_by_label(fig, "Ratio to reference")
+    np.testing.assert_allclose(ratio.get_ydata(), [0.8, NAN, 0.75, NAN, NAN, NAN], equal_nan=True)
+
+    fig = charts.plot_status_heatmap(traj, lang="en")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Synthetic income ratio", "Synthetic beds"]
+    assert fig.axes[0].collections[0].get_array().shape == (2, 5)
+
+    latest = gaps.latest_status(traj)
+    by_status = latest.groupby("status").size()
+    fig = charts.plot_area_scoreboard(latest, lang="en")
+    total = {c.get_label(): sum(p.get_width() for p in c.patches) for c in fig.axes[0].containers}
+    assert {k: v for k, v in total.items() if v} == {vocab.status_label(s, "en"): n for s, n in by_status.items()}
+    fig = charts.plot_area_scoreboard(gaps.area_rollup_as_of(traj), lang="en")
+    total_rollup = {c.get_label(): sum(p.get_width() for p in c.patches) for c in fig.axes[0].containers}
+    assert total_rollup == total

@@ -1,0 +1,241 @@
+"""The fill-in template round trip on SYNTHETIC inputs: write, fill, import; conflicts; bad cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import synthetic_inputs as syn
+from synthetic_inputs import fill_template as _fill
+from synthetic_inputs import template_rows as _rows
+from helpers import load
+from helpers.cli import main
+from helpers.exceptions import ImportConflictError, ValidationError
+from helpers.template import TEMPLATE_COLUMNS, import_template, write_template
+
+BEDS = "health.beds_per_1000"
+BEDS_UNIT = "beds per 1000 residents"
+
+
+@pytest.fixture
+def setup(tmp_path):
+    t, s = syn.write_inputs(tmp_path / "raw")
+    inputs = load.load_inputs(t, s)
+    tpl = tmp_path / "fill_me.csv"
+    write_template(tpl, inputs.targets, inputs.statistics, inputs.plan)
+    return inputs, tpl, s
+
+
+def _line_of(path: Path, indicator: str, year: int) -> int:
+    _, rows = _rows(path)
+    return 2 + next(i for i, r in enumerate(rows) if r["indicator_id"] == indicator and int(r["year"]) == year)
+
+
+def test_template_content(setup):
+    inputs, tpl, _ = setup
+    assert tpl.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel needs the BOM to show Chinese
+    header, rows = _rows(tpl)
+    assert tuple(header) == TEMPLATE_COLUMNS
+    # 6 targets x 2016..2021 + poverty 2016..2020 + the reference series 2016..2021
+    assert len(rows) == 6 * 6 + 5 + 6
+    beds = [r for r in rows if r["indicator_id"] == BEDS]
+    assert [r["year"] for r in beds] == ["2016", "2017", "2018", "2019", "2020", "2021"]
+    assert {r["geo"] for r in beds} == {"fuyang"}
+    assert [r["known_value"] for r in beds] == ["4", "", "4.6", "", "5.4", ""]
+    assert beds[2]["known_source_title"] == "synthetic source" and beds[2]["known_source_url"].startswith("https://")
+    assert all(r[c] == "" for r in rows for c in ("value", "source_title", "source_url", "note"))
+    jobs = next(r for r in rows if r["indicator_id"] == "employment.new_jobs")
+    assert jobs["value_meaning"] == "该年当年完成量(流量) / that year's flow (done during the year)"
+    income = [r for r in rows if r["indicator_id"] == "employment.income_vs_national"]
+    assert {r["unit"] for r in income} == {"yuan per person"}  # the value unit, not the ratio
+    ref = [r for r in rows if r["indicator_id"] == "ref.income_per_capita"]
+    assert len(ref) == 6 and {r["geo"] for r in ref} == {"china"} and {r["kind"] for r in ref} == {"reference"}
+    # the reference block follows its relative target
+    ids = [r["indicator_id"] for r in rows]
+    assert ids.index("ref.income_per_capita") == ids.index("employment.income_vs_national") + 6
+
+
+def test_round_trip_csv(setup):
+    inputs, tpl, s = setup
+    before = s.read_text(encoding="utf-8").splitlines()
+    _fill(tpl, {
+        (BEDS, 2017): {"value": "4.3", "source_title": "合成统计年鉴 2018 (synthetic)", "source_url": "https://example.org/syn-2018"},
+        ("employment.new_jobs", 2019): {"value": "4.4", "source_title": "synthetic bulletin", "note": "synthetic note"},
+        ("ref.income_per_capita", 2017): {"value": "25974", "source_title": "synthetic national communiqué"},
+        (BEDS, 2018): {"value": "4.60", "source_title": "same value again (synthetic)"},
+    })
+    report = import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    assert report.written and report.unchanged == 1 and report.changed.empty
+    assert report.added[["indicator_id", "geo", "year", "value"]].values.tolist() == [
+        [BEDS, "fuyang", 2017, 4.3], ["employment.new_jobs", "fuyang", 2019, 4.4], ["ref.income_per_capita", "china", 2017, 25974.0]]
+
+    stats = load.load_statistics(s, targets=inputs.targets)
+    assert len(stats) == 13 + 3
+    row = stats[(stats["indicator_id"] == BEDS) & (stats["year"] == 2017)].iloc[0]
+    assert (row["value"], row["unit"], row["source_title"], row["source_url"]) == (
+        4.3, BEDS_UNIT, "合成统计年鉴 2018 (synthetic)", "https://example.org/syn-2018")
+    assert stats.loc[stats["indicator_id"] == "employment.new_jobs", "note"].dropna().tolist() == ["synthetic note"]
+    # the value already stored keeps its row and source
+    assert stats.loc[(stats["indicator_id"] == BEDS) & (stats["year"] == 2018) & (stats["geo"] == "fuyang"),
+                     "source_title"].item() == "synthetic source"
+    # sorted by (indicator_id, geo, year); stored rows kept byte for byte
+    keys = list(zip(stats["indicator_id"], stats["geo"], stats["year"]))
+    assert keys == sorted(keys)
+    after = s.read_text(encoding="utf-8").splitlines()
+    assert set(before) <= set(after) and after[0] == before[0]
+    assert "health.beds_per_1000,fuyang,2017,4.3,beds per 1000 residents,合成统计年鉴 2018 (synthetic),https://example.org/syn-2018," in after
+
+
+def test_round_trip_xlsx(tmp_path):
+    t, s = syn.write_inputs(tmp_path / "raw")
+    inputs = load.load_inputs(t, s)
+    tpl = tmp_path / "fill_me.xlsx"
+    write_template(tpl, inputs.targets, inputs.statistics, inputs.plan)
+    wb = openpyxl.load_workbook(tpl)
+    ws = wb["template"]
+    header = [c.value for c in ws[1]]
+    assert tuple(header) == TEMPLATE_COLUMNS and "readme" in wb.sheetnames
+    col = {name: i + 1 for i, name in enumerate(header)}
+    row = next(r for r in range(2, ws.max_row + 1)
+               if ws.cell(r, col["indicator_id"]).value == "poverty.poor_population" and ws.cell(r, col["year"]).value == 2018)
+    ws.cell(row, col["value"]).value = 20.5
+    ws.cell(row, col["source_title"]).value = "synthetic poverty bulletin"
+    wb.save(tpl)
+    report = import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    assert report.added[["indicator_id", "year", "value", "line"]].values.tolist() == [["poverty.poor_population", 2018, 20.5, row]]
+    assert "poverty.poor_population,fuyang,2018,20.5,10k persons,synthetic poverty bulletin,," in s.read_text(encoding="utf-8")
+
+
+def test_conflict_stops_and_names_it_then_replace_replaces(setup):
+    inputs, tpl, s = setup
+    _fill(tpl, {(BEDS, 2018): {"value": "4.8", "source_title": "synthetic revision"},
+                (BEDS, 2019): {"value": "5.0", "source_title": "synthetic revision"}})
+    before = s.read_bytes()
+    with pytest.raises(ImportConflictError) as info:
+        import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    line = _line_of(tpl, BEDS, 2018)
+    assert info.value.conflicts == [
+        f"{BEDS}, geo fuyang, 2018: stored value 4.6 (source: synthetic source) but {tpl} line {line} has 4.8"]
+    assert s.read_bytes() == before  # nothing written, not even the non-conflicting 2019 value
+
+    report = import_template(tpl, s, inputs.targets, replace=True, plan=inputs.plan)
+    assert report.changed[["indicator_id", "geo", "year", "old_value", "new_value"]].values.tolist() == [
+        [BEDS, "fuyang", 2018, 4.6, 4.8]]
+    assert report.added["year"].tolist() == [2019]
+    stats = load.load_statistics(s)
+    beds = stats[(stats["indicator_id"] == BEDS) & (stats["geo"] == "fuyang")].set_index("year")
+    assert beds.loc[2018, "value"] == 4.8 and beds.loc[2018, "source_title"] == "synthetic revision"
+    assert len(stats) == 13 + 1
+
+
+def test_cli_import_conflict_exits_2_and_replace_reports_the_change(setup, capsys):
+    inputs, tpl, s = setup
+    t = s.parent / "targets.csv"
+    _fill(tpl, {(BEDS, 2018): {"value": "4.8", "source_title": "synthetic revision"}})
+    assert main(["import", str(tpl), "--targets", str(t), "--statistics", str(s)]) == 2
+    err = capsys.readouterr().err
+    assert "1 conflicting value(s); nothing was written" in err and f"{BEDS}, geo fuyang, 2018: stored value 4.6" in err
+    assert main(["import", str(tpl), "--targets", str(t), "--statistics", str(s), "--replace"]) == 0
+    out = capsys.readouterr().out
+    assert f"  ~ {BEDS} fuyang 2018: 4.6 -> 4.8 (source: synthetic revision; was: synthetic source;" in out
+
+
+BAD_CELLS = [
+    ("thousands", {(BEDS, 2017): {"value": "1,300", "source_title": "synthetic"}}, (BEDS, 2017), "value",
+     "thousands separator not allowed, write 1300"),
+    ("percent", {(BEDS, 2017): {"value": "4.5%", "source_title": "synthetic"}}, (BEDS, 2017), "value", "without %"),
+    ("n_a", {(BEDS, 2017): {"value": "N/A", "source_title": "synthetic"}}, (BEDS, 2017), "value", "leave the cell empty"),
+    ("no_source", {(BEDS, 2017): {"value": "4.3"}}, (BEDS, 2017), "source_title", "a source title is required"),
+    ("unknown_indicator", {(BEDS, 2017): {"indicator_id": "health.bedz", "value": "4.3", "source_title": "synthetic"}},
+     ("health.bedz", 2017), "indicator_id", "'health.bedz' is not a target id"),
+    ("year_after_target", {(BEDS, 2021): {"year": "2023", "value": "6.1", "source_title": "synthetic"}}, (BEDS, 2023),
+     "year", "year 2023 is outside the years of 'health.beds_per_1000' in this plan, 2016–2021"),
+    ("unit_changed", {(BEDS, 2017): {"unit": "beds", "value": "4.3", "source_title": "synthetic"}}, (BEDS, 2017), "unit",
+     "convert the value to 'beds per 1000 residents'"),
+    ("negative_flow", {("employment.new_jobs", 2019): {"value": "-0.5", "source_title": "synthetic"}},
+     ("employment.new_jobs", 2019), "value", "is negative"),
+    ("formula", {(BEDS, 2017): {"value": "4.3", "source_title": '=HYPERLINK("http://x","synthetic")'}}, (BEDS, 2017),
+     "source_title", "looks like a spreadsheet formula"),
+    ("bad_url", {(BEDS, 2017): {"value": "4.3", "source_title": "synthetic", "source_url": "javascript:alert(1)"}},
+     (BEDS, 2017), "source_url", "is not a web address"),
+]
+
+
+@pytest.mark.parametrize("name,cells,at,column,text", BAD_CELLS, ids=[b[0] for b in BAD_CELLS])
+def test_bad_cell_writes_nothing(setup, name, cells, at, column, text):
+    inputs, tpl, s = setup
+    good = {("employment.new_jobs", 2020): {"value": "4.2", "source_title": "synthetic bulletin"}}
+    _fill(tpl, {**good, **cells})
+    before = s.read_bytes()
+    with pytest.raises(ValidationError) as info:
+        import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    line = _line_of(tpl, *at)
+    assert [(p.file, p.line, p.column) for p in info.value.problems] == [(str(tpl), line, column)]
+    assert text in info.value.problems[0].message
+    assert s.read_bytes() == before
+
+
+def test_value_without_source_via_cli(setup, capsys):
+    inputs, tpl, s = setup
+    _fill(tpl, {(BEDS, 2019): {"value": "5.0"}})
+    before = s.read_bytes()
+    code = main(["import", str(tpl), "--targets", str(s.parent / "targets.csv"), "--statistics", str(s)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert f"{tpl}:{_line_of(tpl, BEDS, 2019)}: column 'source_title': a source title is required" in err
+    assert s.read_bytes() == before
+
+
+def test_dry_run_reports_but_writes_nothing(setup):
+    inputs, tpl, s = setup
+    _fill(tpl, {(BEDS, 2019): {"value": "5.0", "source_title": "synthetic"}})
+    before = s.read_bytes()
+    report = import_template(tpl, s, inputs.targets, dry_run=True, plan=inputs.plan)
+    assert len(report.added) == 1 and not report.written and report.rows_after == 14
+    assert s.read_bytes() == before
+    assert report.lines()[-1] == f"dry run: nothing written to {s}"
+
+
+def test_nothing_filled_changes_nothing(setup):
+    inputs, tpl, s = setup
+    before = s.read_bytes()
+    report = import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    assert report.added.empty and report.changed.empty and not report.written
+    assert s.read_bytes() == before
+
+
+def test_duplicate_rows_in_the_template_are_refused(setup):
+    inputs, tpl, s = setup
+    _fill(tpl, {(BEDS, 2019): {"value": "5.0", "source_title": "synthetic"},
+                (BEDS, 2021): {"year": "2019", "value": "5.1", "source_title": "synthetic"}})
+    with pytest.raises(ValidationError) as info:
+        import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    assert {p.column for p in info.value.problems} == {"indicator_id"}
+    assert "the values differ (5 vs 5.1)" in info.value.problems[0].message
+
+
+def test_write_template_refuses_bad_destinations(setup, tmp_path):
+    inputs, tpl, _ = setup
+    before = tpl.read_bytes()
+    for out, text in [(tpl, "already exists"), (tmp_path / "no" / "such" / "x.csv", "does not exist"),
+                      (tmp_path / "x.txt", "must be a .csv or .xlsx")]:
+        with pytest.raises(ValidationError) as info:
+            write_template(out, inputs.targets, inputs.statistics, inputs.plan)
+        assert text in info.value.problems[0].message and info.value.problems[0].file == str(out)
+    assert tpl.read_bytes() == before and not (tmp_path / "no").exists() and not (tmp_path / "x.txt").exists()
+
+
+def test_cli_template_then_import(tmp_path, capsys):
+    t, s = syn.write_inputs(tmp_path / "raw")
+    out = tmp_path / "t.csv"
+    assert main(["template", "--targets", str(t), "--statistics", str(s), "--out", str(out)]) == 0
+    assert f"wrote {out}: 47 rows (41 target-years for fuyang, 6 reference-series years), 11 already known" in capsys.readouterr().out
+    _fill(out, {(BEDS, 2019): {"value": "5.0", "source_title": "synthetic"}})
+    assert main(["import", str(out), "--targets", str(t), "--statistics", str(s)]) == 0
+    text = capsys.readouterr().out
+    assert "added 1 value(s):" in text and f"  + {BEDS} fuyang 2019: 5 {BEDS_UNIT} (source: synthetic;" in text
+    assert f"wrote {s} (14 rows)" in text
+    assert pd.read_csv(s)["year"].tolist().count(2019) == 1
