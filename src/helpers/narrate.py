@@ -1,0 +1,728 @@
+"""Words, tables and the footer of the report notebooks, as HTML that is safe to publish.
+
+Every piece of text that comes from the data (target names, units, notes, source titles, URLs)
+goes through :func:`esc` (``html.escape``) before it is put into HTML; a URL becomes a link only
+when it is ``http``/``https`` (:func:`safe_link`), anything else is shown as escaped text. Tables
+are built from strings formatted here, so a missing number is shown as :data:`MISSING` ("—") and
+never as 0. Sentences say "no data" / 无数据 for what is missing.
+
+Language: every public function takes ``lang`` in ``zh`` | ``en`` | ``both``; ``both`` writes
+Chinese first, then English (labels "中文 / English", sentences as two paragraphs).
+
+The plain-text tables (:func:`key_figures_text`, :func:`plain_table`) are what the notebooks'
+``nbval-check-output`` cells print: stable formatting, no dates, no paths.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from helpers import paths
+from helpers.vocab import (AREAS, KINDS, STATUS_COLOURS, STATUS_ORDER, STATUSES, area_label,
+                           geo_label, label, status_label)
+
+#: What a missing number looks like in a table.
+MISSING = "—"
+#: What "no data" reads like in sentences and labels.
+NO_DATA = ("无数据", "no data")
+_CMP_SIGN = {">=": "≥", "<=": "≤"}
+
+
+# --------------------------------------------------------------------------- text primitives
+
+def t(zh: str, en: str, lang: str = "both") -> str:
+    """Pick ``zh`` / ``en`` / "zh / en" for ``lang`` (plain text, not escaped)."""
+    return label((zh, en), lang)
+
+
+def esc(value: object) -> str:
+    """HTML-escaped text of ``value`` (quotes too); NA/None -> :data:`MISSING`."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return MISSING
+    return html.escape(str(value), quote=True)
+
+
+def is_web_url(url: object) -> bool:
+    """True for an ``http://`` or ``https://`` URL (the only kind turned into a link)."""
+    return isinstance(url, str) and url.strip().lower().startswith(("http://", "https://"))
+
+
+def safe_link(url: object, text: object = None) -> str:
+    """``<a href=...>text</a>`` for an http(s) URL, both escaped; otherwise the escaped text
+    (or the escaped URL when there is no text). Never emits an ``href`` with another scheme."""
+    shown = url if text is None or (not isinstance(text, str) and pd.isna(text)) else text
+    if is_web_url(url):
+        return (f'<a href="{esc(str(url).strip())}" target="_blank" rel="noopener noreferrer">'
+                f"{esc(shown)}</a>")
+    return esc(shown)
+
+
+def fmt_num(x: object) -> str:
+    """A number for a table: NaN -> "—"; >= 1000 with thousands separators and no decimals;
+    >= 1 with up to 2 decimals; below 1 with 3 significant digits. Units are not added."""
+    if x is None or pd.isna(x):
+        return MISSING
+    x = float(x)
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    a = abs(x)
+    if a >= 1000:
+        s = f"{x:,.0f}"
+    elif a >= 1 or a == 0:
+        s = f"{x:.2f}".rstrip("0").rstrip(".")
+    else:
+        s = f"{x:.3g}"
+    return "0" if s in ("-0", "-0.0") else s
+
+
+def fmt_pct(x: object) -> str:
+    """A share (1.0 = 100%) as a whole percentage; NaN -> "—"."""
+    if x is None or pd.isna(x):
+        return MISSING
+    return f"{float(x) * 100:.0f}%"
+
+
+def fmt_year(x: object) -> str:
+    if x is None or pd.isna(x):
+        return MISSING
+    return str(int(x))
+
+
+def target_text(comparator: object, target: object, target_hi: object = None,
+                tolerance: object = None, unit: object = None) -> str:
+    """The target as a reader writes it: "≥ 6", "≤ 4.5", "70–80", "≈ 75 ± 5", then the unit."""
+    cmp_ = "" if comparator is None or pd.isna(comparator) else str(comparator)
+    if cmp_ == "between":
+        core = f"{fmt_num(target)}–{fmt_num(target_hi)}"
+    elif cmp_ == "~":
+        core = f"≈ {fmt_num(target)}"
+        if tolerance is not None and not pd.isna(tolerance):
+            core += f" ± {fmt_num(tolerance)}"
+    else:
+        core = f"{_CMP_SIGN.get(cmp_, cmp_)} {fmt_num(target)}".strip()
+    if unit is not None and not pd.isna(unit) and str(unit):
+        core += f" {unit}"
+    return core
+
+
+def names(df: pd.DataFrame, lang: str = "both") -> pd.Series:
+    """Target names for ``lang`` from ``name_zh`` / ``name_en`` (plain text, not escaped)."""
+    zh = df["name_zh"].astype("string").fillna(df["name_en"].astype("string"))
+    en = df["name_en"].astype("string").fillna(zh)
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return en
+    return (zh + " / " + en).where(zh != en, zh)
+
+
+def _have(n: int) -> str:
+    """English verb agreement: "1 has", "2 have"."""
+    return f"{n} has" if n == 1 else f"{n} have"
+
+
+def year_ranges(years: Iterable[int]) -> str:
+    """Sorted years with consecutive runs collapsed: [2016, 2017, 2018, 2020] -> "2016–2018, 2020";
+    no years -> "—"."""
+    ys = sorted({int(y) for y in years})
+    if not ys:
+        return MISSING
+    runs, start, prev = [], ys[0], ys[0]
+    for y in ys[1:]:
+        if y != prev + 1:
+            runs.append((start, prev))
+            start = y
+        prev = y
+    runs.append((start, prev))
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
+def no_data_word(lang: str = "both") -> str:
+    return label(NO_DATA, lang)
+
+
+# --------------------------------------------------------------------------- HTML building
+
+def heading(zh: str, en: str, lang: str = "both", level: int = 2) -> str:
+    """An HTML heading in the chosen language (texts are escaped)."""
+    return f"<h{level}>{esc(t(zh, en, lang))}</h{level}>"
+
+
+def paragraphs(zh: Sequence[str] | str, en: Sequence[str] | str, lang: str = "both") -> str:
+    """Sentences already escaped -> ``<p>`` blocks: Chinese, English or both (Chinese first)."""
+    zh = [zh] if isinstance(zh, str) else list(zh)
+    en = [en] if isinstance(en, str) else list(en)
+    parts = (zh if lang in ("zh", "both") else []) + (en if lang in ("en", "both") else [])
+    return "".join(f"<p>{p}</p>" for p in parts if p)
+
+
+def html_table(df: pd.DataFrame, *, links: dict[str, str] | None = None,
+               status_keys: pd.Series | None = None, status_col: str | None = None,
+               raw: set[str] | None = None, css_class: str = "helpers-table dataframe") -> str:
+    """An HTML table of ``df`` with every cell and header escaped.
+
+    ``links`` maps a shown column to a hidden column holding its URL (http/https only become
+    links). With ``status_keys`` (status per row) the ``status_col`` cells get that status's
+    colour from :data:`helpers.vocab.STATUS_COLOURS`. NA cells show :data:`MISSING`. ``raw``
+    names columns whose cells are HTML this module already built from escaped parts (links).
+    """
+    links = links or {}
+    hidden = set(links.values())
+    cols = [c for c in df.columns if c not in hidden]
+    body = pd.DataFrame(index=df.index)
+    for c in cols:
+        if c in links:
+            cells = [safe_link(u, v) for v, u in zip(df[c], df[links[c]])]
+        elif raw and c in raw:
+            cells = [str(v) for v in df[c]]
+        else:
+            cells = [esc(v) for v in df[c]]
+        body[c] = pd.Series(cells, index=df.index, dtype=object)
+    tds = {c: "<td>" + body[c] + "</td>" for c in cols}
+    if status_keys is not None and status_col in tds:
+        colour = pd.Series(status_keys, index=df.index).map(STATUS_COLOURS).fillna("#FFFFFF")
+        tds[status_col] = ('<td style="background-color:' + colour + '">' + body[status_col] + "</td>")
+    rows = pd.concat(tds, axis=1).agg("".join, axis=1) if len(df) else pd.Series([], dtype=str)
+    head = "".join(f"<th>{esc(c)}</th>" for c in cols)
+    trs = "".join(f"<tr>{r}</tr>" for r in rows)
+    return (f'<table class="{esc(css_class)}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{trs}</tbody></table>")
+
+
+def plain_table(df: pd.DataFrame) -> str:
+    """A fixed-width plain-text table (left-aligned, two spaces between columns) for print():
+    numbers formatted with :func:`fmt_num`-like stable rules, NA as "—"."""
+    cells = df.copy()
+    for c in cells.columns:
+        if pd.api.types.is_float_dtype(cells[c]):
+            cells[c] = cells[c].map(lambda v: MISSING if pd.isna(v) else f"{v:.4g}")
+        else:
+            cells[c] = cells[c].map(lambda v: MISSING if v is None or pd.isna(v) else str(v))
+    widths = {c: max([len(str(c)), *(len(v) for v in cells[c])]) for c in cells.columns}
+    lines = ["  ".join(str(c).ljust(widths[c]) for c in cells.columns).rstrip()]
+    for _, row in cells.iterrows():
+        lines.append("  ".join(row[c].ljust(widths[c]) for c in cells.columns).rstrip())
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- engine notes
+
+#: The engine's notes (``status_note`` / ``method_note``, English) -> (中文, English) labels.
+NOTE_LABELS: dict[str, tuple[str, str]] = {
+    "no baseline value": ("无基期值，未评分", "no baseline value: not scored"),
+    "progress undefined": ("进度无法计算，未评分", "progress undefined: not scored"),
+    "baseline already meets the target": ("基期已达标", "baseline already met the target"),
+    "cagr not applicable (yearly quota)": ("复合增速不适用(年度量)，按线性规则", "cagr n/a (yearly quota): linear rule"),
+    "cagr not applicable (no baseline)": ("复合增速不适用(无基期值)", "cagr n/a (no baseline)"),
+    "cagr not applicable (baseline already meets": ("复合增速不适用(基期已达标)，按线性规则", "cagr n/a (baseline met): linear rule"),
+    "cagr not applicable (non-positive values)": ("复合增速不适用(非正值)，按线性规则", "cagr n/a (non-positive values): linear rule"),
+    "cagr not applicable (value beyond the band)": ("复合增速不适用(超出区间)，按线性规则", "cagr n/a (beyond the band): linear rule"),
+}
+
+
+def note_label(note: object, lang: str = "both") -> str | None:
+    """Short label of an engine note in ``lang``; an unknown note is returned as it is (to be
+    escaped by the caller); NA -> None."""
+    if note is None or (not isinstance(note, str) and pd.isna(note)) or not str(note).strip():
+        return None
+    text = str(note)
+    for prefix, pair in NOTE_LABELS.items():
+        if text.startswith(prefix):
+            return label(pair, lang)
+    return text
+
+
+def _notes(df: pd.DataFrame, lang: str, cols: Sequence[str] = ("status_note", "method_note")) -> pd.Series:
+    """Per row, the labels of the engine notes present (joined with "; ")."""
+    parts = [df[c].map(lambda n: note_label(n, lang)) for c in cols if c in df.columns]
+    if not parts:
+        return pd.Series([None] * len(df), index=df.index, dtype=object)
+    joined = pd.concat(parts, axis=1).apply(lambda r: "; ".join(x for x in r if x), axis=1)
+    return joined.where(joined != "", None)
+
+
+def unscored(latest: pd.DataFrame) -> pd.DataFrame:
+    """Targets with a value that the engine could not score (status no_data, e.g. no baseline)."""
+    return latest[(latest["status"] == "no_data") & latest["value"].notna()]
+
+
+def without_value(latest: pd.DataFrame) -> pd.DataFrame:
+    """Targets with no value at all up to the as-of year."""
+    return latest[(latest["status"] == "no_data") & latest["value"].isna()]
+
+
+# --------------------------------------------------------------------------- status tables
+
+def _with_targets(latest: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """``latest`` plus the target's own columns it may lack (tolerance, target_hi, unit...)."""
+    extra = [c for c in ("target_hi", "tolerance", "unit", "comparator", "target", "kind",
+                         "name_zh", "name_en", "area", "target_year")
+             if c not in latest.columns and c in targets.columns]
+    if not extra:
+        return latest
+    t_ = targets.rename(columns={"id": "indicator_id"})[["indicator_id", *extra]]
+    return latest.merge(t_, on="indicator_id", how="left")
+
+
+def status_table(latest: pd.DataFrame, targets: pd.DataFrame, lang: str = "both",
+                 with_area: bool = False) -> str:
+    """HTML table, one row per target: name, target, kind, as-of year, value, gap, progress,
+    status (coloured), anticipated progress at the target year. Missing numbers show "—"."""
+    d = _with_targets(latest, targets)
+    out = pd.DataFrame(index=d.index)
+    if with_area:
+        out[t("领域", "Area", lang)] = d["area"].map(lambda a: area_label(a, lang))
+    out[t("指标", "Target", lang)] = names(d, lang)
+    out[t("目标值", "Target value", lang)] = [
+        target_text(c, v, h, tol, u) for c, v, h, tol, u in
+        zip(d["comparator"], d["target"], d["target_hi"], d["tolerance"], d["unit"])]
+    out[t("类型", "Kind", lang)] = d["kind"].map(lambda k: label(KINDS.get(k, (k, k)), lang))
+    out[t("数据年份", "Year of data", lang)] = d["year"].map(fmt_year)
+    out[t("实际值", "Value", lang)] = d["value"].map(fmt_num)
+    out[t("差距", "Gap", lang)] = d["gap"].map(fmt_num)
+    out[t("进度", "Progress", lang)] = d["progress"].map(fmt_pct)
+    scol = t("状态", "Status", lang)
+    out[scol] = d["status"].map(lambda s: status_label(s, lang))
+    if "anticipated_progress" in d.columns:
+        out[t("预计目标年进度", "Anticipated progress", lang)] = d["anticipated_progress"].map(fmt_pct)
+    out[t("说明", "Note", lang)] = _notes(d, lang, ("status_note",))
+    return html_table(out, status_keys=d["status"], status_col=scol)
+
+
+def key_figures_text(latest: pd.DataFrame, with_area: bool = True) -> str:
+    """The key figures as a plain-text table (what ``nbval-check-output`` cells print): per
+    target its area, id, year of data, value, status, gap and progress, in the given row order, then
+    a line of counts by status. Ids, not names: ASCII keeps the column widths stable."""
+    cols = (["area"] if with_area else []) + ["indicator_id", "year", "value", "status", "gap", "progress"]
+    d = latest[cols].copy()
+    d["year"] = d["year"].map(fmt_year)
+    d["value"] = d["value"].astype("float64")
+    d["gap"] = d["gap"].astype("float64")
+    d["progress"] = d["progress"].astype("float64")
+    counts = d["status"].value_counts()
+    summary = ", ".join(f"{s}={int(counts.get(s, 0))}" for s in STATUS_ORDER)
+    return f"{plain_table(d.reset_index(drop=True))}\n\ntargets={len(d)}: {summary}"
+
+
+def gap_by_year_table(lin: pd.DataFrame, cagr: pd.DataFrame | None, lang: str = "both") -> str:
+    """One target, one row per year: value, required, gap, progress, linear status, and (when
+    given) the cagr ratio and status beside it."""
+    d = lin.sort_values("year").reset_index(drop=True)
+    out = pd.DataFrame(index=d.index)
+    out[t("年份", "Year", lang)] = d["year"].map(fmt_year)
+    out[t("实际值", "Value", lang)] = d["value"].map(fmt_num)
+    out[t("应达值", "Required", lang)] = d["required"].map(fmt_num)
+    out[t("差距", "Gap", lang)] = d["gap"].map(fmt_num)
+    out[t("进度", "Progress", lang)] = d["progress"].map(fmt_pct)
+    scol = t("状态(线性)", "Status (linear)", lang)
+    out[scol] = d["status"].map(lambda s: status_label(s, lang))
+    if cagr is not None:
+        c = cagr.sort_values("year").reset_index(drop=True)
+        c = d[["year"]].merge(c, on="year", how="left")
+        out[t("增速比(复合)", "Growth ratio (cagr)", lang)] = c["ratio"].map(fmt_num)
+        out[t("状态(复合增速)", "Status (cagr)", lang)] = c["status"].map(
+            lambda s: status_label(s, lang) if isinstance(s, str) else MISSING)
+        notes = pd.concat([_notes(d, lang, ("status_note",)), _notes(c, lang, ("method_note",))], axis=1)
+    else:
+        notes = pd.concat([_notes(d, lang)], axis=1)
+    joined = notes.apply(lambda r: "; ".join(x for x in r if isinstance(x, str) and x), axis=1)
+    out[t("说明", "Note", lang)] = joined.where(joined != "", None)
+    return html_table(out, status_keys=d["status"], status_col=scol)
+
+
+# --------------------------------------------------------------------------- narratives
+
+def _status_counts(latest: pd.DataFrame) -> pd.Series:
+    return latest["status"].value_counts().reindex(list(STATUS_ORDER), fill_value=0)
+
+
+def _year_breakdown(latest: pd.DataFrame) -> pd.Series:
+    """Count of targets per year of data (targets with data only), latest year first."""
+    years = latest.loc[latest["status"] != "no_data", "year"].dropna().astype(int)
+    return years.value_counts().sort_index(ascending=False)
+
+
+def _join_names(df: pd.DataFrame, lang: str, sep: str) -> str:
+    return sep.join(esc(n) for n in names(df, lang if lang != "both" else "en"))
+
+
+def _join_names_zh(df: pd.DataFrame) -> str:
+    return "、".join(esc(n) for n in names(df, "zh"))
+
+
+def _unscored_list(df: pd.DataFrame, lang: str) -> str:
+    """"name (year: note)" for targets with a value that could not be scored (escaped)."""
+    items = []
+    for n, y, note in zip(names(df, lang), df["year"], _notes(df, lang, ("status_note",))):
+        extra = fmt_year(y) + (f": {note}" if note else "")
+        items.append(f"{esc(n)} ({esc(extra)})")
+    return ("、" if lang == "zh" else "; ").join(items)
+
+
+def status_sentences(latest: pd.DataFrame, as_of: int, subject: tuple[str, str],
+                     jurisdiction: tuple[str, str], lang: str = "both",
+                     benchmark_only: Iterable[str] = ()) -> str:
+    """The generated narrative about a group of targets (an area, or the whole plan).
+
+    Says how many targets are in each status, which year each "as of" refers to, and names
+    plainly the targets without any value, those with a value the engine could not score (no
+    baseline) and those with benchmark values only. ``subject`` and ``jurisdiction`` are
+    (中文, English) labels; every data-derived string is escaped.
+    """
+    n = len(latest)
+    counts = _status_counts(latest)
+    scored = latest[latest["status"] != "no_data"]
+    nd = without_value(latest)
+    uns = unscored(latest)
+    years = _year_breakdown(latest)
+    subj_zh, subj_en = (esc(s) for s in subject)
+    jur_zh, jur_en = (esc(s) for s in jurisdiction)
+    zh: list[str] = []
+    en: list[str] = []
+    if n == 0:
+        return paragraphs(f"{subj_zh}没有量化目标。", f"{subj_en} has no quantitative targets.", lang)
+    if scored.empty:
+        zh.append(f"{subj_zh}共{n}项目标，截至{as_of}年没有一项能评估进度：{len(nd)}项{NO_DATA[0]}"
+                  + (f"，{len(uns)}项有数值但无法评分" if len(uns) else "") + "。")
+        en.append(f"{subj_en}: none of the {n} targets can be scored for {jur_en} up to {as_of}: "
+                  f"{len(nd)} with {NO_DATA[1]}"
+                  + (f", {len(uns)} with a value that cannot be scored" if len(uns) else "") + ".")
+    else:
+        parts_zh = [f"{STATUSES[s][0]}{int(counts[s])}项" for s in STATUS_ORDER
+                    if s != "no_data" and counts[s]]
+        parts_en = [f"{int(counts[s])} {STATUSES[s][1]}" for s in STATUS_ORDER
+                    if s != "no_data" and counts[s]]
+        ach = int(counts["achieved"])
+        rest_zh = ([f"{len(nd)}项{NO_DATA[0]}"] if len(nd) else []) + (
+            [f"{len(uns)}项有数值但无法评分"] if len(uns) else [])
+        rest_en = ([f"{len(nd)} with {NO_DATA[1]}"] if len(nd) else []) + (
+            [f"{len(uns)} with a value that cannot be scored"] if len(uns) else [])
+        zh.append(f"{subj_zh}共{n}项目标，截至{as_of}年：{'，'.join(parts_zh)}"
+                  + "".join(f"；{r}" for r in rest_zh) + "。")
+        en.append(f"{subj_en}: {ach} of {n} targets achieved by {as_of} ({', '.join(parts_en)})"
+                  + "".join(f"; {r}" for r in rest_en) + ".")
+        yz = "，".join(f"{y}年{c}项" for y, c in years.items())
+        ye = ", ".join(f"{y} for {c} target{'s' if c != 1 else ''}" for y, c in years.items())
+        zh.append(f"每项目标的状态取截至{as_of}年最近一个有数据的年份：{yz}。")
+        en.append(f"Each status is as of the target's latest year with data up to {as_of}: {ye}.")
+    if not uns.empty:
+        zh.append(f"有数值但无法评分（{len(uns)}项）：{_unscored_list(uns, 'zh')}。")
+        en.append(f"A value but not scored ({len(uns)}): {_unscored_list(uns, 'en')}.")
+    if not nd.empty:
+        zh.append(f"{NO_DATA[0]}（{len(nd)}项，截至{as_of}年{jur_zh}没有任何数值）：{_join_names_zh(nd)}。")
+        en.append(f"No data ({len(nd)}; no value for {jur_en} up to {as_of}): {_join_names(nd, 'en', '; ')}.")
+    bench = nd[nd["indicator_id"].isin(list(benchmark_only))]
+    if not bench.empty:
+        zh.append(f"其中{len(bench)}项只有省级或全国的对照数据（不计分）：{_join_names_zh(bench)}。")
+        en.append(f"Of these, {_have(len(bench))} only provincial or national benchmark values "
+                  f"(shown for context, not scored): {_join_names(bench, 'en', '; ')}.")
+    return paragraphs(zh, en, lang)
+
+
+def area_narrative(latest: pd.DataFrame, area: str, as_of: int, jurisdiction: tuple[str, str],
+                   lang: str = "both", benchmark_only: Iterable[str] = ()) -> str:
+    """Narrative for one area: "2 of 10 targets achieved by 2021 ..." (see status_sentences)."""
+    rows = latest[latest["area"] == area]
+    subject = AREAS.get(area, (area, area))
+    return status_sentences(rows, as_of, subject, jurisdiction, lang, benchmark_only)
+
+
+def overview_findings(latest: pd.DataFrame, as_of: int, jurisdiction: tuple[str, str],
+                      lang: str = "both", benchmark_only: Iterable[str] = ()) -> str:
+    """Key findings for the whole plan: how many targets can be scored, counts by status with
+    their years, the areas with no data at all, then the targets achieved, regressing and
+    insufficient by name, and what is missing (no value, value not scored, benchmarks only)."""
+    n = len(latest)
+    scored = latest[latest["status"] != "no_data"]
+    nd = without_value(latest)
+    uns = unscored(latest)
+    zh: list[str] = []
+    en: list[str] = []
+    counts = _status_counts(latest)
+    years = _year_breakdown(latest)
+    jz, je = (esc(s) for s in jurisdiction)
+    zh.append(f"规划共{n}项量化目标，截至{as_of}年{jz}可评估的{len(scored)}项，{len(nd)}项{NO_DATA[0]}"
+              + (f"，{len(uns)}项有数值但无法评分" if len(uns) else "") + "。")
+    en.append(f"The plan has {n} quantitative targets; up to {as_of}, {len(scored)} can be scored "
+              f"for {je}, {_have(len(nd))} {NO_DATA[1]}"
+              + (f" and {_have(len(uns))} a value that cannot be scored" if len(uns) else "") + ".")
+    if not scored.empty:
+        zh.append("状态：" + "，".join(f"{STATUSES[s][0]}{int(counts[s])}项" for s in STATUS_ORDER
+                                     if s != "no_data" and counts[s]) +
+                  "（按各目标截至该年最近有数据的年份：" +
+                  "，".join(f"{y}年{c}项" for y, c in years.items()) + "）。")
+        en.append("Statuses: " + ", ".join(f"{int(counts[s])} {STATUSES[s][1]}" for s in STATUS_ORDER
+                                          if s != "no_data" and counts[s]) +
+                  " (each as of its latest year with data: " +
+                  ", ".join(f"{y} for {c}" for y, c in years.items()) + ").")
+    by_area = latest.groupby("area", sort=False)["value"].agg(lambda v: bool(v.notna().any()))
+    empty = [a for a in AREAS if a in by_area.index and not by_area[a]]
+    if empty:
+        zh.append(f"以下领域没有任何一项目标在基期之后有数值：{'、'.join(esc(AREAS[a][0]) for a in empty)}。")
+        en.append("Areas where no target has a value after its baseline year: "
+                  f"{', '.join(esc(AREAS[a][1]) for a in empty)}.")
+    for key in ("achieved", "regressing", "insufficient"):
+        sel = latest[latest["status"] == key]
+        if not sel.empty:
+            zh.append(f"{STATUSES[key][0]}：{_join_names_zh(sel)}。")
+            en.append(f"{STATUSES[key][1].capitalize()}: {_join_names(sel, 'en', '; ')}.")
+    if not uns.empty:
+        zh.append(f"有数值但无法评分：{_unscored_list(uns, 'zh')}。")
+        en.append(f"A value but not scored: {_unscored_list(uns, 'en')}.")
+    bench = nd[nd["indicator_id"].isin(list(benchmark_only))]
+    if not bench.empty:
+        zh.append(f"{NO_DATA[0]}的目标中{len(bench)}项只有省级或全国的对照数据，不计分。")
+        en.append(f"Of the targets with no data, {_have(len(bench))} only provincial or national "
+                  "benchmark values, which are context and are not scored.")
+    return paragraphs(zh, en, lang)
+
+
+def indicator_summary(latest: pd.DataFrame, statistics: pd.DataFrame, indicator_id: str,
+                      as_of: int, geo: str, jurisdiction: tuple[str, str], lang: str = "both") -> str:
+    """One target in words: its status as of its latest year with data (value, gap), or plainly
+    that it has no value for the jurisdiction, and which benchmark values exist."""
+    row = latest[latest["indicator_id"] == indicator_id].iloc[0]
+    jz, je = (esc(s) for s in jurisdiction)
+    unit = esc(row.get("unit", ""))
+    zh: list[str] = []
+    en: list[str] = []
+    if row["status"] != "no_data":
+        y = fmt_year(row["year"])
+        zh.append(f"截至{as_of}年（最近数据年份{y}年）：{esc(status_label(row['status'], 'zh'))}，"
+                  f"数值{esc(fmt_num(row['value']))} {unit}，差距{esc(fmt_num(row['gap']))}，"
+                  f"进度{esc(fmt_pct(row['progress']))}。")
+        en.append(f"As of {as_of} (latest year with data: {y}): {esc(status_label(row['status'], 'en'))}; "
+                  f"value {esc(fmt_num(row['value']))} {unit}, gap {esc(fmt_num(row['gap']))}, "
+                  f"progress {esc(fmt_pct(row['progress']))}.")
+    elif pd.notna(row["value"]):
+        note = note_label(row.get("status_note"), "zh") or ""
+        note_en = note_label(row.get("status_note"), "en") or ""
+        y = fmt_year(row["year"])
+        zh.append(f"{y}年{jz}数值为{esc(fmt_num(row['value']))} {unit}，但无法评分：{esc(note)}。")
+        en.append(f"{je} has a value for {y} ({esc(fmt_num(row['value']))} {unit}) but it cannot be "
+                  f"scored: {esc(note_en)}.")
+    else:
+        zh.append(f"截至{as_of}年，{jz}没有该目标的任何数值（{NO_DATA[0]}），无法评估进度。")
+        en.append(f"Up to {as_of}, {je} has no value for this target ({NO_DATA[1]}); its progress "
+                  "cannot be assessed.")
+    s = statistics[(statistics["indicator_id"] == indicator_id) & (statistics["geo"] != geo)
+                   & statistics["value"].notna()]
+    if not s.empty:
+        by_geo = s.groupby("geo")["year"].agg(lambda y: year_ranges(y))
+        bz = "；".join(f"{esc(geo_label(g, 'zh'))} {esc(v)}" for g, v in by_geo.items())
+        be = "; ".join(f"{esc(geo_label(g, 'en'))} {esc(v)}" for g, v in by_geo.items())
+        zh.append(f"对照数据（不计分）：{bz}。")
+        en.append(f"Benchmark values (context, not scored): {be}.")
+    return paragraphs(zh, en, lang)
+
+
+def projection_sentence(row: pd.Series, lang: str = "both") -> str:
+    """One target's projection: the linear trend of its observed values carried to the target
+    year, and the anticipated progress that implies; says so when it cannot be projected."""
+    pv = row.get("projected_value_at_target", np.nan)
+    ap = row.get("anticipated_progress", np.nan)
+    ty = fmt_year(row.get("target_year", np.nan))
+    unit = esc(row.get("unit", ""))
+    if pv is None or pd.isna(pv):
+        return paragraphs("观测值不足，无法外推至目标年（至少需要两个年份的数据）。",
+                          "Not enough observed values to project to the target year "
+                          "(at least two years with data are needed).", lang)
+    return paragraphs(
+        f"按已观测年份的线性趋势外推，{ty}年预计为{esc(fmt_num(pv))} {unit}，预计进度{esc(fmt_pct(ap))}。",
+        f"Projected to {ty} on the linear trend of the observed years: {esc(fmt_num(pv))} {unit}, "
+        f"an anticipated progress of {esc(fmt_pct(ap))}.", lang)
+
+
+# --------------------------------------------------------------------------- sources, coverage
+
+def related_ids(indicator_id: str, targets: pd.DataFrame, statistics: pd.DataFrame) -> list[str]:
+    """The indicator ids of every statistics row shown for a target: its own id, its context
+    series ``<id>:<suffix>``, and for a relative target its reference series."""
+    ids = statistics["indicator_id"].astype(str)
+    own = ids.eq(indicator_id) | ids.str.startswith(f"{indicator_id}:")
+    ref = targets.loc[targets["id"] == indicator_id, "reference_id"].dropna().astype(str).tolist()
+    if ref:
+        own |= ids.isin(ref)
+    return sorted(set(ids[own]))
+
+
+def sources_table(statistics: pd.DataFrame, ids: Sequence[str], lang: str = "both",
+                  jurisdiction: str | None = None) -> str:
+    """Every statistics row of ``ids``: series, geo, year, value, unit, source (title as a link),
+    note; the plan jurisdiction's rows first. Everything escaped; non-http URLs are not links."""
+    s = statistics[statistics["indicator_id"].isin(list(ids))].copy()
+    if s.empty:
+        return paragraphs(f"没有任何来源数据（{NO_DATA[0]}）。", f"No statistics at all ({NO_DATA[1]}).", lang)
+    s["_own"] = (s["geo"] != jurisdiction).astype(int)
+    s = s.sort_values(["_own", "indicator_id", "geo", "year"]).reset_index(drop=True)
+    out = pd.DataFrame(index=s.index)
+    out[t("序列", "Series", lang)] = s["indicator_id"].astype(str)
+    out[t("地区", "Geo", lang)] = s["geo"].map(lambda g: geo_label(str(g), lang))
+    out[t("年份", "Year", lang)] = s["year"].map(fmt_year)
+    out[t("数值", "Value", lang)] = s["value"].map(fmt_num)
+    out[t("单位", "Unit", lang)] = s["unit"]
+    src = t("来源", "Source", lang)
+    out[src] = s["source_title"].where(s["source_title"].notna(), s["source_url"])
+    out["_url"] = s["source_url"]
+    out[t("说明", "Note", lang)] = s["note"]
+    return html_table(out, links={src: "_url"})
+
+
+def benchmark_only_ids(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str) -> list[str]:
+    """Target ids with statistics rows for other geos but none for ``geo``."""
+    s = statistics[statistics["indicator_id"].isin(targets["id"])]
+    own = set(s.loc[s["geo"] == geo, "indicator_id"])
+    other = set(s.loc[s["geo"] != geo, "indicator_id"])
+    return sorted(other - own)
+
+
+def coverage_area_table(cov: pd.DataFrame, lang: str = "both") -> str:
+    """Coverage per area (``coverage.coverage_by_area``): targets, with a baseline, with progress
+    data, with no data, indicator-years filled of possible, and that share."""
+    d = cov.reset_index(drop=True)
+    out = pd.DataFrame(index=d.index)
+    out[t("领域", "Area", lang)] = d["area"].map(
+        lambda a: t("全部", "All", lang) if a == "all" else area_label(a, lang))
+    out[t("目标数", "Targets", lang)] = d["targets"].map(fmt_num)
+    out[t("有基期值", "With a baseline", lang)] = d["with_baseline"].map(fmt_num)
+    out[t("有进度数据", "With progress data", lang)] = d["with_progress"].map(fmt_num)
+    out[t("无任何数据", "No data at all", lang)] = d["no_data"].map(fmt_num)
+    out[t("已有数值的目标×年份", "Target-years with a value", lang)] = (
+        d["years_filled"].map(fmt_num) + " / " + d["years_possible"].map(fmt_num))
+    out[t("覆盖率", "Share filled", lang)] = d["share_filled"].map(fmt_pct)
+    return html_table(out)
+
+
+def _years_text(years: object) -> str | None:
+    if not isinstance(years, (list, tuple)) or not years:
+        return None
+    return year_ranges(years)
+
+
+def coverage_target_table(cov: pd.DataFrame, targets: pd.DataFrame, statistics: pd.DataFrame,
+                          geo: str, lang: str = "both") -> str:
+    """Per target (``coverage.coverage_by_target`` rows): area, name, kind, baseline known, the
+    years (baseline..target year) with a value and those missing, rows of context series, and
+    the benchmark values of other geos (years), and the distinct sources (links) of its own
+    values for ``geo``. Missing shows "—"."""
+    d = cov.reset_index(drop=True)
+    ids = d["id"].astype(str)
+    spans = targets.set_index("id")[["baseline_year", "target_year"]]
+    own = statistics[(statistics["geo"] == geo) & statistics["indicator_id"].isin(ids)
+                     & statistics["value"].notna()]
+    own = own.merge(spans, left_on="indicator_id", right_index=True, how="left")
+    own = own[(own["year"] >= own["baseline_year"]) & (own["year"] <= own["target_year"])]
+    have = own.groupby("indicator_id")["year"].agg(lambda y: sorted(int(v) for v in y.unique()))
+    all_years = spans.apply(lambda r: list(range(int(r["baseline_year"]), int(r["target_year"]) + 1)), axis=1)
+    missing = pd.Series({i: [y for y in all_years.get(i, []) if y not in set(have.get(i, []))] for i in ids})
+    links = (own.assign(_l=[safe_link(u, ti) for u, ti in zip(own["source_url"], own["source_title"])])
+             .drop_duplicates(["indicator_id", "_l"])
+             .groupby("indicator_id")["_l"].agg("<br>".join))
+    out = pd.DataFrame(index=d.index)
+    out[t("领域", "Area", lang)] = d["area"].map(lambda a: area_label(a, lang))
+    out[t("指标", "Target", lang)] = names(d, lang)
+    out[t("类型", "Kind", lang)] = d["kind"].map(lambda k: label(KINDS.get(k, (k, k)), lang))
+    out[t("基期值", "Baseline value", lang)] = d["has_baseline"].map(
+        lambda b: t("有", "yes", lang) if b else no_data_word(lang))
+    out[t("有数值的年份", "Years with a value", lang)] = ids.map(have).map(_years_text)
+    out[t("缺数据的年份", "Years missing", lang)] = ids.map(missing).map(_years_text)
+    bench = statistics[(statistics["geo"] != geo) & statistics["indicator_id"].isin(ids)
+                       & statistics["value"].notna()]
+    bench_text = (bench.groupby(["indicator_id", "geo"])["year"].agg(year_ranges).reset_index()
+                  .assign(_t=lambda b: [f"{geo_label(g, lang)} {y}" for g, y in zip(b["geo"], b["year"])])
+                  .groupby("indicator_id")["_t"].agg("; ".join))
+    out[t("对照数据", "Benchmark values", lang)] = ids.map(bench_text)
+    out[t("参考序列行数", "Context rows", lang)] = d["context_rows"].map(fmt_num)
+    src = t("来源", "Sources", lang)
+    out[src] = ids.map(links).fillna(MISSING)
+    return html_table(out, raw={src})
+
+
+# --------------------------------------------------------------------------- footer
+
+METHOD_TEXT: dict[str, tuple[str, str]] = {
+    "linear": ("线性路径法：从基期值到目标值的直线为应达路径；进度与应达份额之比≥95%为进展顺利，≥60%为进展一般（欧盟统计局阈值）",
+               "linear: the required path is the straight line from the baseline to the target; "
+               "progress over the expected share ≥ 95% is on track, ≥ 60% moderate (Eurostat thresholds)"),
+    "cagr": ("复合增速法：实际年均复合增速与所需增速之比，阈值同上（仅适用于正值）",
+             "cagr: ratio of the actual compound annual growth rate since the baseline to the required "
+             "one, same thresholds (positive values only)"),
+}
+
+
+def _shown_path(path: object) -> str:
+    """A path for a report: relative to the project root when inside it, else the file name
+    (no absolute paths in published reports)."""
+    if path is None:
+        return "statistics.csv"
+    p = Path(str(path))
+    try:
+        return p.resolve().relative_to(paths.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return p.name
+
+
+def report_footer(plan: dict, as_of: object, method: str, statistics_path: object,
+                  statistics: pd.DataFrame | None = None, lang: str = "both") -> str:
+    """The foot of every report: method (see ``docs/method.md``), data sources (statistics file,
+    number of values with a source), software versions and the data's as-of year, as HTML in a
+    ``<footer class="helpers-footer">``. Reads ``statistics_path`` when ``statistics`` is None."""
+    import matplotlib
+
+    from helpers import __version__
+
+    if statistics is None and statistics_path is not None and Path(str(statistics_path)).is_file():
+        statistics = pd.read_csv(statistics_path, dtype=str, keep_default_na=False).replace({"": pd.NA})
+    if statistics is not None:
+        n_rows = len(statistics)
+        has_value = statistics["value"].notna()
+        sourced = has_value & (statistics["source_url"].notna() | statistics["source_title"].notna())
+        n_sourced = int(sourced.sum())
+    else:
+        n_rows = n_sourced = 0
+    m = METHOD_TEXT.get(method, (method, method))
+    title = t(plan.get("title_zh", ""), plan.get("title_en", ""), lang) if plan else ""
+    doc = plan.get("document_number", "") if plan else ""
+    plan_html = safe_link(plan.get("source_url"), f"{title} {doc}".strip()) if plan else MISSING
+    as_of_s = fmt_year(as_of)
+    items = [
+        (t("方法", "Method", lang),
+         f"{esc(t(*m, lang))}. {esc(t('公式与示例见', 'Formulas and a worked example: ', lang))}"
+         "<code>docs/method.md</code>"),
+        (t("规划", "Plan", lang), plan_html),
+        (t("数据来源", "Data sources", lang),
+         f"<code>{esc(_shown_path(statistics_path))}</code> — "
+         + esc(t(f"{n_sourced}个有来源的数值（共{n_rows}行），每个数值附来源标题与网址",
+                 f"{n_sourced} values with a source (of {n_rows} rows); every value carries its "
+                 "source title and URL", lang))),
+        (t("软件", "Software", lang),
+         esc(f"helpers {__version__}, pandas {pd.__version__}, matplotlib {matplotlib.__version__}")),
+        (t("数据截至", "Data as of", lang), esc(as_of_s)),
+    ]
+    lis = "".join(f"<li><strong>{esc(k)}</strong>: {v}</li>" for k, v in items)
+    return f'<footer class="helpers-footer"><hr><ul>{lis}</ul></footer>'
+
+
+# --------------------------------------------------------------------------- display helpers
+
+def show(*html_parts: str) -> None:
+    """Display HTML strings in the notebook (one output)."""
+    from IPython.display import HTML, display
+
+    display(HTML("".join(html_parts)))
+
+
+def show_figure(fig) -> None:
+    """Display a matplotlib Figure once and close it (so the inline backend does not show it
+    a second time at the end of the cell)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(fig)
+    plt.close(fig)

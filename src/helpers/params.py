@@ -1,0 +1,191 @@
+"""Notebook parameters: check them, load the inputs, compute what every report notebook shares.
+
+The report notebooks call :func:`prepare` in the cell right after their ``parameters`` cell, so a
+wrong parameter stops the notebook there with a message that lists the valid values
+(:class:`~helpers.exceptions.UnknownValueError`), before any chart is drawn.
+
+Edge cases:
+
+- ``geo=None`` scores the plan's own jurisdiction (``plan.json``; without one, the engine's rule).
+- ``as_of_year=None`` means the latest year in which any target of that geo has a value; when no
+  target has any value at all it is the plan's last target year; :attr:`Context.has_data`
+  says whether any value exists up to ``as_of``.
+- ``lang`` is checked against ``zh``/``en``/``both``; text (tables, sentences) keeps the
+  requested language, charts use :attr:`Context.chart_lang` (``en`` when no CJK font exists).
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import paths
+from helpers.exceptions import UnknownValueError
+from helpers.vocab import AREAS, LANGS, METHODS
+
+
+def check_choice(what: str, value: object, valid: list | tuple) -> object:
+    """Return ``value`` when it is one of ``valid``; else raise UnknownValueError listing them."""
+    if not isinstance(value, str) or value not in valid:
+        raise UnknownValueError(what, value, list(valid))
+    return value
+
+
+def valid_areas(targets: pd.DataFrame) -> list[str]:
+    """The nine areas of the contract in plan order, then any other area the targets table uses."""
+    extra = sorted(set(targets["area"].dropna().astype(str)) - set(AREAS))
+    return [*AREAS, *extra]
+
+
+def valid_indicators(targets: pd.DataFrame) -> list[str]:
+    """Target ids in the targets table's own order."""
+    return targets["id"].dropna().astype(str).tolist()
+
+
+def plan_years(targets: pd.DataFrame) -> list[int]:
+    """Years an ``as_of_year`` may name: first year after the earliest baseline .. last target year."""
+    lo = int(targets["baseline_year"].min()) + 1
+    hi = int(targets["target_year"].max())
+    return list(range(lo, hi + 1))
+
+
+def check_as_of(as_of_year: object, targets: pd.DataFrame) -> int | None:
+    """``None`` stays ``None``; an int (or an int-valued string/float) must lie in :func:`plan_years`."""
+    if as_of_year is None:
+        return None
+    years = plan_years(targets)
+    try:
+        if isinstance(as_of_year, bool):
+            raise TypeError
+        year = int(as_of_year) if isinstance(as_of_year, (numbers.Integral, str)) else None
+        if year is None and isinstance(as_of_year, numbers.Real) and float(as_of_year).is_integer():
+            year = int(as_of_year)
+    except (TypeError, ValueError):
+        year = None
+    if year is None or year not in years:
+        raise UnknownValueError("as_of_year", as_of_year, years)
+    return year
+
+
+def valid_geos(plan: dict, statistics: pd.DataFrame) -> list[str]:
+    """The plan jurisdiction first, then every other geo of the statistics, sorted."""
+    geos = sorted(set(statistics["geo"].dropna().astype(str)))
+    own = plan.get("jurisdiction")
+    return [own, *[g for g in geos if g != own]] if own else geos
+
+
+def check_geo(geo: object, plan: dict, statistics: pd.DataFrame,
+              targets: pd.DataFrame | None = None) -> str:
+    """One geo to score: ``None`` -> the plan's jurisdiction (the engine's rule without
+    plan.json); otherwise one of :func:`valid_geos` (a report scores a single geo)."""
+    from helpers import gaps
+
+    if geo is None:
+        return gaps.resolve_geos(None, plan, statistics, targets)[0]
+    check_choice("geo", geo, valid_geos(plan, statistics))
+    return str(geo)
+
+
+@dataclass
+class Context:
+    """Everything a report notebook needs after its parameters were checked.
+
+    ``trajectory`` is ``compute_gaps`` for ``geo`` and ``method``; ``latest`` is
+    ``latest_status(trajectory, as_of)``; :meth:`trajectory_for` gives the other method's table
+    (cached).
+    """
+
+    inputs: object
+    method: str
+    lang: str
+    chart_lang: str
+    geo: str
+    as_of: int
+    as_of_requested: int | None
+    has_data: bool
+    trajectory: pd.DataFrame
+    latest: pd.DataFrame
+    area: str | None = None
+    indicator_id: str | None = None
+    _by_method: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def targets(self) -> pd.DataFrame:
+        return self.inputs.targets
+
+    @property
+    def statistics(self) -> pd.DataFrame:
+        return self.inputs.statistics
+
+    @property
+    def plan(self) -> dict:
+        return self.inputs.plan
+
+    @property
+    def statistics_path(self) -> Path | None:
+        return self.inputs.statistics_path
+
+    def trajectory_for(self, method: str) -> pd.DataFrame:
+        """Trajectory table for ``method`` (``linear`` or ``cagr``), computed once."""
+        from helpers import gaps
+
+        check_choice("method", method, METHODS)
+        if method not in self._by_method:
+            self._by_method[method] = gaps.compute_gaps(
+                self.targets, self.statistics, geo=self.geo, method=method, plan=self.plan)
+        return self._by_method[method]
+
+    def latest_for(self, method: str) -> pd.DataFrame:
+        from helpers import gaps
+
+        return gaps.latest_status(self.trajectory_for(method), self.as_of)
+
+
+def latest_year_with_data(trajectory: pd.DataFrame) -> int | None:
+    """Latest year in which any target has a value; ``None`` when none has."""
+    years = trajectory.loc[trajectory["value"].notna(), "year"]
+    return int(years.max()) if len(years) else None
+
+
+def prepare(*, as_of_year=None, method: str = "linear", lang: str = "both", targets_path=None,
+            statistics_path=None, geo=None, area: str | None = None,
+            indicator_id: str | None = None) -> Context:
+    """Check every parameter, load the inputs and compute the trajectory and latest statuses.
+
+    Cheap checks (method, lang) run before the files are read. Raises UnknownValueError naming
+    the parameter and listing its valid values, or the loader's ValidationError for bad files.
+    """
+    from helpers import gaps, load, style
+
+    check_choice("method", method, METHODS)
+    check_choice("lang", lang, LANGS)
+    inputs = load.load_inputs(targets_path or paths.DEFAULT_TARGETS,
+                              statistics_path or paths.DEFAULT_STATISTICS)
+    targets = inputs.targets
+    if area is not None:
+        check_choice("area", area, valid_areas(targets))
+    if indicator_id is not None:
+        check_choice("indicator_id", indicator_id, valid_indicators(targets))
+    requested = check_as_of(as_of_year, targets)
+    geo_ = check_geo(geo, inputs.plan, inputs.statistics, targets)
+    trajectory = gaps.compute_gaps(targets, inputs.statistics, geo=geo_, method=method, plan=inputs.plan)
+    found = latest_year_with_data(trajectory)
+    if requested is not None:
+        as_of = requested
+    elif found is not None:
+        as_of = found
+    else:
+        as_of = int(targets["target_year"].max())
+    has_data = bool(((trajectory["year"] <= as_of) & trajectory["value"].notna()).any())
+    style.use_style()
+    ctx = Context(
+        inputs=inputs, method=method, lang=lang, chart_lang=style.resolve_lang(lang), geo=geo_,
+        as_of=as_of, as_of_requested=requested, has_data=has_data,
+        trajectory=trajectory, latest=gaps.latest_status(trajectory, as_of),
+        area=area, indicator_id=indicator_id,
+    )
+    ctx._by_method[method] = trajectory
+    return ctx

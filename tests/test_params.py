@@ -1,0 +1,88 @@
+"""helpers.params: parameter checks list the valid values; prepare() on a synthetic plan."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers import params
+from helpers.exceptions import UnknownValueError
+from helpers.vocab import AREAS
+from nb_synthetic import synthetic_statistics, synthetic_targets, write_synthetic_project
+
+
+def test_check_choice_lists_valid_values():
+    with pytest.raises(UnknownValueError) as exc:
+        params.check_choice("method", "quadratic", ("linear", "cagr"))
+    assert str(exc.value) == "unknown method 'quadratic'; valid values are: linear, cagr"
+    assert params.check_choice("method", "cagr", ("linear", "cagr")) == "cagr"
+    with pytest.raises(UnknownValueError):
+        params.check_choice("lang", None, ("zh", "en", "both"))
+
+
+def test_valid_areas_plan_order_then_extras():
+    t = pd.DataFrame({"area": ["poverty", "zz_extra", "health"]})
+    assert params.valid_areas(t) == [*AREAS, "zz_extra"]
+
+
+def test_check_as_of():
+    t = synthetic_targets()  # baseline 2016, target years 2020/2021
+    assert params.plan_years(t) == [2017, 2018, 2019, 2020, 2021]
+    assert params.check_as_of(None, t) is None
+    assert params.check_as_of(2019, t) == 2019
+    assert params.check_as_of("2020", t) == 2020
+    assert params.check_as_of(2021.0, t) == 2021
+    for bad in (2016, 2022, "x", True, 2019.5):
+        with pytest.raises(UnknownValueError) as exc:
+            params.check_as_of(bad, t)
+        assert "valid values are: 2017, 2018, 2019, 2020, 2021" in str(exc.value)
+
+
+def test_valid_geos_plan_first():
+    s = synthetic_statistics()
+    assert params.valid_geos({"jurisdiction": "fuyang"}, s) == ["fuyang", "anhui", "china"]
+    assert params.valid_geos({}, s) == ["anhui", "china", "fuyang"]
+
+
+@pytest.fixture(scope="module")
+def synthetic_root(tmp_path_factory):
+    return write_synthetic_project(tmp_path_factory.mktemp("synthetic"))
+
+
+def _paths(root):
+    return dict(targets_path=root / "data/raw/targets.csv", statistics_path=root / "data/raw/statistics.csv")
+
+
+@pytest.mark.parametrize("kw, what, listed", [
+    ({"area": "jobs"}, "area", "employment, education, health"),
+    ({"indicator_id": "health.beds"}, "indicator_id", "health.beds_per_1000"),
+    ({"method": "cagr2"}, "method", "linear, cagr"),
+    ({"lang": "fr"}, "lang", "zh, en, both"),
+    ({"geo": "mars"}, "geo", "fuyang, anhui, china"),
+    ({"as_of_year": 2030}, "as_of_year", "2017, 2018"),
+])
+def test_prepare_rejects_unknown_values(synthetic_root, kw, what, listed):
+    with pytest.raises(UnknownValueError) as exc:
+        params.prepare(**_paths(synthetic_root), **kw)
+    assert exc.value.what == what
+    assert listed in str(exc.value)
+
+
+def test_prepare_defaults(synthetic_root):
+    ctx = params.prepare(**_paths(synthetic_root))
+    assert ctx.geo == "fuyang"
+    assert ctx.method == "linear" and ctx.lang == "both"
+    # Latest year with any value for fuyang among target rows: 2021 (new urban jobs).
+    assert ctx.as_of == 2021 and ctx.as_of_requested is None and ctx.has_data
+    assert set(ctx.latest["indicator_id"]) == set(synthetic_targets()["id"])
+    assert ctx.trajectory_for("linear") is ctx.trajectory
+    cagr = ctx.trajectory_for("cagr")
+    assert cagr is ctx.trajectory_for("cagr")
+    assert len(cagr) == len(ctx.trajectory)
+
+
+def test_prepare_as_of_and_geo(synthetic_root):
+    ctx = params.prepare(**_paths(synthetic_root), as_of_year=2018, geo="china", area="health")
+    assert (ctx.as_of, ctx.as_of_requested, ctx.geo, ctx.area) == (2018, 2018, "china", "health")
+    beds = ctx.latest.set_index("indicator_id").loc["health.beds_per_1000"]
+    assert int(beds["year"]) == 2018 and beds["value"] == pytest.approx(6.0)
