@@ -1,0 +1,745 @@
+"""The report renderer: execute the report notebooks with papermill, export them to HTML, publish
+a dated set atomically.
+
+``python -m helpers render`` (and :func:`render_reports`) writes ``<out>/YYYY-MM-DD/``::
+
+    index.html              plan title, date, as-of year, status counts per area, links
+    overview.html           notebooks/01_overview.ipynb
+    area-<key>.html         notebooks/02_area.ipynb with area=<key>, one per area
+    data-coverage.html      notebooks/04_data_coverage.ipynb
+    <name>.ipynb            the executed notebook beside each HTML file, for audit
+
+and points ``<out>/latest`` (a relative symlink) at the newest complete set.
+
+How a render runs, and why:
+
+1. Inputs and parameters are checked first (:func:`helpers.load.load_inputs`, areas, as-of year,
+   geo); bad input raises ValidationError / UnknownValueError (exit 2) before any kernel starts,
+   and nothing is written.
+2. A file lock (``<out>/.render.lock``) keeps a second render from clobbering a running one: it
+   waits (``wait=True``) or raises :class:`~helpers.exceptions.LockedError` (exit 3).
+3. Notebooks run in parallel on ``jobs`` worker processes started with the ``spawn`` context
+   (a forked pool can inherit a half-initialised event loop and silently never start its
+   kernels). Each worker executes its share in-process with ``papermill.execute_notebook``
+   (papermill's ``cwd`` changes the process's directory, which is safe in a process of its own
+   but not in a thread), exports HTML with one reused ``HTMLExporter``, and starts its kernels
+   on IPC (Unix socket) transport in a private folder, so two kernels starting at the same
+   moment cannot collide on a TCP port. The heaviest notebooks are scheduled first.
+4. Everything is written into ``<out>/.tmp-<date>-<pid>/`` and renamed into place when every
+   report is there; an existing set of the same date is renamed aside first and deleted after.
+   On failure the temporary folder is removed, the failed executed notebook is kept in
+   ``<out>/.failed/``, and the previous sets and ``latest`` are untouched.
+
+Progress goes to stderr, one line per notebook (``[3/11] area-health  2.1 s``); papermill,
+nbclient and kernel chatter is silenced (kernel stderr goes to a log file that is kept in
+``<out>/.failed/`` only when a render fails).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import logging
+import multiprocessing
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait as _wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from helpers import paths
+from helpers.exceptions import LockedError, Problem, RenderError, UnknownValueError, ValidationError
+
+#: Jupyter kernel the notebooks run on (installed by ``make env``).
+KERNEL_NAME = "fuyang-helpers"
+#: The nbconvert template under ``src/helpers/templates/``.
+TEMPLATE_NAME = "fuyang_report"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+#: Cells with one of these tags are executed (and kept in the .ipynb) but left out of the HTML:
+#: nbval's key-figure printouts are for the regression check, not for readers.
+HIDDEN_CELL_TAGS = ("nbval-check-output", "remove-cell", "report-hide")
+#: Cells that never show anything (the parameters); dropped from the HTML so it carries no
+#: empty cell wrappers and no per-run cell ids.
+_PARAMETER_TAGS = ("parameters", "injected-parameters")
+#: Notebook files (in ``notebooks/``) by report kind.
+NOTEBOOKS = {
+    "overview": "01_overview.ipynb",
+    "area": "02_area.ipynb",
+    "coverage": "04_data_coverage.ipynb",
+}
+LOCK_NAME = ".render.lock"
+LATEST_NAME = "latest"
+FAILED_DIR = ".failed"
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+
+
+def strip_ansi(text: str) -> str:
+    """Remove ANSI colour / cursor escape sequences (IPython colours its tracebacks)."""
+    return _ANSI_RE.sub("", text)
+
+
+# --------------------------------------------------------------------------- the job list
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One report: ``key`` is the file stem (``area-health``), ``notebook`` the source file name,
+    ``weight`` a rough relative cost used to start the heaviest notebooks first."""
+
+    key: str
+    notebook: str
+    parameters: dict
+    title: str
+    label: tuple[str, str]
+    weight: float = 1.0
+
+
+def plan_jobs(areas: Sequence[str], targets, parameters: dict, plan: dict) -> list[ReportJob]:
+    """The report jobs, heaviest first. Cost model: an area report draws one chart per target,
+    the overview two charts over every target, the coverage report tables only."""
+    from helpers.vocab import AREAS
+
+    counts = targets["area"].astype("string").value_counts()
+    short = str(plan.get("document_number") or plan.get("title_zh") or "").strip()
+
+    def title(zh: str, en: str) -> str:
+        return f"{zh} / {en}" + (f" — {short}" if short else "")
+
+    jobs = [ReportJob("overview", NOTEBOOKS["overview"], dict(parameters),
+                      title("规划总览", "Plan overview"), ("规划总览", "Plan overview"),
+                      weight=2.0 + 0.1 * len(targets))]
+    for area in areas:
+        zh, en = AREAS.get(area, (area, area))
+        jobs.append(ReportJob(f"area-{area}", NOTEBOOKS["area"], {"area": area, **parameters},
+                              title(zh, en), (zh, en), weight=1.0 + float(counts.get(area, 0))))
+    jobs.append(ReportJob("data-coverage", NOTEBOOKS["coverage"], dict(parameters),
+                          title("数据覆盖", "Data coverage"), ("数据覆盖", "Data coverage"),
+                          weight=1.5))
+    # Stable sort: equal weights keep plan order.
+    return sorted(jobs, key=lambda j: -j.weight)
+
+
+# --------------------------------------------------------------------------- worker side
+
+_WORKER: dict = {}
+
+
+def _quiet_logging() -> None:
+    """Only warnings and errors from the Jupyter stack; papermill's parameter-parsing notes are
+    noise in cron mail (the renderer checks parameter names itself)."""
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    for name in ("nbclient", "nbconvert", "traitlets", "jupyter_client", "asyncio"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _kernel_env() -> None:
+    """Environment inherited by the kernels: no debugger frozen-modules note, no platformdirs
+    migration note, deterministic hashing (set iteration order, so HTML is reproducible)."""
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
+    os.environ["PYTHONHASHSEED"] = "0"
+    # Some terminals' colour hints reach IPython; tracebacks in messages are stripped anyway.
+    os.environ["NO_COLOR"] = "1"
+    os.environ.pop("FORCE_COLOR", None)
+
+
+def make_exporter():
+    """The HTML exporter: our template, input cells and prompts hidden, ``<html lang="zh-CN">``.
+
+    Created once per worker and reused for every notebook it exports.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    class ReportExporter(HTMLExporter):
+        def _init_resources(self, resources):
+            resources = super()._init_resources(resources)
+            # nbconvert accepts ISO 639-1 codes only ("zh"); readers' browsers and screen
+            # readers pick the simplified-Chinese fonts and voices from "zh-CN".
+            resources["language_code"] = "zh-CN"
+            return resources
+
+    exporter = ReportExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        embed_images=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_CELL_TAGS) | set(_PARAMETER_TAGS), enabled=True), enabled=True)
+    return exporter
+
+
+def _init_worker(kernel_root: str, log_path: str) -> None:
+    """Spawned worker start-up: quiet logs, kernel stderr to a log file, one exporter, a
+    private folder for the kernels' IPC sockets."""
+    _quiet_logging()
+    _kernel_env()
+    # Kernels inherit this process's stdout/stderr: route both to the log file so kernel
+    # start-up notes never reach the terminal (or cron mail). Results travel back by pickling.
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    folder = os.path.join(kernel_root, f"w{os.getpid()}")
+    os.makedirs(folder, exist_ok=True)
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.KernelManager.transport = "ipc"
+    cfg.KernelManager.ip = os.path.join(folder, "k")
+    # Once the last cell ran, everything is in the notebook: stop the kernel at once instead of
+    # the graceful shutdown handshake (saves about 0.3 s per notebook).
+    cfg.NotebookClient.shutdown_kernel = "immediate"
+    # No IPython history database: parallel kernels would contend for one SQLite file, and a
+    # report needs no history.
+    cfg.NotebookClient.extra_arguments = ["--HistoryManager.enabled=False"]
+    _WORKER["config"] = cfg
+    _WORKER["exporter"] = make_exporter()
+    import papermill  # noqa: F401  (import cost paid once, before the first notebook)
+
+
+def _failed_cell(nb_path: Path) -> tuple[int | None, str, str, str]:
+    """From a saved executed notebook: (source-notebook cell index, first source line, error
+    name, error value) of the cell that failed or was running when execution stopped."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(nb_path), as_version=4)
+    except Exception:  # nothing saved (e.g. the kernel never started)
+        return None, "", "", ""
+    src_index = -1
+    found = None
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "papermill-error-cell-tag" in tags:
+            continue
+        if "injected-parameters" not in tags:
+            src_index += 1
+        pm = cell.get("metadata", {}).get("papermill", {})
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if errors:
+            return (src_index if "injected-parameters" not in tags else None,
+                    _first_line(cell.source), errors[0].get("ename", ""), errors[0].get("evalue", ""))
+        if pm.get("start_time"):
+            found = (src_index if "injected-parameters" not in tags else None, _first_line(cell.source))
+    if found:
+        return found[0], found[1], "", ""
+    return None, "", "", ""
+
+
+def _first_line(source: str) -> str:
+    for line in str(source).splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line.strip()
+    return str(source).strip().splitlines()[0] if str(source).strip() else ""
+
+
+_LOADED_RESOURCE = re.compile(
+    r"<(?:img|script|iframe|embed|source|video|audio|track|input)\b[^>]*?\ssrc\s*=\s*[\"']?([^\"'\s>]*)"
+    r"|<link\b[^>]*?\shref\s*=\s*[\"']?([^\"'\s>]*)"
+    r"|@import\s+(?:url\()?[\"']?([^\"')\s;]*)",
+    re.IGNORECASE)
+
+
+def external_resources(page: str) -> list[str]:
+    """Addresses a browser would fetch to show ``page`` (``src`` of images, scripts, frames,
+    media; ``<link href>``; CSS ``@import``) other than embedded ``data:`` URIs. A
+    self-contained report has none. Links (``<a href>``) are not fetched and not counted."""
+    found = []
+    for m in _LOADED_RESOURCE.finditer(page):
+        url = next(g for g in m.groups() if g is not None)
+        if not url.lower().startswith("data:"):
+            found.append(url)
+    return found
+
+
+def _tidy_executed(nb, job: ReportJob) -> None:
+    """Make the executed notebook reproducible and self-describing: papermill gives its injected
+    cell a random id (use a fixed one) and records the temporary output path (use the file's
+    name in the published set); no widget state is kept (the renderer passes interactive=False)."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+    pm_meta = nb.metadata.get("papermill")
+    if pm_meta is not None:
+        pm_meta["output_path"] = f"{job.key}.ipynb"
+    nb.metadata.pop("widgets", None)
+
+
+def _render_one(job: ReportJob, src_dir: str, work_dir: str, timeout: int) -> dict:
+    """Execute one notebook and export it; returns a picklable result (never raises for a
+    notebook failure: the parent decides what to do)."""
+    import nbformat
+    import papermill as pm
+
+    t0 = time.perf_counter()
+    nb_out = Path(work_dir) / f"{job.key}.ipynb"
+    result = {"key": job.key, "notebook": job.notebook, "ok": False, "seconds": 0.0,
+              "ipynb": str(nb_out), "cell": None, "first_line": "", "ename": "", "evalue": "",
+              "error": "", "stage": "execute"}
+    try:
+        nb = pm.execute_notebook(
+            str(Path(src_dir) / job.notebook), str(nb_out), parameters=job.parameters,
+            kernel_name=KERNEL_NAME, cwd=src_dir, progress_bar=False, log_output=False,
+            execution_timeout=timeout, start_timeout=120, config=_WORKER["config"])
+        _tidy_executed(nb, job)
+        nbformat.write(nb, str(nb_out))
+        body, _ = _WORKER["exporter"].from_notebook_node(nb, resources={"metadata": {"name": job.title}})
+        external = external_resources(body)
+        if external:
+            result.update(stage="export", ename="ExternalResourceError",
+                          evalue="the HTML would load from outside the file (reports must open "
+                                 "offline): " + ", ".join(sorted(set(external))[:5]))
+        else:
+            (Path(work_dir) / f"{job.key}.html").write_text(body, encoding="utf-8")
+            result["ok"] = True
+    except Exception as exc:  # noqa: BLE001 — reported to the parent with notebook and cell
+        cell, first, ename, evalue = _failed_cell(nb_out)
+        result.update(cell=cell, first_line=first,
+                      ename=getattr(exc, "ename", None) or ename or type(exc).__name__,
+                      evalue=strip_ansi(str(getattr(exc, "evalue", None) or evalue or exc)).strip())
+        if not ename and getattr(exc, "ename", None) is None:
+            result["error"] = strip_ansi(str(exc)).strip()
+    result["seconds"] = time.perf_counter() - t0
+    return result
+
+
+# --------------------------------------------------------------------------- parent side
+
+def _resolve_date(date) -> str:
+    if date is None:
+        return _dt.date.today().isoformat()
+    if isinstance(date, _dt.date):
+        return date.isoformat()
+    text = str(date).strip()
+    try:
+        if not _DATE_RE.match(text):
+            raise ValueError
+        _dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError([Problem("--date", None, None,
+                                       f"{date!r} is not a date in the form YYYY-MM-DD")]) from None
+    return text
+
+
+def notebook_parameters(nb_path: Path) -> set[str]:
+    """Names assigned in the cell tagged ``parameters`` (parsed with :mod:`ast`, so comments
+    holding ``=`` do not confuse it)."""
+    import ast
+
+    import nbformat
+
+    nb = nbformat.read(str(nb_path), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            names = set()
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    names.add(node.id)
+            return names
+    return set()
+
+
+@dataclass
+class _Prepared:
+    date: str
+    inputs: object
+    areas: list[str]
+    as_of: int
+    has_data: bool
+    geo: str
+    method: str
+    lang: str
+    jobs: list[ReportJob] = field(default_factory=list)
+    trajectory: object = None
+
+
+def _prepare(date, areas, as_of, method, lang, targets_path, statistics_path, geo,
+             notebooks_dir: Path) -> _Prepared:
+    """Every check that needs no kernel: dates, files, parameters, notebook parameter names."""
+    from helpers import gaps, load, params
+    from helpers.vocab import LANGS, METHODS
+
+    day = _resolve_date(date)
+    params.check_choice("method", method, METHODS)
+    params.check_choice("lang", lang, LANGS)
+    inputs = load.load_inputs(targets_path, statistics_path)
+    targets = inputs.targets
+    valid = params.valid_areas(targets)
+    if areas is None:
+        present = set(targets["area"].dropna().astype(str))
+        chosen = [a for a in valid if a in present]
+    else:
+        if isinstance(areas, str):
+            areas = [a for a in re.split(r"[,\s]+", areas) if a]
+        chosen = []
+        for a in areas:
+            params.check_choice("area", a, valid)
+            if a not in chosen:
+                chosen.append(a)
+    requested = params.check_as_of(as_of, targets)
+    geo_ = params.check_geo(geo, inputs.plan, inputs.statistics)
+    trajectory = gaps.compute_gaps(targets, inputs.statistics, geo=geo_, method=method, plan=inputs.plan)
+    found = params.latest_year_with_data(trajectory)
+    as_of_ = requested if requested is not None else (found if found is not None
+                                                      else int(targets["target_year"].max()))
+    has_data = bool(((trajectory["year"] <= as_of_) & trajectory["value"].notna()).any())
+
+    nb_params = {
+        "as_of_year": requested, "method": method, "lang": lang,
+        "targets_path": str(Path(targets_path).resolve()),
+        "statistics_path": str(Path(statistics_path).resolve()),
+        "geo": geo, "interactive": False,
+    }
+    prepared = _Prepared(day, inputs, chosen, as_of_, has_data, geo_, method, lang)
+    prepared.jobs = plan_jobs(chosen, targets, nb_params, inputs.plan)
+    for name in sorted({j.notebook for j in prepared.jobs}):
+        path = notebooks_dir / name
+        if not path.is_file():
+            raise ValidationError([Problem(str(path), None, None, "report notebook not found")])
+        declared = notebook_parameters(path)
+        wanted = set(nb_params) | ({"area"} if name == NOTEBOOKS["area"] else set())
+        missing = sorted(wanted - declared)
+        if missing:
+            raise ValidationError([Problem(str(path), None, "parameters",
+                                           f"the parameters cell does not declare {', '.join(missing)}")])
+    prepared.trajectory = trajectory
+    return prepared
+
+
+def _progress(enabled: bool, text: str) -> None:
+    if enabled:
+        print(text, file=sys.stderr, flush=True)
+
+
+def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeout: int,
+              progress: bool, log_dir: Path, on_start=None) -> list[dict]:
+    """Run every job on a spawned pool; stop scheduling after the first failure. Returns the
+    results in completion order."""
+    ctx = multiprocessing.get_context("spawn")
+    kernel_root = tempfile.mkdtemp(prefix="hk-")  # short: Unix socket paths max ~100 chars
+    results: list[dict] = []
+    n = len(prep.jobs)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(kernel_root, str(log_dir / "kernels.log"))) as pool:
+            futures = {pool.submit(_render_one, job, str(notebooks_dir), str(work), timeout): job
+                       for job in prep.jobs}
+            pending = set(futures)
+            if on_start is not None:
+                try:
+                    on_start()  # parent-side work overlapping the notebooks (the index page)
+                except BaseException:
+                    for f in pending:
+                        f.cancel()
+                    raise
+            failed = False
+            while pending:
+                done, pending = _wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    if fut.cancelled():
+                        continue
+                    try:
+                        res = fut.result()
+                    except Exception as exc:  # a worker died (BrokenProcessPool) or similar
+                        job = futures[fut]
+                        res = {"key": job.key, "notebook": job.notebook, "ok": False, "seconds": 0.0,
+                               "ipynb": str(work / f"{job.key}.ipynb"), "cell": None, "first_line": "",
+                               "ename": type(exc).__name__, "evalue": strip_ansi(str(exc)), "error": ""}
+                    results.append(res)
+                    mark = "" if res["ok"] else "  FAILED"
+                    _progress(progress, f"[{len(results)}/{n}] {res['key']:<24} {res['seconds']:5.1f} s{mark}")
+                    if not res["ok"] and not failed:
+                        failed = True
+                        for f in pending:
+                            f.cancel()
+    finally:
+        shutil.rmtree(kernel_root, ignore_errors=True)
+    return results
+
+
+def _failure_message(failures: list[dict], n_jobs: int, notebooks_dir: Path, kept: dict[str, Path],
+                     log_kept: Path | None, out: Path) -> str:
+    lines = [f"render failed: {len(failures)} of {n_jobs} notebooks failed; no report set was "
+             f"written (previous sets and {out / LATEST_NAME} are unchanged)."]
+    for f in failures:
+        if f.get("stage") == "export":
+            where = "failed at the HTML export"
+        elif f["cell"] is not None:
+            where = f"failed at cell {f['cell']} (0-based)"
+            if f["first_line"]:
+                where += f", which begins: {f['first_line']}"
+        else:
+            where = "failed before its first cell (parameters or kernel start)"
+        lines.append(f"  {notebooks_dir / f['notebook']} ({f['key']}) {where}")
+        err = ": ".join(x for x in (f["ename"], f["evalue"]) if x)
+        if err:
+            lines.append("    " + err.replace("\n", "\n    "))
+        if f.get("error") and f["error"] not in err:
+            lines.append("    " + f["error"].replace("\n", "\n    "))
+        if f["key"] in kept:
+            lines.append(f"    executed notebook kept for inspection: {kept[f['key']]}")
+    if log_kept is not None:
+        lines.append(f"  kernel log: {log_kept}")
+    return "\n".join(lines)
+
+
+def _newest_set(out: Path) -> str | None:
+    """The newest dated folder of ``out`` that holds a complete set (its index.html)."""
+    dates = sorted(p.name for p in out.iterdir()
+                   if p.is_dir() and not p.is_symlink() and _DATE_RE.match(p.name)
+                   and (p / "index.html").is_file())
+    return dates[-1] if dates else None
+
+
+def _point_latest(out: Path) -> None:
+    """``out/latest`` -> the newest complete set, swapped atomically (relative symlink)."""
+    newest = _newest_set(out)
+    if newest is None:
+        return
+    link = out / LATEST_NAME
+    if link.exists() and not link.is_symlink():
+        return  # a real folder named "latest": never replace user data
+    tmp = out / f".{LATEST_NAME}-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    os.symlink(newest, tmp)
+    os.replace(tmp, link)
+
+
+def _publish(work: Path, final: Path) -> None:
+    """Rename the finished temporary folder into place; an existing set of that date is
+    renamed aside first and deleted only after the new one is in place."""
+    old = None
+    if final.exists():
+        old = final.parent / f".old-{final.name}-{os.getpid()}"
+        os.rename(final, old)
+    try:
+        os.rename(work, final)
+    except BaseException:
+        if old is not None:
+            os.rename(old, final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _clean_stale(out: Path) -> None:
+    """Remove temporary folders left by a render that was killed (we hold the lock, so no
+    other render is using them)."""
+    for p in out.iterdir():
+        if p.is_dir() and not p.is_symlink() and (p.name.startswith(".tmp-") or p.name.startswith(".old-")):
+            shutil.rmtree(p, ignore_errors=True)
+        elif p.is_symlink() and p.name.startswith(f".{LATEST_NAME}-"):
+            p.unlink(missing_ok=True)
+
+
+def render_reports(date=None, areas=None, as_of=None, method: str = "linear", lang: str = "both",
+                   targets_path=paths.DEFAULT_TARGETS, statistics_path=paths.DEFAULT_STATISTICS,
+                   geo=None, jobs: int | None = None, out=paths.REPORTS_DIR, timeout: int = 600,
+                   wait: bool = False, progress: bool = True, notebooks_dir=None) -> Path:
+    """Render the dated report set into ``out/<date>/`` and return that folder.
+
+    ``date``: ``YYYY-MM-DD`` (default today); ``areas``: area keys (default every area with a
+    target, plan order); ``as_of``: data as-of year (default the latest year with data);
+    ``jobs``: parallel notebooks (default ``os.cpu_count()``; never more than the number of
+    reports); ``timeout``: seconds per cell; ``wait``: wait for a running render instead of
+    raising LockedError; ``notebooks_dir``: where the report notebooks are (tests use a copy).
+
+    Raises ValidationError / UnknownValueError (bad input, nothing written), LockedError (another
+    render holds the lock), RenderError (a notebook failed; message names notebook and cell).
+    """
+    from filelock import FileLock, Timeout
+
+    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve()
+    out = Path(out)
+    if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
+        raise UnknownValueError("jobs", jobs, ["a whole number of at least 1"])
+    prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path), geo,
+                    notebooks_dir)
+    n_workers = max(1, min(jobs or os.cpu_count() or 1, len(prep.jobs)))
+
+    out.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out / LOCK_NAME))
+    try:
+        lock.acquire(timeout=-1 if wait else 0)
+    except Timeout:
+        raise LockedError(f"another render is running (lock {out / LOCK_NAME} is held); "
+                          "re-run with --wait to wait for it") from None
+    try:
+        _clean_stale(out)
+        work = out / f".tmp-{prep.date}-{os.getpid()}"
+        work.mkdir()
+        log_dir = Path(tempfile.mkdtemp(prefix="helpers-render-log-"))
+        index: dict = {}
+        try:
+            t0 = time.perf_counter()
+            results = _run_jobs(prep, notebooks_dir, work, n_workers, timeout, progress, log_dir,
+                                on_start=lambda: index.setdefault("html", index_html(prep)))
+            failures = [r for r in results if not r["ok"]]
+            if failures or len(results) != len(prep.jobs):
+                kept: dict[str, Path] = {}
+                failed_dir = out / FAILED_DIR
+                for f in failures:
+                    src = Path(f["ipynb"])
+                    if src.is_file():
+                        failed_dir.mkdir(exist_ok=True)
+                        dest = failed_dir / f"{prep.date}-{f['key']}.ipynb"
+                        shutil.move(str(src), dest)
+                        kept[f["key"]] = dest
+                log = log_dir / "kernels.log"
+                log_kept = None
+                if log.is_file() and log.stat().st_size:
+                    failed_dir.mkdir(exist_ok=True)
+                    log_kept = failed_dir / f"{prep.date}-kernels.log"
+                    shutil.move(str(log), log_kept)
+                raise RenderError(_failure_message(failures, len(prep.jobs), notebooks_dir, kept, log_kept, out),
+                                  notebook=failures[0]["notebook"] if failures else None,
+                                  cell=failures[0]["cell"] if failures else None)
+            (work / "index.html").write_text(index.get("html") or index_html(prep), encoding="utf-8")
+            final = out / prep.date
+            _publish(work, final)
+            _point_latest(out)
+            _progress(progress, f"wrote {len(prep.jobs) + 1} reports to {final} "
+                                f"in {time.perf_counter() - t0:.1f} s")
+            return final
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(log_dir, ignore_errors=True)
+    finally:
+        lock.release()
+
+
+# --------------------------------------------------------------------------- index page
+
+def report_css() -> str:
+    return (TEMPLATES_DIR / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
+
+
+def status_summary(prep: _Prepared):
+    """Counts by status per area (rows: areas in report order; columns: STATUS_ORDER; plus
+    ``total``), from :func:`helpers.gaps.latest_status` as of the report's as-of year."""
+    import pandas as pd
+
+    from helpers import gaps
+    from helpers.vocab import STATUS_ORDER
+
+    latest = gaps.latest_status(prep.trajectory, prep.as_of)
+    latest = latest[latest["area"].isin(prep.areas)]
+    counts = pd.crosstab(pd.Categorical(latest["area"].astype(str), categories=prep.areas),
+                         pd.Categorical(latest["status"].astype(str), categories=list(STATUS_ORDER)),
+                         dropna=False)
+    counts = counts.reindex(index=prep.areas, columns=list(STATUS_ORDER), fill_value=0).astype("int64")
+    counts["total"] = counts.sum(axis=1)
+    counts.index.name = "area"
+    counts.columns.name = None
+    return counts
+
+
+def index_html(prep: _Prepared) -> str:
+    """The set's front page: plan, date, as-of year, status counts per area with links. Every
+    data-derived string is escaped."""
+    from helpers import __version__
+    from helpers.vocab import STATUS_COLOURS, STATUS_ORDER, area_label, label, status_label
+
+    esc = html.escape
+    lang = prep.lang
+    plan = prep.inputs.plan or {}
+
+    def t(zh: str, en: str) -> str:
+        return label((zh, en), lang)
+
+    title_zh = plan.get("title_zh") or "规划目标跟踪"
+    title_en = plan.get("title_en") or "Plan target tracking"
+    doc = plan.get("document_number") or ""
+    jur_zh = plan.get("jurisdiction_zh") or prep.geo
+    jur_en = plan.get("jurisdiction_en") or prep.geo
+    if prep.geo != plan.get("jurisdiction"):
+        from helpers.vocab import geo_label
+        jur_zh, jur_en = geo_label(prep.geo, "zh"), geo_label(prep.geo, "en")
+    counts = status_summary(prep)
+
+    head_cells = "".join(
+        f'<th class="num"><span class="status-chip" style="background:{STATUS_COLOURS[s]}"></span>'
+        f"{esc(status_label(s, lang))}</th>" for s in STATUS_ORDER)
+    rows = []
+    for area, row in counts.iterrows():
+        cells = "".join(f'<td class="num">{int(row[s])}</td>' for s in STATUS_ORDER)
+        rows.append(f'<tr><td><a href="area-{esc(area)}.html">{esc(area_label(area, lang))}</a></td>'
+                    f'<td class="num">{int(row["total"])}</td>{cells}</tr>')
+    total = counts.sum()
+    rows.append(f'<tr><th>{esc(t("合计", "Total"))}</th><th class="num">{int(total["total"])}</th>'
+                + "".join(f'<th class="num">{int(total[s])}</th>' for s in STATUS_ORDER) + "</tr>")
+    no_data_note = "" if prep.has_data else (
+        f'<p class="report-meta">{esc(t("截至该年尚无可评估的数值。", "No value can be scored up to that year."))}</p>')
+    method_name = {"linear": ("线性", "linear"), "cagr": ("复合增长率", "CAGR")}.get(prep.method, (prep.method, prep.method))
+    title = f"{t(title_zh, title_en)} — {doc} — {prep.date}" if doc else f"{t(title_zh, title_en)} — {prep.date}"
+    links = [("overview.html", t("规划总览", "Plan overview")),
+             ("data-coverage.html", t("数据覆盖", "Data coverage"))]
+    link_items = "".join(f'<li><a href="{href}">{esc(text)}</a></li>' for href, text in links)
+    stats_name = Path(str(prep.inputs.statistics_path)).name
+    targets_name = Path(str(prep.inputs.targets_path)).name
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{esc(title)}</title>
+<style>
+{report_css()}
+</style>
+</head>
+<body>
+<main>
+<h1>{esc(title_zh)}</h1>
+{'' if lang == 'zh' else f'<p class="report-meta"><em>{esc(title_en)}</em></p>'}
+<p class="report-meta">{esc(doc)}{' — ' if doc else ''}{esc(t(jur_zh, jur_en))}</p>
+<p class="report-meta">{esc(t("报告日期", "Report date"))}: <span class="report-date">{esc(prep.date)}</span> ·
+{esc(t("数据截至", "Data as of"))}: {prep.as_of} ·
+{esc(t("方法", "Method"))}: {esc(t(*method_name))}</p>
+{no_data_note}
+<h2>{esc(t("报告", "Reports"))}</h2>
+<ul class="report-links">{link_items}</ul>
+<h2>{esc(t("各领域目标状态", "Status of the targets by area"))}</h2>
+<p class="report-meta">{esc(t(f"每项目标截至{prep.as_of}年最近一个有数据年份的状态；点击领域查看报告。",
+                             f"Each target's status in its latest year with data up to {prep.as_of}; "
+                             "click an area for its report."))}</p>
+<div style="overflow-x:auto">
+<table class="report-table">
+<thead><tr><th>{esc(t("领域", "Area"))}</th><th class="num">{esc(t("目标数", "Targets"))}</th>{head_cells}</tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+</div>
+<footer class="report-footer">
+<hr>
+<p>{esc(t("数据", "Data"))}: <code>{esc(targets_name)}</code>, <code>{esc(stats_name)}</code> ·
+{esc(t("软件", "Software"))}: helpers {esc(__version__)} ·
+{esc(t("每份报告旁附有执行后的笔记本（.ipynb）以供核查。",
+       "The executed notebook (.ipynb) beside each report is kept for audit."))}</p>
+</footer>
+</main>
+</body>
+</html>
+"""
+
+
+# --------------------------------------------------------------------------- command line
+
+def cli_render(args) -> int:
+    """``python -m helpers render``: 0 when every report was written (errors raise: the command
+    line turns them into exit 1 render failed, 2 bad input, 3 locked)."""
+    render_reports(
+        date=args.date, areas=args.areas, as_of=args.as_of, method=args.method, lang=args.lang,
+        targets_path=args.targets, statistics_path=args.statistics, geo=args.geo, jobs=args.jobs,
+        out=args.out, timeout=args.timeout, wait=args.wait, progress=not getattr(args, "quiet", False))
+    return 0

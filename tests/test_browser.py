@@ -1,0 +1,108 @@
+"""The rendered reports as a reader sees them: headless Debian Chromium via Playwright.
+
+Loads index.html and every report of the session's rendered set (``rendered_set``) from
+``file://`` with every network request blocked and recorded, and asserts: no console errors or
+page errors, no request leaves the file (no CDN), every ``<img>`` decoded (``naturalWidth > 0``),
+Chinese text in the DOM, and each link of the index navigates to a page that loads.
+
+Needs ``/usr/bin/chromium`` (Debian's ``chromium`` package; never downloaded here). Without it
+the tests are skipped with that reason, except under ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.is_file() or not os.access(CHROMIUM, os.X_OK):
+        reason = f"{CHROMIUM} not found: install Debian's chromium package to run the browser check"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason + " (required under CI=true)")
+        pytest.skip(reason)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class Watched:
+    """A Playwright page plus what it logged: console errors and blocked external requests."""
+
+    def __init__(self, pg):
+        self.pg = pg
+        self.console_errors: list[str] = []
+        self.external_requests: list[str] = []
+        pg.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
+        pg.on("pageerror", lambda exc: self.console_errors.append(f"pageerror: {exc}"))
+        pg.route("**/*", self._route)
+
+    def _route(self, r):
+        url = r.request.url
+        if url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            self.external_requests.append(url)
+            r.abort()
+
+
+@pytest.fixture
+def page(browser):
+    """A page that blocks (and records) every request that is not file: or data:."""
+    context = browser.new_context()
+    watched = Watched(context.new_page())
+    yield watched
+    context.close()
+
+
+def _check_loaded(pg, name: str) -> None:
+    assert pg.evaluate("document.readyState") == "complete", name
+    imgs = pg.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+    assert all(done and width > 0 for done, width in imgs), (name, imgs)
+    text = pg.evaluate("document.body.innerText")
+    assert len(CJK.findall(text)) > 20, name
+    assert pg.title().strip(), name
+
+
+def test_every_page_loads_cleanly(page, rendered_set):
+    pages = sorted(rendered_set.glob("*.html"))
+    assert len(pages) == 12
+    for path in pages:
+        page.pg.goto(path.as_uri(), wait_until="load")
+        _check_loaded(page.pg, path.name)
+        if path.name != "index.html" and path.name != "data-coverage.html":
+            n_img = page.pg.evaluate("document.images.length")
+            assert n_img > 0, path.name  # the charts are there
+    assert page.console_errors == []
+    assert page.external_requests == []
+
+
+def test_index_links_navigate(page, rendered_set):
+    index = (rendered_set / "index.html").as_uri()
+    pg = page.pg
+    pg.goto(index, wait_until="load")
+    hrefs = pg.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))")
+    assert len(hrefs) == 11  # overview, data coverage, nine areas
+    for href in hrefs:
+        pg.goto(index, wait_until="load")
+        with pg.expect_navigation(wait_until="load"):
+            pg.click(f'a[href="{href}"]')
+        assert pg.url.endswith("/" + href), (href, pg.url)
+        _check_loaded(pg, href)
+    assert page.console_errors == []
+    assert page.external_requests == []

@@ -1,0 +1,305 @@
+"""The report renderer: the full set, what readers get (no code, embedded images, no CDN), the
+failure path (message, nothing half-written, previous set untouched) and the lock.
+
+The slow tests share one rendered set (``rendered_set`` in tests/render_fixtures.py).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import cli, paths
+from helpers.render import (LATEST_NAME, LOCK_NAME, _point_latest, _publish, external_resources,
+                            notebook_parameters, strip_ansi)
+from helpers.vocab import AREAS
+from render_fixtures import RENDER_DATE
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT_NAMES = ["index", "overview", *[f"area-{a}" for a in AREAS], "data-coverage"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+class _Tags(HTMLParser):
+    """Collects tags and attributes (a, img, script, link) and the classes in use."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def parse(html_text: str) -> list[tuple[str, dict]]:
+    p = _Tags()
+    p.feed(html_text)
+    return p.tags
+
+
+def html_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.html"))
+
+
+# --------------------------------------------------------------------------- cheap checks
+
+def test_unknown_area_exits_2_before_any_kernel(tmp_path, capsys):
+    out = tmp_path / "reports"
+    code = cli.main(["render", "--areas", "health", "nowhere", "--out", str(out), "--quiet"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "unknown area 'nowhere'" in err and "health" in err  # lists the valid ones
+    assert not out.exists()  # nothing written, not even the lock file
+
+
+def test_bad_date_exits_2(tmp_path, capsys):
+    out = tmp_path / "reports"
+    assert cli.main(["render", "--date", "2024-13-01", "--out", str(out), "--quiet"]) == 2
+    assert "2024-13-01" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_bad_input_file_exits_2_and_writes_nothing(tmp_path, capsys):
+    targets = tmp_path / "targets.csv"
+    shutil.copy(paths.DEFAULT_TARGETS, targets)
+    stats = tmp_path / "statistics.csv"
+    stats.write_bytes(b"")  # a 0-byte statistics file
+    out = tmp_path / "reports"
+    code = cli.main(["render", "--targets", str(targets), "--statistics", str(stats),
+                     "--out", str(out), "--quiet"])
+    assert code == 2
+    assert "statistics.csv" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_notebook_parameters_ignore_comments(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell('a = None  # None = default\nb = "x=y"  # "quoted"\n# c = 1\n')
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell]
+    path = tmp_path / "p.ipynb"
+    nbformat.write(nb, str(path))
+    assert notebook_parameters(path) == {"a", "b"}
+
+
+def test_external_resources_are_found_and_links_are_not():
+    page = ('<img src="data:image/png;base64,AAAA"><img alt="x" src="http://cdn.example/a.png">'
+            '<script src=https://cdn.example/r.js></script><link rel="stylesheet" href="//cdn.example/c.css">'
+            '<a href="https://www.fy.gov.cn/">source</a> &lt;img src=x onerror=alert(1)&gt;'
+            '<style>@import url("https://fonts.example/f.css");</style>')
+    assert external_resources(page) == ["http://cdn.example/a.png", "https://cdn.example/r.js",
+                                        "//cdn.example/c.css", "https://fonts.example/f.css"]
+
+
+def test_strip_ansi():
+    assert strip_ansi("\x1b[0;31mValueError\x1b[0m: bad\x1b[1;32m") == "ValueError: bad"
+
+
+def test_publish_replaces_a_set_atomically(tmp_path):
+    final = tmp_path / "2024-05-01"
+    final.mkdir()
+    (final / "index.html").write_text("old")
+    (final / "stray.txt").write_text("only in the old set")
+    work = tmp_path / ".tmp-2024-05-01-1"
+    work.mkdir()
+    (work / "index.html").write_text("new")
+    _publish(work, final)
+    assert (final / "index.html").read_text() == "new"
+    assert not (final / "stray.txt").exists()  # replaced, not merged
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-05-01"]  # no .tmp-/.old- left
+
+
+def test_latest_points_to_newest_complete_set(tmp_path):
+    for day in ("2024-05-01", "2024-06-01", "2024-07-01"):
+        (tmp_path / day).mkdir()
+    (tmp_path / "2024-05-01" / "index.html").write_text("x")
+    (tmp_path / "2024-06-01" / "index.html").write_text("x")  # 2024-07-01 has no index: incomplete
+    _point_latest(tmp_path)
+    link = tmp_path / LATEST_NAME
+    assert link.is_symlink() and os.readlink(link) == "2024-06-01"  # relative
+    (tmp_path / "2024-07-01" / "index.html").write_text("x")
+    _point_latest(tmp_path)
+    assert os.readlink(link) == "2024-07-01"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+# --------------------------------------------------------------------------- the rendered set
+
+@pytest.mark.slow
+def test_every_report_and_notebook_exists(rendered_set):
+    assert rendered_set.name == RENDER_DATE
+    names = {p.name for p in rendered_set.iterdir()}
+    expected = {f"{n}.html" for n in REPORT_NAMES} | {f"{n}.ipynb" for n in REPORT_NAMES if n != "index"}
+    assert names == expected
+    out = rendered_set.parent
+    latest = out / LATEST_NAME
+    assert latest.is_symlink() and os.readlink(latest) == RENDER_DATE
+    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != LOCK_NAME]
+    assert leftovers == []
+
+
+@pytest.mark.slow
+def test_index_links_resolve_and_cover_every_report(rendered_set):
+    index = (rendered_set / "index.html").read_text(encoding="utf-8")
+    hrefs = [a["href"] for tag, a in parse(index) if tag == "a" and "href" in a]
+    local = [h for h in hrefs if not re.match(r"^[a-z]+:", h)]
+    for h in local:
+        assert (rendered_set / h).is_file(), h
+    assert set(local) == {f"{n}.html" for n in REPORT_NAMES if n != "index"}
+
+
+@pytest.mark.slow
+def test_index_states_plan_date_asof_and_status_counts(rendered_set):
+    from helpers import gaps, load, params
+
+    index = (rendered_set / "index.html").read_text(encoding="utf-8")
+    inputs = load.load_inputs(paths.DEFAULT_TARGETS, paths.DEFAULT_STATISTICS)
+    plan = inputs.plan
+    for text in (plan["title_zh"], plan["document_number"], RENDER_DATE):
+        assert text in index
+    assert plan["title_en"] in index
+    traj = gaps.compute_gaps(inputs.targets, inputs.statistics, plan=plan)
+    as_of = params.latest_year_with_data(traj)
+    assert f"数据截至 / Data as of: {as_of}" in index
+    # The totals row adds up to every target of the table (76 in the Fuyang plan).
+    total_row = re.search(r"<tr><th>合计 / Total</th>(.*?)</tr>", index).group(1)
+    numbers = [int(x) for x in re.findall(r">(\d+)<", total_row)]
+    assert numbers[0] == len(inputs.targets) == sum(numbers[1:])
+    # Per area: the number of targets in the area's row is the count in targets.csv.
+    for area in AREAS:
+        row = re.search(rf'<tr><td><a href="area-{area}.html">.*?</tr>', index).group(0)
+        cells = [int(x) for x in re.findall(r'<td class="num">(\d+)</td>', row)]
+        assert cells[0] == int((inputs.targets["area"] == area).sum()) == sum(cells[1:])
+    assert '<html lang="zh-CN">' in index
+
+
+@pytest.mark.slow
+def test_no_code_in_any_report(rendered_set):
+    for path in html_files(rendered_set):
+        text = path.read_text(encoding="utf-8")
+        classes = " ".join(a.get("class", "") for _, a in parse(text))
+        for cls in ("jp-InputArea", "jp-InputPrompt", "input_area", "jp-Editor", "highlight"):
+            assert cls not in classes.split(), (path.name, cls)
+        for code in ("import helpers", "from helpers import", "params.prepare(", "narrate.show("):
+            assert code not in text, (path.name, code)
+
+
+@pytest.mark.slow
+def test_images_embedded_and_no_external_resources(rendered_set):
+    for path in html_files(rendered_set):
+        text = path.read_text(encoding="utf-8")
+        tags = parse(text)
+        imgs = [a.get("src", "") for t, a in tags if t == "img"]
+        assert all(src.startswith("data:image/") for src in imgs), path.name
+        if path.name.startswith(("area-", "overview")):
+            assert imgs, f"{path.name} has no chart"
+        assert not [a for t, a in tags if t == "script" and a.get("src")], path.name
+        assert not [a for t, a in tags if t == "link" and re.match(r"^(https?:)?//", a.get("href", ""))]
+        for cdn in ("require.js", "require.min.js", "MathJax.js", "mathjax@", "cdnjs.cloudflare.com",
+                    "unpkg.com", "cdn.jsdelivr.net"):
+            assert cdn not in text, (path.name, cdn)
+        assert "@import" not in text
+        assert external_resources(text) == [], path.name
+
+
+@pytest.mark.slow
+def test_reports_are_readable_html(rendered_set):
+    for path in html_files(rendered_set):
+        text = path.read_text(encoding="utf-8")
+        assert text.lstrip().startswith("<!DOCTYPE html>")
+        assert '<html lang="zh-CN">' in text
+        title = re.search(r"<title>(.*?)</title>", text, re.S).group(1)
+        assert CJK.search(title), path.name
+        assert "max-width: 60rem" in text  # readable page width
+        assert "Noto Sans CJK SC" in text  # CJK font stack
+        body = text[text.index("<body"):]
+        assert len(CJK.findall(body)) > 20, path.name
+    # Each notebook report ends with the footer: method, sources, versions, as-of year.
+    for name in REPORT_NAMES[1:]:
+        text = (rendered_set / f"{name}.html").read_text(encoding="utf-8")
+        assert 'class="helpers-footer"' in text, name
+        assert "helpers 0.1.0" in text and "数据截至" in text, name
+        assert "celltag_nbval-check-output" not in text  # nbval printouts are not for readers
+
+
+@pytest.mark.slow
+def test_executed_notebooks_kept_beside_reports(rendered_set):
+    for name in REPORT_NAMES[1:]:
+        nb = nbformat.read(str(rendered_set / f"{name}.ipynb"), as_version=4)
+        pm = nb.metadata["papermill"]
+        assert pm["parameters"]["interactive"] is False
+        if name.startswith("area-"):
+            assert pm["parameters"]["area"] == name.removeprefix("area-")
+        assert pm["output_path"] == f"{name}.ipynb"
+        assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        code_cells = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(c.execution_count is not None for c in code_cells), name
+
+
+# --------------------------------------------------------------------------- failure and lock
+
+def _broken_notebooks(tmp_path: Path) -> Path:
+    """A copy of notebooks/ whose data-coverage notebook raises in its cell 2 (0-based)."""
+    nbdir = tmp_path / "notebooks"
+    shutil.copytree(paths.NOTEBOOKS_DIR, nbdir)
+    path = nbdir / "04_data_coverage.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    assert nb.cells[2].cell_type == "code" and "parameters" not in nb.cells[2].metadata.get("tags", [])
+    nb.cells[2].source = 'raise ValueError("synthetic failure for the render test")\n'
+    nbformat.write(nb, str(path))
+    return nbdir
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_failed_render_names_notebook_and_cell_and_keeps_previous_set(rendered_set, tmp_path,
+                                                                      monkeypatch, capsys):
+    out = tmp_path / "reports"
+    shutil.copytree(rendered_set.parent, out, symlinks=True)
+    before = _snapshot(out / RENDER_DATE)
+    latest_before = os.readlink(out / LATEST_NAME)
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", _broken_notebooks(tmp_path))
+
+    # Same date as the existing set: a failure must not touch it.
+    code = cli.main(["render", "--date", RENDER_DATE, "--areas", "poverty", "--out", str(out),
+                     "--jobs", "2", "--quiet"])
+    err = capsys.readouterr().err
+
+    assert code == 1
+    assert "04_data_coverage.ipynb" in err
+    assert "cell 2" in err and 'raise ValueError("synthetic failure for the render test")' in err
+    assert "ValueError: synthetic failure for the render test" in err
+    assert "\x1b[" not in err  # no ANSI colour codes
+    kept = out / ".failed" / f"{RENDER_DATE}-data-coverage.ipynb"
+    assert kept.is_file() and str(kept) in err
+    failed_nb = nbformat.read(str(kept), as_version=4)
+    assert any(o.get("ename") == "ValueError" for c in failed_nb.cells for o in c.get("outputs", []))
+    # Previous set and latest untouched; no partial or temporary folder left.
+    assert _snapshot(out / RENDER_DATE) == before
+    assert os.readlink(out / LATEST_NAME) == latest_before
+    assert sorted(p.name for p in out.iterdir()) == sorted([".failed", LOCK_NAME, LATEST_NAME, RENDER_DATE])
+
+
+def test_second_render_while_locked_exits_3(tmp_path):
+    from filelock import FileLock
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    with FileLock(str(out / LOCK_NAME)):
+        proc = subprocess.run([sys.executable, "-m", "helpers", "render", "--out", str(out), "--quiet"],
+                              capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 3, proc.stderr
+    assert "another render is running" in proc.stderr and "--wait" in proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]

@@ -1,0 +1,90 @@
+"""Rendering twice from the same inputs gives the same reports.
+
+What may differ between two renders, and is stripped before comparing:
+
+- HTML: only the report date (the ``--date`` string, ``YYYY-MM-DD``), which index.html shows in
+  its ``<title>`` and in ``<span class="report-date">``. No time of day is written anywhere, so
+  :func:`strip_render_date` replaces the date string and nothing else; the notebook reports
+  carry no date at all and must be byte-identical.
+- Executed notebooks (.ipynb): the execution timestamps and durations papermill and nbclient
+  record (``metadata.papermill`` start_time / end_time / duration of the notebook and of each
+  cell, and each cell's ``metadata.execution``); :func:`normalise_notebook` drops those keys.
+
+The renderer writes no data files (only .html and .ipynb); the test asserts that too, so there is
+nothing else to compare.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from helpers.render import LATEST_NAME, render_reports
+
+D1, D2 = "2024-06-01", "2024-06-02"
+TIMING_KEYS = ("start_time", "end_time", "duration")
+
+
+def strip_render_date(text: str, date: str) -> str:
+    return text.replace(date, "YYYY-MM-DD")
+
+
+def normalise_notebook(raw: bytes) -> dict:
+    nb = json.loads(raw)
+    for key in TIMING_KEYS:
+        nb["metadata"].get("papermill", {}).pop(key, None)
+    for cell in nb["cells"]:
+        cell["metadata"].pop("execution", None)
+        for key in TIMING_KEYS:
+            cell["metadata"].get("papermill", {}).pop(key, None)
+    return nb
+
+
+@pytest.fixture(scope="module")
+def two_renders(tmp_path_factory):
+    out = tmp_path_factory.mktemp("repro")
+    first = render_reports(date=D2, areas=["poverty"], out=out, progress=False)
+    second = render_reports(date=D1, areas=["poverty"], out=out, progress=False)
+    return first, second
+
+
+@pytest.mark.slow
+def test_html_identical_but_for_the_render_date(two_renders):
+    first, second = two_renders
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    assert {n.rsplit(".", 1)[1] for n in names} == {"html", "ipynb"}  # no data files written
+    for name in (n for n in names if n.endswith(".html")):
+        a = (first / name).read_text(encoding="utf-8")
+        b = (second / name).read_text(encoding="utf-8")
+        if name == "index.html":
+            assert a != b and D2 in a and D1 in b  # the date is really there, and differs
+            assert strip_render_date(a, D2) == strip_render_date(b, D1)
+        else:
+            assert D1 not in b and D2 not in a
+            assert a == b, name  # byte-identical
+
+
+@pytest.mark.slow
+def test_executed_notebooks_identical_but_for_timings(two_renders):
+    first, second = two_renders
+    for path in sorted(first.glob("*.ipynb")):
+        a, b = path.read_bytes(), (second / path.name).read_bytes()
+        assert normalise_notebook(a) == normalise_notebook(b), path.name
+
+
+@pytest.mark.slow
+def test_latest_stays_on_the_newest_date(two_renders):
+    first, second = two_renders
+    # The second render was of an older date: latest keeps pointing at the newer set.
+    assert os.readlink(first.parent / LATEST_NAME) == D2
+
+
+@pytest.mark.slow
+def test_reports_match_the_full_session_set(two_renders, rendered_set):
+    # Same inputs, different date and fewer areas: the shared reports are byte-identical.
+    _, second = two_renders
+    for name in ("overview.html", "area-poverty.html", "data-coverage.html"):
+        assert (second / name).read_bytes() == (rendered_set / name).read_bytes(), name
