@@ -718,11 +718,25 @@ def show(*html_parts: str) -> None:
     display(HTML("".join(html_parts)))
 
 
-def show_figure(fig) -> None:
-    """Display a matplotlib Figure once and close it (so the inline backend does not show it
-    a second time at the end of the cell)."""
-    import matplotlib.pyplot as plt
-    from IPython.display import display
+def figure_png(fig, dpi: float | None = None) -> bytes:
+    """The figure as PNG bytes, drawn once.
 
-    display(fig)
+    Figures use constrained layout, so their margins are already right; IPython's inline
+    display would add ``bbox_inches="tight"``, which costs a second full draw per figure (the
+    largest single cost of rendering an area report).
+    """
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi or fig.dpi)
+    return buf.getvalue()
+
+
+def show_figure(fig) -> None:
+    """Display a matplotlib Figure once, as an embedded PNG, and close it (so the inline
+    backend does not show it a second time at the end of the cell)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    display(Image(data=figure_png(fig), format="png"))
     plt.close(fig)
