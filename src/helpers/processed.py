@@ -90,7 +90,7 @@ def build_processed(targets_path: str | Path = paths.DEFAULT_TARGETS,
 def cli_build(args) -> int:
     """``python -m helpers build``: rebuild data/processed/ and list what was written."""
     written = build_processed(args.targets, args.statistics, args.out_dir, getattr(args, "geo", None))
-    for name, path in written.items():
+    for path in written.values():
         n = sum(1 for _ in path.open(encoding="utf-8")) - 1
         print(f"wrote {path} ({n} rows)")
     return 0
