@@ -43,5 +43,5 @@ bench: $(STAMP)  ## benchmarks: gap engine throughput, report render vs floor vs
 	$(BIN)/python benchmarks/bench_gaps.py
 	$(BIN)/python benchmarks/bench_render.py
 
-clean:  ## remove the environment and generated files (data/raw and reports/ are kept)
+clean:  ## remove .venv and build files (data/ and reports/ are kept)
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache
