@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from helpers import __version__, paths
-from helpers.exceptions import HelpersError, ValidationError
+from helpers.exceptions import HelpersError
 from helpers.vocab import AREAS, LANGS, METHODS
 
 
@@ -125,9 +125,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return _dispatch(args)
-    except ValidationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
     except HelpersError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -387,7 +387,7 @@ def _prepare(date, areas, as_of, method, lang, targets_path, statistics_path, ge
             if a not in chosen:
                 chosen.append(a)
     requested = params.check_as_of(as_of, targets)
-    geo_ = params.check_geo(geo, inputs.plan, inputs.statistics)
+    geo_ = params.check_geo(geo, inputs.plan, inputs.statistics, targets)
     trajectory = gaps.compute_gaps(targets, inputs.statistics, geo=geo_, method=method, plan=inputs.plan)
     found = params.latest_year_with_data(trajectory)
     as_of_ = requested if requested is not None else (found if found is not None

@@ -17,7 +17,6 @@ from the kernel to the front end, so the defaults stay safe to run unattended.
 from __future__ import annotations
 
 import importlib.util
-import io
 from typing import Callable
 
 from helpers import narrate, sections
@@ -34,10 +33,11 @@ def figure_png(fig) -> bytes:
     """PNG bytes of a Figure, which is then closed (never shown twice)."""
     import matplotlib.pyplot as plt
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    from helpers.narrate import figure_png as _png
+
+    png = _png(fig)
     plt.close(fig)
-    return buf.getvalue()
+    return png
 
 
 def _method_buttons(ctx: Context):
