@@ -579,3 +579,72 @@ def test_charts_draw_the_engine_output_unchanged():
     fig = charts.plot_area_scoreboard(gaps.area_rollup_as_of(traj), lang="en")
     total_rollup = {c.get_label(): sum(p.get_width() for p in c.patches) for c in fig.axes[0].containers}
     assert total_rollup == total
+
+
+# --- measured margins (trajectory charts lay themselves out, without constrained layout) ---------
+
+def _drawn_boxes(fig: Figure):
+    """Window extents, after a real draw, of everything a reader must see in full."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    main = fig.axes[0]
+    boxes = {"title": main.title.get_window_extent(renderer),
+             "legend": fig.legends[0].get_window_extent(renderer)}
+    for i, ax in enumerate(fig.axes):
+        boxes[f"axes{i}"] = ax.get_window_extent(renderer)
+        labels = []
+        for axis in (ax.xaxis, ax.yaxis):  # the ticks drawn: those inside the view limits
+            lo, hi = sorted(axis.get_view_interval())
+            labels += [t for loc, t in zip(axis.get_majorticklocs(), axis.get_majorticklabels())
+                       if lo - 1e-9 <= loc <= hi + 1e-9 and t.get_visible() and t.get_text()]
+        boxes[f"ticklabels{i}"] = [t.get_window_extent(renderer) for t in labels]
+        boxes[f"ylabel{i}"] = ax.yaxis.label.get_window_extent(renderer)
+    boxes["xlabel"] = main.xaxis.label.get_window_extent(renderer)
+    return boxes
+
+
+WIDE = dict(kind="level", comparator=">=", values=[1_150_000.0, NAN, 1_240_000.0, NAN, NAN],
+            required=[1_160_000.0, 1_220_000.0, 1_280_000.0, 1_340_000.0, 1_400_000.0],
+            baseline=1_100_000.0, target=1_400_000.0,
+            name=("很长的指标名称" * 4, "A deliberately long indicator name " * 3))
+
+
+@pytest.mark.parametrize("case", ["level", "wide_numbers_long_title_and_context", "annual", "zh"])
+def test_trajectory_texts_stay_inside_the_figure_and_do_not_overlap(case):
+    context = None
+    lang = "both"
+    frame = synthetic_traj(**LEVEL_GE)
+    if case == "wide_numbers_long_title_and_context":
+        frame = synthetic_traj(**WIDE)
+        context = pd.DataFrame({"indicator_id": ["health.synthetic:count"] * 2, "geo": "fuyang",
+                                "year": [2017, 2019], "value": [123_456_789.0, 133_456_789.0],
+                                "unit": "beds"})
+    elif case == "annual":
+        frame = synthetic_traj(kind="annual", comparator=">=", values=[5.0, 3.0, NAN, 6.0, 4.0],
+                               required=[4.0] * 5, baseline=NAN, target=4.0)
+    elif case == "zh":
+        lang = "zh"
+    fig = charts.plot_trajectory(frame, context=context, lang=lang)
+    assert fig.get_layout_engine() is None  # no draw-disabled pre-pass on savefig
+    boxes = _drawn_boxes(fig)
+    width, height = fig.canvas.get_width_height()
+    everything = [boxes["title"], boxes["legend"], boxes["xlabel"]]
+    for i in range(len(fig.axes)):
+        everything += boxes[f"ticklabels{i}"] + [boxes[f"ylabel{i}"]]
+    for bb in everything:
+        assert bb.x0 >= 0 and bb.y0 >= 0 and bb.x1 <= width and bb.y1 <= height, (case, bb)
+    main = boxes["axes0"]
+    assert boxes["title"].y0 >= main.y1 - 1  # above the axes
+    assert boxes["legend"].y1 <= boxes["xlabel"].y0 + 1  # below the x label
+    assert boxes["xlabel"].y1 <= main.y0  # below the axes
+    assert boxes["ylabel0"].x1 <= min(bb.x0 for bb in boxes["ticklabels0"]) + 1  # left of the ticks
+    if len(fig.axes) > 1:  # the secondary axis' label is right of its tick labels, in the figure
+        assert boxes["ylabel1"].x0 >= max(bb.x1 for bb in boxes["ticklabels1"]) - 1
+
+
+def test_trajectory_margins_are_not_wasteful():
+    """Measured margins fit the texts: the axes fill most of the figure's width."""
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE))
+    boxes = _drawn_boxes(fig)
+    width, _ = fig.canvas.get_width_height()
+    assert boxes["axes0"].width / width > 0.8

@@ -90,3 +90,63 @@ def test_plan_jurisdiction_fallback_is_the_geo_with_most_target_rows(tmp_path):
     only_china = inputs.statistics[inputs.statistics["geo"] == "china"]
     assert load.plan_jurisdiction({}, only_china, inputs.targets) == "china"
     assert load.plan_jurisdiction({}, inputs.statistics.iloc[:0], inputs.targets) is None
+
+
+# --- snapshot of validated inputs (the report renderer's kernels reuse it) -----------------------
+
+def _frames_equal(a: load.Inputs, b: load.Inputs) -> None:
+    pd.testing.assert_frame_equal(a.targets, b.targets)
+    pd.testing.assert_frame_equal(a.statistics, b.statistics)
+    assert a.plan == b.plan
+
+
+def test_snapshot_is_used_only_for_the_same_files(tmp_path, monkeypatch):
+    t, s = syn.write_inputs(tmp_path)
+    fresh = load.load_inputs(t, s)
+    snap = load.write_snapshot(fresh, tmp_path / "inputs.pickle")
+    monkeypatch.setenv(load.SNAPSHOT_ENV, str(snap))
+    calls = []
+    monkeypatch.setattr(load.validate, "check_files", lambda *a: calls.append(a) or (_ for _ in ()).throw(
+        AssertionError("validated again")))
+    reused = load.load_inputs(t, s)
+    _frames_equal(reused, fresh)
+    assert reused.targets is not fresh.targets  # a copy: a notebook may change its tables
+    assert calls == []
+
+    # One byte changed in the statistics file: the snapshot no longer applies.
+    s.write_text(s.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="validated again"):
+        load.load_inputs(t, s)
+
+
+def test_snapshot_is_ignored_when_plan_json_changes(tmp_path, monkeypatch):
+    t, s = syn.write_inputs(tmp_path)
+    snap = load.write_snapshot(load.load_inputs(t, s), tmp_path / "inputs.pickle")
+    monkeypatch.setenv(load.SNAPSHOT_ENV, str(snap))
+    plan = load.plan_path_for(t)
+    plan.write_text('{"jurisdiction": "otherplace"}', encoding="utf-8")
+    assert load.load_inputs(t, s).plan == {"jurisdiction": "otherplace"}
+
+
+@pytest.mark.parametrize("content", [None, b"", b"not a pickle"])
+def test_a_missing_or_broken_snapshot_falls_back_to_loading(tmp_path, monkeypatch, content):
+    t, s = syn.write_inputs(tmp_path)
+    expected = load.load_inputs(t, s)
+    where = tmp_path / "inputs.pickle"
+    if content is not None:
+        where.write_bytes(content)
+    monkeypatch.setenv(load.SNAPSHOT_ENV, str(where))
+    _frames_equal(load.load_inputs(t, s), expected)
+
+
+def test_bad_files_still_raise_with_a_snapshot_of_other_files(tmp_path, monkeypatch):
+    good = tmp_path / "good"
+    t, s = syn.write_inputs(good)
+    monkeypatch.setenv(load.SNAPSHOT_ENV, str(load.write_snapshot(load.load_inputs(t, s), tmp_path / "p.pickle")))
+    bad = tmp_path / "bad"
+    bt, bs = syn.write_inputs(bad)
+    text = bs.read_text(encoding="utf-8")
+    assert ",2017," in text
+    bs.write_text(text.replace(",2017,", ",20x7,", 1), encoding="utf-8")
+    with pytest.raises(ValidationError, match="year"):
+        load.load_inputs(bt, bs)

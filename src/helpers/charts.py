@@ -122,16 +122,91 @@ def _one_geo(frame: pd.DataFrame, what: str) -> str | None:
     return str(geos[0]) if geos else None
 
 
-def _legend(fig: Figure, handles: list, labels: list[str]) -> None:
-    """Figure legend below the axes (never over the data)."""
+def _legend(fig: Figure, handles: list, labels: list[str], outside: bool = True):
+    """Figure legend below the axes (never over the data); returns it (None without handles).
+
+    ``outside=True`` leaves the room to constrained layout ("outside lower center"); with
+    ``outside=False`` the legend is anchored at the figure's bottom edge and the caller makes room
+    (:func:`_place_single_axes`).
+    """
     if not handles:
-        return
+        return None
     longest = max(len(lb) for lb in labels)
     ncols = 1 if longest > 46 else 2 if longest > 26 else 3
     rows = -(-len(handles) // ncols)
     if rows > 2:  # a tall legend gets its own room instead of squeezing the axes
         fig.set_figheight(fig.get_figheight() + 0.2 * (rows - 2))
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(ncols, len(handles)))
+    if outside:
+        return fig.legend(handles, labels, loc="outside lower center", ncols=min(ncols, len(handles)))
+    return fig.legend(handles, labels, loc="lower center", ncols=min(ncols, len(handles)),
+                      bbox_to_anchor=(0.5, _MARGIN_PT / 72 / fig.get_figheight()),
+                      bbox_transform=fig.transFigure, borderaxespad=0.0)
+
+
+#: Outer margin of a chart, points.
+_MARGIN_PT = 6.0
+
+
+def _text_points(renderer, text: str, size: float) -> tuple[float, float]:
+    """(width, height) in points of one line of ``text`` at ``size`` points in the current font."""
+    from matplotlib.font_manager import FontProperties
+
+    w, h, _ = renderer.get_text_width_height_descent(text, FontProperties(size=size), ismath=False)
+    return w * 72 / renderer.dpi, h * 72 / renderer.dpi
+
+
+def _tick_strings(axis) -> list[str]:
+    """The major tick labels ``axis`` will draw at its current size and limits."""
+    locs = axis.get_majorticklocs()
+    lo, hi = sorted(axis.get_view_interval())
+    eps = (hi - lo) * 1e-9
+    shown = [v for v in locs if lo - eps <= v <= hi + eps]
+    return [s for s in axis.get_major_formatter().format_ticks(shown) if s] if shown else []
+
+
+def _axis_depth(renderer, axis, which: str) -> float:
+    """Points a y axis needs beside its spine: tick marks, widest tick label, axis label."""
+    rc = plt.rcParams
+    size = rc[f"{which}.labelsize"]
+    labels = _tick_strings(axis)
+    widest = max((_text_points(renderer, s, size)[0] for s in labels), default=0.0)
+    depth = rc[f"{which}.major.size"] + rc[f"{which}.major.pad"] + widest
+    if axis.label.get_text():
+        bbox = axis.label.get_window_extent(renderer)  # rotated: its width is its depth
+        depth += rc["axes.labelpad"] + bbox.width * 72 / renderer.dpi
+    return depth
+
+
+def _place_single_axes(fig: Figure, ax: Axes, legend=None, twin: Axes | None = None) -> None:
+    """Margins measured from the chart's own texts, set once with ``subplots_adjust``.
+
+    Used instead of constrained layout for the per-target charts: constrained layout makes every
+    ``savefig`` run a draw-disabled pre-pass over all artists, a quarter of a chart's cost, and a
+    report draws one chart per target. Measured: title, legend and axis labels (their layout is
+    cached for the real draw), tick labels as the axes' locators and formatters will produce them.
+    """
+    rc = plt.rcParams
+    renderer = fig.canvas.get_renderer()
+    pt = 72 / renderer.dpi
+    width_pt, height_pt = fig.get_size_inches() * 72
+    top = _MARGIN_PT
+    if ax.get_title():
+        top += ax.title.get_window_extent(renderer).height * pt + rc["axes.titlepad"]
+    bottom = _MARGIN_PT
+    if legend is not None:
+        bottom += legend.get_window_extent(renderer).height * pt + _MARGIN_PT
+    bottom += rc["xtick.major.size"] + rc["xtick.major.pad"] + _text_points(renderer, "0123456789", rc["xtick.labelsize"])[1]
+    if ax.get_xlabel():
+        bottom += rc["axes.labelpad"] + ax.xaxis.label.get_window_extent(renderer).height * pt
+    fig.subplots_adjust(top=1 - top / height_pt, bottom=bottom / height_pt)
+    # The axes' height is final now, so the locators give the ticks that will be drawn.
+    left = _MARGIN_PT + _axis_depth(renderer, ax.yaxis, "ytick")
+    right = _MARGIN_PT + (_axis_depth(renderer, twin.yaxis, "ytick") if twin is not None else 0.0)
+    offsets = [a.yaxis.get_major_formatter() for a in (ax, twin) if a is not None]
+    if any(getattr(f, "get_offset", lambda: "")() for f in offsets):
+        top += _text_points(renderer, "0", rc["ytick.labelsize"])[1]
+        fig.subplots_adjust(top=1 - top / height_pt)
+    fig.subplots_adjust(left=left / width_pt, right=1 - right / width_pt)
 
 
 def _no_data_note(ax: Axes, lang: str) -> None:
@@ -328,7 +403,7 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
     engine_d = _first(traj, "direction")  # the engine's own choice of side, when it gives one
     d = int(engine_d) if engine_d in (1, -1) else _direction(comparator, baseline, band)
 
-    fig, ax = plt.subplots()
+    fig, ax = plt.subplots(layout="none")  # margins: _place_single_axes
     handles: list = []
     if kind == "annual":
         handles += _draw_annual(ax, years, obs, target, band, d, comparator, lang)
@@ -340,13 +415,17 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
     if not np.isfinite(obs).any():
         _no_data_note(ax, lang)
 
-    ax.set_title(_wrap_title(vocab.label((str(_first(traj, "name_zh", "")), str(_first(traj, "name_en", ""))), lang)))
+    # A fixed title height: no top ticks can collide with it, and matplotlib's automatic title
+    # placement measures the axes on every draw (a fifth of a chart's cost).
+    ax.set_title(_wrap_title(vocab.label((str(_first(traj, "name_zh", "")), str(_first(traj, "name_en", ""))), lang)),
+                 y=1.0)
     ax.set_xlabel(_t(T_YEAR, lang))
     ax.set_ylabel(_unit_label(traj, lang))
     first_year = b_year + 1 if kind == "annual" else b_year  # a yearly quota has no baseline bar
     ax.set_xticks(np.arange(first_year, t_year + 1))
     ax.set_xlim(first_year - 0.6, t_year + 0.6)
-    _legend(fig, handles, [h.get_label() for h in handles])
+    legend = _legend(fig, handles, [h.get_label() for h in handles], outside=False)
+    _place_single_axes(fig, ax, legend, twin=next((a for a in fig.axes if a is not ax), None))
     return fig
 
 

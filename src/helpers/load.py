@@ -7,6 +7,7 @@ Public API (stable; other modules and the notebooks use only these):
 - :func:`load_plan` -> dict of plan metadata (``plan.json`` beside the targets file)
 - :func:`load_inputs` -> :class:`Inputs` (all three, validated together, with the cross-checks)
 - :func:`plan_jurisdiction` -> the geo whose values are scored
+- :func:`write_snapshot` -> a file of validated inputs that :func:`load_inputs` reuses (below)
 
 Every loader raises :class:`helpers.exceptions.ValidationError` listing every problem (file,
 line, column) when its input is bad; it never returns a partly valid table.
@@ -15,11 +16,21 @@ Dtypes: text columns ``string``; ``target``, ``target_hi``, ``tolerance``, ``bas
 ``value`` ``float64`` (missing = NaN); years ``Int64``. The optional target columns ``unit_zh``,
 ``value_unit`` and ``baseline_value`` are always present (empty when the file lacks them). Extra
 columns of a file are kept as ``string``. The index is a fresh RangeIndex in file order.
+
+Snapshot: the report renderer validates the inputs once, writes them with :func:`write_snapshot`
+and names that file in the environment variable :data:`SNAPSHOT_ENV` for its kernels. Then
+:func:`load_inputs` returns the snapshot's tables instead of reading and validating the files
+again, but only when the requested targets, statistics and ``plan.json`` files are byte for byte
+the ones the snapshot was made from (SHA-256); otherwise it loads the files as usual. The result
+is the same either way; eleven notebooks skip ten validations.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,10 +132,50 @@ def load_statistics(path: str | Path = paths.DEFAULT_STATISTICS, targets: pd.Dat
     return _finish(s.frame, STATISTICS_DTYPES)
 
 
+#: Environment variable holding the path of a snapshot written by :func:`write_snapshot`.
+SNAPSHOT_ENV = "HELPERS_INPUTS_SNAPSHOT"
+
+
+def _fingerprint(targets_path: str | Path, statistics_path: str | Path) -> tuple:
+    """(resolved path, SHA-256 or None when absent) of the targets, statistics and plan files."""
+    out = []
+    for p in (Path(targets_path), Path(statistics_path), plan_path_for(targets_path)):
+        p = p.resolve()
+        out.append((str(p), hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else None))
+    return tuple(out)
+
+
+def write_snapshot(inputs: Inputs, path: str | Path) -> Path:
+    """Write validated ``inputs`` (from :func:`load_inputs`) to ``path`` for :func:`load_inputs`
+    to reuse while the files are unchanged (see the module docstring). Written atomically."""
+    from helpers.fileio import atomic_write_bytes
+
+    record = {"fingerprint": _fingerprint(inputs.targets_path, inputs.statistics_path), "inputs": inputs}
+    return atomic_write_bytes(Path(path), pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _from_snapshot(targets_path: str | Path, statistics_path: str | Path) -> Inputs | None:
+    where = os.environ.get(SNAPSHOT_ENV)
+    if not where:
+        return None
+    try:
+        record = pickle.loads(Path(where).read_bytes())
+        if record["fingerprint"] != _fingerprint(targets_path, statistics_path):
+            return None
+    except (OSError, pickle.UnpicklingError, KeyError, TypeError, EOFError):
+        return None
+    inputs = record["inputs"]
+    return Inputs(inputs.targets, inputs.statistics, inputs.plan, Path(targets_path), Path(statistics_path))
+
+
 def load_inputs(targets_path: str | Path = paths.DEFAULT_TARGETS,
                 statistics_path: str | Path = paths.DEFAULT_STATISTICS) -> Inputs:
     """Targets, statistics and plan metadata, validated together (every problem of all three
-    files in one ValidationError)."""
+    files in one ValidationError). Reuses a snapshot of the same files when one is named in
+    :data:`SNAPSHOT_ENV` (module docstring)."""
+    snapshot = _from_snapshot(targets_path, statistics_path)
+    if snapshot is not None:
+        return snapshot
     checked = validate.check_files(targets_path, statistics_path)
     _raise_if(checked.problems)
     return Inputs(_finish(checked.targets.frame, TARGET_DTYPES),

@@ -24,7 +24,9 @@ How a render runs, and why:
    (papermill's ``cwd`` changes the process's directory, which is safe in a process of its own
    but not in a thread), exports HTML with one reused ``HTMLExporter``, and starts its kernels
    on IPC (Unix socket) transport in a private folder, so two kernels starting at the same
-   moment cannot collide on a TCP port. The heaviest notebooks are scheduled first.
+   moment cannot collide on a TCP port. The heaviest notebooks are scheduled first. The inputs
+   validated in step 1 are written to a snapshot the kernels reuse instead of validating the
+   same files again (:func:`helpers.load.write_snapshot`).
 4. Everything is written into ``<out>/.tmp-<date>-<pid>/`` and renamed into place when every
    report is there; an existing set of the same date is renamed aside first and deleted after.
    On failure the temporary folder is removed, the failed executed notebook is kept in
@@ -178,11 +180,16 @@ def make_exporter():
     return exporter
 
 
-def _init_worker(kernel_root: str, log_path: str) -> None:
+def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None) -> None:
     """Spawned worker start-up: quiet logs, kernel stderr to a log file, one exporter, a
-    private folder for the kernels' IPC sockets."""
+    private folder for the kernels' IPC sockets, and (inherited by the kernels) the snapshot of
+    the inputs validated by the parent (:func:`helpers.load.write_snapshot`)."""
     _quiet_logging()
     _kernel_env()
+    if snapshot:
+        from helpers.load import SNAPSHOT_ENV
+
+        os.environ[SNAPSHOT_ENV] = snapshot
     # Kernels inherit this process's stdout/stderr: route both to the log file so kernel
     # start-up notes never reach the terminal (or cron mail). Results travel back by pickling.
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -425,13 +432,17 @@ def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeo
               progress: bool, log_dir: Path, on_start=None) -> list[dict]:
     """Run every job on a spawned pool; stop scheduling after the first failure. Returns the
     results in completion order."""
+    from helpers.load import write_snapshot
+
     ctx = multiprocessing.get_context("spawn")
     kernel_root = tempfile.mkdtemp(prefix="hk-")  # short: Unix socket paths max ~100 chars
+    # Validated once here; every kernel reuses it while the files are unchanged.
+    snapshot = write_snapshot(prep.inputs, log_dir / "inputs.pickle")
     results: list[dict] = []
     n = len(prep.jobs)
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(kernel_root, str(log_dir / "kernels.log"))) as pool:
+                                 initargs=(kernel_root, str(log_dir / "kernels.log"), str(snapshot))) as pool:
             futures = {pool.submit(_render_one, job, str(notebooks_dir), str(work), timeout): job
                        for job in prep.jobs}
             pending = set(futures)
