@@ -18,7 +18,8 @@ notebooks, default 2) and scaled to the full set: overview + coverage + mean(are
 output says so. ``--naive-areas 0`` or a number >= the number of areas times every notebook.
 
 Usage: ``.venv/bin/python benchmarks/bench_render.py [--jobs N] [--repeat K] [--naive-areas M]``
-(``make bench``). With ``--repeat`` the minimum of K runs is reported for render and floor.
+(``make bench``). Render and floor are run K times each (``--repeat``, default 3), interleaved,
+and the minimum of each is reported: the machine is shared and a single run is noisy.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def naive_one(name: str, params: dict, work: Path) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jobs", type=int, default=None, help="parallel notebooks (default: CPU count)")
-    ap.add_argument("--repeat", type=int, default=1, help="runs of render and floor; minimum reported")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of render and floor; minimum reported")
     ap.add_argument("--naive-areas", type=int, default=2, help="area notebooks timed in the naive loop")
     args = ap.parse_args()
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import transforms
 from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
@@ -73,8 +74,8 @@ def _first(frame: pd.DataFrame, column: str, default=None):
     """First non-missing value of ``column`` (``default`` when absent or all missing)."""
     if column not in frame.columns:
         return default
-    values = frame[column].dropna()
-    return values.iloc[0] if len(values) else default
+    present = frame[column].notna().to_numpy()
+    return frame[column].iloc[int(present.argmax())] if present.any() else default
 
 
 def _floats(series: pd.Series) -> np.ndarray:
@@ -147,12 +148,22 @@ def _legend(fig: Figure, handles: list, labels: list[str], outside: bool = True)
 _MARGIN_PT = 6.0
 
 
+#: Measured (width, height) of tick strings by (text, size, font families, hinting, dpi): the
+#: same few strings ("0", "2021", ...) recur on every chart of a report.
+_TEXT_POINTS: dict[tuple, tuple[float, float]] = {}
+
+
 def _text_points(renderer, text: str, size: float) -> tuple[float, float]:
     """(width, height) in points of one line of ``text`` at ``size`` points in the current font."""
     from matplotlib.font_manager import FontProperties
 
-    w, h, _ = renderer.get_text_width_height_descent(text, FontProperties(size=size), ismath=False)
-    return w * 72 / renderer.dpi, h * 72 / renderer.dpi
+    key = (text, size, tuple(plt.rcParams["font.family"]), plt.rcParams["text.hinting"], renderer.dpi)
+    if key not in _TEXT_POINTS:
+        w, h, _ = renderer.get_text_width_height_descent(text, FontProperties(size=size), ismath=False)
+        if len(_TEXT_POINTS) > 4096:
+            _TEXT_POINTS.clear()
+        _TEXT_POINTS[key] = (w * 72 / renderer.dpi, h * 72 / renderer.dpi)
+    return _TEXT_POINTS[key]
 
 
 def _tick_strings(axis) -> list[str]:
@@ -561,7 +572,8 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both") -> Figure:
     areas = names["area"].astype(str).tolist()
 
     n_rows = len(order)
-    fig, ax = plt.subplots(figsize=(8.0 if lang != "zh" else 7.0, max(3.0, 0.24 * n_rows + 1.6)))
+    fig, ax = plt.subplots(figsize=(8.0 if lang != "zh" else 7.0, max(3.0, 0.24 * n_rows + 1.6)),
+                           layout="none")  # margins: _place_heatmap
     cmap = ListedColormap([vocab.STATUS_COLOURS[s] for s in vocab.STATUS_ORDER]).with_extremes(bad=(1, 1, 1, 0))
     norm = BoundaryNorm(np.arange(len(vocab.STATUS_ORDER) + 1) - 0.5, cmap.N)
     ax.pcolormesh(np.arange(len(years) + 1) - 0.5, np.arange(n_rows + 1) - 0.5, codes, cmap=cmap,
@@ -571,28 +583,59 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both") -> Figure:
     ax.set_xticks(np.arange(len(years)), [str(y) for y in years])
     ax.set_yticks(np.arange(n_rows), labels)
     ax.tick_params(axis="both", length=0)
-    ax.tick_params(axis="y", labelsize=7.5 if n_rows > 30 else 8.5)
+    label_size = 7.5 if n_rows > 30 else 8.5
+    ax.tick_params(axis="y", labelsize=label_size)
     ax.xaxis.tick_top()
     ax.grid(False)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
     # Area groups: a line between groups and the area's name on the right.
     starts = [i for i in range(n_rows) if i == 0 or areas[i] != areas[i - 1]]
+    # x: just right of the axes (axes fraction + a few points), y: the group's middle row.
+    beside = transforms.offset_copy(ax.get_yaxis_transform(), fig=fig, x=_AREA_LABEL_GAP_PT, units="points")
+    area_names = []
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else n_rows
         if start > 0:
             ax.axhline(start - 0.5, color="#444444", linewidth=0.9)
-        ax.text(len(years) - 0.5 + 0.15, (start + end - 1) / 2,
-                vocab.area_label(areas[start], lang).replace(" / ", "\n"),
-                va="center", ha="left", fontsize=8, color="#444444")
+        area_names.append(vocab.area_label(areas[start], lang).replace(" / ", "\n"))
+        ax.text(1.0, (start + end - 1) / 2, area_names[-1], transform=beside,
+                va="center", ha="left", fontsize=_AREA_LABEL_SIZE, color="#444444")
     ax.set_title(_t(T_HEATMAP_TITLE, lang))
     handles = [Patch(facecolor=vocab.STATUS_COLOURS[s], edgecolor="#BBBBBB", linewidth=0.5,
                      label=vocab.status_label(s, lang)) for s in vocab.STATUS_ORDER]
     handles.append(Patch(facecolor="white", edgecolor="#BBBBBB", linewidth=0.5,
                          label=_t(T_NOT_APPLICABLE, lang)))
-    fig.legend(handles=handles, loc="outside lower center", ncols=4 if lang == "both" else 7,
-               title=_t(T_STATUS, lang))
+    legend = fig.legend(handles=handles, loc="lower center", ncols=4 if lang == "both" else 7,
+                        title=_t(T_STATUS, lang), bbox_to_anchor=(0.5, _MARGIN_PT / 72 / fig.get_figheight()),
+                        bbox_transform=fig.transFigure, borderaxespad=0.0)
+    _place_heatmap(fig, ax, legend, labels, label_size, area_names)
     return fig
+
+
+_AREA_LABEL_GAP_PT = 5.0
+_AREA_LABEL_SIZE = 8.0
+
+
+def _place_heatmap(fig: Figure, ax: Axes, legend, row_labels: list[str], label_size: float,
+                   area_names: list[str]) -> None:
+    """Margins of the heatmap measured from its texts (see :func:`_place_single_axes`): row labels
+    on the left, year labels and title on top, area names on the right, legend below."""
+    rc = plt.rcParams
+    renderer = fig.canvas.get_renderer()
+    pt = 72 / renderer.dpi
+    width_pt, height_pt = fig.get_size_inches() * 72
+    tick_h = _text_points(renderer, "0123456789", rc["xtick.labelsize"])[1]
+    top = (_MARGIN_PT + ax.title.get_window_extent(renderer).height * pt + rc["axes.titlepad"]
+           + tick_h + rc["xtick.major.pad"])
+    bottom = _MARGIN_PT + legend.get_window_extent(renderer).height * pt + _MARGIN_PT
+    widest_row = max((_text_points(renderer, s, label_size)[0] for s in row_labels), default=0.0)
+    widest_area = max((_text_points(renderer, line, _AREA_LABEL_SIZE)[0]
+                       for name in area_names for line in name.split("\n")), default=0.0)
+    left = _MARGIN_PT + widest_row + rc["ytick.major.pad"]
+    right = _MARGIN_PT + _AREA_LABEL_GAP_PT + widest_area
+    fig.subplots_adjust(left=left / width_pt, right=1 - right / width_pt,
+                        top=1 - top / height_pt, bottom=bottom / height_pt)
 
 
 # ---------------------------------------------------------------------------------------------
