@@ -80,6 +80,18 @@ def test_bad_input_file_exits_2_and_writes_nothing(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_missing_kernel_exits_2_with_the_install_command(tmp_path, capsys, monkeypatch):
+    from helpers import render
+
+    monkeypatch.setattr(render, "KERNEL_NAME", "no-such-kernel-for-this-test")
+    out = tmp_path / "reports"
+    assert cli.main(["render", "--areas", "health", "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-kernel-for-this-test" in err and "not installed" in err
+    assert "ipykernel install" in err and "make env" in err
+    assert not out.exists()
+
+
 def test_notebook_parameters_ignore_comments(tmp_path):
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell('a = None  # None = default\nb = "x=y"  # "quoted"\n# c = 1\n')

@@ -152,13 +152,15 @@ def latest_year_with_data(trajectory: pd.DataFrame) -> int | None:
 
 def prepare(*, as_of_year=None, method: str = "linear", lang: str = "both", targets_path=None,
             statistics_path=None, geo=None, area: str | None = None,
-            indicator_id: str | None = None) -> Context:
+            indicator_id: str | None = None, charts: bool = True) -> Context:
     """Check every parameter, load the inputs and compute the trajectory and latest statuses.
 
     Cheap checks (method, lang) run before the files are read. Raises UnknownValueError naming
     the parameter and listing its valid values, or the loader's ValidationError for bad files.
+    ``charts=False`` (a caller that draws nothing, such as the report renderer's parent process)
+    leaves matplotlib alone: no shared style is applied and ``chart_lang`` is ``lang`` unresolved.
     """
-    from helpers import gaps, load, style
+    from helpers import gaps, load
 
     check_choice("method", method, METHODS)
     check_choice("lang", lang, LANGS)
@@ -180,9 +182,14 @@ def prepare(*, as_of_year=None, method: str = "linear", lang: str = "both", targ
     else:
         as_of = int(targets["target_year"].max())
     has_data = bool(((trajectory["year"] <= as_of) & trajectory["value"].notna()).any())
-    style.use_style()
+    chart_lang = lang
+    if charts:
+        from helpers import style
+
+        style.use_style()
+        chart_lang = style.resolve_lang(lang)
     ctx = Context(
-        inputs=inputs, method=method, lang=lang, chart_lang=style.resolve_lang(lang), geo=geo_,
+        inputs=inputs, method=method, lang=lang, chart_lang=chart_lang, geo=geo_,
         as_of=as_of, as_of_requested=requested, has_data=has_data,
         trajectory=trajectory, latest=gaps.latest_status(trajectory, as_of),
         area=area, indicator_id=indicator_id,

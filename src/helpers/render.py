@@ -40,7 +40,6 @@ nbclient and kernel chatter is silenced (kernel stderr goes to a log file that i
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import logging
 import multiprocessing
 import os
@@ -49,13 +48,20 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait as _wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
+from concurrent.futures import wait as _wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 from helpers import paths
-from helpers.exceptions import LockedError, Problem, RenderError, UnknownValueError, ValidationError
+from helpers.exceptions import (
+    LockedError,
+    Problem,
+    RenderError,
+    UnknownValueError,
+    ValidationError,
+)
 
 #: Jupyter kernel the notebooks run on (installed by ``make env``).
 KERNEL_NAME = "fuyang-helpers"
@@ -358,69 +364,81 @@ def notebook_parameters(nb_path: Path) -> set[str]:
 
 @dataclass
 class _Prepared:
+    """A checked render: its date, the parent's :class:`helpers.params.Context` (inputs, geo,
+    as-of year, trajectory, latest statuses), the areas and the report jobs."""
+
     date: str
-    inputs: object
+    ctx: object
     areas: list[str]
-    as_of: int
-    has_data: bool
-    geo: str
-    method: str
-    lang: str
     jobs: list[ReportJob] = field(default_factory=list)
-    trajectory: object = None
 
 
-def _prepare(date, areas, as_of, method, lang, targets_path, statistics_path, geo,
-             notebooks_dir: Path) -> _Prepared:
-    """Every check that needs no kernel: dates, files, parameters, notebook parameter names."""
-    from helpers import gaps, load, params
-    from helpers.vocab import LANGS, METHODS
+def _check_areas(areas, targets) -> list[str]:
+    """``None`` -> every area with a target, in plan order; else the given keys (a list, or one
+    string separated by commas or spaces), checked, duplicates dropped."""
+    from helpers import params
 
-    day = _resolve_date(date)
-    params.check_choice("method", method, METHODS)
-    params.check_choice("lang", lang, LANGS)
-    inputs = load.load_inputs(targets_path, statistics_path)
-    targets = inputs.targets
     valid = params.valid_areas(targets)
     if areas is None:
         present = set(targets["area"].dropna().astype(str))
-        chosen = [a for a in valid if a in present]
-    else:
-        if isinstance(areas, str):
-            areas = [a for a in re.split(r"[,\s]+", areas) if a]
-        chosen = []
-        for a in areas:
-            params.check_choice("area", a, valid)
-            if a not in chosen:
-                chosen.append(a)
-    requested = params.check_as_of(as_of, targets)
-    geo_ = params.check_geo(geo, inputs.plan, inputs.statistics, targets)
-    trajectory = gaps.compute_gaps(targets, inputs.statistics, geo=geo_, method=method, plan=inputs.plan)
-    found = params.latest_year_with_data(trajectory)
-    as_of_ = requested if requested is not None else (found if found is not None
-                                                      else int(targets["target_year"].max()))
-    has_data = bool(((trajectory["year"] <= as_of_) & trajectory["value"].notna()).any())
+        return [a for a in valid if a in present]
+    if isinstance(areas, str):
+        areas = [a for a in re.split(r"[,\s]+", areas) if a]
+    chosen: list[str] = []
+    for a in areas:
+        params.check_choice("area", a, valid)
+        if a not in chosen:
+            chosen.append(a)
+    return chosen
 
-    nb_params = {
-        "as_of_year": requested, "method": method, "lang": lang,
-        "targets_path": str(Path(targets_path).resolve()),
-        "statistics_path": str(Path(statistics_path).resolve()),
-        "geo": geo, "interactive": False,
-    }
-    prepared = _Prepared(day, inputs, chosen, as_of_, has_data, geo_, method, lang)
-    prepared.jobs = plan_jobs(chosen, targets, nb_params, inputs.plan)
-    for name in sorted({j.notebook for j in prepared.jobs}):
+
+def _check_notebooks(jobs: Sequence[ReportJob], wanted: set[str], notebooks_dir: Path) -> None:
+    """Every report notebook exists and its parameters cell declares what the renderer passes."""
+    for name in sorted({j.notebook for j in jobs}):
         path = notebooks_dir / name
         if not path.is_file():
             raise ValidationError([Problem(str(path), None, None, "report notebook not found")])
         declared = notebook_parameters(path)
-        wanted = set(nb_params) | ({"area"} if name == NOTEBOOKS["area"] else set())
-        missing = sorted(wanted - declared)
+        missing = sorted((wanted | ({"area"} if name == NOTEBOOKS["area"] else set())) - declared)
         if missing:
             raise ValidationError([Problem(str(path), None, "parameters",
                                            f"the parameters cell does not declare {', '.join(missing)}")])
-    prepared.trajectory = trajectory
-    return prepared
+
+
+def _check_kernel() -> None:
+    """The notebooks' Jupyter kernel must be installed; otherwise say how to install it."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        raise ValidationError([Problem(f"kernel {KERNEL_NAME}", None, None,
+                                       "the Jupyter kernel the report notebooks run on is not installed; "
+                                       "run `make env`, or in an activated conda environment "
+                                       f"`python -m ipykernel install --sys-prefix --name {KERNEL_NAME}`")]) from None
+
+
+def _prepare(date, areas, as_of, method, lang, targets_path, statistics_path, geo,
+             notebooks_dir: Path) -> _Prepared:
+    """Every check that needs no kernel: date, inputs and parameters (the notebooks' own
+    :func:`helpers.params.prepare`, so the index scores exactly what the notebooks score),
+    areas, the notebooks' parameter names and the kernel."""
+    from helpers import params
+
+    day = _resolve_date(date)
+    ctx = params.prepare(as_of_year=as_of, method=method, lang=lang, targets_path=targets_path,
+                         statistics_path=statistics_path, geo=geo, charts=False)
+    chosen = _check_areas(areas, ctx.targets)
+    nb_params = {
+        "as_of_year": ctx.as_of_requested, "method": method, "lang": lang,
+        "targets_path": str(Path(targets_path).resolve()),
+        "statistics_path": str(Path(statistics_path).resolve()),
+        "geo": geo, "interactive": False,
+    }
+    jobs = plan_jobs(chosen, ctx.targets, nb_params, ctx.plan)
+    _check_notebooks(jobs, set(nb_params), notebooks_dir)
+    _check_kernel()
+    return _Prepared(day, ctx, chosen, jobs)
 
 
 def _progress(enabled: bool, text: str) -> None:
@@ -437,7 +455,7 @@ def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeo
     ctx = multiprocessing.get_context("spawn")
     kernel_root = tempfile.mkdtemp(prefix="hk-")  # short: Unix socket paths max ~100 chars
     # Validated once here; every kernel reuses it while the files are unchanged.
-    snapshot = write_snapshot(prep.inputs, log_dir / "inputs.pickle")
+    snapshot = write_snapshot(prep.ctx.inputs, log_dir / "inputs.pickle")
     results: list[dict] = []
     n = len(prep.jobs)
     try:
@@ -637,45 +655,33 @@ def report_css() -> str:
 
 def status_summary(prep: _Prepared):
     """Counts by status per area (rows: areas in report order; columns: STATUS_ORDER; plus
-    ``total``), from :func:`helpers.gaps.latest_status` as of the report's as-of year."""
-    import pandas as pd
-
+    ``total``): :func:`helpers.gaps.area_rollup` of the statuses as of the report's as-of year,
+    the same table the notebooks narrate."""
     from helpers import gaps
     from helpers.vocab import STATUS_ORDER
 
-    latest = gaps.latest_status(prep.trajectory, prep.as_of)
-    latest = latest[latest["area"].isin(prep.areas)]
-    counts = pd.crosstab(pd.Categorical(latest["area"].astype(str), categories=prep.areas),
-                         pd.Categorical(latest["status"].astype(str), categories=list(STATUS_ORDER)),
-                         dropna=False)
-    counts = counts.reindex(index=prep.areas, columns=list(STATUS_ORDER), fill_value=0).astype("int64")
+    rollup = gaps.area_rollup(prep.ctx.latest, by_year=False).set_index("area")
+    counts = rollup.reindex(prep.areas)[[f"n_{s}" for s in STATUS_ORDER]].fillna(0).astype("int64")
+    counts.columns = list(STATUS_ORDER)
     counts["total"] = counts.sum(axis=1)
     counts.index.name = "area"
-    counts.columns.name = None
     return counts
 
 
 def index_html(prep: _Prepared) -> str:
     """The set's front page: plan, date, as-of year, status counts per area with links. Every
     data-derived string is escaped."""
-    from helpers import __version__
-    from helpers.vocab import STATUS_COLOURS, STATUS_ORDER, area_label, label, status_label
+    from helpers import __version__, sections
+    from helpers.narrate import esc, t
+    from helpers.vocab import STATUS_COLOURS, STATUS_ORDER, area_label, status_label
 
-    esc = html.escape
-    lang = prep.lang
-    plan = prep.inputs.plan or {}
-
-    def t(zh: str, en: str) -> str:
-        return label((zh, en), lang)
-
+    ctx = prep.ctx
+    lang = ctx.lang
+    plan = ctx.plan or {}
     title_zh = plan.get("title_zh") or "规划目标跟踪"
     title_en = plan.get("title_en") or "Plan target tracking"
     doc = plan.get("document_number") or ""
-    jur_zh = plan.get("jurisdiction_zh") or prep.geo
-    jur_en = plan.get("jurisdiction_en") or prep.geo
-    if prep.geo != plan.get("jurisdiction"):
-        from helpers.vocab import geo_label
-        jur_zh, jur_en = geo_label(prep.geo, "zh"), geo_label(prep.geo, "en")
+    jur_zh, jur_en = sections.jurisdiction(ctx)
     counts = status_summary(prep)
 
     head_cells = "".join(
@@ -687,17 +693,18 @@ def index_html(prep: _Prepared) -> str:
         rows.append(f'<tr><td><a href="area-{esc(area)}.html">{esc(area_label(area, lang))}</a></td>'
                     f'<td class="num">{int(row["total"])}</td>{cells}</tr>')
     total = counts.sum()
-    rows.append(f'<tr><th>{esc(t("合计", "Total"))}</th><th class="num">{int(total["total"])}</th>'
+    rows.append(f'<tr><th>{esc(t("合计", "Total", lang))}</th><th class="num">{int(total["total"])}</th>'
                 + "".join(f'<th class="num">{int(total[s])}</th>' for s in STATUS_ORDER) + "</tr>")
-    no_data_note = "" if prep.has_data else (
-        f'<p class="report-meta">{esc(t("截至该年尚无可评估的数值。", "No value can be scored up to that year."))}</p>')
-    method_name = {"linear": ("线性", "linear"), "cagr": ("复合增长率", "CAGR")}.get(prep.method, (prep.method, prep.method))
-    title = f"{t(title_zh, title_en)} — {doc} — {prep.date}" if doc else f"{t(title_zh, title_en)} — {prep.date}"
-    links = [("overview.html", t("规划总览", "Plan overview")),
-             ("data-coverage.html", t("数据覆盖", "Data coverage"))]
+    no_data_note = "" if ctx.has_data else (
+        f'<p class="report-meta">{esc(t("截至该年尚无可评估的数值。", "No value can be scored up to that year.", lang))}</p>')
+    method_name = {"linear": ("线性", "linear"), "cagr": ("复合增长率", "CAGR")}.get(ctx.method, (ctx.method, ctx.method))
+    head = t(title_zh, title_en, lang)
+    title = f"{head} — {doc} — {prep.date}" if doc else f"{head} — {prep.date}"
+    links = [("overview.html", t("规划总览", "Plan overview", lang)),
+             ("data-coverage.html", t("数据覆盖", "Data coverage", lang))]
     link_items = "".join(f'<li><a href="{href}">{esc(text)}</a></li>' for href, text in links)
-    stats_name = Path(str(prep.inputs.statistics_path)).name
-    targets_name = Path(str(prep.inputs.targets_path)).name
+    stats_name = Path(str(ctx.inputs.statistics_path)).name
+    targets_name = Path(str(ctx.inputs.targets_path)).name
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -712,20 +719,20 @@ def index_html(prep: _Prepared) -> str:
 <main>
 <h1>{esc(title_zh)}</h1>
 {'' if lang == 'zh' else f'<p class="report-meta"><em>{esc(title_en)}</em></p>'}
-<p class="report-meta">{esc(doc)}{' — ' if doc else ''}{esc(t(jur_zh, jur_en))}</p>
-<p class="report-meta">{esc(t("报告日期", "Report date"))}: <span class="report-date">{esc(prep.date)}</span> ·
-{esc(t("数据截至", "Data as of"))}: {prep.as_of} ·
-{esc(t("方法", "Method"))}: {esc(t(*method_name))}</p>
+<p class="report-meta">{esc(doc)}{' — ' if doc else ''}{esc(t(jur_zh, jur_en, lang))}</p>
+<p class="report-meta">{esc(t("报告日期", "Report date", lang))}: <span class="report-date">{esc(prep.date)}</span> ·
+{esc(t("数据截至", "Data as of", lang))}: {ctx.as_of} ·
+{esc(t("方法", "Method", lang))}: {esc(t(*method_name, lang))}</p>
 {no_data_note}
-<h2>{esc(t("报告", "Reports"))}</h2>
+<h2>{esc(t("报告", "Reports", lang))}</h2>
 <ul class="report-links">{link_items}</ul>
-<h2>{esc(t("各领域目标状态", "Status of the targets by area"))}</h2>
-<p class="report-meta">{esc(t(f"每项目标截至{prep.as_of}年最近一个有数据年份的状态；点击领域查看报告。",
-                             f"Each target's status in its latest year with data up to {prep.as_of}; "
-                             "click an area for its report."))}</p>
+<h2>{esc(t("各领域目标状态", "Status of the targets by area", lang))}</h2>
+<p class="report-meta">{esc(t(f"每项目标截至{ctx.as_of}年最近一个有数据年份的状态；点击领域查看报告。",
+                             f"Each target's status in its latest year with data up to {ctx.as_of}; "
+                             "click an area for its report.", lang))}</p>
 <div style="overflow-x:auto">
 <table class="report-table">
-<thead><tr><th>{esc(t("领域", "Area"))}</th><th class="num">{esc(t("目标数", "Targets"))}</th>{head_cells}</tr></thead>
+<thead><tr><th>{esc(t("领域", "Area", lang))}</th><th class="num">{esc(t("目标数", "Targets", lang))}</th>{head_cells}</tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody>
@@ -733,10 +740,10 @@ def index_html(prep: _Prepared) -> str:
 </div>
 <footer class="report-footer">
 <hr>
-<p>{esc(t("数据", "Data"))}: <code>{esc(targets_name)}</code>, <code>{esc(stats_name)}</code> ·
-{esc(t("软件", "Software"))}: helpers {esc(__version__)} ·
+<p>{esc(t("数据", "Data", lang))}: <code>{esc(targets_name)}</code>, <code>{esc(stats_name)}</code> ·
+{esc(t("软件", "Software", lang))}: helpers {esc(__version__)} ·
 {esc(t("每份报告旁附有执行后的笔记本（.ipynb）以供核查。",
-       "The executed notebook (.ipynb) beside each report is kept for audit."))}</p>
+       "The executed notebook (.ipynb) beside each report is kept for audit.", lang))}</p>
 </footer>
 </main>
 </body>

@@ -8,13 +8,17 @@ named ``show_*`` display into the current notebook output.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from matplotlib.figure import Figure
 
 from helpers import narrate
 from helpers.narrate import esc, heading, t
 from helpers.params import Context
 from helpers.vocab import AREAS, KINDS, area_label, geo_label, label
+
+if TYPE_CHECKING:  # matplotlib is imported by the chart functions themselves
+    from matplotlib.figure import Figure
 
 #: Target columns the charts and tables use when the engine's table does not carry them.
 _TARGET_EXTRA = ("area", "name_zh", "name_en", "unit", "unit_zh", "kind", "comparator", "target",
