@@ -2,8 +2,18 @@
 
 Reads ``../shared/data/statistics_compiled.csv`` (every row with its source URL) and writes
 ``data/raw/statistics.csv`` in the statistics contract, plus ``data/raw/excluded_rows.csv``
-listing the rows left out and why. Run once when the compilation changes; the output is then
+listing the rows left out and why. Run it when the compilation changes; the output is then
 raw input like any other (researchers add their own figures with ``python -m helpers import``).
+
+Re-running is safe: a stored row whose (indicator_id, geo, year) the compilation does not produce
+(a researcher's row) is kept as it is; a produced key whose stored row has another value, unit,
+source title or source URL is a conflict that stops the run, naming the key, before anything is
+written (``--replace`` overwrites those rows with the compilation's); a stored row that differs
+only in its note takes the compilation's note. ``--dry-run`` prints what would change. Both files
+are written atomically, and only when their content changes. Usage::
+
+    python scripts/import_shared_compilation.py [--dry-run] [--replace]
+        [--compiled PATH] [--statistics PATH] [--excluded PATH]
 
 Mapping rules (see data/raw/README.md):
 - same definition as the target -> the target id (geo ``fuyang`` is scored, ``anhui``/``china``
@@ -15,9 +25,16 @@ Mapping rules (see data/raw/README.md):
 
 from __future__ import annotations
 
+import argparse
 import csv
+import io
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
+
+from helpers.exceptions import HelpersError, ImportConflictError, Problem, ValidationError
+from helpers.fileio import atomic_write_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "statistics_compiled.csv"
@@ -100,10 +117,86 @@ def map_row(r: dict) -> tuple[str | None, str | None, str | None, float | None]:
     return ind, unit, note, value
 
 
-def main() -> int:
-    rows = list(csv.DictReader(SHARED.open(encoding="utf-8")))
-    out, excluded = [], []
+COLUMNS: tuple[str, ...] = ("indicator_id", "geo", "year", "value", "unit", "source_title", "source_url", "note")
+EXCLUDED_COLUMNS: tuple[str, ...] = ("series_id", "geo", "year", "value", "unit", "reason", "source_url")
+#: Columns of the compilation this script reads.
+COMPILED_REQUIRED: tuple[str, ...] = ("series_id", "geo", "year", "value", "unit", "kind", "scope_note",
+                                      "source_title", "source_url", "locator", "note")
+#: Cells of a stored row that must equal the compilation's for the row to be updated silently
+#: (a different ``note`` alone is the compilation's own wording and is refreshed).
+COMPARED: tuple[str, ...] = ("value", "unit", "source_title", "source_url")
+#: Every note this script writes contains this marker (see :func:`build`).
+COMPILED_MARK = " Compiled as "
+
+
+def _read_csv(path: Path, required: Sequence[str]) -> tuple[list[str], list[dict]]:
+    """Header and rows of a UTF-8 CSV file; each row gets ``_line`` (its first line as an editor
+    shows it, header = line 1). Raises ValidationError naming the file when it is not UTF-8, a
+    required column is missing or a row has another number of cells than the header."""
+    file = str(path)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        try:
+            reader = csv.DictReader(fh)
+            header = list(reader.fieldnames or [])
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise ValidationError([Problem(file, 1, c, "required column is missing") for c in missing])
+            rows, problems, end = [], [], reader.line_num
+            for row in reader:
+                row["_line"] = end + 1
+                end = reader.line_num
+                n = len(header) + len(row.get(None, [])) - sum(v is None for v in row.values())
+                if n != len(header):
+                    problems.append(Problem(file, row["_line"], None, f"{n} cells but the header has {len(header)}"))
+                rows.append(row)
+        except UnicodeDecodeError:
+            raise ValidationError([Problem(file, None, None, "not UTF-8 text; save it as CSV UTF-8")]) from None
+    if problems:
+        raise ValidationError(problems)
+    return header, rows
+
+
+def _int_cells(rows: list[dict], column: str, file: str) -> list[Problem]:
+    """Turn ``row[column]`` into an int in place; a Problem for every cell that is not one."""
+    problems = []
     for r in rows:
+        try:
+            r[column] = int((r[column] or "").strip())
+        except ValueError:
+            problems.append(Problem(file, r["_line"], column, f"{r[column]!r} is not a whole number"))
+    return problems
+
+
+def read_compiled(path: Path) -> list[dict]:
+    """Rows of the shared compilation (cells as text, ``_line`` added). Raises ValidationError
+    naming file, line and column for a missing column, a year that is not a whole number or a
+    value that is not a number."""
+    _, rows = _read_csv(path, COMPILED_REQUIRED)
+    problems = []
+    for r in rows:
+        try:
+            float(r["value"])
+        except ValueError:
+            problems.append(Problem(str(path), r["_line"], "value", f"{r['value']!r} is not a number"))
+        try:
+            int(r["year"])
+        except ValueError:
+            problems.append(Problem(str(path), r["_line"], "year", f"{r['year']!r} is not a whole number"))
+    if problems:
+        raise ValidationError(problems)
+    return rows
+
+
+def build(compiled: list[dict], file: str = "compilation") -> tuple[list[dict], list[dict]]:
+    """Map compiled rows (:func:`read_compiled`) to statistics rows and excluded rows.
+
+    Statistics rows hold :data:`COLUMNS` as text (``year`` an int), sorted by (indicator_id, geo,
+    year), plus ``_series`` and ``_line`` (where in the compilation the row came from). Excluded
+    rows hold :data:`EXCLUDED_COLUMNS`, in compilation order. Two compiled rows that map to the
+    same (indicator_id, geo, year) raise ValidationError (a mapping mistake, not a data choice).
+    """
+    out, excluded = [], []
+    for r in compiled:
         key = (r["series_id"], r["geo"])
         reason = EXCLUDE_REASONS.get(key) or (PRE_BASELINE_REASON if int(r["year"]) < 2016 else None)
         if reason is None and key not in MAP:
@@ -113,21 +206,204 @@ def main() -> int:
                              "unit": r["unit"], "reason": reason, "source_url": r["source_url"]})
             continue
         ind, unit, how, value = map_row(r)
-        note = f"{how} Compiled as {r['series_id']} ({r['scope_note']}); where on the page: {r['locator']}. Source note: {r['note']}"
+        note = f"{how}{COMPILED_MARK}{r['series_id']} ({r['scope_note']}); where on the page: {r['locator']}. Source note: {r['note']}"
         out.append({"indicator_id": ind, "geo": r["geo"], "year": int(r["year"]),
                     "value": f"{value:g}", "unit": unit, "source_title": r["source_title"],
-                    "source_url": r["source_url"], "note": note})
+                    "source_url": r["source_url"], "note": note,
+                    "_series": r["series_id"], "_line": r.get("_line")})
     out.sort(key=lambda d: (d["indicator_id"], d["geo"], d["year"]))
-    cols = ["indicator_id", "geo", "year", "value", "unit", "source_title", "source_url", "note"]
-    with (ROOT / "data/raw/statistics.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=cols, lineterminator="\n")
-        w.writeheader()
-        w.writerows(out)
-    with (ROOT / "data/raw/excluded_rows.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(excluded[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(excluded)
-    print(f"{len(rows)} compiled rows: {len(out)} written to data/raw/statistics.csv, {len(excluded)} excluded", file=sys.stderr)
+    seen: dict[tuple, dict] = {}
+    problems = []
+    for d in out:
+        k = _key(d)
+        if k in seen:
+            problems.append(Problem(file, d["_line"], None, f"maps to {_show_key(k)} like line {seen[k]['_line']} "
+                                                            f"({seen[k]['_series']}); fix MAP in {Path(__file__).name}"))
+        seen.setdefault(k, d)
+    if problems:
+        raise ValidationError(problems)
+    return out, excluded
+
+
+def _key(row: dict) -> tuple[str, str, int]:
+    return row["indicator_id"], row["geo"], row["year"]
+
+
+def _show_key(key: tuple[str, str, int]) -> str:
+    return f"{key[0]}, geo {key[1]}, {key[2]}"
+
+
+def _same(column: str, old: str, new: str) -> bool:
+    """Cell equality; values compare as numbers (``4.50`` equals ``4.5``)."""
+    if column == "value":
+        try:
+            return float(old) == float(new)
+        except ValueError:
+            pass
+    return old == new
+
+
+def read_statistics(path: Path) -> tuple[list[str], list[dict]]:
+    """Header and rows of an existing statistics file (cells as text, ``year`` an int, ``_line``
+    added); ``(list(COLUMNS), [])`` when the file does not exist. Raises ValidationError naming
+    file, line and column for a missing column, a year that is not a whole number or a repeated
+    (indicator_id, geo, year)."""
+    if not path.exists():
+        return list(COLUMNS), []
+    header, rows = _read_csv(path, COLUMNS)
+    problems = _int_cells(rows, "year", str(path))
+    first: dict[tuple, int] = {}
+    for r in rows:
+        if isinstance(r["year"], int):
+            k = _key(r)
+            if k in first:
+                problems.append(Problem(str(path), r["_line"], None, f"{_show_key(k)} is repeated (first on line {first[k]})"))
+            first.setdefault(k, r["_line"])
+    if problems:
+        raise ValidationError(sorted(problems, key=lambda p: p.line or 0))
+    return header, rows
+
+
+@dataclass
+class Merge:
+    """The statistics table after a re-run, and what changed.
+
+    ``added``: compiled rows with a key not stored before; ``updated``: stored rows of the same key
+    whose compared cells (:data:`COMPARED`) are equal but whose text differs (usually the note),
+    as (old, new); ``replaced``: stored rows whose compared cells differ, as (old, new, differing
+    columns) -- only possible with ``replace``; ``unchanged``: rows equal to the compiled ones;
+    ``kept``: stored rows with a key the compilation does not produce (researchers' rows), kept
+    as they are.
+    """
+
+    header: list[str]
+    rows: list[dict]
+    added: list[dict] = field(default_factory=list)
+    updated: list[tuple[dict, dict]] = field(default_factory=list)
+    replaced: list[tuple[dict, dict, list[str]]] = field(default_factory=list)
+    unchanged: int = 0
+    kept: list[dict] = field(default_factory=list)
+
+
+def merge(header: list[str], existing: list[dict], produced: list[dict], replace: bool = False,
+          file: str = "statistics.csv", compiled_file: str = "compilation") -> Merge:
+    """Merge freshly compiled rows into the stored ones (both as from :func:`read_statistics` /
+    :func:`build`). Stored rows whose key the compilation does not produce are kept unchanged;
+    a compiled key whose stored row differs in value, unit or source raises ImportConflictError
+    naming every such key, unless ``replace``. Extra columns of the stored file are kept (empty
+    for new rows). Rows are sorted by (indicator_id, geo, year)."""
+    stored = {_key(r): r for r in existing}
+    m = Merge(header=header, rows=[])
+    conflicts = []
+    for new in produced:
+        old = stored.pop(_key(new), None)
+        if old is None:
+            m.added.append(new)
+            m.rows.append(new)
+            continue
+        merged = {**old, **new}
+        differ = [c for c in COMPARED if not _same(c, old[c] or "", new[c])]
+        if differ:
+            shown = "; ".join(f"{c} {old[c]!r} -> {new[c]!r}" for c in differ)
+            conflicts.append(f"{_show_key(_key(new))}: {file} line {old['_line']} differs from the compilation "
+                             f"({new['_series']}, {compiled_file} line {new['_line']}): {shown}")
+            m.replaced.append((old, merged, differ))
+        elif any((old[c] or "") != merged[c] for c in COLUMNS if c != "year"):
+            m.updated.append((old, merged))
+        else:
+            m.unchanged += 1
+        m.rows.append(merged)
+    if conflicts and not replace:
+        raise ImportConflictError(conflicts)
+    m.kept = sorted(stored.values(), key=lambda r: r["_line"])
+    m.rows = sorted(m.rows + m.kept, key=_key)
+    return m
+
+
+def csv_text(rows: list[dict], header: Sequence[str]) -> str:
+    """CSV text with ``\\n`` line ends; keys starting with ``_`` are left out."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(header), lineterminator="\n")
+    w.writeheader()
+    w.writerows({k: v for k, v in r.items() if not k.startswith("_")} for r in rows)
+    return buf.getvalue()
+
+
+def _changes(m: Merge) -> list[str]:
+    """One line per added / updated / replaced / kept row."""
+    lines = [f"  + {_show_key(_key(r))}: {r['value']} {r['unit']} ({r['_series']})" for r in m.added]
+    for old, new in m.updated:
+        what = ", ".join(c for c in COLUMNS if c != "year" and (old[c] or "") != new[c])
+        lines.append(f"  ~ {_show_key(_key(new))}: {what} refreshed from the compilation")
+    for old, new, differ in m.replaced:
+        shown = "; ".join(f"{c} {old[c]!r} -> {new[c]!r}" for c in differ)
+        lines.append(f"  ! {_show_key(_key(new))}: replaced ({shown})")
+    for r in m.kept:
+        hint = (" -- its note says it came from the compilation, which no longer produces it: delete it "
+                "by hand if the compilation dropped it" if COMPILED_MARK in (r.get("note") or "") else "")
+        lines.append(f"  = {_show_key(_key(r))}: kept (line {r['_line']}, not from the compilation){hint}")
+    return lines
+
+
+def _write_if_changed(path: Path, text: str, dry_run: bool) -> str:
+    """Write ``text`` atomically unless the file already holds it; returns what happened."""
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return "unchanged"
+    if dry_run:
+        return "would be written"
+    atomic_write_bytes(path, data)
+    return "written"
+
+
+def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, replace: bool = False,
+        dry_run: bool = False, out=None, err=None) -> Merge:
+    """Rebuild ``statistics_path`` and ``excluded_path`` from the compilation at ``compiled_path``.
+
+    Every check runs before anything is written; each file is written atomically and only when
+    its content changes. The changes are printed to ``out`` (default stdout), the row counts to
+    ``err`` (default stderr); with ``dry_run`` nothing is written.
+    Raises ValidationError (bad compilation or statistics file) or ImportConflictError.
+    """
+    out, err = out or sys.stdout, err or sys.stderr
+    compiled_path, statistics_path, excluded_path = Path(compiled_path), Path(statistics_path), Path(excluded_path)
+    compiled = read_compiled(compiled_path)
+    produced, excluded = build(compiled, str(compiled_path))
+    header, existing = read_statistics(statistics_path)
+    m = merge(header, existing, produced, replace, str(statistics_path), str(compiled_path))
+
+    stats_state = _write_if_changed(statistics_path, csv_text(m.rows, header), dry_run)
+    excl_state = _write_if_changed(excluded_path, csv_text(excluded, EXCLUDED_COLUMNS), dry_run)
+    print(f"{statistics_path}: {len(m.added)} added, {len(m.updated)} updated, {len(m.replaced)} replaced, "
+          f"{m.unchanged} unchanged, {len(m.kept)} other row(s) kept -> {len(m.rows)} rows ({stats_state})", file=out)
+    for line in _changes(m):
+        print(line, file=out)
+    print(f"{excluded_path}: {len(excluded)} rows ({excl_state})", file=out)
+    if dry_run:
+        print("dry run: nothing written", file=out)
+    print(f"{len(compiled)} compiled rows: {len(produced)} mapped, {len(excluded)} excluded", file=err)
+    return m
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--compiled", type=Path, default=SHARED, help="the shared compilation (default: %(default)s)")
+    ap.add_argument("--statistics", type=Path, default=ROOT / "data/raw/statistics.csv",
+                    help="statistics file to update (default: %(default)s)")
+    ap.add_argument("--excluded", type=Path, default=ROOT / "data/raw/excluded_rows.csv",
+                    help="where to list the rows left out (default: %(default)s)")
+    ap.add_argument("--replace", action="store_true",
+                    help="overwrite stored rows whose value, unit or source differs from the compilation")
+    ap.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    args = ap.parse_args(argv)
+    try:
+        run(args.compiled, args.statistics, args.excluded, replace=args.replace, dry_run=args.dry_run)
+    except HelpersError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:
+        print(f"error: cannot read or write {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
 
 

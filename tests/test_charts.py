@@ -214,6 +214,21 @@ def band_patch_en(fig: Figure) -> Rectangle:
     return found[0]
 
 
+@pytest.mark.parametrize("kind, comparator, target, tolerance, expected", [
+    # Every digit the plan wrote, no exponent (matplotlib-style "%g" gave "1.23457e+06").
+    ("level", ">=", 1234567.0, NAN, "Target ≥ 1234567 (2021)"),
+    ("level", "<=", 0.35, NAN, "Target ≤ 0.35 (2021)"),
+    # The given tolerance, not half the band's width (77.35 − 77.25 = 0.0999999999999943).
+    ("level", "~", 77.3, 0.05, "Target range 77.3 ± 0.05 (2021)"),
+    ("annual", ">=", 12345678.9, NAN, "Yearly quota ≥ 12345678.9"),
+    ("annual", "~", 77.3, 0.05, "Yearly quota 77.25–77.35"),
+])
+def test_target_legend_writes_the_numbers_as_given(kind, comparator, target, tolerance, expected):
+    traj = synthetic_traj(kind, comparator, values=[NAN] * 5, required=[NAN] * 5, baseline=NAN,
+                          target=target, tolerance=tolerance)
+    assert expected in legend_texts(charts.plot_trajectory(traj, lang="en"))
+
+
 # --- annual -----------------------------------------------------------------------------------------
 
 

@@ -101,3 +101,37 @@ def test_cli_coverage_unknown_geo_exits_2(tmp_path, capsys):
     assert main(["coverage", "--targets", str(t), "--statistics", str(s), "--geo", "nowhere"]) == 2
     err = capsys.readouterr().err
     assert "unknown geo 'nowhere'; valid values are: fuyang, anhui, china" in err
+
+
+def test_coverage_by_area_sums_a_given_by_target_table(tmp_path):
+    inp = _inputs(tmp_path)
+    by_target = coverage_by_target(inp.targets, inp.statistics, "fuyang")
+    pd.testing.assert_frame_equal(coverage_by_area(inp.targets, inp.statistics, "fuyang", by_target),
+                                  coverage_by_area(inp.targets, inp.statistics, "fuyang"))
+    # the given table is used as it is, not recomputed: only health's row (beds: 3 of 6 years)
+    health = coverage_by_area(inp.targets, inp.statistics, "fuyang", by_target[by_target["area"] == "health"])
+    assert health["area"].tolist() == ["health", "all"]
+    assert health.set_index("area").loc["all", ["targets", "years_filled", "years_possible"]].tolist() == [1, 3, 6]
+
+
+def test_resolve_geo_default_named_and_nothing_to_infer(tmp_path):
+    from helpers.coverage import resolve_geo
+    from helpers.exceptions import UnknownValueError, ValidationError
+
+    inp = _inputs(tmp_path)
+    assert resolve_geo(None, inp) == "fuyang"
+    assert resolve_geo("china", inp) == "china"
+    inp.plan = {"jurisdiction": "fuyang", "benchmarks": ["shanghai"]}
+    assert resolve_geo("shanghai", inp) == "shanghai"  # a declared benchmark without rows yet
+    with pytest.raises(UnknownValueError) as err:
+        resolve_geo("fuyang,china", inp)  # one geo only
+    assert str(err.value) == "unknown geo 'fuyang,china'; valid values are: fuyang, china, shanghai"
+    # no plan.json: the geo with the most target-id rows
+    inp.plan = {}
+    assert resolve_geo(None, inp) == "fuyang"
+    # no plan.json and no statistics: say so, naming plan.json
+    inp.statistics = inp.statistics.iloc[:0]
+    with pytest.raises(ValidationError) as err:
+        resolve_geo(None, inp)
+    (problem,) = err.value.problems
+    assert (problem.file, problem.column) == (str(tmp_path / "plan.json"), "jurisdiction")

@@ -451,7 +451,35 @@ def test_resolve_geos():
     assert gaps.resolve_geos(None, {"jurisdiction": "newtown"}, s) == ["newtown"]
     with pytest.raises(UnknownValueError) as err:
         gaps.resolve_geos("atlantis", PLAN, s)
-    assert "atlantis" in str(err.value) and "lakeside, synthetica" in str(err.value)
+    # the plan's own first, then every other geo alphabetically (gaps.valid_geos)
+    assert str(err.value) == ("unknown geo 'atlantis'; valid values are: "
+                              "synthetica, bench_nation, hilltop, lakeside, zz_proxy_only")
+
+
+def test_default_geo_is_the_one_rule_of_resolve_geos_and_plan_jurisdiction():
+    from helpers import load
+
+    s, t = _geo_stats(), targets_frame(BEDS)
+    assert gaps.default_geo(PLAN, s, t) == "synthetica"
+    # target-id rows: synthetica 3, lakeside 3 (tie -> alphabetical), bench_nation 1
+    assert gaps.default_geo({}, s, t) == gaps.resolve_geos(None, {}, s, t)[0] == "lakeside"
+    assert load.plan_jurisdiction({}, s, t) == "lakeside"
+    # without targets: hilltop's 10 reference rows count, zz_proxy_only's 20 context rows do not
+    assert gaps.default_geo(None, s) == load.plan_jurisdiction({}, s) == "hilltop"
+    assert gaps.default_geo({}, s[s["geo"] == "zz_proxy_only"]) is None
+    with pytest.raises(UnknownValueError) as err:
+        gaps.resolve_geos(None, {}, s[s["geo"] == "zz_proxy_only"])
+    assert str(err.value) == "unknown geo None; valid values are: zz_proxy_only"
+
+
+def test_valid_geos_own_first_then_benchmarks_and_statistics_geos_sorted():
+    s = _geo_stats()
+    plan = {"jurisdiction": "synthetica", "benchmarks": ["bench_nation", "aa_bench_without_rows"]}
+    assert gaps.valid_geos(plan, s) == ["synthetica", "aa_bench_without_rows", "bench_nation", "hilltop",
+                                        "lakeside", "zz_proxy_only"]
+    assert gaps.valid_geos({}, s) == ["bench_nation", "hilltop", "lakeside", "synthetica", "zz_proxy_only"]
+    # a declared benchmark may be named even before it has statistics (a template for it, say)
+    assert gaps.resolve_geos("aa_bench_without_rows", plan, s) == ["aa_bench_without_rows"]
 
 
 def test_several_jurisdictions_scored_with_a_geo_column():

@@ -150,3 +150,17 @@ def test_bad_files_still_raise_with_a_snapshot_of_other_files(tmp_path, monkeypa
     bs.write_text(text.replace(",2017,", ",20x7,", 1), encoding="utf-8")
     with pytest.raises(ValidationError, match="year"):
         load.load_inputs(bt, bs)
+
+
+def test_read_plan_returns_the_metadata_and_its_problems_without_raising(tmp_path):
+    t, _ = syn.write_inputs(tmp_path, plan=None)
+    assert load.read_plan(t) == ({}, [])
+    plan = load.plan_path_for(t)
+    plan.write_text('{"jurisdiction": "Fu Yang", "benchmarks": ["china"]}', encoding="utf-8")
+    meta, problems = load.read_plan(t)
+    assert meta == {"jurisdiction": "Fu Yang", "benchmarks": ["china"]}
+    assert [(p.file, p.column) for p in problems] == [(str(plan), "jurisdiction")]
+    plan.write_text('["fuyang"]', encoding="utf-8")
+    meta, problems = load.read_plan(t)
+    assert meta == {} and [(p.line, p.column) for p in problems] == [(1, None)]
+    assert load.plan_problems(t) == problems

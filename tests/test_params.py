@@ -42,6 +42,22 @@ def test_valid_geos_plan_first():
     s = synthetic_statistics()
     assert params.valid_geos({"jurisdiction": "fuyang"}, s) == ["fuyang", "anhui", "china"]
     assert params.valid_geos({}, s) == ["anhui", "china", "fuyang"]
+    # the plan's benchmarks count even without statistics rows (the rule of gaps.valid_geos)
+    plan = {"jurisdiction": "fuyang", "benchmarks": ["shanghai", "anhui"]}
+    assert params.valid_geos(plan, s) == ["fuyang", "anhui", "china", "shanghai"]
+
+
+def test_check_geo_one_geo_default_from_the_engine_rule():
+    s = synthetic_statistics()
+    assert params.check_geo(None, {"jurisdiction": "fuyang"}, s) == "fuyang"
+    assert params.check_geo("china", {"jurisdiction": "fuyang"}, s) == "china"
+    assert params.check_geo("shanghai", {"benchmarks": ["shanghai"]}, s) == "shanghai"
+    # without plan.json: the geo with the most target-id rows
+    assert params.check_geo(None, {}, s, synthetic_targets()) == "fuyang"
+    for bad in ("all", "fuyang,china", 3):  # a report scores a single geo
+        with pytest.raises(UnknownValueError) as exc:
+            params.check_geo(bad, {"jurisdiction": "fuyang"}, s)
+        assert str(exc.value).endswith("valid values are: fuyang, anhui, china")
 
 
 @pytest.fixture(scope="module")

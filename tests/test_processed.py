@@ -5,7 +5,7 @@ Inputs are the SYNTHETIC "lakeside" plan of engine_synthetic.py (a plan the proj
 
 from __future__ import annotations
 
-import importlib.util
+import re
 
 import pandas as pd
 import pytest
@@ -17,19 +17,16 @@ from helpers.exceptions import ValidationError
 
 ENGINE_FILES = ["gaps.csv", "gaps_cagr.csv", "latest_status.csv", "area_rollup.csv", "area_rollup_latest.csv"]
 COVERAGE_FILES = ["coverage_by_area.csv", "coverage_by_target.csv"]
-HAS_COVERAGE = importlib.util.find_spec("helpers.coverage") is not None
 
 
-def test_build_twice_gives_byte_identical_files(tmp_path, capsys):
+def test_build_twice_gives_byte_identical_files(tmp_path):
     tpath, spath = write_lakeside_plan(tmp_path / "raw")
     first = processed.build_processed(tpath, spath, tmp_path / "a")
     second = processed.build_processed(tpath, spath, tmp_path / "b")
-    expected = ENGINE_FILES + (COVERAGE_FILES if HAS_COVERAGE else [])
+    expected = ENGINE_FILES + COVERAGE_FILES
     assert list(first) == list(second) == expected
     for name in expected:
         assert first[name].read_bytes() == second[name].read_bytes(), name
-    if not HAS_COVERAGE:
-        assert "helpers.coverage is not available" in capsys.readouterr().out
     # the tables hold what the engine says (spot checks, hand-computed)
     gaps = pd.read_csv(first["gaps.csv"])
     row = gaps[(gaps["indicator_id"] == "health.clinic_wait_minutes") & (gaps["year"] == 2019)].iloc[0]
@@ -66,3 +63,50 @@ def test_bad_input_writes_nothing(tmp_path):
     with pytest.raises(ValidationError) as err:
         processed.build_processed(tmp_path / "missing.csv", spath, out_dir)
     assert "missing.csv" in str(err.value)
+
+
+def _wrote(out: str) -> dict[str, int]:
+    """``{file name: rows}`` from the "wrote PATH (N rows)" lines of ``build``."""
+    return {m[1].rsplit("/", 1)[-1]: int(m[2]) for m in re.finditer(r"^wrote (.+) \((\d+) rows\)$", out, re.M)}
+
+
+def test_cli_build_counts_table_rows_not_file_lines(tmp_path, capsys):
+    tpath, spath = write_lakeside_plan(tmp_path / "raw")
+    t = pd.read_csv(tpath, dtype=str, keep_default_na=False)
+    t.loc[t["id"] == "ecology.sewage_treatment_rate", "name_en"] = "Synthetic sewage\ntreatment rate"
+    t.to_csv(tpath, index=False, lineterminator="\n")
+    out_dir = tmp_path / "processed"
+    assert main(["build", "--targets", str(tpath), "--statistics", str(spath), "--out-dir", str(out_dir)]) == 0
+    wrote = _wrote(capsys.readouterr().out)
+    assert list(wrote) == ENGINE_FILES + COVERAGE_FILES
+    # the sewage target's 5 rows in gaps.csv each span two lines; the count is still 34
+    assert wrote["gaps.csv"] == 34 and wrote["latest_status.csv"] == 7 and wrote["coverage_by_area.csv"] == 6
+    for name, n in wrote.items():
+        assert len(pd.read_csv(out_dir / name)) == n, name
+
+
+def test_cli_build_geo(tmp_path, capsys):
+    tpath, spath = write_lakeside_plan(tmp_path / "raw")
+    inputs = ["--targets", str(tpath), "--statistics", str(spath)]
+    out_dir = tmp_path / "processed"
+    assert main(["build", *inputs, "--out-dir", str(out_dir), "--geo", "hilltown,lakeside"]) == 0
+    assert _wrote(capsys.readouterr().out)["gaps.csv"] == 2 * 34
+    gaps = pd.read_csv(out_dir / "gaps.csv")
+    assert list(dict.fromkeys(gaps["geo"])) == ["hilltown", "lakeside"]
+    # hilltown: sewage 70 (2016) -> 85 in 2019; the other targets have no hilltown value
+    hill = gaps[(gaps["geo"] == "hilltown") & gaps["value"].notna()]
+    assert hill[["indicator_id", "year", "value"]].values.tolist() == [["ecology.sewage_treatment_rate", 2019, 85.0]]
+    cov = pd.read_csv(out_dir / "coverage_by_area.csv").set_index(["geo", "area"])
+    assert cov.loc[("hilltown", "all"), "years_filled"] == 2 and cov.loc[("lakeside", "all"), "targets"] == 7
+
+    # 'all': the plan's own, then the other geos with target values; the benchmark is context
+    assert main(["build", *inputs, "--out-dir", str(tmp_path / "all"), "--geo", "all"]) == 0
+    capsys.readouterr()
+    geos = pd.read_csv(tmp_path / "all" / "latest_status.csv")["geo"]
+    assert list(dict.fromkeys(geos)) == ["lakeside", "hilltown", "riverbend"]
+
+    # the same check as `gaps --geo`: exit 2, every valid geo listed, nothing written
+    assert main(["build", *inputs, "--out-dir", str(tmp_path / "bad"), "--geo", "atlantis"]) == 2
+    assert ("unknown geo 'atlantis'; valid values are: lakeside, hilltown, riverbend, synthetic_nation"
+            in capsys.readouterr().err)
+    assert not (tmp_path / "bad").exists()

@@ -5,15 +5,20 @@ The package is laid out by role, after papermill's own layout:
 - ``paths``       default locations of the raw and processed data and reports
 - ``exceptions``  every error the package raises on purpose, typed, in one module
 - ``vocab``       controlled vocabularies (areas, kinds, comparators, statuses) and their zh/en labels
-- ``fileio``      atomic writes (temp file + rename) and tolerant CSV reading
+- ``formats``     numbers and targets as text ("1300" exact, "1,300" for tables; "≥ 6", "≈ 75 ± 5")
+- ``fileio``      atomic writes (temp file + rename)
 - ``schema``      pandera schemas of the targets and statistics contracts
 - ``validate``    turns schema failures into problems naming file, line and column
 - ``load``        validated loading of targets, statistics and plan metadata
 - ``gaps``        the gap-to-target engine (methods ``linear`` and ``cagr``), projections, roll-ups
 - ``template``    the researchers' fill-in template and its validating import
 - ``coverage``    what is known and what is missing
+- ``processed``   rebuilds ``data/processed/`` (``make data``)
 - ``fonts``/``style``/``charts``  CJK-safe matplotlib styling and one function per chart
-- ``narrate``     generated sentences for the notebooks
+- ``params``      the notebooks' parameter checks and shared context (``params.prepare``)
+- ``narrate``     escaped HTML text, tables and generated sentences for the notebooks
+- ``sections``    the report notebooks' sections (titles, tables, charts, key figures)
+- ``widgets``     ipywidgets explorers for JupyterLab (skipped under papermill)
 - ``render``      papermill + nbconvert report renderer
 - ``cli``         ``python -m helpers ...``
 """

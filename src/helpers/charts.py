@@ -27,6 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from helpers import vocab
+from helpers.formats import fmt_exact, target_spec
 from helpers.style import PALETTE, resolve_lang, use_style
 
 #: Columns plot_trajectory needs; baseline_year/target_year/tolerance/unit_zh/geo are optional.
@@ -59,8 +60,6 @@ T_SCOREBOARD_TITLE = ("各领域目标状态", "Status of targets by area")
 T_COUNT = ("目标数(个)", "Number of targets")
 T_STATUS = ("状态", "Status")
 
-_CMP_SYMBOL = {">=": "≥", "<=": "≤"}
-
 
 # ---------------------------------------------------------------------------------------------
 # small helpers
@@ -81,10 +80,6 @@ def _first(frame: pd.DataFrame, column: str, default=None):
 def _floats(series: pd.Series) -> np.ndarray:
     """Float64 numpy array, missing (NA/None) as NaN."""
     return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy()
-
-
-def _fmt(x: float) -> str:
-    return f"{x:g}"
 
 
 def _wrap_title(title: str, width: int = 58) -> str:
@@ -260,14 +255,19 @@ def _shortfall_mask(obs: np.ndarray, req: np.ndarray, d: int, band: tuple[float,
     return short
 
 
-def _target_label(lang: str, comparator: str, target: float, band, target_year: int) -> str:
+def _target_label(lang: str, comparator: str, target: float, tolerance: float, band, target_year: int) -> str:
+    """Legend entry of the target: "Target ≥ 6 (2021)", "Target range 10–20 (2021)" or, for ``~``,
+    "Target range 75 ± 5 (2021)" (no "≈": "range" says it already)."""
     if band is not None:
         if comparator == "~":
-            spec = f"{_fmt(target)} ± {_fmt((band[1] - band[0]) / 2)}"
+            # The given tolerance rather than half the band's width, which carries binary noise
+            # (77.3 ± 0.05 -> 0.0499999999999972); half the width only when _band derived it.
+            tol = tolerance if np.isfinite(tolerance) else (band[1] - band[0]) / 2
+            spec = target_spec("~", target, tolerance=tol, num=fmt_exact, approx_sign=False)
         else:
-            spec = f"{_fmt(band[0])}–{_fmt(band[1])}"
+            spec = target_spec("between", band[0], band[1], num=fmt_exact)
         return f"{_t(T_TARGET_RANGE, lang)} {spec} ({target_year})"
-    return f"{_t(T_TARGET, lang)} {_CMP_SYMBOL.get(comparator, comparator)} {_fmt(target)} ({target_year})"
+    return f"{_t(T_TARGET, lang)} {target_spec(comparator, target, num=fmt_exact)} ({target_year})"
 
 
 def _benchmark_lines(ax: Axes, traj: pd.DataFrame, benchmarks: pd.DataFrame | None, kind: str,
@@ -420,7 +420,7 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
         handles += _draw_annual(ax, years, obs, target, band, d, comparator, lang)
     else:
         handles += _draw_path(ax, kind, years, obs, req, baseline, b_year, t_year, target, band, d,
-                              comparator, lang)
+                              _target_label(lang, comparator, target, tolerance, band, t_year), lang)
     handles += _benchmark_lines(ax, traj, benchmarks, kind, own_geo, (b_year, t_year), lang)
     handles += _context_lines(ax, traj, context, own_geo, (b_year, t_year), lang)
     if not np.isfinite(obs).any():
@@ -442,7 +442,7 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
 
 def _draw_path(ax: Axes, kind: str, years: np.ndarray, obs: np.ndarray, req: np.ndarray,
                baseline: float, b_year: int, t_year: int, target: float, band, d: int,
-               comparator: str, lang: str) -> list:
+               target_label: str, lang: str) -> list:
     """Level / cumulative / relative: observed line, dashed required path, target, shortfall.
 
     Returns the legend handles in reading order: observed, required, target, shortfall, reference.
@@ -459,7 +459,7 @@ def _draw_path(ax: Axes, kind: str, years: np.ndarray, obs: np.ndarray, req: np.
                                label=f"{_t(T_REFERENCE_LEVEL, lang)} = 1")
     if band is not None:
         target_artist = ax.axhspan(band[0], band[1], color=PALETTE["target"], alpha=0.16, linewidth=0,
-                                   zorder=0, label=_target_label(lang, comparator, target, band, t_year))
+                                   zorder=0, label=target_label)
     no_baseline = None
     if not np.isfinite(baseline):
         # Said in the legend (an entry without a symbol), where it cannot cover data.
@@ -482,7 +482,7 @@ def _draw_path(ax: Axes, kind: str, years: np.ndarray, obs: np.ndarray, req: np.
         # Under the observed marker, so a value that meets the target stays visible.
         (target_artist,) = ax.plot([t_year], [target], linestyle="none", marker="*", markersize=16,
                                    color=PALETTE["target"], markeredgecolor="white", zorder=3.5,
-                                   label=_target_label(lang, comparator, target, band, t_year), gid="target")
+                                   label=target_label, gid="target")
     return [h for h in (observed, required, target_artist, shortfall, reference, no_baseline) if h is not None]
 
 
@@ -499,13 +499,14 @@ def _draw_annual(ax: Axes, years: np.ndarray, obs: np.ndarray, target: float, ba
                     fontsize=7.5, color="#888888")
     x_span = [years.min() - 0.45, years.max() + 0.45]
     if band is not None:
+        quota = target_spec("between", band[0], band[1], num=fmt_exact)
         handles.append(ax.axhspan(band[0], band[1], color=PALETTE["target"], alpha=0.16, linewidth=0,
-                                  zorder=0, label=f"{_t(T_QUOTA, lang)} {_fmt(band[0])}–{_fmt(band[1])}"))
+                                  zorder=0, label=f"{_t(T_QUOTA, lang)} {quota}"))
         quota_edges = band
     else:
         (line,) = ax.plot(x_span, [target, target], linestyle="--", color=PALETTE["required"],
                           linewidth=1.6, zorder=4, gid="required",
-                          label=f"{_t(T_QUOTA, lang)} {_CMP_SYMBOL.get(comparator, comparator)} {_fmt(target)}")
+                          label=f"{_t(T_QUOTA, lang)} {target_spec(comparator, target, num=fmt_exact)}")
         handles.append(line)
         quota_edges = (target, target)
     with np.errstate(invalid="ignore"):

@@ -35,6 +35,16 @@ def _year(text: str) -> int:
     return year
 
 
+#: What ``--geo`` defaults to everywhere (:func:`helpers.gaps.default_geo`).
+GEO_DEFAULT = ("default: the plan's jurisdiction (plan.json; without one, the geo with the most "
+               "rows of target values)")
+#: ``--geo`` of the commands that score or list several geos (:func:`helpers.gaps.resolve_geos`).
+GEOS_HELP = ("jurisdiction(s) to score: a name, a comma-separated list, or 'all' (the plan's own "
+             f"and every other geo with target values except the plan's benchmarks); {GEO_DEFAULT}")
+#: ``--geo`` of the commands about one geo (:func:`helpers.params.check_geo`).
+GEO_HELP = f"jurisdiction (one geo of the plan or the statistics); {GEO_DEFAULT}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m helpers",
@@ -43,27 +53,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"helpers {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check the targets and statistics tables")
+    p = sub.add_parser("validate", help="check the targets and statistics tables (and plan.json)")
     _add_inputs(p)
 
     p = sub.add_parser("gaps", help="compute the gap-to-target trajectory table")
     _add_inputs(p)
     p.add_argument("--out", type=Path, default=paths.PROCESSED_DIR / "gaps.csv",
                    help="output CSV; default: %(default)s")
-    p.add_argument("--geo", default=None,
-                   help="jurisdiction(s) to score: a name, a comma-separated list, or 'all'; "
-                        "default: the plan's own jurisdiction")
-    p.add_argument("--method", choices=METHODS, default="linear")
+    p.add_argument("--geo", default=None, help=GEOS_HELP)
+    p.add_argument("--method", choices=METHODS, default="linear",
+                   help="progress method; default: %(default)s")
 
-    p = sub.add_parser("build", help="rebuild everything in data/processed/ from data/raw/")
+    p = sub.add_parser("build", help="rebuild every table in data/processed/ from the inputs")
     _add_inputs(p)
-    p.add_argument("--out-dir", type=Path, default=paths.PROCESSED_DIR)
+    p.add_argument("--out-dir", type=Path, default=paths.PROCESSED_DIR,
+                   help="output folder; default: %(default)s")
+    p.add_argument("--geo", default=None, help=GEOS_HELP)
 
     p = sub.add_parser("template", help="write the fill-in template for researchers")
     _add_inputs(p)
     p.add_argument("--out", type=Path, default=Path("statistics_template.csv"),
-                   help="output path (.csv or .xlsx); default: %(default)s")
-    p.add_argument("--geo", default=None, help="jurisdiction; default: the plan's own")
+                   help="output path (.csv or .xlsx; must not exist yet); default: %(default)s")
+    p.add_argument("--geo", default=None, help=GEO_HELP)
 
     p = sub.add_parser("import", help="merge a filled template into the statistics table")
     p.add_argument("path", type=Path, help="the filled template (.csv or .xlsx)")
@@ -74,20 +85,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("coverage", help="how much of the plan has data")
     _add_inputs(p)
-    p.add_argument("--geo", default=None, help="jurisdiction; default: the plan's own")
+    p.add_argument("--geo", default=None, help=GEO_HELP)
 
     p = sub.add_parser("render", help="render the dated HTML reports")
     _add_inputs(p)
     p.add_argument("--date", default=None, help="report date YYYY-MM-DD; default: today")
     p.add_argument("--areas", nargs="+", default=None, metavar="AREA",
-                   help=f"areas to render; default: all ({', '.join(AREAS)})")
-    p.add_argument("--as-of", type=_year, default=None, help="data as-of year; default: latest")
-    p.add_argument("--method", choices=METHODS, default="linear")
-    p.add_argument("--lang", choices=LANGS, default="both")
-    p.add_argument("--geo", default=None, help="jurisdiction; default: the plan's own")
-    p.add_argument("--jobs", type=int, default=None, help="parallel notebooks; default: CPU count")
+                   help=f"areas to render ({', '.join(AREAS)}, or another area of the targets); "
+                        "default: every area that has a target")
+    p.add_argument("--as-of", type=_year, default=None,
+                   help="data as-of year; default: the latest year with data")
+    p.add_argument("--method", choices=METHODS, default="linear",
+                   help="progress method; default: %(default)s")
+    p.add_argument("--lang", choices=LANGS, default="both",
+                   help="language of the reports; default: %(default)s")
+    p.add_argument("--geo", default=None, help=GEO_HELP)
+    p.add_argument("--jobs", type=int, default=None,
+                   help="notebooks run in parallel; default: the number of CPUs (at most one per report)")
     p.add_argument("--out", type=Path, default=paths.REPORTS_DIR, help="reports root; default: %(default)s")
-    p.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    p.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds; default: %(default)s")
     p.add_argument("--wait", action="store_true",
                    help="wait for a running render to finish instead of exiting")
     p.add_argument("--quiet", action="store_true", help="no progress lines")

@@ -22,7 +22,7 @@ import sys
 import pandas as pd
 
 from helpers import vocab
-from helpers.exceptions import Problem, UnknownValueError, ValidationError
+from helpers.exceptions import Problem, ValidationError
 
 BY_TARGET_COLUMNS = (
     "id", "area", "name_zh", "name_en", "kind", "baseline_year", "target_year", "has_baseline",
@@ -81,11 +81,16 @@ def coverage_by_target(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str
     return out[list(BY_TARGET_COLUMNS)].astype({"has_baseline": bool, "has_progress": bool, "no_data": bool})
 
 
-def coverage_by_area(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str) -> pd.DataFrame:
+def coverage_by_area(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str,
+                     by_target: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per area that has targets (plan order, then other areas alphabetically), then
     ``all``. Counts of targets; ``share_filled`` = years_filled / years_possible (0..1, NaN when
-    nothing is possible). Columns: :data:`BY_AREA_COLUMNS`."""
-    by = coverage_by_target(targets, statistics, geo)
+    nothing is possible). Columns: :data:`BY_AREA_COLUMNS`.
+
+    ``by_target``: the caller's ``coverage_by_target(targets, statistics, geo)``, summed as given
+    (neither recomputed nor checked against the other arguments); ``None`` computes it.
+    """
+    by = coverage_by_target(targets, statistics, geo) if by_target is None else by_target
     agg = by.groupby("area", sort=False).agg(
         targets=("id", "size"), with_baseline=("has_baseline", "sum"), with_progress=("has_progress", "sum"),
         no_data=("no_data", "sum"), years_filled=("years_filled", "sum"), years_possible=("years_possible", "sum"))
@@ -102,21 +107,20 @@ def coverage_by_area(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str) 
 
 
 def resolve_geo(geo: str | None, inputs) -> str:
-    """``geo`` checked against the plan's jurisdiction, its benchmarks and the statistics' geos;
-    ``None`` -> the plan's jurisdiction (see :func:`helpers.load.plan_jurisdiction`)."""
+    """``geo`` checked by :func:`helpers.params.check_geo` (one of the plan's jurisdiction, its
+    benchmarks and the statistics' geos, else UnknownValueError listing them); ``None`` -> the
+    plan's jurisdiction (:func:`helpers.load.plan_jurisdiction`), or a ValidationError naming
+    ``plan.json`` when there is none and no statistics to infer it from."""
     from helpers.load import plan_jurisdiction, plan_path_for
+    from helpers.params import check_geo
 
-    own = plan_jurisdiction(inputs.plan, inputs.statistics, inputs.targets)
     if geo is None:
+        own = plan_jurisdiction(inputs.plan, inputs.statistics, inputs.targets)
         if own is None:
             raise ValidationError([Problem(str(plan_path_for(inputs.targets_path)), None, "jurisdiction",
                                            "no plan jurisdiction and no statistics to infer it from; pass --geo")])
         return own
-    valid = list(dict.fromkeys([g for g in [own, *inputs.plan.get("benchmarks", [])] if g]
-                               + sorted(inputs.statistics["geo"].dropna().astype(str).unique())))
-    if geo not in valid:
-        raise UnknownValueError("geo", geo, valid)
-    return geo
+    return check_geo(geo, inputs.plan, inputs.statistics, inputs.targets)
 
 
 def _pct(n: int, d: int) -> str:
@@ -163,9 +167,9 @@ def cli_coverage(args) -> int:
     from helpers.load import load_inputs
 
     inputs = load_inputs(args.targets, args.statistics)
-    geo = resolve_geo(getattr(args, "geo", None), inputs)
+    geo = resolve_geo(args.geo, inputs)
     by_target = coverage_by_target(inputs.targets, inputs.statistics, geo)
-    by_area = coverage_by_area(inputs.targets, inputs.statistics, geo)
+    by_area = coverage_by_area(inputs.targets, inputs.statistics, geo, by_target)
     t = inputs.targets
     first = int(t["baseline_year"].min()) + 1 if len(t) else 0
     last = int(t["target_year"].max()) if len(t) else 0

@@ -140,11 +140,6 @@ def setup_fonts(disable_cjk: bool | None = None) -> str | None:
     return family
 
 
-def cjk_available(disable_cjk: bool | None = None) -> bool:
-    """True when :func:`setup_fonts` found a CJK font (runs it if needed)."""
-    return setup_fonts(disable_cjk) is not None
-
-
 def _reset_for_tests() -> None:
     """Forget the cached search and the 'already warned' flag (tests only)."""
     global _warned

@@ -3,6 +3,8 @@
 Public API:
 
 - :func:`resolve_geos` — which jurisdiction(s) to score (``None``, a name, a list, ``"all"``).
+- :func:`default_geo` / :func:`valid_geos` — the jurisdiction scored by default; the geos that
+  may be named (the one rule the loader, the notebook parameters and the commands share).
 - :func:`compute_gaps` — the tidy trajectory table, one row per geo × target × year from
   ``baseline_year + 1`` to ``target_year``; methods ``linear`` (default) and ``cagr``; a linear
   projection to the target year per target.
@@ -197,50 +199,82 @@ def _target_id_rows(statistics: pd.DataFrame, targets: pd.DataFrame | None) -> p
     return statistics[keep]
 
 
+def _plan_own(plan: dict | None) -> str | None:
+    """``plan["jurisdiction"]`` stripped; ``None`` when the plan names none."""
+    own = (plan or {}).get("jurisdiction")
+    return (str(own).strip() or None) if own else None
+
+
+def _plan_benchmarks(plan: dict | None) -> set[str]:
+    return {str(b).strip() for b in (plan or {}).get("benchmarks", []) or []}
+
+
+def default_geo(plan: dict | None, statistics: pd.DataFrame,
+                targets: pd.DataFrame | None = None) -> str | None:
+    """The jurisdiction scored when none is asked for (the one rule; :func:`resolve_geos`,
+    :func:`helpers.load.plan_jurisdiction` and :func:`helpers.params.check_geo` use it).
+
+    ``plan["jurisdiction"]``; without one (no plan.json), the geo with the most rows among the
+    target-id rows of ``statistics`` (ties: alphabetical first); ``None`` when there are no such
+    rows. ``targets`` (optional) tells which rows are target-id rows; without it every row whose
+    ``indicator_id`` has no ``:`` counts (reference series included).
+    """
+    own = _plan_own(plan)
+    if own:
+        return own
+    rows = _target_id_rows(statistics, targets)
+    geos = pd.Series(_clean_labels(rows["geo"]), dtype=object)
+    counts = geos[geos != ""].value_counts()
+    if counts.empty:
+        return None
+    return sorted(map(str, counts[counts == counts.max()].index))[0]
+
+
+def valid_geos(plan: dict | None, statistics: pd.DataFrame) -> list[str]:
+    """Every geo that may be asked for by name: the plan's jurisdiction first, then the plan's
+    ``benchmarks`` and every geo of ``statistics``, alphabetically (the list an
+    :class:`UnknownValueError` for ``geo`` shows)."""
+    own = _plan_own(plan)
+    others = (set(_clean_labels(statistics["geo"])) | _plan_benchmarks(plan)) - {"", own}
+    return ([own] if own else []) + sorted(others)
+
+
 def resolve_geos(geo_arg: str | Sequence[str] | None, plan: dict | None, statistics: pd.DataFrame,
                  targets: pd.DataFrame | None = None) -> list[str]:
     """The jurisdiction(s) to score, in output order.
 
-    - ``None`` -> ``[plan["jurisdiction"]]``; without one (no plan.json), the geo with the most
-      rows among target-id rows of the statistics (ties: alphabetical first).
+    - ``None`` -> ``[default_geo(...)]``: the plan's jurisdiction; without one (no plan.json), the
+      geo with the most rows among target-id rows of the statistics (ties: alphabetical first).
     - ``"all"`` -> the plan's jurisdiction first, then every other geo that has target-id rows,
       alphabetically, except the plan's ``benchmarks`` (context, never scored).
     - a name, a comma-separated string or a list -> those geos, in the given order, duplicates
-      dropped. A geo must appear in the statistics or be the plan's jurisdiction.
+      dropped. A geo must be one of :func:`valid_geos` (the plan's jurisdiction, its benchmarks,
+      the geos of the statistics).
 
     ``targets`` (optional) tells which rows are target-id rows; without it every row whose
     ``indicator_id`` has no ``:`` counts (reference series included).
-    Raises :class:`UnknownValueError` (listing the valid geos) for an unknown name.
+    Raises :class:`UnknownValueError` (listing :func:`valid_geos`) for an unknown name, or for
+    ``None`` when no geo can be inferred.
     """
-    plan = plan or {}
-    own = str(plan["jurisdiction"]).strip() if plan.get("jurisdiction") else None
-    benchmarks = [str(b) for b in plan.get("benchmarks", []) or []]
-    geos_all = sorted(set(_clean_labels(statistics["geo"])) - {""})
-    valid = sorted(set(geos_all) | ({own} if own else set()))
-    rows = _target_id_rows(statistics, targets)
-    scored_geos = pd.Series(_clean_labels(rows["geo"]), dtype=object)
-    scored_geos = scored_geos[scored_geos != ""]
-
     if geo_arg is None:
-        if own:
-            return [own]
-        counts = scored_geos.value_counts()
-        if counts.empty:
-            raise UnknownValueError("geo", None, valid)  # nothing to choose from: say so
-        best = counts[counts == counts.max()].index
-        return [sorted(map(str, best))[0]]
+        geo = default_geo(plan, statistics, targets)
+        if geo is None:
+            raise UnknownValueError("geo", None, valid_geos(plan, statistics))  # nothing to choose from
+        return [geo]
 
     if isinstance(geo_arg, str):
         if geo_arg.strip().lower() == "all":
-            others = sorted(set(scored_geos) - set(benchmarks) - ({own} if own else set()) - {""})
-            out = ([own] if own else []) + others
+            own = _plan_own(plan)
+            scored = set(_clean_labels(_target_id_rows(statistics, targets)["geo"]))
+            out = ([own] if own else []) + sorted(scored - _plan_benchmarks(plan) - {own, ""})
             if not out:
-                raise UnknownValueError("geo", geo_arg, valid)
+                raise UnknownValueError("geo", geo_arg, valid_geos(plan, statistics))
             return out
         names = [g.strip() for g in geo_arg.split(",")]
     else:
         names = [str(g).strip() for g in geo_arg]
     names = [g for g in names if g]
+    valid = valid_geos(plan, statistics)
     if not names:
         raise UnknownValueError("geo", geo_arg, valid)
     for g in names:

@@ -5,6 +5,7 @@ Public API (stable; other modules and the notebooks use only these):
 - :func:`load_targets` -> DataFrame with the targets contract and explicit dtypes
 - :func:`load_statistics` -> DataFrame with the statistics contract and explicit dtypes
 - :func:`load_plan` -> dict of plan metadata (``plan.json`` beside the targets file)
+- :func:`read_plan` -> (plan metadata, problems) without raising
 - :func:`load_inputs` -> :class:`Inputs` (all three, validated together, with the cross-checks)
 - :func:`plan_jurisdiction` -> the geo whose values are scored
 - :func:`write_snapshot` -> a file of validated inputs that :func:`load_inputs` reuses (below)
@@ -62,7 +63,11 @@ def plan_path_for(targets_path: str | Path) -> Path:
     return Path(targets_path).parent / paths.PLAN_FILENAME
 
 
-def _read_plan(targets_path: str | Path) -> tuple[dict, list[Problem]]:
+def read_plan(targets_path: str | Path) -> tuple[dict, list[Problem]]:
+    """``plan.json`` beside the targets file as (metadata, problems), for callers that need both
+    from one parse. ``({}, [])`` when there is no such file; ``({}, [problem])`` when it is not
+    UTF-8 JSON holding an object; the metadata with a problem per invalid ``jurisdiction`` or
+    ``benchmarks``. Never raises for bad content (:func:`load_plan` does)."""
     p = plan_path_for(targets_path)
     file = str(p)
     if not p.is_file():
@@ -92,7 +97,7 @@ def _read_plan(targets_path: str | Path) -> tuple[dict, list[Problem]]:
 
 def plan_problems(targets_path: str | Path) -> list[Problem]:
     """Problems of ``plan.json`` beside the targets file (none when there is no such file)."""
-    return _read_plan(targets_path)[1]
+    return read_plan(targets_path)[1]
 
 
 def load_plan(targets_path: str | Path = paths.DEFAULT_TARGETS) -> dict:
@@ -100,7 +105,7 @@ def load_plan(targets_path: str | Path = paths.DEFAULT_TARGETS) -> dict:
 
     Raises ValidationError when the file is not a JSON object or names an invalid jurisdiction.
     """
-    plan, problems = _read_plan(targets_path)
+    plan, problems = read_plan(targets_path)
     if problems:
         raise ValidationError(problems)
     return plan
@@ -180,21 +185,14 @@ def load_inputs(targets_path: str | Path = paths.DEFAULT_TARGETS,
     _raise_if(checked.problems)
     return Inputs(_finish(checked.targets.frame, TARGET_DTYPES),
                   _finish(checked.statistics.frame, STATISTICS_DTYPES),
-                  load_plan(targets_path), Path(targets_path), Path(statistics_path))
+                  checked.plan, Path(targets_path), Path(statistics_path))
 
 
 def plan_jurisdiction(plan: dict, statistics: pd.DataFrame, targets: pd.DataFrame | None = None) -> str | None:
     """The geo whose values are scored: ``plan["jurisdiction"]``; without one, the geo with the
     most rows among the target-id rows of ``statistics`` (ties: alphabetical); ``None`` when
-    neither gives one."""
-    jur = plan.get("jurisdiction") if plan else None
-    if jur:
-        return str(jur)
-    rows = statistics
-    if targets is not None:
-        rows = statistics[statistics["indicator_id"].isin(targets["id"])]
-    counts = rows["geo"].dropna().astype(str).value_counts()
-    if counts.empty:
-        return None
-    top = counts[counts == counts.max()].index
-    return sorted(top)[0]
+    neither gives one. The rule is :func:`helpers.gaps.default_geo` (without ``targets`` every
+    row that is not a context series ``<id>:<suffix>`` counts)."""
+    from helpers import gaps
+
+    return gaps.default_geo(plan, statistics, targets)

@@ -3,8 +3,9 @@
 Every piece of text that comes from the data (target names, units, notes, source titles, URLs)
 goes through :func:`esc` (``html.escape``) before it is put into HTML; a URL becomes a link only
 when it is ``http``/``https`` (:func:`safe_link`), anything else is shown as escaped text. Tables
-are built from strings formatted here, so a missing number is shown as :data:`MISSING` ("—") and
-never as 0. Sentences say "no data" / 无数据 for what is missing.
+are built from strings (numbers and targets formatted by :mod:`helpers.formats`), so a missing
+number is shown as :data:`MISSING` ("—") and never as 0. Sentences say "no data" / 无数据 for
+what is missing.
 
 Language: every public function takes ``lang`` in ``zh`` | ``en`` | ``both``; ``both`` writes
 Chinese first, then English (labels "中文 / English", sentences as two paragraphs).
@@ -16,7 +17,6 @@ The plain-text tables (:func:`key_figures_text`, :func:`plain_table`) are what t
 from __future__ import annotations
 
 import html
-import math
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -24,14 +24,12 @@ import numpy as np
 import pandas as pd
 
 from helpers import paths
+from helpers.formats import MISSING, fmt_num, target_text
 from helpers.vocab import (AREAS, KINDS, STATUS_COLOURS, STATUS_ORDER, STATUSES, area_label,
                            geo_label, label, status_label)
 
-#: What a missing number looks like in a table.
-MISSING = "—"
-#: What "no data" reads like in sentences and labels.
+#: What "no data" reads like in sentences and labels (a missing number in a table is MISSING, "—").
 NO_DATA = ("无数据", "no data")
-_CMP_SIGN = {">=": "≥", "<=": "≤"}
 
 
 # --------------------------------------------------------------------------- text primitives
@@ -63,24 +61,6 @@ def safe_link(url: object, text: object = None) -> str:
     return esc(shown)
 
 
-def fmt_num(x: object) -> str:
-    """A number for a table: NaN -> "—"; >= 1000 with thousands separators and no decimals;
-    >= 1 with up to 2 decimals; below 1 with 3 significant digits. Units are not added."""
-    if x is None or pd.isna(x):
-        return MISSING
-    x = float(x)
-    if math.isinf(x):
-        return "∞" if x > 0 else "-∞"
-    a = abs(x)
-    if a >= 1000:
-        s = f"{x:,.0f}"
-    elif a >= 1 or a == 0:
-        s = f"{x:.2f}".rstrip("0").rstrip(".")
-    else:
-        s = f"{x:.3g}"
-    return "0" if s in ("-0", "-0.0") else s
-
-
 def fmt_pct(x: object) -> str:
     """A share (1.0 = 100%) as a whole percentage; NaN -> "—"."""
     if x is None or pd.isna(x):
@@ -92,23 +72,6 @@ def fmt_year(x: object) -> str:
     if x is None or pd.isna(x):
         return MISSING
     return str(int(x))
-
-
-def target_text(comparator: object, target: object, target_hi: object = None,
-                tolerance: object = None, unit: object = None) -> str:
-    """The target as a reader writes it: "≥ 6", "≤ 4.5", "70–80", "≈ 75 ± 5", then the unit."""
-    cmp_ = "" if comparator is None or pd.isna(comparator) else str(comparator)
-    if cmp_ == "between":
-        core = f"{fmt_num(target)}–{fmt_num(target_hi)}"
-    elif cmp_ == "~":
-        core = f"≈ {fmt_num(target)}"
-        if tolerance is not None and not pd.isna(tolerance):
-            core += f" ± {fmt_num(tolerance)}"
-    else:
-        core = f"{_CMP_SIGN.get(cmp_, cmp_)} {fmt_num(target)}".strip()
-    if unit is not None and not pd.isna(unit) and str(unit):
-        core += f" {unit}"
-    return core
 
 
 def names(df: pd.DataFrame, lang: str = "both") -> pd.Series:
@@ -698,9 +661,9 @@ def report_footer(plan: dict, as_of: object, method: str, statistics_path: objec
         (t("规划", "Plan", lang), plan_html),
         (t("数据来源", "Data sources", lang),
          f"<code>{esc(_shown_path(statistics_path))}</code> — "
-         + esc(t(f"{n_sourced}个有来源的数值（共{n_rows}行），每个数值附来源标题与网址",
-                 f"{n_sourced} values with a source (of {n_rows} rows); every value carries its "
-                 "source title and URL", lang))),
+         + esc(t(f"{n_sourced}个有来源的数值（共{n_rows}行）；每个数值附来源标题，网页来源另附网址",
+                 f"{n_sourced} values with a source (of {n_rows} rows); each value carries its "
+                 "source title, and its URL when the source is a web page", lang))),
         (t("软件", "Software", lang),
          esc(f"helpers {__version__}, pandas {pd.__version__}, matplotlib {matplotlib.__version__}")),
         (t("数据截至", "Data as of", lang), esc(as_of_s)),

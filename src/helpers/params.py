@@ -71,16 +71,18 @@ def check_as_of(as_of_year: object, targets: pd.DataFrame) -> int | None:
 
 
 def valid_geos(plan: dict, statistics: pd.DataFrame) -> list[str]:
-    """The plan jurisdiction first, then every other geo of the statistics, sorted."""
-    geos = sorted(set(statistics["geo"].dropna().astype(str)))
-    own = plan.get("jurisdiction")
-    return [own, *[g for g in geos if g != own]] if own else geos
+    """The plan jurisdiction first, then its benchmarks and every other geo of the statistics,
+    sorted (:func:`helpers.gaps.valid_geos`)."""
+    from helpers import gaps
+
+    return gaps.valid_geos(plan, statistics)
 
 
 def check_geo(geo: object, plan: dict, statistics: pd.DataFrame,
               targets: pd.DataFrame | None = None) -> str:
-    """One geo to score: ``None`` -> the plan's jurisdiction (the engine's rule without
-    plan.json); otherwise one of :func:`valid_geos` (a report scores a single geo)."""
+    """One geo to score: ``None`` -> the plan's jurisdiction (:func:`helpers.gaps.default_geo`;
+    UnknownValueError when none can be inferred); otherwise one of :func:`valid_geos` (a report
+    scores a single geo, so a comma-separated list or ``all`` is not accepted)."""
     from helpers import gaps
 
     if geo is None:

@@ -7,7 +7,7 @@ same inputs is byte-identical):
 - ``latest_status.csv`` — one row per target: latest year with a value and its status (linear)
 - ``area_rollup.csv`` — per area × year counts by status and shares (linear)
 - ``area_rollup_latest.csv`` — the same "as of" the latest data (from ``latest_status``)
-- ``coverage_by_area.csv`` / ``coverage_by_target.csv`` — when :mod:`helpers.coverage` exists
+- ``coverage_by_area.csv`` / ``coverage_by_target.csv`` — :mod:`helpers.coverage`, with a ``geo`` column
 
 Everything is computed before anything is written, and every file is written atomically, so a
 failure leaves the previous files untouched.
@@ -15,44 +15,34 @@ failure leaves the previous files untouched.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pandas as pd
 
-from helpers import gaps, paths
+from helpers import coverage, gaps, paths
 from helpers.exceptions import Problem, ValidationError
 
 
 def _coverage_tables(targets: pd.DataFrame, statistics: pd.DataFrame,
-                     geos: list[str]) -> dict[str, pd.DataFrame] | None:
-    """Coverage tables from helpers.coverage (another module); ``None`` when it does not exist."""
-    try:
-        coverage = importlib.import_module("helpers.coverage")
-    except ModuleNotFoundError as exc:
-        if exc.name != "helpers.coverage":
-            raise
-        return None
-    out: dict[str, pd.DataFrame] = {}
-    for name, func in (("coverage_by_area.csv", coverage.coverage_by_area),
-                       ("coverage_by_target.csv", coverage.coverage_by_target)):
-        parts = []
-        for geo in geos:
-            part = func(targets, statistics, geo)
-            if "geo" not in part.columns:
-                part = part.assign(geo=geo)
-            parts.append(part)
-        out[name] = pd.concat(parts, ignore_index=True)
-    return out
+                     geos: list[str]) -> dict[str, pd.DataFrame]:
+    """``coverage_by_area.csv`` and ``coverage_by_target.csv``: the tables of every geo in
+    ``geos`` stacked, with a ``geo`` column last."""
+    by_target, by_area = [], []
+    for geo in geos:
+        per_target = coverage.coverage_by_target(targets, statistics, geo)
+        by_area.append(coverage.coverage_by_area(targets, statistics, geo, per_target).assign(geo=geo))
+        by_target.append(per_target.assign(geo=geo))
+    return {"coverage_by_area.csv": pd.concat(by_area, ignore_index=True),
+            "coverage_by_target.csv": pd.concat(by_target, ignore_index=True)}
 
 
-def build_processed(targets_path: str | Path = paths.DEFAULT_TARGETS,
-                    statistics_path: str | Path = paths.DEFAULT_STATISTICS,
-                    out_dir: str | Path = paths.PROCESSED_DIR,
-                    geo: str | list[str] | None = None) -> dict[str, Path]:
-    """Load and validate the inputs, compute every processed table, write them; returns
-    ``{file name: path}`` in writing order. ``geo`` as in :func:`helpers.gaps.resolve_geos`
-    (default: the plan's jurisdiction). Raises ValidationError for bad inputs (nothing written).
+def processed_tables(targets_path: str | Path = paths.DEFAULT_TARGETS,
+                     statistics_path: str | Path = paths.DEFAULT_STATISTICS,
+                     geo: str | list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Load and validate the inputs and compute every processed table: ``{file name: table}``
+    in writing order (nothing is written). ``geo`` as in :func:`helpers.gaps.resolve_geos`
+    (default: the plan's jurisdiction). Raises ValidationError for bad inputs or a missing
+    file, UnknownValueError for an unknown geo.
     """
     from helpers.load import load_inputs
 
@@ -66,31 +56,37 @@ def build_processed(targets_path: str | Path = paths.DEFAULT_TARGETS,
     linear = gaps.compute_gaps(t, s, geo=geos, method="linear", plan=plan)
     cagr = gaps.compute_gaps(t, s, geo=geos, method="cagr", plan=plan)
     latest = gaps.latest_status(linear)
-    tables: dict[str, pd.DataFrame] = {
+    return {
         "gaps.csv": linear,
         "gaps_cagr.csv": cagr,
         "latest_status.csv": latest,
         "area_rollup.csv": gaps.area_rollup(linear),
         "area_rollup_latest.csv": gaps.area_rollup(latest, by_year=False),
+        **_coverage_tables(t, s, geos),
     }
-    cov = _coverage_tables(t, s, geos)
-    if cov is None:
-        print("note: helpers.coverage is not available; coverage_by_area.csv and "
-              "coverage_by_target.csv were not written")
-    else:
-        tables.update(cov)
 
+
+def _write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
-    written: dict[str, Path] = {}
-    for name, frame in tables.items():
-        written[name] = gaps.write_table(frame, out_dir / name)
-    return written
+    return {name: gaps.write_table(frame, out_dir / name) for name, frame in tables.items()}
+
+
+def build_processed(targets_path: str | Path = paths.DEFAULT_TARGETS,
+                    statistics_path: str | Path = paths.DEFAULT_STATISTICS,
+                    out_dir: str | Path = paths.PROCESSED_DIR,
+                    geo: str | list[str] | None = None) -> dict[str, Path]:
+    """Compute every processed table (:func:`processed_tables`) and write them; returns
+    ``{file name: path}`` in writing order. ``geo`` as in :func:`helpers.gaps.resolve_geos`
+    (default: the plan's jurisdiction). Raises ValidationError for bad inputs (nothing written).
+    """
+    return _write_tables(processed_tables(targets_path, statistics_path, geo), out_dir)
 
 
 def cli_build(args) -> int:
-    """``python -m helpers build``: rebuild data/processed/ and list what was written."""
-    written = build_processed(args.targets, args.statistics, args.out_dir, getattr(args, "geo", None))
-    for path in written.values():
-        n = sum(1 for _ in path.open(encoding="utf-8")) - 1
-        print(f"wrote {path} ({n} rows)")
+    """``python -m helpers build [--geo NAME|LIST|all]``: rebuild data/processed/ and list what
+    was written, with each table's row count."""
+    tables = processed_tables(args.targets, args.statistics, args.geo)
+    written = _write_tables(tables, args.out_dir)
+    for name, path in written.items():
+        print(f"wrote {path} ({len(tables[name])} rows)")
     return 0

@@ -759,5 +759,5 @@ def cli_render(args) -> int:
     render_reports(
         date=args.date, areas=args.areas, as_of=args.as_of, method=args.method, lang=args.lang,
         targets_path=args.targets, statistics_path=args.statistics, geo=args.geo, jobs=args.jobs,
-        out=args.out, timeout=args.timeout, wait=args.wait, progress=not getattr(args, "quiet", False))
+        out=args.out, timeout=args.timeout, wait=args.wait, progress=not args.quiet)
     return 0

@@ -103,10 +103,10 @@ def coverage_html(ctx: Context, per_target: bool = False) -> str:
     """Coverage per area (and per target with its sources when ``per_target``)."""
     from helpers import coverage
 
-    cov_a = coverage.coverage_by_area(ctx.targets, ctx.statistics, ctx.geo)
+    cov_t = coverage.coverage_by_target(ctx.targets, ctx.statistics, ctx.geo)
+    cov_a = coverage.coverage_by_area(ctx.targets, ctx.statistics, ctx.geo, cov_t)
     out = heading("数据覆盖（按领域）", "Data coverage by area", ctx.lang) + narrate.coverage_area_table(cov_a, ctx.lang)
     if per_target:
-        cov_t = coverage.coverage_by_target(ctx.targets, ctx.statistics, ctx.geo)
         out += (heading("数据覆盖（按目标）与来源", "Data coverage by target, with sources", ctx.lang)
                 + narrate.coverage_target_table(cov_t, ctx.targets, ctx.statistics, ctx.geo, ctx.lang))
     return out

@@ -351,7 +351,7 @@ def cli_template(args) -> int:
     out = Path(args.out)
     _check_out(out, overwrite=False)  # before reading anything: a wrong --out is the cheapest error
     inputs = load_inputs(args.targets, args.statistics)
-    geo = resolve_geo(getattr(args, "geo", None), inputs)
+    geo = resolve_geo(args.geo, inputs)
     frame = write_template(out, inputs.targets, inputs.statistics, inputs.plan, geo=geo)
     n_ref = int((frame["kind"] == REFERENCE_KIND).sum())
     known = int(frame["known_value"].notna().sum())

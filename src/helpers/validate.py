@@ -38,6 +38,7 @@ from pandera.errors import SchemaErrors
 
 from helpers import schema
 from helpers.exceptions import Problem
+from helpers.formats import fmt_exact
 
 BOM = b"\xef\xbb\xbf"
 #: Cells meaning "missing" that must be written as an empty cell instead (compared casefolded).
@@ -86,23 +87,15 @@ class Table:
 
 # ---------------------------------------------------------------------------------- formatting
 
-def fmt_num(x: object) -> str:
-    """A number as a person would write it: 1300 (not 1300.0), 4.5, 0.3 (not 0.30000000000000004)."""
-    if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x)):
-        return ""
-    if isinstance(x, (int, np.integer)):
-        return str(int(x))
-    x = float(x)
-    if x.is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    return format(x, ".15g")
+#: Former name of :func:`helpers.formats.fmt_exact` (1300, 4.5, 0.3; missing -> ""), kept for callers.
+fmt_num = fmt_exact
 
 
 def _show(v: object) -> str:
     if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
         return "(empty)"
     if isinstance(v, (float, np.floating, int, np.integer)) and not isinstance(v, bool):
-        return fmt_num(v)
+        return fmt_exact(v)
     return str(v)
 
 
@@ -244,7 +237,7 @@ def _cell_text(v: object) -> str:
     if isinstance(v, bool):
         return str(v).upper()
     if isinstance(v, (int, float)):
-        return fmt_num(v)
+        return fmt_exact(v)
     if hasattr(v, "isoformat"):
         return v.isoformat()
     return str(v)
@@ -516,19 +509,22 @@ class Checked:
     targets: Table
     statistics: Table
     problems: list[Problem]
+    #: ``plan.json`` beside the targets file as parsed (``{}`` when absent or unreadable).
+    plan: dict = field(default_factory=dict)
 
 
 def check_files(targets_path: str | Path, statistics_path: str | Path) -> Checked:
     """Read and check both tables, with the cross-checks between them and ``plan.json``."""
-    from helpers.load import plan_problems
+    from helpers.load import read_plan
 
     t = read_table(targets_path, "targets")
     s = read_table(statistics_path, "statistics")
+    plan, plan_problems = read_plan(targets_path)
     t_problems = t.problems + check_targets(t, s.frame)
     s_problems = s.problems + check_statistics(s, t.frame)
-    problems = (sort_problems(t_problems, list(schema.TARGET_COLUMNS)) + plan_problems(targets_path)
+    problems = (sort_problems(t_problems, list(schema.TARGET_COLUMNS)) + plan_problems
                 + sort_problems(s_problems, list(schema.STATISTICS_COLUMNS)))
-    return Checked(t, s, problems)
+    return Checked(t, s, problems, plan)
 
 
 def validate_files(targets_path: str | Path, statistics_path: str | Path) -> list[Problem]:

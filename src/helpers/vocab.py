@@ -6,9 +6,6 @@ tables use it. ``STATUS_ORDER`` runs from best to worst, then ``no_data``.
 
 from __future__ import annotations
 
-from typing import Literal
-
-Lang = Literal["zh", "en", "both"]
 LANGS: tuple[str, ...] = ("zh", "en", "both")
 
 #: area key -> (中文, English), in the plan's order.

@@ -1,0 +1,276 @@
+"""scripts/import_shared_compilation.py on SYNTHETIC tiny compilations in tmp_path: the mapping,
+atomic output, re-runs that keep researchers' rows, conflicts, --replace and --dry-run.
+
+Series ids and geos are the script's real mapping keys (H01/china, H03/china, E12/china, ...);
+every value, title, URL and note is invented."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+import synthetic_inputs as syn
+from helpers import load
+from helpers.exceptions import ImportConflictError, ValidationError
+from helpers.template import import_template, write_template
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("import_shared_compilation",
+                                               ROOT / "scripts" / "import_shared_compilation.py")
+isc = importlib.util.module_from_spec(_spec)
+sys.modules.setdefault(_spec.name, isc)  # dataclasses look their module up there
+_spec.loader.exec_module(isc)
+
+COMPILED_HEADER = ["series_id", "measures", "geo", "year", "value", "unit", "kind", "scope_note", "source_title",
+                   "source_url", "locator", "note"]
+STAT_HEADER = "indicator_id,geo,year,value,unit,source_title,source_url,note\n"
+BEDS_NOTE = ("Benchmark (national); per 1,000 population, relabelled to the target's unit. Compiled as H01 "
+             "(synthetic scope); where on the page: synthetic locator. Source note: synthetic note")
+BEDS_LINE = f'health.beds_per_1000,china,2018,6.1,beds per 1000 residents,synthetic title,https://example.org/h01,"{BEDS_NOTE}"\n'
+INCOME_LINE = ("ref.income_per_capita,china,2016,23000,yuan per person,synthetic title,https://example.org/e12,"
+               "Reference series of employment.income_vs_national. Compiled as E12 (synthetic scope); where on the "
+               "page: synthetic locator. Source note: synthetic note\n")
+
+
+def _c(series, geo, year, value, unit="x", kind="level", url=None):
+    return {"series_id": series, "measures": "synthetic", "geo": geo, "year": str(year), "value": str(value),
+            "unit": unit, "kind": kind, "scope_note": "synthetic scope", "source_title": "synthetic title",
+            "source_url": url or f"https://example.org/{series.lower()}", "locator": "synthetic locator",
+            "note": "synthetic note"}
+
+
+def compiled_rows() -> list[dict]:
+    return [
+        _c("H01", "china", 2018, 6.1),
+        _c("E12", "china", 2016, 23000),
+        _c("E12_urban", "china", 2016, 33000),        # excluded: listed reason
+        _c("V01", "fuyang", 2014, 50.5),               # excluded: before the baseline year
+        _c("ZZ_synthetic", "fuyang", 2018, 1),         # excluded: no mapping
+    ]
+
+
+def write_compiled(folder: Path, rows: list[dict] | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "statistics_compiled.csv"
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=COMPILED_HEADER, lineterminator="\r\n")  # the shared file has CRLF
+    w.writeheader()
+    w.writerows(compiled_rows() if rows is None else rows)
+    path.write_text(buf.getvalue(), encoding="utf-8", newline="")
+    return path
+
+
+@pytest.fixture
+def files(tmp_path):
+    compiled = write_compiled(tmp_path / "shared")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    return compiled, raw / "statistics.csv", raw / "excluded_rows.csv"
+
+
+def _run(files, capsys, **kw):
+    m = isc.run(*files, **kw)
+    out = capsys.readouterr()
+    return m, out.out, out.err
+
+
+def test_first_run_writes_mapped_and_excluded_rows(files, capsys):
+    compiled, stats, excluded = files
+    _, out, err = _run(files, capsys)
+    assert stats.read_text(encoding="utf-8") == STAT_HEADER + BEDS_LINE + INCOME_LINE  # sorted by indicator_id
+    assert excluded.read_text(encoding="utf-8") == (
+        "series_id,geo,year,value,unit,reason,source_url\n"
+        f"E12_urban,china,2016,33000,x,{isc.EXCLUDE_REASONS[('E12_urban', 'china')]},https://example.org/e12_urban\n"
+        f'V01,fuyang,2014,50.5,x,"{isc.PRE_BASELINE_REASON}",https://example.org/v01\n'  # the reason has a comma
+        "ZZ_synthetic,fuyang,2018,1,x,No mapping defined.,https://example.org/zz_synthetic\n")
+    assert "2 added, 0 updated, 0 replaced, 0 unchanged, 0 other row(s) kept -> 2 rows (written)" in out
+    assert "5 compiled rows: 2 mapped, 3 excluded" in err
+
+
+def test_conversion_and_split_series(tmp_path):
+    rows = [_c("H03", "china", 2017, 62.5), _c("C02", "fuyang", 2018, 97, unit="%"),
+            _c("C02", "fuyang", 2018, 3000, unit="village centres"), _c("V02", "fuyang", 2019, 40, kind="annual"),
+            _c("V02", "fuyang", 2019, 300, kind="cumulative")]
+    out, excluded = isc.build(isc.read_compiled(write_compiled(tmp_path, rows)))
+    got = {(r["indicator_id"], r["year"]): (r["value"], r["unit"]) for r in out}
+    assert got == {
+        ("health.public_health_staff_per_1000:specialised_institutions", 2017): ("6.25", "persons per 1000 residents"),
+        ("culture.four_tier_facility_coverage:village_tier_share", 2018): ("97", "%"),
+        ("culture.four_tier_facility_coverage:village_centres", 2018): ("3000", "centres"),
+        ("poverty.poor_villages_exited:exited_in_year", 2019): ("40", "villages"),
+        ("poverty.poor_villages_exited", 2019): ("300", "villages"),
+    }
+    assert excluded == []
+
+
+def test_rerun_keeps_researcher_rows_and_does_not_rewrite(files, capsys):
+    compiled, stats, excluded = files
+    researcher = ("health.beds_per_1000,fuyang,2019,4.8,beds per 1000 residents,synthetic yearbook,"
+                  "https://example.org/yb,\"entered by hand, synthetic\"\n")
+    stats.write_text(STAT_HEADER + BEDS_LINE + researcher + INCOME_LINE, encoding="utf-8")
+    before = stats.stat().st_mtime_ns
+    _, out, _ = _run(files, capsys)
+    assert stats.read_text(encoding="utf-8") == STAT_HEADER + BEDS_LINE + researcher + INCOME_LINE
+    assert stats.stat().st_mtime_ns == before  # same content: not rewritten
+    assert "0 added, 0 updated, 0 replaced, 2 unchanged, 1 other row(s) kept -> 3 rows (unchanged)" in out
+    assert "  = health.beds_per_1000, geo fuyang, 2019: kept (line 3, not from the compilation)\n" in out
+
+
+def test_new_compiled_row_is_added_between_kept_rows(files, capsys):
+    compiled, stats, excluded = files
+    researcher = "health.beds_per_1000,fuyang,2019,4.8,beds per 1000 residents,synthetic yearbook,,\n"
+    stats.write_text(STAT_HEADER + researcher, encoding="utf-8")
+    _, out, _ = _run(files, capsys)
+    assert stats.read_text(encoding="utf-8") == STAT_HEADER + BEDS_LINE + researcher + INCOME_LINE
+    assert "  + health.beds_per_1000, geo china, 2018: 6.1 beds per 1000 residents (H01)" in out
+
+
+@pytest.mark.parametrize("column, cell", [("value", "6.3"), ("unit", "beds"), ("source_title", "other synthetic"),
+                                          ("source_url", "https://example.org/other")])
+def test_conflict_stops_naming_the_key_and_writes_nothing(files, capsys, column, cell):
+    compiled, stats, excluded = files
+    row = dict(zip(STAT_HEADER.strip().split(","), next(csv.reader([BEDS_LINE]))))
+    row[column] = cell
+    old_text = STAT_HEADER + syn.csv_text([row], list(row))[len(STAT_HEADER):] + INCOME_LINE
+    stats.write_text(old_text, encoding="utf-8")
+    with pytest.raises(ImportConflictError) as exc:
+        isc.run(*files)
+    msg = str(exc.value)
+    assert "health.beds_per_1000, geo china, 2018" in msg
+    assert f"{stats} line 2 differs from the compilation (H01, {compiled} line 2): {column} {cell!r} -> " in msg
+    assert "--replace" in msg
+    assert stats.read_text(encoding="utf-8") == old_text
+    assert not excluded.exists()  # checks come before any write
+
+
+def test_replace_overwrites_the_conflicting_row(files, capsys):
+    compiled, stats, excluded = files
+    stats.write_text(STAT_HEADER + BEDS_LINE.replace(",6.1,", ",6.3,") + INCOME_LINE, encoding="utf-8")
+    m, out, _ = _run(files, capsys, replace=True)
+    assert stats.read_text(encoding="utf-8") == STAT_HEADER + BEDS_LINE + INCOME_LINE
+    assert len(m.replaced) == 1
+    assert "  ! health.beds_per_1000, geo china, 2018: replaced (value '6.3' -> '6.1')" in out
+
+
+def test_note_only_or_number_spelling_difference_is_an_update(files, capsys):
+    compiled, stats, excluded = files
+    stats.write_text(STAT_HEADER + BEDS_LINE.replace(",6.1,", ",6.10,") + INCOME_LINE.replace("synthetic note", "old"),
+                     encoding="utf-8")
+    m, out, _ = _run(files, capsys)
+    assert stats.read_text(encoding="utf-8") == STAT_HEADER + BEDS_LINE + INCOME_LINE
+    assert (len(m.updated), len(m.replaced), m.unchanged) == (2, 0, 0)
+    assert "  ~ health.beds_per_1000, geo china, 2018: value refreshed from the compilation" in out
+    assert "  ~ ref.income_per_capita, geo china, 2016: note refreshed from the compilation" in out
+
+
+def test_dry_run_prints_changes_and_writes_nothing(files, capsys):
+    compiled, stats, excluded = files
+    old_text = STAT_HEADER + "health.beds_per_1000,fuyang,2019,4.8,beds per 1000 residents,synthetic yearbook,,\n"
+    stats.write_text(old_text, encoding="utf-8")
+    _, out, _ = _run(files, capsys, dry_run=True)
+    assert stats.read_text(encoding="utf-8") == old_text
+    assert not excluded.exists()
+    assert "2 added, 0 updated, 0 replaced, 0 unchanged, 1 other row(s) kept -> 3 rows (would be written)" in out
+    assert f"{excluded}: 3 rows (would be written)" in out
+    assert out.rstrip().endswith("dry run: nothing written")
+
+
+def test_kept_row_from_an_earlier_compilation_is_flagged(files, capsys):
+    compiled, stats, excluded = files
+    stale = BEDS_LINE.replace(",2018,", ",2017,")
+    stats.write_text(STAT_HEADER + stale, encoding="utf-8")
+    _, out, _ = _run(files, capsys)
+    assert stats.read_text(encoding="utf-8") == STAT_HEADER + stale + BEDS_LINE + INCOME_LINE
+    assert "health.beds_per_1000, geo china, 2017: kept (line 2, not from the compilation) -- its note says it came " \
+           "from the compilation" in out
+
+
+def test_extra_columns_of_the_stored_file_are_kept(files, capsys):
+    compiled, stats, excluded = files
+    stats.write_text(STAT_HEADER.rstrip("\n") + ",checked_by\n" + BEDS_LINE.rstrip("\n") + ",synthetic person\n",
+                     encoding="utf-8")
+    _run(files, capsys)
+    assert stats.read_text(encoding="utf-8") == (STAT_HEADER.rstrip("\n") + ",checked_by\n"
+                                                 + BEDS_LINE.rstrip("\n") + ",synthetic person\n"
+                                                 + INCOME_LINE.rstrip("\n") + ",\n")
+
+
+def test_bad_compiled_cells_name_file_line_and_column(tmp_path):
+    rows = compiled_rows()
+    rows[1]["value"] = "about 5"
+    rows[3]["year"] = "2014年"
+    path = write_compiled(tmp_path, rows)
+    with pytest.raises(ValidationError) as exc:
+        isc.read_compiled(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:3: column 'value': 'about 5' is not a number",
+        f"{path}:5: column 'year': '2014年' is not a whole number",
+    ]
+
+
+def test_bad_stored_statistics_are_refused_before_writing(files):
+    compiled, stats, excluded = files
+    text = STAT_HEADER + INCOME_LINE + INCOME_LINE.replace(",23000,", ",1,") + "x.y,fuyang,later,1,u,t,,\n"
+    stats.write_text(text, encoding="utf-8")
+    with pytest.raises(ValidationError) as exc:
+        isc.run(*files)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{stats}:3: ref.income_per_capita, geo china, 2016 is repeated (first on line 2)",
+        f"{stats}:4: column 'year': 'later' is not a whole number",
+    ]
+    assert stats.read_text(encoding="utf-8") == text and not excluded.exists()
+
+
+def test_ragged_or_non_utf8_statistics_are_refused(files):
+    compiled, stats, excluded = files
+    stats.write_text(STAT_HEADER + "x.y,fuyang,2018,1,u\n" + INCOME_LINE.rstrip("\n") + ",extra\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as exc:
+        isc.run(*files)
+    assert [str(p) for p in exc.value.problems] == [f"{stats}:2: 5 cells but the header has 8",
+                                                    f"{stats}:3: 9 cells but the header has 8"]
+    stats.write_bytes(STAT_HEADER.encode() + "x.y,阜阳,2018,1,u,t,,\n".encode("gb18030"))
+    with pytest.raises(ValidationError, match="statistics.csv: not UTF-8 text; save it as CSV UTF-8"):
+        isc.run(*files)
+    assert not excluded.exists()
+
+
+def test_two_compiled_rows_on_one_key_are_a_mapping_error(tmp_path):
+    path = write_compiled(tmp_path, [_c("H01", "china", 2018, 6.1), _c("H01", "china", 2018, 6.2)])
+    with pytest.raises(ValidationError, match=r":3: maps to health.beds_per_1000, geo china, 2018 like line 2"):
+        isc.build(isc.read_compiled(path), str(path))
+
+
+def test_cli_conflict_exit_code_and_message(files, capsys):
+    compiled, stats, excluded = files
+    stats.write_text(STAT_HEADER + BEDS_LINE.replace(",6.1,", ",6.3,"), encoding="utf-8")
+    args = ["--compiled", str(compiled), "--statistics", str(stats), "--excluded", str(excluded)]
+    assert isc.main(args) == 2
+    assert "health.beds_per_1000, geo china, 2018" in capsys.readouterr().err
+    assert isc.main(args + ["--dry-run", "--replace"]) == 0
+    assert ",6.3," in stats.read_text(encoding="utf-8")
+    assert isc.main(args + ["--replace"]) == 0
+    assert stats.read_text(encoding="utf-8") == STAT_HEADER + BEDS_LINE + INCOME_LINE
+
+
+def test_rows_added_with_helpers_import_survive_a_rerun(files, tmp_path, capsys):
+    """Round trip with the real template import: compile, import a researcher's value, re-run."""
+    compiled, stats, excluded = files
+    targets_path, _ = syn.write_inputs(tmp_path / "raw", stats_rows=[])
+    isc.run(*files)
+    inputs = load.load_inputs(targets_path, stats)
+    tpl = tmp_path / "fill.csv"
+    write_template(tpl, inputs.targets, inputs.statistics, inputs.plan)
+    syn.fill_template(tpl, {("health.beds_per_1000", 2019): {"value": "4.8", "source_title": "synthetic yearbook"}})
+    report = import_template(tpl, stats, inputs.targets, plan=inputs.plan)
+    assert len(report.added) == 1
+    after_import = stats.read_bytes()
+    assert b"health.beds_per_1000,fuyang,2019,4.8," in after_import
+    capsys.readouterr()
+    _, out, _ = _run(files, capsys)
+    assert stats.read_bytes() == after_import
+    assert "2 unchanged, 1 other row(s) kept -> 3 rows (unchanged)" in out
