@@ -102,3 +102,25 @@ def test_prepare_as_of_and_geo(synthetic_root):
     assert (ctx.as_of, ctx.as_of_requested, ctx.geo, ctx.area) == (2018, 2018, "china", "health")
     beds = ctx.latest.set_index("indicator_id").loc["health.beds_per_1000"]
     assert int(beds["year"]) == 2018 and beds["value"] == pytest.approx(6.0)
+
+
+def test_coverage_is_computed_once_for_the_context_geo(synthetic_root):
+    from helpers import coverage
+
+    ctx = params.prepare(**_paths(synthetic_root), geo="china")
+    by_target, by_area = ctx.coverage()
+    assert ctx.coverage()[0] is by_target and ctx.coverage()[1] is by_area
+    pd.testing.assert_frame_equal(by_target, coverage.coverage_by_target(ctx.targets, ctx.statistics, "china"))
+    pd.testing.assert_frame_equal(by_area, coverage.coverage_by_area(ctx.targets, ctx.statistics, "china"))
+
+
+def test_prepare_without_charts_leaves_matplotlib_alone(synthetic_root):
+    import subprocess
+    import sys
+
+    code = ("import sys; from helpers import params, render; "
+            f"ctx = params.prepare(targets_path={str(_paths(synthetic_root)['targets_path'])!r}, "
+            f"statistics_path={str(_paths(synthetic_root)['statistics_path'])!r}, lang='zh', charts=False); "
+            "print('matplotlib' in sys.modules, ctx.chart_lang)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "zh"]

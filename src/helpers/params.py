@@ -113,6 +113,7 @@ class Context:
     area: str | None = None
     indicator_id: str | None = None
     _by_method: dict = field(default_factory=dict, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def targets(self) -> pd.DataFrame:
@@ -144,6 +145,16 @@ class Context:
         from helpers import gaps
 
         return gaps.latest_status(self.trajectory_for(method), self.as_of)
+
+    def coverage(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(by target, by area) coverage of :attr:`geo` (:mod:`helpers.coverage`), computed once."""
+        from helpers import coverage
+
+        if "coverage" not in self._cache:
+            by_target = coverage.coverage_by_target(self.targets, self.statistics, self.geo)
+            by_area = coverage.coverage_by_area(self.targets, self.statistics, self.geo, by_target)
+            self._cache["coverage"] = (by_target, by_area)
+        return self._cache["coverage"]
 
 
 def latest_year_with_data(trajectory: pd.DataFrame) -> int | None:

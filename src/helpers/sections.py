@@ -101,10 +101,7 @@ def findings_html(ctx: Context) -> str:
 
 def coverage_html(ctx: Context, per_target: bool = False) -> str:
     """Coverage per area (and per target with its sources when ``per_target``)."""
-    from helpers import coverage
-
-    cov_t = coverage.coverage_by_target(ctx.targets, ctx.statistics, ctx.geo)
-    cov_a = coverage.coverage_by_area(ctx.targets, ctx.statistics, ctx.geo, cov_t)
+    cov_t, cov_a = ctx.coverage()
     out = heading("数据覆盖（按领域）", "Data coverage by area", ctx.lang) + narrate.coverage_area_table(cov_a, ctx.lang)
     if per_target:
         out += (heading("数据覆盖（按目标）与来源", "Data coverage by target, with sources", ctx.lang)
@@ -126,9 +123,7 @@ def coverage_intro_html(ctx: Context) -> str:
 
 def coverage_key_text(ctx: Context) -> str:
     """Plain-text coverage counts per area (for a check cell)."""
-    from helpers import coverage
-
-    cov = coverage.coverage_by_area(ctx.targets, ctx.statistics, ctx.geo)
+    cov = ctx.coverage()[1]
     cols = ["area", "targets", "with_baseline", "with_progress", "no_data", "years_filled", "years_possible"]
     return narrate.plain_table(cov[cols].reset_index(drop=True))
 
