@@ -663,3 +663,16 @@ def test_trajectory_margins_are_not_wasteful():
     boxes = _drawn_boxes(fig)
     width, _ = fig.canvas.get_width_height()
     assert boxes["axes0"].width / width > 0.8
+
+
+def test_use_style_restores_settings_a_user_changed_between_charts():
+    from helpers import style
+
+    style.use_style()
+    matplotlib.rcParams["font.size"] = 20
+    matplotlib.rcParams["axes.grid"] = False
+    style.use_style()
+    assert matplotlib.rcParams["font.size"] == style.STYLE["font.size"]
+    assert matplotlib.rcParams["axes.grid"] is True
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE))
+    assert fig.axes[0].xaxis.get_label().get_fontsize() == style.STYLE["axes.labelsize"]

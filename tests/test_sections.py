@@ -151,3 +151,30 @@ def test_area_without_targets_says_so(tmp_path):
     assert "<tbody></tbody>" in table
     assert sections.area_key_text(ctx, "culture").endswith("targets=0: achieved=0, on_track=0, moderate=0, "
                                                            "insufficient=0, regressing=0, no_data=0")
+
+
+def test_related_statistics_are_the_rows_of_related_ids_in_file_order(hostile_ctx):
+    """The grouped lookup the charts use gives exactly the rows narrate.related_ids names."""
+    ctx = hostile_ctx
+    ids = ctx.targets["id"].astype(str).tolist()
+    with_rows = 0
+    for ind in ids:
+        expected = ctx.statistics[ctx.statistics["indicator_id"].isin(
+            narrate.related_ids(ind, ctx.targets, ctx.statistics))]
+        got = sections.related_statistics(ctx, ind)
+        assert got.index.tolist() == expected.index.tolist(), ind
+        with_rows += len(got) > 0
+    assert with_rows >= 3  # the synthetic plan has own, context and reference rows
+    relative = ctx.targets.loc[ctx.targets["reference_id"].notna(), "id"].astype(str)
+    assert len(relative) and any(
+        sections.related_statistics(ctx, ind)["indicator_id"].astype(str).str.startswith("ref.").any()
+        for ind in relative)
+
+
+def test_target_rows_are_one_targets_years_in_order(hostile_ctx):
+    ctx = hostile_ctx
+    for ind in ctx.targets["id"].astype(str):
+        rows = sections.target_rows(ctx, ind)
+        assert set(rows["indicator_id"].astype(str)) == {ind}
+        assert rows["year"].is_monotonic_increasing
+        assert len(rows) == int((ctx.trajectory["indicator_id"] == ind).sum())

@@ -25,6 +25,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from helpers import vocab
 from helpers.formats import fmt_exact, target_spec
@@ -432,6 +433,8 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
                  y=1.0)
     ax.set_xlabel(_t(T_YEAR, lang))
     ax.set_ylabel(_unit_label(traj, lang))
+    for axes in fig.axes:  # about five labelled values: enough to read, cheap to draw
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     first_year = b_year + 1 if kind == "annual" else b_year  # a yearly quota has no baseline bar
     ax.set_xticks(np.arange(first_year, t_year + 1))
     ax.set_xlim(first_year - 0.6, t_year + 0.6)

@@ -146,15 +146,22 @@ class Context:
 
         return gaps.latest_status(self.trajectory_for(method), self.as_of)
 
+    def cached(self, key, compute):
+        """``compute()`` once per ``key`` for this context: tables derived from the inputs that
+        several sections (or every chart of an area) use. Callers must not modify the result."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
     def coverage(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(by target, by area) coverage of :attr:`geo` (:mod:`helpers.coverage`), computed once."""
         from helpers import coverage
 
-        if "coverage" not in self._cache:
+        def compute():
             by_target = coverage.coverage_by_target(self.targets, self.statistics, self.geo)
-            by_area = coverage.coverage_by_area(self.targets, self.statistics, self.geo, by_target)
-            self._cache["coverage"] = (by_target, by_area)
-        return self._cache["coverage"]
+            return by_target, coverage.coverage_by_area(self.targets, self.statistics, self.geo, by_target)
+
+        return self.cached("coverage", compute)
 
 
 def latest_year_with_data(trajectory: pd.DataFrame) -> int | None:

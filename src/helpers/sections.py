@@ -36,8 +36,11 @@ def jurisdiction(ctx: Context) -> tuple[str, str]:
 def target_rows(ctx: Context, indicator_id: str, method: str | None = None) -> pd.DataFrame:
     """The trajectory rows of one target (years b+1..T), with the target's own columns added
     where the engine's table lacks them."""
-    traj = ctx.trajectory_for(method or ctx.method)
-    rows = traj[traj["indicator_id"] == indicator_id].sort_values("year")
+    method = method or ctx.method
+    traj = ctx.trajectory_for(method)
+    by_id = ctx.cached(("rows_by_indicator", method),
+                       lambda: {str(k): g for k, g in traj.groupby("indicator_id", sort=False)})
+    rows = by_id.get(indicator_id, traj.iloc[:0]).sort_values("year")
     extra = [c for c in _TARGET_EXTRA if c not in rows.columns and c in ctx.targets.columns]
     if extra:
         info = ctx.targets.loc[ctx.targets["id"] == indicator_id, extra].iloc[0]
@@ -55,9 +58,26 @@ def trajectory_figure(ctx: Context, indicator_id: str, method: str | None = None
     from helpers import charts
 
     rows = target_rows(ctx, indicator_id, method)
-    related = narrate.related_ids(indicator_id, ctx.targets, ctx.statistics)
-    stats = ctx.statistics[ctx.statistics["indicator_id"].isin(related)]
+    stats = related_statistics(ctx, indicator_id)
     return charts.plot_trajectory(rows, benchmarks=stats, context=stats, lang=ctx.chart_lang)
+
+
+def related_statistics(ctx: Context, indicator_id: str) -> pd.DataFrame:
+    """The statistics rows of :func:`helpers.narrate.related_ids` (the target's own series, its
+    context series ``<id>:<suffix>`` and its reference series), in file order. The statistics are
+    grouped by base id once per context, so an area's charts do not each scan the whole table."""
+    def by_base():
+        ids = ctx.statistics["indicator_id"].astype("string")
+        base = ids.str.split(":", n=1).str[0]
+        return {str(k): g for k, g in ctx.statistics.groupby(base, sort=False)}
+
+    groups = ctx.cached("statistics_by_base_id", by_base)
+    refs = ctx.targets.loc[ctx.targets["id"] == indicator_id, "reference_id"].dropna().astype(str)
+    parts = [groups[indicator_id]] if indicator_id in groups else []
+    parts += [groups[r][groups[r]["indicator_id"] == r] for r in dict.fromkeys(refs) if r in groups]
+    if not parts:
+        return ctx.statistics.iloc[:0]
+    return pd.concat(parts).sort_index() if len(parts) > 1 else parts[0]
 
 
 # --------------------------------------------------------------------------- titles

@@ -65,8 +65,14 @@ STYLE: dict[str, Any] = {
 
 
 def use_style() -> dict[str, Any]:
-    """Apply :data:`STYLE` and the CJK font fallback globally; return the rcParams applied."""
-    mpl.rcParams.update(STYLE)
+    """Apply :data:`STYLE` and the CJK font fallback globally; return the rcParams applied.
+
+    Settings already in place are not set again (rcParams validates every value it is given, a
+    noticeable cost when a report draws one chart per target); any that a user changed meanwhile
+    are restored."""
+    changed = {k: v for k, v in STYLE.items() if mpl.rcParams[k] != v}
+    if changed:
+        mpl.rcParams.update(changed)
     fonts.setup_fonts()
     return {**STYLE, "font.family": list(mpl.rcParams["font.family"])}
 
