@@ -389,6 +389,16 @@ def test_target_without_observed_values_still_shows_target_and_path():
     assert shortfall_years(fig) == []
 
 
+def test_a_chart_with_only_the_target_is_compact_and_one_with_context_is_not():
+    empty = synthetic_traj("level", ">=", values=[NAN] * 5, required=[NAN] * 5, baseline=NAN, target=6.0)
+    assert charts.plot_trajectory(empty).get_figheight() == charts.COMPACT_HEIGHT
+    benchmarks = pd.DataFrame({"indicator_id": "health.synthetic", "geo": "china", "year": [2017, 2019],
+                               "value": [5.0, 5.5]})
+    full = plt.rcParams["figure.figsize"][1]  # (a legend of more than two rows adds to it)
+    assert charts.plot_trajectory(empty, benchmarks=benchmarks).get_figheight() >= full
+    assert charts.plot_trajectory(synthetic_traj(**LEVEL_GE)).get_figheight() >= full
+
+
 def test_level_target_with_no_baseline_and_no_values_says_no_data():
     traj = synthetic_traj("level", ">=", values=[NAN] * 5, required=[NAN] * 5, baseline=NAN, target=6.0)
     fig = charts.plot_trajectory(traj, lang="en")
@@ -624,7 +634,7 @@ WIDE = dict(kind="level", comparator=">=", values=[1_150_000.0, NAN, 1_240_000.0
             name=("很长的指标名称" * 4, "A deliberately long indicator name " * 3))
 
 
-@pytest.mark.parametrize("case", ["level", "wide_numbers_long_title_and_context", "annual", "zh"])
+@pytest.mark.parametrize("case", ["level", "wide_numbers_long_title_and_context", "annual", "zh", "compact"])
 def test_trajectory_texts_stay_inside_the_figure_and_do_not_overlap(case):
     context = None
     lang = "both"
@@ -639,7 +649,11 @@ def test_trajectory_texts_stay_inside_the_figure_and_do_not_overlap(case):
                                required=[4.0] * 5, baseline=NAN, target=4.0)
     elif case == "zh":
         lang = "zh"
+    elif case == "compact":
+        frame = synthetic_traj("level", ">=", values=[NAN] * 5, required=[NAN] * 5, baseline=NAN,
+                               target=6.0, name=WIDE["name"])
     fig = charts.plot_trajectory(frame, context=context, lang=lang)
+    assert (fig.get_figheight() == charts.COMPACT_HEIGHT) == (case == "compact")
     assert fig.get_layout_engine() is None  # no draw-disabled pre-pass on savefig
     boxes = _drawn_boxes(fig)
     width, height = fig.canvas.get_width_height()

@@ -36,6 +36,9 @@ TRAJECTORY_COLUMNS: tuple[str, ...] = (
     "indicator_id", "name_zh", "name_en", "unit", "kind", "comparator", "year", "value",
     "baseline", "target", "target_hi", "required", "status",
 )
+#: Figure height (inches) of a trajectory chart with no observed value, benchmark or context
+#: series: only the target (and its required path) to show.
+COMPACT_HEIGHT = 2.8
 #: Kinds whose benchmark series are drawn: rates and levels compare across jurisdictions, yearly
 #: flows and running totals of a province or a country do not (they would flatten the chart).
 BENCHMARK_KINDS: frozenset[str] = frozenset({"level", "relative"})
@@ -387,7 +390,8 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
     (for relative, divided by the reference series ``reference_id`` found in the same frame).
     ``context`` (proxy series ``<target_id>:<suffix>``, different measure) is drawn dotted on a
     secondary axis. A target with no observed value still shows its target and required path and
-    says "no data" on the axes.
+    says "no data" on the axes; when it has no benchmark or context line either, the figure is
+    :data:`COMPACT_HEIGHT` inches high instead of the style's 4.5.
     """
     _require_columns(traj, TRAJECTORY_COLUMNS, "trajectory")
     if traj.empty:
@@ -422,10 +426,17 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
     else:
         handles += _draw_path(ax, kind, years, obs, req, baseline, b_year, t_year, target, band, d,
                               _target_label(lang, comparator, target, tolerance, band, t_year), lang)
+    own_series = len(handles)
     handles += _benchmark_lines(ax, traj, benchmarks, kind, own_geo, (b_year, t_year), lang)
     handles += _context_lines(ax, traj, context, own_geo, (b_year, t_year), lang)
-    if not np.isfinite(obs).any():
+    no_data = not np.isfinite(obs).any()
+    if no_data:
         _no_data_note(ax, lang)
+    # Nothing but the plan's own target (and its path): a low chart says it without a screenful
+    # of empty axes.
+    compact = no_data and len(handles) == own_series
+    if compact:
+        fig.set_figheight(COMPACT_HEIGHT)
 
     # A fixed title height: no top ticks can collide with it, and matplotlib's automatic title
     # placement measures the axes on every draw (a fifth of a chart's cost).
@@ -433,8 +444,8 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
                  y=1.0)
     ax.set_xlabel(_t(T_YEAR, lang))
     ax.set_ylabel(_unit_label(traj, lang))
-    for axes in fig.axes:  # about five labelled values: enough to read, cheap to draw
-        axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    for axes in fig.axes:  # about five labelled values (three when compact): enough to read
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=3 if compact else 5, steps=[1, 2, 2.5, 5, 10]))
     first_year = b_year + 1 if kind == "annual" else b_year  # a yearly quota has no baseline bar
     ax.set_xticks(np.arange(first_year, t_year + 1))
     ax.set_xlim(first_year - 0.6, t_year + 0.6)
