@@ -356,11 +356,35 @@ def _write_if_changed(path: Path, text: str, dry_run: bool) -> str:
     return "written"
 
 
+def check_merged(text: str, statistics_path: Path) -> None:
+    """The merged statistics table must pass the checks of ``python -m helpers validate`` (with
+    the cross-checks against ``targets.csv`` when one lies beside it) before it is written.
+    Raises ValidationError naming ``<statistics_path> (as merged)``, its line and column."""
+    import dataclasses
+    import tempfile
+
+    from helpers import validate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        merged = Path(tmp) / statistics_path.name
+        merged.write_text(text, encoding="utf-8")
+        targets = statistics_path.parent / "targets.csv"
+        if targets.is_file():
+            problems = [p for p in validate.validate_files(targets, merged) if p.file == str(merged)]
+        else:
+            table = validate.read_table(merged, "statistics")
+            problems = table.problems + validate.check_statistics(table)
+    if problems:
+        shown = f"{statistics_path} (as merged)"
+        raise ValidationError([dataclasses.replace(p, file=shown) for p in problems])
+
+
 def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, replace: bool = False,
         dry_run: bool = False, out=None, err=None) -> Merge:
     """Rebuild ``statistics_path`` and ``excluded_path`` from the compilation at ``compiled_path``.
 
-    Every check runs before anything is written; each file is written atomically and only when
+    Every check runs before anything is written (the merged table too: :func:`check_merged`);
+    each file is written atomically and only when
     its content changes. The changes are printed to ``out`` (default stdout), the row counts to
     ``err`` (default stderr); with ``dry_run`` nothing is written.
     Raises ValidationError (bad compilation or statistics file) or ImportConflictError.
@@ -372,7 +396,9 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, replace
     header, existing = read_statistics(statistics_path)
     m = merge(header, existing, produced, replace, str(statistics_path), str(compiled_path))
 
-    stats_state = _write_if_changed(statistics_path, csv_text(m.rows, header), dry_run)
+    merged_text = csv_text(m.rows, header)
+    check_merged(merged_text, statistics_path)
+    stats_state = _write_if_changed(statistics_path, merged_text, dry_run)
     excl_state = _write_if_changed(excluded_path, csv_text(excluded, EXCLUDED_COLUMNS), dry_run)
     print(f"{statistics_path}: {len(m.added)} added, {len(m.updated)} updated, {len(m.replaced)} replaced, "
           f"{m.unchanged} unchanged, {len(m.kept)} other row(s) kept -> {len(m.rows)} rows ({stats_state})", file=out)

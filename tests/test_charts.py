@@ -634,7 +634,8 @@ WIDE = dict(kind="level", comparator=">=", values=[1_150_000.0, NAN, 1_240_000.0
             name=("很长的指标名称" * 4, "A deliberately long indicator name " * 3))
 
 
-@pytest.mark.parametrize("case", ["level", "wide_numbers_long_title_and_context", "annual", "zh", "compact"])
+@pytest.mark.parametrize("case", ["level", "wide_numbers_long_title_and_context", "annual", "zh", "compact",
+                                  "compact_long_unit", "large_close_values"])
 def test_trajectory_texts_stay_inside_the_figure_and_do_not_overlap(case):
     context = None
     lang = "both"
@@ -652,8 +653,19 @@ def test_trajectory_texts_stay_inside_the_figure_and_do_not_overlap(case):
     elif case == "compact":
         frame = synthetic_traj("level", ">=", values=[NAN] * 5, required=[NAN] * 5, baseline=NAN,
                                target=6.0, name=WIDE["name"])
+    elif case == "compact_long_unit":
+        frame = synthetic_traj("level", ">=", values=[NAN] * 5, required=[NAN] * 5, baseline=NAN, target=6.0,
+                               unit=("张/千名六十岁及以上老年人(合成)",
+                                     "beds per 1,000 residents aged 60 and over (synthetic)"))
+    elif case == "large_close_values":
+        frame = synthetic_traj("level", ">=", values=[10_234_510.0, 10_234_530.0, NAN, 10_234_560.0, NAN],
+                               required=[10_234_520.0, 10_234_540.0, 10_234_560.0, 10_234_580.0, 10_234_600.0],
+                               baseline=10_234_500.0, target=10_234_600.0, name=WIDE["name"])
     fig = charts.plot_trajectory(frame, context=context, lang=lang)
-    assert (fig.get_figheight() == charts.COMPACT_HEIGHT) == (case == "compact")
+    if case == "compact":
+        assert fig.get_figheight() == charts.COMPACT_HEIGHT
+    if case == "compact_long_unit":  # the bilingual unit goes on two lines before the chart grows
+        assert "\n" in fig.axes[0].get_ylabel()
     assert fig.get_layout_engine() is None  # no draw-disabled pre-pass on savefig
     boxes = _drawn_boxes(fig)
     width, height = fig.canvas.get_width_height()
@@ -663,6 +675,8 @@ def test_trajectory_texts_stay_inside_the_figure_and_do_not_overlap(case):
     for bb in everything:
         assert bb.x0 >= 0 and bb.y0 >= 0 and bb.x1 <= width and bb.y1 <= height, (case, bb)
     main = boxes["axes0"]
+    for ax in fig.axes:  # whole numbers on the ticks: no offset or exponent text near the title
+        assert ax.yaxis.get_offset_text().get_text() == ""
     assert boxes["title"].y0 >= main.y1 - 1  # above the axes
     assert boxes["legend"].y1 <= boxes["xlabel"].y0 + 1  # below the x label
     assert boxes["xlabel"].y1 <= main.y0  # below the axes
@@ -690,3 +704,17 @@ def test_use_style_restores_settings_a_user_changed_between_charts():
     assert matplotlib.rcParams["axes.grid"] is True
     fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE))
     assert fig.axes[0].xaxis.get_label().get_fontsize() == style.STYLE["axes.labelsize"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en", "both"])
+def test_heatmap_legend_and_labels_stay_inside_the_figure(lang):
+    fig = charts.plot_status_heatmap(heatmap_traj(), lang=lang)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.canvas.get_width_height()
+    ax = fig.axes[0]
+    boxes = [fig.legends[0].get_window_extent(renderer), ax.title.get_window_extent(renderer)]
+    boxes += [t.get_window_extent(renderer) for t in ax.texts]  # area names on the right
+    boxes += [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
+    for bb in boxes:
+        assert bb.x0 >= 0 and bb.y0 >= 0 and bb.x1 <= width and bb.y1 <= height, bb

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import formats, narrate, validate
+from helpers import formats, narrate
 from helpers.formats import MISSING, cmp_sign, fmt_exact, fmt_num, target_spec, target_text
 
 NAN = float("nan")
@@ -82,8 +82,7 @@ def test_target_text_adds_the_unit_only_when_there_is_one():
 
 
 def test_the_old_names_are_the_consolidated_functions():
-    # One implementation each: narrate's and validate's names point here.
+    # One implementation each: narrate's names (used by sections) point here.
     assert narrate.fmt_num is formats.fmt_num
     assert narrate.target_text is formats.target_text
     assert narrate.MISSING is formats.MISSING
-    assert validate.fmt_num is formats.fmt_exact

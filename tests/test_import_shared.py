@@ -274,3 +274,16 @@ def test_rows_added_with_helpers_import_survive_a_rerun(files, tmp_path, capsys)
     _, out, _ = _run(files, capsys)
     assert stats.read_bytes() == after_import
     assert "2 unchanged, 1 other row(s) kept -> 3 rows (unchanged)" in out
+
+
+def test_a_merged_table_that_helpers_validate_would_reject_is_not_written(files, capsys):
+    """A kept researcher row with a padded id duplicates a produced key once ids are trimmed:
+    the merged table fails validation, so nothing is written and the message names the file."""
+    compiled, stats, excluded = files
+    padded = BEDS_LINE.replace("health.beds_per_1000,", " health.beds_per_1000,", 1)
+    stats.write_text(STAT_HEADER + padded, encoding="utf-8")
+    before = stats.read_bytes()
+    with pytest.raises(ValidationError) as exc:
+        isc.run(compiled, stats, excluded)
+    assert f"{stats} (as merged)" in str(exc.value)
+    assert stats.read_bytes() == before and not excluded.exists()

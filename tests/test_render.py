@@ -92,6 +92,33 @@ def test_missing_kernel_exits_2_with_the_install_command(tmp_path, capsys, monke
     assert not out.exists()
 
 
+def _copy_inputs(tmp_path: Path) -> tuple[Path, Path]:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for f in (paths.DEFAULT_TARGETS, paths.DEFAULT_STATISTICS, paths.DEFAULT_TARGETS.parent / "plan.json"):
+        shutil.copy(f, folder / f.name)
+    return folder / paths.DEFAULT_TARGETS.name, folder / paths.DEFAULT_STATISTICS.name
+
+
+def test_inputs_snapshot_is_not_offered_when_the_files_change_while_read(tmp_path, monkeypatch):
+    from helpers import load, params, render
+
+    targets, stats = _copy_inputs(tmp_path)
+    prep = render._prepare(None, ["health"], None, "linear", "both", targets, stats, None, paths.NOTEBOOKS_DIR)
+    assert prep.fingerprint == load.fingerprint(targets, stats)
+
+    real_prepare = params.prepare
+
+    def prepare_then_edit(**kw):
+        ctx = real_prepare(**kw)
+        stats.write_text(stats.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # e.g. an import
+        return ctx
+
+    monkeypatch.setattr(params, "prepare", prepare_then_edit)
+    prep = render._prepare(None, ["health"], None, "linear", "both", targets, stats, None, paths.NOTEBOOKS_DIR)
+    assert prep.fingerprint is None  # the kernels will read and validate the files themselves
+
+
 def test_notebook_parameters_ignore_comments(tmp_path):
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell('a = None  # None = default\nb = "x=y"  # "quoted"\n# c = 1\n')

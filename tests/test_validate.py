@@ -14,7 +14,7 @@ import pytest
 import synthetic_inputs as syn
 from helpers.cli import main
 from helpers.exceptions import Problem
-from helpers.validate import coerce_numbers, fmt_num, read_cells, validate_files
+from helpers.validate import coerce_numbers, read_cells, validate_files
 
 
 def _write(tmp_path: Path, T=None, S=None, t_bytes=None, s_bytes=None) -> tuple[Path, Path]:
@@ -259,8 +259,10 @@ def test_numbers_that_are_fine():
     assert str(typed["year"].dtype) == "Int64" and typed["year"].tolist() == [2017, 2018, 2019, 2020, 2021]
 
 
-def test_fmt_num():
-    assert [fmt_num(x) for x in (1300.0, 4.5, 0.1 + 0.2, -0.0, 12324, float("nan"))] == ["1300", "4.5", "0.3", "0", "12324", ""]
+def test_fmt_exact_as_validation_writes_numbers():
+    from helpers.formats import fmt_exact
+
+    assert [fmt_exact(x) for x in (1300.0, 4.5, 0.1 + 0.2, -0.0, 12324, float("nan"))] == ["1300", "4.5", "0.3", "0", "12324", ""]
 
 
 def test_read_cells_index_is_the_editor_line(tmp_path):

@@ -25,7 +25,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from helpers import vocab
 from helpers.formats import fmt_exact, target_spec
@@ -122,13 +122,9 @@ def _one_geo(frame: pd.DataFrame, what: str) -> str | None:
     return str(geos[0]) if geos else None
 
 
-def _legend(fig: Figure, handles: list, labels: list[str], outside: bool = True):
-    """Figure legend below the axes (never over the data); returns it (None without handles).
-
-    ``outside=True`` leaves the room to constrained layout ("outside lower center"); with
-    ``outside=False`` the legend is anchored at the figure's bottom edge and the caller makes room
-    (:func:`_place_single_axes`).
-    """
+def _legend(fig: Figure, handles: list, labels: list[str]):
+    """The trajectory chart's legend below the axes (never over the data); None without handles.
+    Columns by label length; a legend of more than two rows makes the figure taller."""
     if not handles:
         return None
     longest = max(len(lb) for lb in labels)
@@ -136,11 +132,15 @@ def _legend(fig: Figure, handles: list, labels: list[str], outside: bool = True)
     rows = -(-len(handles) // ncols)
     if rows > 2:  # a tall legend gets its own room instead of squeezing the axes
         fig.set_figheight(fig.get_figheight() + 0.2 * (rows - 2))
-    if outside:
-        return fig.legend(handles, labels, loc="outside lower center", ncols=min(ncols, len(handles)))
-    return fig.legend(handles, labels, loc="lower center", ncols=min(ncols, len(handles)),
-                      bbox_to_anchor=(0.5, _MARGIN_PT / 72 / fig.get_figheight()),
-                      bbox_transform=fig.transFigure, borderaxespad=0.0)
+    return _bottom_legend(fig, handles, labels, ncols=min(ncols, len(handles)))
+
+
+def _bottom_legend(fig: Figure, handles: list, labels: list[str], ncols: int, title: str | None = None):
+    """A figure legend centred :data:`_MARGIN_PT` above the bottom edge (anchored in inches, so
+    it stays there when the figure's height changes); the caller makes room for it."""
+    anchor = transforms.blended_transform_factory(fig.transFigure, fig.dpi_scale_trans)
+    return fig.legend(handles, labels, loc="lower center", ncols=ncols, title=title,
+                      bbox_to_anchor=(0.5, _MARGIN_PT / 72), bbox_transform=anchor, borderaxespad=0.0)
 
 
 #: Outer margin of a chart, points.
@@ -208,14 +208,25 @@ def _place_single_axes(fig: Figure, ax: Axes, legend=None, twin: Axes | None = N
     bottom += rc["xtick.major.size"] + rc["xtick.major.pad"] + _text_points(renderer, "0123456789", rc["xtick.labelsize"])[1]
     if ax.get_xlabel():
         bottom += rc["axes.labelpad"] + ax.xaxis.label.get_window_extent(renderer).height * pt
+    # A y label runs along the axes. On a low (compact) chart a bilingual label too long for it
+    # goes on two lines (Chinese, English); a label still too long makes the figure taller.
+    room = height_pt - top - bottom - _MARGIN_PT
+
+    def label_length(a: Axes) -> float:
+        return a.yaxis.label.get_window_extent(renderer).height * pt
+
+    labelled = [a for a in (ax, twin) if a is not None and a.get_ylabel()]
+    for a in labelled:
+        if " / " in a.get_ylabel() and label_length(a) > room:
+            a.set_ylabel(a.get_ylabel().replace(" / ", "\n", 1))
+    longest_label = max((label_length(a) for a in labelled), default=0.0)
+    if room < longest_label:
+        height_pt = longest_label + _MARGIN_PT + top + bottom
+        fig.set_figheight(height_pt / 72)
     fig.subplots_adjust(top=1 - top / height_pt, bottom=bottom / height_pt)
     # The axes' height is final now, so the locators give the ticks that will be drawn.
     left = _MARGIN_PT + _axis_depth(renderer, ax.yaxis, "ytick")
     right = _MARGIN_PT + (_axis_depth(renderer, twin.yaxis, "ytick") if twin is not None else 0.0)
-    offsets = [a.yaxis.get_major_formatter() for a in (ax, twin) if a is not None]
-    if any(getattr(f, "get_offset", lambda: "")() for f in offsets):
-        top += _text_points(renderer, "0", rc["ytick.labelsize"])[1]
-        fig.subplots_adjust(top=1 - top / height_pt)
     fig.subplots_adjust(left=left / width_pt, right=1 - right / width_pt)
 
 
@@ -391,7 +402,8 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
     ``context`` (proxy series ``<target_id>:<suffix>``, different measure) is drawn dotted on a
     secondary axis. A target with no observed value still shows its target and required path and
     says "no data" on the axes; when it has no benchmark or context line either, the figure is
-    :data:`COMPACT_HEIGHT` inches high instead of the style's 4.5.
+    :data:`COMPACT_HEIGHT` inches high instead of the style's 4.5 (more when a legend of three or
+    more rows or a long unit label needs it).
     """
     _require_columns(traj, TRAJECTORY_COLUMNS, "trajectory")
     if traj.empty:
@@ -446,10 +458,14 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
     ax.set_ylabel(_unit_label(traj, lang))
     for axes in fig.axes:  # about five labelled values (three when compact): enough to read
         axes.yaxis.set_major_locator(MaxNLocator(nbins=3 if compact else 5, steps=[1, 2, 2.5, 5, 10]))
+        # Whole numbers on the ticks: no "1e7" or "+1.02e7" above the axis, where the title is.
+        plain = ScalarFormatter(useOffset=False)
+        plain.set_scientific(False)
+        axes.yaxis.set_major_formatter(plain)
     first_year = b_year + 1 if kind == "annual" else b_year  # a yearly quota has no baseline bar
     ax.set_xticks(np.arange(first_year, t_year + 1))
     ax.set_xlim(first_year - 0.6, t_year + 0.6)
-    legend = _legend(fig, handles, [h.get_label() for h in handles], outside=False)
+    legend = _legend(fig, handles, [h.get_label() for h in handles])
     _place_single_axes(fig, ax, legend, twin=next((a for a in fig.axes if a is not ax), None))
     return fig
 
@@ -621,9 +637,9 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both") -> Figure:
                      label=vocab.status_label(s, lang)) for s in vocab.STATUS_ORDER]
     handles.append(Patch(facecolor="white", edgecolor="#BBBBBB", linewidth=0.5,
                          label=_t(T_NOT_APPLICABLE, lang)))
-    legend = fig.legend(handles=handles, loc="lower center", ncols=4 if lang == "both" else 7,
-                        title=_t(T_STATUS, lang), bbox_to_anchor=(0.5, _MARGIN_PT / 72 / fig.get_figheight()),
-                        bbox_transform=fig.transFigure, borderaxespad=0.0)
+    # Seven short Chinese labels fit on one row; English or bilingual ones need two.
+    legend = _bottom_legend(fig, handles, [h.get_label() for h in handles], ncols=7 if lang == "zh" else 4,
+                            title=_t(T_STATUS, lang))
     _place_heatmap(fig, ax, legend, labels, label_size, area_names)
     return fig
 

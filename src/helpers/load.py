@@ -23,7 +23,7 @@ and names that file in the environment variable :data:`SNAPSHOT_ENV` for its ker
 :func:`load_inputs` returns the snapshot's tables instead of reading and validating the files
 again, but only when the requested targets, statistics and ``plan.json`` files are byte for byte
 the ones the snapshot was made from (SHA-256); otherwise it loads the files as usual. The result
-is the same either way; eleven notebooks skip ten validations.
+is the same either way; a set of eleven reports validates its inputs once instead of twelve times.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def load_statistics(path: str | Path = paths.DEFAULT_STATISTICS, targets: pd.Dat
 SNAPSHOT_ENV = "HELPERS_INPUTS_SNAPSHOT"
 
 
-def _fingerprint(targets_path: str | Path, statistics_path: str | Path) -> tuple:
+def fingerprint(targets_path: str | Path, statistics_path: str | Path) -> tuple:
     """(resolved path, SHA-256 or None when absent) of the targets, statistics and plan files."""
     out = []
     for p in (Path(targets_path), Path(statistics_path), plan_path_for(targets_path)):
@@ -150,12 +150,18 @@ def _fingerprint(targets_path: str | Path, statistics_path: str | Path) -> tuple
     return tuple(out)
 
 
-def write_snapshot(inputs: Inputs, path: str | Path) -> Path:
+def write_snapshot(inputs: Inputs, path: str | Path, fingerprint_: tuple | None = None) -> Path:
     """Write validated ``inputs`` (from :func:`load_inputs`) to ``path`` for :func:`load_inputs`
-    to reuse while the files are unchanged (see the module docstring). Written atomically."""
+    to reuse while the files are unchanged (see the module docstring). Written atomically.
+
+    ``fingerprint_``: the files' :func:`fingerprint` taken *before* ``inputs`` were loaded (and
+    found unchanged after); without it the files are fingerprinted now, which is right only when
+    nothing can have changed them since they were loaded."""
     from helpers.fileio import atomic_write_bytes
 
-    record = {"fingerprint": _fingerprint(inputs.targets_path, inputs.statistics_path), "inputs": inputs}
+    if fingerprint_ is None:
+        fingerprint_ = fingerprint(inputs.targets_path, inputs.statistics_path)
+    record = {"fingerprint": fingerprint_, "inputs": inputs}
     return atomic_write_bytes(Path(path), pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -165,7 +171,7 @@ def _from_snapshot(targets_path: str | Path, statistics_path: str | Path) -> Inp
         return None
     try:
         record = pickle.loads(Path(where).read_bytes())
-        if record["fingerprint"] != _fingerprint(targets_path, statistics_path):
+        if record["fingerprint"] != fingerprint(targets_path, statistics_path):
             return None
     except (OSError, pickle.UnpicklingError, KeyError, TypeError, EOFError):
         return None

@@ -112,7 +112,6 @@ class Context:
     latest: pd.DataFrame
     area: str | None = None
     indicator_id: str | None = None
-    _by_method: dict = field(default_factory=dict, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -136,10 +135,8 @@ class Context:
         from helpers import gaps
 
         check_choice("method", method, METHODS)
-        if method not in self._by_method:
-            self._by_method[method] = gaps.compute_gaps(
-                self.targets, self.statistics, geo=self.geo, method=method, plan=self.plan)
-        return self._by_method[method]
+        return self.cached(("trajectory", method), lambda: gaps.compute_gaps(
+            self.targets, self.statistics, geo=self.geo, method=method, plan=self.plan))
 
     def latest_for(self, method: str) -> pd.DataFrame:
         from helpers import gaps
@@ -154,7 +151,8 @@ class Context:
         return self._cache[key]
 
     def coverage(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(by target, by area) coverage of :attr:`geo` (:mod:`helpers.coverage`), computed once."""
+        """(by target, by area) coverage of :attr:`geo` (:mod:`helpers.coverage`), computed once;
+        the tables are shared by every call: copy before changing them."""
         from helpers import coverage
 
         def compute():
@@ -214,5 +212,5 @@ def prepare(*, as_of_year=None, method: str = "linear", lang: str = "both", targ
         trajectory=trajectory, latest=gaps.latest_status(trajectory, as_of),
         area=area, indicator_id=indicator_id,
     )
-    ctx._by_method[method] = trajectory
+    ctx._cache[("trajectory", method)] = trajectory
     return ctx

@@ -13,9 +13,9 @@ and points ``<out>/latest`` (a relative symlink) at the newest complete set.
 
 How a render runs, and why:
 
-1. Inputs and parameters are checked first (:func:`helpers.load.load_inputs`, areas, as-of year,
-   geo); bad input raises ValidationError / UnknownValueError (exit 2) before any kernel starts,
-   and nothing is written.
+1. Inputs and parameters are checked first (:func:`helpers.params.prepare`, as the notebooks do;
+   areas; the notebooks' parameter names; the Jupyter kernel being installed); bad input raises
+   ValidationError / UnknownValueError (exit 2) before any kernel starts, and nothing is written.
 2. A file lock (``<out>/.render.lock``) keeps a second render from clobbering a running one: it
    waits (``wait=True``) or raises :class:`~helpers.exceptions.LockedError` (exit 3).
 3. Notebooks run in parallel on ``jobs`` worker processes started with the ``spawn`` context
@@ -371,6 +371,9 @@ class _Prepared:
     ctx: object
     areas: list[str]
     jobs: list[ReportJob] = field(default_factory=list)
+    #: :func:`helpers.load.fingerprint` of the input files as validated; None when they changed
+    #: while being read (the kernels then validate them themselves).
+    fingerprint: tuple | None = None
 
 
 def _check_areas(areas, targets) -> list[str]:
@@ -406,28 +409,31 @@ def _check_notebooks(jobs: Sequence[ReportJob], wanted: set[str], notebooks_dir:
 
 
 def _check_kernel() -> None:
-    """The notebooks' Jupyter kernel must be installed; otherwise say how to install it."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    """The notebooks' Jupyter kernel must be installed; otherwise say how to install it.
 
-    try:
-        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-    except NoSuchKernel:
+    Looks for ``kernels/<name>/kernel.json`` on Jupyter's data path, where jupyter_client's
+    kernel-spec manager looks, without importing jupyter_client into this process."""
+    from jupyter_core.paths import jupyter_path
+
+    if not any((Path(d) / KERNEL_NAME.lower() / "kernel.json").is_file() for d in jupyter_path("kernels")):
         raise ValidationError([Problem(f"kernel {KERNEL_NAME}", None, None,
                                        "the Jupyter kernel the report notebooks run on is not installed; "
                                        "run `make env`, or in an activated conda environment "
-                                       f"`python -m ipykernel install --sys-prefix --name {KERNEL_NAME}`")]) from None
+                                       f"`python -m ipykernel install --sys-prefix --name {KERNEL_NAME}`")])
 
 
 def _prepare(date, areas, as_of, method, lang, targets_path, statistics_path, geo,
              notebooks_dir: Path) -> _Prepared:
-    """Every check that needs no kernel: date, inputs and parameters (the notebooks' own
+    """Every check before a kernel starts: date, inputs and parameters (the notebooks' own
     :func:`helpers.params.prepare`, so the index scores exactly what the notebooks score),
-    areas, the notebooks' parameter names and the kernel."""
-    from helpers import params
+    areas, the notebooks' parameter names, and that the notebooks' kernel is installed."""
+    from helpers import load, params
 
     day = _resolve_date(date)
+    before = load.fingerprint(targets_path, statistics_path)
     ctx = params.prepare(as_of_year=as_of, method=method, lang=lang, targets_path=targets_path,
                          statistics_path=statistics_path, geo=geo, charts=False)
+    unchanged = load.fingerprint(targets_path, statistics_path) == before
     chosen = _check_areas(areas, ctx.targets)
     nb_params = {
         "as_of_year": ctx.as_of_requested, "method": method, "lang": lang,
@@ -438,7 +444,7 @@ def _prepare(date, areas, as_of, method, lang, targets_path, statistics_path, ge
     jobs = plan_jobs(chosen, ctx.targets, nb_params, ctx.plan)
     _check_notebooks(jobs, set(nb_params), notebooks_dir)
     _check_kernel()
-    return _Prepared(day, ctx, chosen, jobs)
+    return _Prepared(day, ctx, chosen, jobs, fingerprint=before if unchanged else None)
 
 
 def _progress(enabled: bool, text: str) -> None:
@@ -455,12 +461,14 @@ def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeo
     ctx = multiprocessing.get_context("spawn")
     kernel_root = tempfile.mkdtemp(prefix="hk-")  # short: Unix socket paths max ~100 chars
     # Validated once here; every kernel reuses it while the files are unchanged.
-    snapshot = write_snapshot(prep.ctx.inputs, log_dir / "inputs.pickle")
+    snapshot = (write_snapshot(prep.ctx.inputs, log_dir / "inputs.pickle", prep.fingerprint)
+                if prep.fingerprint is not None else None)
     results: list[dict] = []
     n = len(prep.jobs)
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(kernel_root, str(log_dir / "kernels.log"), str(snapshot))) as pool:
+                                 initargs=(kernel_root, str(log_dir / "kernels.log"),
+                                           str(snapshot) if snapshot else None)) as pool:
             futures = {pool.submit(_render_one, job, str(notebooks_dir), str(work), timeout): job
                        for job in prep.jobs}
             pending = set(futures)
@@ -604,6 +612,13 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
         raise LockedError(f"another render is running (lock {out / LOCK_NAME} is held); "
                           "re-run with --wait to wait for it") from None
     try:
+        from helpers.load import fingerprint
+
+        if prep.fingerprint != fingerprint(targets_path, statistics_path):
+            # The inputs changed while this render waited for the lock (or while they were
+            # read): check them again, so the index and every notebook see the same files.
+            prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path),
+                            geo, notebooks_dir)
         _clean_stale(out)
         work = out / f".tmp-{prep.date}-{os.getpid()}"
         work.mkdir()

@@ -76,8 +76,9 @@ def related_statistics(ctx: Context, indicator_id: str) -> pd.DataFrame:
     parts = [groups[indicator_id]] if indicator_id in groups else []
     parts += [groups[r][groups[r]["indicator_id"] == r] for r in dict.fromkeys(refs) if r in groups]
     if not parts:
-        return ctx.statistics.iloc[:0]
-    return pd.concat(parts).sort_index() if len(parts) > 1 else parts[0]
+        return ctx.statistics.iloc[:0].copy()
+    # A copy: the groups are shared by every chart of the context.
+    return pd.concat(parts).sort_index() if len(parts) > 1 else parts[0].copy()
 
 
 # --------------------------------------------------------------------------- titles

@@ -34,7 +34,7 @@ CYCLE: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
 
 #: rcParams shared by every chart; figure size fits the width of an HTML report column.
 STYLE: dict[str, Any] = {
-    "figure.figsize": (8.0, 4.5),
+    "figure.figsize": [8.0, 4.5],  # a list, as rcParams stores it (use_style compares)
     "figure.dpi": 110,
     "savefig.dpi": 150,
     "savefig.bbox": "tight",

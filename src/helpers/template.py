@@ -28,6 +28,7 @@ import pandas as pd
 
 from helpers import fileio, schema, validate, vocab
 from helpers.exceptions import ImportConflictError, Problem, ValidationError
+from helpers.formats import fmt_exact
 
 #: Columns of the template, in order; the last four are the ones to fill.
 TEMPLATE_COLUMNS: tuple[str, ...] = (
@@ -110,7 +111,7 @@ def _check_out(out: Path, overwrite: bool) -> None:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    text = frame.assign(known_value=frame["known_value"].map(validate.fmt_num)).to_csv(
+    text = frame.assign(known_value=frame["known_value"].map(fmt_exact)).to_csv(
         index=False, lineterminator="\n", na_rep="")
     return (BOM + text).encode("utf-8")
 
@@ -206,11 +207,11 @@ class ImportReport:
         """Human-readable summary, one line per added / changed value."""
         out = list(self.notes)
         out.append(f"added {len(self.added)} value(s):")
-        out += [f"  + {r.indicator_id} {r.geo} {r.year}: {validate.fmt_num(r.value)} {r.unit} "
+        out += [f"  + {r.indicator_id} {r.geo} {r.year}: {fmt_exact(r.value)} {r.unit} "
                 f"(source: {r.source_title}; template line {r.line})" for r in self.added.itertuples()]
         out.append(f"changed {len(self.changed)} value(s):")
-        out += [f"  ~ {r.indicator_id} {r.geo} {r.year}: {validate.fmt_num(r.old_value)} -> "
-                f"{validate.fmt_num(r.new_value)} (source: {r.new_source_title}; was: {r.old_source_title}; "
+        out += [f"  ~ {r.indicator_id} {r.geo} {r.year}: {fmt_exact(r.old_value)} -> "
+                f"{fmt_exact(r.new_value)} (source: {r.new_source_title}; was: {r.old_source_title}; "
                 f"template line {r.line})" for r in self.changed.itertuples()]
         out.append(f"unchanged: {self.unchanged} value(s) equal to the stored ones")
         if self.dry_run:
@@ -298,8 +299,8 @@ def import_template(path: str | Path, statistics_path: str | Path, targets: pd.D
     diff = both[differ]
     if len(diff) and not replace:
         raise ImportConflictError([
-            f"{r.indicator_id}, geo {r.geo}, {r.year}: stored value {validate.fmt_num(r.value_old)} "
-            f"(source: {r.source_title_old}) but {path} line {r.line} has {validate.fmt_num(r.value)}"
+            f"{r.indicator_id}, geo {r.geo}, {r.year}: stored value {fmt_exact(r.value_old)} "
+            f"(source: {r.source_title_old}) but {path} line {r.line} has {fmt_exact(r.value)}"
             for r in diff.itertuples()])
 
     added = new[["indicator_id", "geo", "year", "value", "unit", "source_title", "line"]].reset_index(drop=True)
@@ -317,7 +318,7 @@ def import_template(path: str | Path, statistics_path: str | Path, targets: pd.D
     # Merge on the text of the cells: stored rows keep their exact text; new values are written
     # in their shortest form (4.5, 1300).
     take = pd.Index(pd.concat([new["line"], diff["line"]]).astype("int64"))
-    new_rows = inc_raw.loc[take].assign(value=inc.loc[take, "value"].map(validate.fmt_num).astype("string"),
+    new_rows = inc_raw.loc[take].assign(value=inc.loc[take, "value"].map(fmt_exact).astype("string"),
                                         year=inc.loc[take, "year"].astype("string"))
     kept = existing.raw.drop(index=pd.Index(diff["old_line"].astype("int64")))
     merged = pd.concat([kept, new_rows[[c for c in new_rows.columns if c in kept.columns]]], ignore_index=True)

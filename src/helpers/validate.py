@@ -85,12 +85,6 @@ class Table:
         return self.frame is not None
 
 
-# ---------------------------------------------------------------------------------- formatting
-
-#: Former name of :func:`helpers.formats.fmt_exact` (1300, 4.5, 0.3; missing -> ""), kept for callers.
-fmt_num = fmt_exact
-
-
 def _show(v: object) -> str:
     if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
         return "(empty)"
