@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-KERNEL := fuyang-helpers
+KERNEL := plan-tracker
 
 .DEFAULT_GOAL := help
 .PHONY: help env report data validate test test-fast lab bench clean

@@ -76,8 +76,10 @@ LAKESIDE_STATISTICS = [
 
 LAKESIDE_PLAN = {
     "title_zh": "合成湖滨民生规划", "title_en": "Synthetic Lakeside livelihood plan",
-    "document_number": "SYN-LAKE-1", "jurisdiction": "lakeside", "jurisdiction_zh": "湖滨市(合成)",
-    "jurisdiction_en": "Lakeside (synthetic)", "issued": "2017-01-01",
+    "document_number": "SYN-LAKE-1", "jurisdiction": "lakeside", "issued": "2017-01-01",
+    "geos": {"lakeside": {"zh": "湖滨市(合成)", "en": "Lakeside (synthetic)"}},
+    "areas": [{"key": k, "zh": f"{k}(合成)", "en": f"{k} (synthetic)"}
+              for k in ("ecology", "health", "employment", "infrastructure", "poverty")],
     "source_url": "https://example.org/synthetic-lakeside", "benchmarks": ["synthetic_nation"],
 }
 

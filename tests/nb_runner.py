@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-KERNEL = "fuyang-helpers"
+KERNEL = "plan-tracker"
 
 
 def _ipc_config(folder: str):
@@ -29,7 +29,7 @@ def _ipc_config(folder: str):
 
 def execute(name: str, out_path: str | Path, parameters: dict | None = None,
             env: dict | None = None, timeout: int = 600):
-    """Run ``notebooks/<name>`` with ``parameters`` (cwd = notebooks/, kernel fuyang-helpers),
+    """Run ``notebooks/<name>`` with ``parameters`` (cwd = notebooks/, kernel plan-tracker),
     write the executed notebook to ``out_path`` and return it. Raises papermill's
     PapermillExecutionError when a cell fails (the executed notebook is still written)."""
     import papermill as pm

@@ -1,6 +1,6 @@
 """A small SYNTHETIC plan for the notebook tests (never real data; every row says "synthetic").
 
-:func:`write_synthetic_project` lays out ``<root>/data/raw/{targets.csv,statistics.csv,plan.json}``
+:func:`write_synthetic_project` lays out ``<root>/data/raw/synthetic/{targets.csv,statistics.csv,plan.json}``
 so a test can point ``HELPERS_PROJECT_ROOT`` (or the notebook's ``targets_path`` /
 ``statistics_path`` parameters) at it. ``hostile=True`` puts HTML/script payloads into a target
 name, a note, a source title and an (http) source URL, to check that every report escapes them.
@@ -52,11 +52,21 @@ _S = [
     ("poverty.poor_population", "fuyang", {2016: 50.0, 2017: 35.0, 2018: 20.0, 2019: 5.0, 2020: 0.0}),
 ]
 
+AREAS = [("employment", "就业与收入", "Jobs and income"), ("education", "教育", "Education"),
+         ("health", "医疗卫生", "Health"), ("social_security", "社会保障", "Social security"),
+         ("culture", "公共文化", "Culture"), ("public_safety", "公共安全", "Public safety"),
+         ("infrastructure", "基础设施", "Infrastructure"), ("ecology", "生态环境", "Ecology"),
+         ("poverty", "脱贫攻坚", "Poverty alleviation")]
 PLAN = {
     "title_zh": "合成测试规划", "title_en": "Synthetic test plan", "document_number": "SYN-1",
-    "jurisdiction": "fuyang", "jurisdiction_zh": "阜阳市", "jurisdiction_en": "Fuyang",
-    "issued": "2017-08-21", "source_url": "https://example.org/synthetic-plan", "benchmarks": ["anhui", "china"],
+    "jurisdiction": "fuyang", "issued": "2017-08-21", "source_url": "https://example.org/synthetic-plan",
+    "benchmarks": ["anhui", "china"],
+    "areas": [{"key": k, "zh": zh, "en": en} for k, zh, en in AREAS],
+    "geos": {"fuyang": {"zh": "阜阳市", "en": "Fuyang"}, "anhui": {"zh": "安徽省", "en": "Anhui"},
+             "china": {"zh": "全国", "en": "China"}},
 }
+#: The folder (under ``<root>/data/raw/``) the synthetic plan is written to.
+PLAN_NAME = "synthetic"
 
 
 def synthetic_targets(hostile: bool = False) -> pd.DataFrame:
@@ -100,12 +110,12 @@ def synthetic_statistics(hostile: bool = False) -> pd.DataFrame:
 
 
 def write_synthetic_project(root: str | Path, hostile: bool = False) -> Path:
-    """Write the synthetic plan under ``root/data/raw``; return ``root``."""
+    """Write the synthetic plan under ``root/data/raw/synthetic/``; return ``root``."""
     root = Path(root)
-    raw = root / "data" / "raw"
+    raw = root / "data" / "raw" / PLAN_NAME
     raw.mkdir(parents=True, exist_ok=True)
     (root / "data" / "processed").mkdir(exist_ok=True)
-    (root / "pyproject.toml").touch()
+    (root / "pyproject.toml").write_text(f'[tool.helpers]\ndefault-plan = "{PLAN_NAME}"\n', encoding="utf-8")
     synthetic_targets(hostile).to_csv(raw / "targets.csv", index=False, lineterminator="\n")
     synthetic_statistics(hostile).to_csv(raw / "statistics.csv", index=False, lineterminator="\n")
     (raw / "plan.json").write_text(json.dumps(PLAN, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -67,9 +67,13 @@ def statistics() -> list[dict]:
     ]
 
 
+AREA_KEYS = ("employment", "education", "health", "social_security", "culture", "public_safety",
+             "infrastructure", "ecology", "poverty")
 PLAN = {"title_zh": "合成规划", "title_en": "Synthetic plan", "document_number": "SYN-1",
-        "jurisdiction": "fuyang", "jurisdiction_zh": "阜阳市", "jurisdiction_en": "Fuyang",
-        "issued": "2017-08-21", "benchmarks": ["anhui", "china"]}
+        "jurisdiction": "fuyang", "issued": "2017-08-21", "benchmarks": ["anhui", "china"],
+        "areas": [{"key": k, "zh": f"{k}(合成)", "en": f"{k} (synthetic)"} for k in AREA_KEYS],
+        "geos": {"fuyang": {"zh": "阜阳市", "en": "Fuyang"}, "anhui": {"zh": "安徽省", "en": "Anhui"},
+                 "china": {"zh": "全国", "en": "China"}}}
 
 
 def csv_text(rows: list[dict], header: list[str]) -> str:

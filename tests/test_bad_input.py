@@ -171,7 +171,7 @@ def _env(tmp_path: Path, case: Case) -> Env:
     if case.argv is _import:
         inputs = load.load_inputs(t, s)
         env.template = tmp_path / "filled.csv"
-        write_template(env.template, inputs.targets, inputs.statistics, inputs.plan)
+        write_template(env.template, inputs.targets, inputs.statistics, inputs.meta)
         if case.fill:
             syn.fill_template(env.template, case.fill)
         if case.tpl_bytes:

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from helpers import paths
+import fuyang_plan
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -26,14 +27,14 @@ def hostile_set(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
     raw = tmp / "raw"
     raw.mkdir()
-    targets = pd.read_csv(paths.DEFAULT_TARGETS, dtype=str, keep_default_na=False)
+    targets = pd.read_csv(fuyang_plan.TARGETS, dtype=str, keep_default_na=False)
     i = targets.index[targets["area"] == "poverty"][0]
     targets.loc[i, "name_zh"] = f"合成危险名称 {SCRIPT}"
     targets.loc[i, "name_en"] = f"synthetic hostile name {IMG}"
     targets.loc[i, "note"] = f"{SCRIPT} {IMG}"
     targets.to_csv(raw / "targets.csv", index=False, lineterminator="\n")
-    shutil.copy(paths.DEFAULT_STATISTICS, raw / "statistics.csv")
-    shutil.copy(paths.RAW_DIR / paths.PLAN_FILENAME, raw / paths.PLAN_FILENAME)
+    shutil.copy(fuyang_plan.STATISTICS, raw / "statistics.csv")
+    shutil.copy(fuyang_plan.PLAN_JSON, raw / paths.PLAN_FILENAME)
     return render_reports(date="2024-05-01", areas=["poverty"], targets_path=raw / "targets.csv",
                           statistics_path=raw / "statistics.csv", out=tmp / "reports", progress=False)
 

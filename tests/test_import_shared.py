@@ -264,9 +264,9 @@ def test_rows_added_with_helpers_import_survive_a_rerun(files, tmp_path, capsys)
     isc.run(*files)
     inputs = load.load_inputs(targets_path, stats)
     tpl = tmp_path / "fill.csv"
-    write_template(tpl, inputs.targets, inputs.statistics, inputs.plan)
+    write_template(tpl, inputs.targets, inputs.statistics, inputs.meta)
     syn.fill_template(tpl, {("health.beds_per_1000", 2019): {"value": "4.8", "source_title": "synthetic yearbook"}})
-    report = import_template(tpl, stats, inputs.targets, plan=inputs.plan)
+    report = import_template(tpl, stats, inputs.targets, plan=inputs.meta)
     assert len(report.added) == 1
     after_import = stats.read_bytes()
     assert b"health.beds_per_1000,fuyang,2019,4.8," in after_import

@@ -44,7 +44,7 @@ def test_load_statistics_dtypes(tmp_path):
 def test_load_inputs_returns_everything(tmp_path):
     t, s = syn.write_inputs(tmp_path)
     inputs = load.load_inputs(t, s)
-    assert inputs.plan["jurisdiction"] == "fuyang"
+    assert inputs.meta["jurisdiction"] == "fuyang"
     assert (len(inputs.targets), len(inputs.statistics)) == (7, 13)
     assert inputs.targets_path == t and inputs.statistics_path == s
 
@@ -84,7 +84,7 @@ def test_load_plan_missing_and_broken(tmp_path):
 def test_plan_jurisdiction_fallback_is_the_geo_with_most_target_rows(tmp_path):
     t, s = syn.write_inputs(tmp_path)
     inputs = load.load_inputs(t, s)
-    assert load.plan_jurisdiction(inputs.plan, inputs.statistics, inputs.targets) == "fuyang"
+    assert load.plan_jurisdiction(inputs.meta, inputs.statistics, inputs.targets) == "fuyang"
     # without a plan: target-id rows are fuyang 10, china 1 (the reference series is not a target id)
     assert load.plan_jurisdiction({}, inputs.statistics, inputs.targets) == "fuyang"
     only_china = inputs.statistics[inputs.statistics["geo"] == "china"]

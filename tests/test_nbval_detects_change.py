@@ -55,7 +55,7 @@ def _alter_one_scored_value(root: Path) -> tuple[str, str, str]:
 
     Only that one cell of statistics.csv changes (the file is rewritten row by row, not
     re-serialised by pandas)."""
-    raw = root / "data" / "raw"
+    raw = root / "data" / "raw" / "fuyang"
     ctx = params.prepare(targets_path=raw / "targets.csv", statistics_path=raw / "statistics.csv")
     scored = ctx.latest[ctx.latest["status"] != "no_data"]
     assert not scored.empty, "the project data have no scored target; nothing for nbval to check"

@@ -16,7 +16,7 @@ from nbval.plugin import get_sanitize_patterns
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-KERNELSPEC = {"name": "fuyang-helpers", "display_name": "Python (fuyang-helpers)", "language": "python"}
+KERNELSPEC = {"name": "plan-tracker", "display_name": "Python (plan-tracker)", "language": "python"}
 
 _spec = importlib.util.spec_from_file_location("refresh_notebooks", ROOT / "scripts" / "refresh_notebooks.py")
 refresh = importlib.util.module_from_spec(_spec)

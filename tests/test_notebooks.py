@@ -12,14 +12,14 @@ import pandas as pd
 import pytest
 
 from helpers import load
-from helpers.vocab import AREAS
+from fuyang_plan import AREAS
 from nb_runner import ROOT, execute_many
 from nb_synthetic import write_synthetic_project
 
 pytestmark = pytest.mark.slow
 
 NOTEBOOK_NAMES = ("01_overview.ipynb", "02_area.ipynb", "03_indicator.ipynb", "04_data_coverage.ipynb")
-TARGETS = load.load_targets(ROOT / "data" / "raw" / "targets.csv")
+TARGETS = load.load_targets(ROOT / "data" / "raw" / "fuyang" / "targets.csv")
 
 
 def indicator_sample(targets: pd.DataFrame) -> list[str]:
@@ -38,8 +38,8 @@ def runs(tmp_path_factory):
     """Execute every notebook run of this module once; {key: (executed notebook, error)}."""
     out = tmp_path_factory.mktemp("executed")
     hostile = write_synthetic_project(tmp_path_factory.mktemp("hostile"), hostile=True)
-    hostile_paths = {"targets_path": str(hostile / "data/raw/targets.csv"),
-                     "statistics_path": str(hostile / "data/raw/statistics.csv"), "interactive": False}
+    hostile_paths = {"targets_path": str(hostile / "data/raw/synthetic/targets.csv"),
+                     "statistics_path": str(hostile / "data/raw/synthetic/statistics.csv"), "interactive": False}
     jobs: dict[str, tuple[str, dict]] = {}
     for name in NOTEBOOK_NAMES:
         jobs[f"default:{name}"] = (name, {})

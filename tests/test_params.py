@@ -7,7 +7,7 @@ import pytest
 
 from helpers import params
 from helpers.exceptions import UnknownValueError
-from helpers.vocab import AREAS
+from fuyang_plan import AREAS
 from nb_synthetic import synthetic_statistics, synthetic_targets, write_synthetic_project
 
 
@@ -66,7 +66,7 @@ def synthetic_root(tmp_path_factory):
 
 
 def _paths(root):
-    return dict(targets_path=root / "data/raw/targets.csv", statistics_path=root / "data/raw/statistics.csv")
+    return dict(targets_path=root / "data/raw/synthetic/targets.csv", statistics_path=root / "data/raw/synthetic/statistics.csv")
 
 
 @pytest.mark.parametrize("kw, what, listed", [

@@ -18,9 +18,10 @@ import nbformat
 import pytest
 
 from helpers import cli, paths
+import fuyang_plan
 from helpers.render import (LATEST_NAME, LOCK_NAME, _point_latest, _publish, external_resources,
                             notebook_parameters, strip_ansi)
-from helpers.vocab import AREAS
+from fuyang_plan import AREAS
 from render_fixtures import RENDER_DATE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,7 +70,7 @@ def test_bad_date_exits_2(tmp_path, capsys):
 
 def test_bad_input_file_exits_2_and_writes_nothing(tmp_path, capsys):
     targets = tmp_path / "targets.csv"
-    shutil.copy(paths.DEFAULT_TARGETS, targets)
+    shutil.copy(fuyang_plan.TARGETS, targets)
     stats = tmp_path / "statistics.csv"
     stats.write_bytes(b"")  # a 0-byte statistics file
     out = tmp_path / "reports"
@@ -95,9 +96,9 @@ def test_missing_kernel_exits_2_with_the_install_command(tmp_path, capsys, monke
 def _copy_inputs(tmp_path: Path) -> tuple[Path, Path]:
     folder = tmp_path / "raw"
     folder.mkdir()
-    for f in (paths.DEFAULT_TARGETS, paths.DEFAULT_STATISTICS, paths.DEFAULT_TARGETS.parent / "plan.json"):
+    for f in (fuyang_plan.TARGETS, fuyang_plan.STATISTICS, fuyang_plan.TARGETS.parent / "plan.json"):
         shutil.copy(f, folder / f.name)
-    return folder / paths.DEFAULT_TARGETS.name, folder / paths.DEFAULT_STATISTICS.name
+    return folder / fuyang_plan.TARGETS.name, folder / fuyang_plan.STATISTICS.name
 
 
 def test_inputs_snapshot_is_not_offered_when_the_files_change_while_read(tmp_path, monkeypatch):
@@ -200,8 +201,8 @@ def test_index_states_plan_date_asof_and_status_counts(rendered_set):
     from helpers import gaps, load, params
 
     index = (rendered_set / "index.html").read_text(encoding="utf-8")
-    inputs = load.load_inputs(paths.DEFAULT_TARGETS, paths.DEFAULT_STATISTICS)
-    plan = inputs.plan
+    inputs = load.load_inputs(fuyang_plan.TARGETS, fuyang_plan.STATISTICS)
+    plan = inputs.meta
     for text in (plan["title_zh"], plan["document_number"], RENDER_DATE):
         assert text in index
     assert plan["title_en"] in index

@@ -11,15 +11,15 @@ import pytest
 matplotlib.use("Agg")
 
 from helpers import narrate, params, sections, widgets  # noqa: E402
-from helpers.vocab import AREAS  # noqa: E402
+from fuyang_plan import AREAS
 from nb_synthetic import write_synthetic_project  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def hostile_ctx(tmp_path_factory):
     root = write_synthetic_project(tmp_path_factory.mktemp("hostile"), hostile=True)
-    return params.prepare(targets_path=root / "data/raw/targets.csv",
-                          statistics_path=root / "data/raw/statistics.csv")
+    return params.prepare(targets_path=root / "data/raw/synthetic/targets.csv",
+                          statistics_path=root / "data/raw/synthetic/statistics.csv")
 
 
 def notebook_equivalent_html(ctx) -> str:
@@ -131,7 +131,7 @@ def test_footer_states_method_sources_versions_and_as_of(hostile_ctx):
     n_rows = len(hostile_ctx.statistics)
     assert f"{n_rows} values with a source (of {n_rows} rows)" in footer
     assert "<strong>数据截至 / Data as of</strong>: 2021" in footer
-    assert "<code>statistics.csv</code>" in footer or "data/raw/statistics.csv" in footer
+    assert "<code>statistics.csv</code>" in footer or "data/raw/synthetic/statistics.csv" in footer
     assert narrate.METHOD_TEXT["linear"][1] in footer
 
 
@@ -139,7 +139,7 @@ def test_area_without_targets_says_so(tmp_path):
     from nb_synthetic import synthetic_statistics, synthetic_targets
 
     root = write_synthetic_project(tmp_path)
-    raw = root / "data" / "raw"
+    raw = root / "data" / "raw" / "synthetic"
     t = synthetic_targets()
     t[t["area"] != "culture"].to_csv(raw / "targets.csv", index=False)
     s = synthetic_statistics()

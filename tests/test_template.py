@@ -25,7 +25,7 @@ def setup(tmp_path):
     t, s = syn.write_inputs(tmp_path / "raw")
     inputs = load.load_inputs(t, s)
     tpl = tmp_path / "fill_me.csv"
-    write_template(tpl, inputs.targets, inputs.statistics, inputs.plan)
+    write_template(tpl, inputs.targets, inputs.statistics, inputs.meta)
     return inputs, tpl, s
 
 
@@ -67,7 +67,7 @@ def test_round_trip_csv(setup):
         ("ref.income_per_capita", 2017): {"value": "25974", "source_title": "synthetic national communiqué"},
         (BEDS, 2018): {"value": "4.60", "source_title": "same value again (synthetic)"},
     })
-    report = import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    report = import_template(tpl, s, inputs.targets, plan=inputs.meta)
     assert report.written and report.unchanged == 1 and report.changed.empty
     assert report.added[["indicator_id", "geo", "year", "value"]].values.tolist() == [
         [BEDS, "fuyang", 2017, 4.3], ["employment.new_jobs", "fuyang", 2019, 4.4], ["ref.income_per_capita", "china", 2017, 25974.0]]
@@ -93,7 +93,7 @@ def test_round_trip_xlsx(tmp_path):
     t, s = syn.write_inputs(tmp_path / "raw")
     inputs = load.load_inputs(t, s)
     tpl = tmp_path / "fill_me.xlsx"
-    write_template(tpl, inputs.targets, inputs.statistics, inputs.plan)
+    write_template(tpl, inputs.targets, inputs.statistics, inputs.meta)
     wb = openpyxl.load_workbook(tpl)
     ws = wb["template"]
     header = [c.value for c in ws[1]]
@@ -104,7 +104,7 @@ def test_round_trip_xlsx(tmp_path):
     ws.cell(row, col["value"]).value = 20.5
     ws.cell(row, col["source_title"]).value = "synthetic poverty bulletin"
     wb.save(tpl)
-    report = import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    report = import_template(tpl, s, inputs.targets, plan=inputs.meta)
     assert report.added[["indicator_id", "year", "value", "line"]].values.tolist() == [["poverty.poor_population", 2018, 20.5, row]]
     assert "poverty.poor_population,fuyang,2018,20.5,10k persons,synthetic poverty bulletin,," in s.read_text(encoding="utf-8")
 
@@ -115,13 +115,13 @@ def test_conflict_stops_and_names_it_then_replace_replaces(setup):
                 (BEDS, 2019): {"value": "5.0", "source_title": "synthetic revision"}})
     before = s.read_bytes()
     with pytest.raises(ImportConflictError) as info:
-        import_template(tpl, s, inputs.targets, plan=inputs.plan)
+        import_template(tpl, s, inputs.targets, plan=inputs.meta)
     line = _line_of(tpl, BEDS, 2018)
     assert info.value.conflicts == [
         f"{BEDS}, geo fuyang, 2018: stored value 4.6 (source: synthetic source) but {tpl} line {line} has 4.8"]
     assert s.read_bytes() == before  # nothing written, not even the non-conflicting 2019 value
 
-    report = import_template(tpl, s, inputs.targets, replace=True, plan=inputs.plan)
+    report = import_template(tpl, s, inputs.targets, replace=True, plan=inputs.meta)
     assert report.changed[["indicator_id", "geo", "year", "old_value", "new_value"]].values.tolist() == [
         [BEDS, "fuyang", 2018, 4.6, 4.8]]
     assert report.added["year"].tolist() == [2019]
@@ -171,7 +171,7 @@ def test_bad_cell_writes_nothing(setup, name, cells, at, column, text):
     _fill(tpl, {**good, **cells})
     before = s.read_bytes()
     with pytest.raises(ValidationError) as info:
-        import_template(tpl, s, inputs.targets, plan=inputs.plan)
+        import_template(tpl, s, inputs.targets, plan=inputs.meta)
     line = _line_of(tpl, *at)
     assert [(p.file, p.line, p.column) for p in info.value.problems] == [(str(tpl), line, column)]
     assert text in info.value.problems[0].message
@@ -193,7 +193,7 @@ def test_dry_run_reports_but_writes_nothing(setup):
     inputs, tpl, s = setup
     _fill(tpl, {(BEDS, 2019): {"value": "5.0", "source_title": "synthetic"}})
     before = s.read_bytes()
-    report = import_template(tpl, s, inputs.targets, dry_run=True, plan=inputs.plan)
+    report = import_template(tpl, s, inputs.targets, dry_run=True, plan=inputs.meta)
     assert len(report.added) == 1 and not report.written and report.rows_after == 14
     assert s.read_bytes() == before
     assert report.lines()[-1] == f"dry run: nothing written to {s}"
@@ -202,7 +202,7 @@ def test_dry_run_reports_but_writes_nothing(setup):
 def test_nothing_filled_changes_nothing(setup):
     inputs, tpl, s = setup
     before = s.read_bytes()
-    report = import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    report = import_template(tpl, s, inputs.targets, plan=inputs.meta)
     assert report.added.empty and report.changed.empty and not report.written
     assert s.read_bytes() == before
 
@@ -212,7 +212,7 @@ def test_duplicate_rows_in_the_template_are_refused(setup):
     _fill(tpl, {(BEDS, 2019): {"value": "5.0", "source_title": "synthetic"},
                 (BEDS, 2021): {"year": "2019", "value": "5.1", "source_title": "synthetic"}})
     with pytest.raises(ValidationError) as info:
-        import_template(tpl, s, inputs.targets, plan=inputs.plan)
+        import_template(tpl, s, inputs.targets, plan=inputs.meta)
     assert {p.column for p in info.value.problems} == {"indicator_id"}
     assert "the values differ (5 vs 5.1)" in info.value.problems[0].message
 
@@ -223,7 +223,7 @@ def test_write_template_refuses_bad_destinations(setup, tmp_path):
     for out, text in [(tpl, "already exists"), (tmp_path / "no" / "such" / "x.csv", "does not exist"),
                       (tmp_path / "x.txt", "must be a .csv or .xlsx")]:
         with pytest.raises(ValidationError) as info:
-            write_template(out, inputs.targets, inputs.statistics, inputs.plan)
+            write_template(out, inputs.targets, inputs.statistics, inputs.meta)
         assert text in info.value.problems[0].message and info.value.problems[0].file == str(out)
     assert tpl.read_bytes() == before and not (tmp_path / "no").exists() and not (tmp_path / "x.txt").exists()
 

@@ -285,8 +285,13 @@ def _target_label(lang: str, comparator: str, target: float, tolerance: float, b
     return f"{_t(T_TARGET, lang)} {target_spec(comparator, target, num=fmt_exact)} ({target_year})"
 
 
+def _key_name(key: str, lang: str) -> str:
+    """A geo or area without a label: shown as its key."""
+    return str(key)
+
+
 def _benchmark_lines(ax: Axes, traj: pd.DataFrame, benchmarks: pd.DataFrame | None, kind: str,
-                     own_geo: str | None, years: tuple[int, int], lang: str) -> list:
+                     own_geo: str | None, years: tuple[int, int], lang: str, geo_names=_key_name) -> list:
     """Thin grey lines, one per other geo, labelled with the geo's name; returns the handles."""
     if benchmarks is None or kind not in BENCHMARK_KINDS or len(benchmarks) == 0:
         return []
@@ -313,13 +318,13 @@ def _benchmark_lines(ax: Axes, traj: pd.DataFrame, benchmarks: pd.DataFrame | No
         if not np.isfinite(y).any():
             continue
         (line,) = ax.plot(x, y, color=greys[i % 3], linestyle=styles[i % 3], linewidth=1.0,
-                          marker=".", markersize=4, label=vocab.geo_label(str(geo), lang), zorder=2)
+                          marker=".", markersize=4, label=geo_names(str(geo), lang), zorder=2)
         handles.append(line)
     return handles
 
 
 def _context_lines(ax: Axes, traj: pd.DataFrame, context: pd.DataFrame | None, own_geo: str | None,
-                   years: tuple[int, int], lang: str) -> list:
+                   years: tuple[int, int], lang: str, geo_names=_key_name) -> list:
     """Proxy series ``<target_id>:<suffix>`` (dotted, grey); returns the handles.
 
     A series in the target's own unit shares the main axis; the others go on one secondary axis,
@@ -360,7 +365,7 @@ def _context_lines(ax: Axes, traj: pd.DataFrame, context: pd.DataFrame | None, o
             target_ax = twin
         suffix = str(key[0]).split(":", 1)[1]
         show_geo = len(keys) > 1 and (several_geos or str(key[1]) != own_geo)
-        name = suffix + (f" ({vocab.geo_label(str(key[1]), lang)})" if show_geo else "")
+        name = suffix + (f" ({geo_names(str(key[1]), lang)})" if show_geo else "")
         (line,) = target_ax.plot(grp["year"].astype("int64").to_numpy(), _floats(grp["value"]),
                                  color=PALETTE["context"], linestyle=(":", "-.")[i % 2],
                                  marker="sDv^P"[i % 5], markersize=4, linewidth=1.0,
@@ -376,7 +381,8 @@ def _context_lines(ax: Axes, traj: pd.DataFrame, context: pd.DataFrame | None, o
 
 
 def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
-                    context: pd.DataFrame | None = None, lang: str = "both") -> Figure:
+                    context: pd.DataFrame | None = None, lang: str = "both",
+                    geo_names=_key_name) -> Figure:
     """Trajectory of ONE target: where it is, where it should be, and where it must end.
 
     ``traj``: the engine's trajectory rows of one target (and one geo), years b+1..T, with the
@@ -397,7 +403,8 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
       short of the quota (or the excess above a ``<=`` quota) is hatched.
 
     ``benchmarks`` (tidy: indicator_id, geo, year, value; other geos than the target's) become thin
-    grey lines labelled with :func:`helpers.vocab.geo_label`, for level and relative kinds only
+    grey lines labelled ``geo_names(geo, lang)`` (e.g. :meth:`helpers.plan.Plan.geo_label`; default
+    the key), for level and relative kinds only
     (for relative, divided by the reference series ``reference_id`` found in the same frame).
     ``context`` (proxy series ``<target_id>:<suffix>``, different measure) is drawn dotted on a
     secondary axis. A target with no observed value still shows its target and required path and
@@ -439,8 +446,8 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
         handles += _draw_path(ax, kind, years, obs, req, baseline, b_year, t_year, target, band, d,
                               _target_label(lang, comparator, target, tolerance, band, t_year), lang)
     own_series = len(handles)
-    handles += _benchmark_lines(ax, traj, benchmarks, kind, own_geo, (b_year, t_year), lang)
-    handles += _context_lines(ax, traj, context, own_geo, (b_year, t_year), lang)
+    handles += _benchmark_lines(ax, traj, benchmarks, kind, own_geo, (b_year, t_year), lang, geo_names)
+    handles += _context_lines(ax, traj, context, own_geo, (b_year, t_year), lang, geo_names)
     no_data = not np.isfinite(obs).any()
     if no_data:
         _no_data_note(ax, lang)
@@ -560,16 +567,22 @@ def _draw_annual(ax: Axes, years: np.ndarray, obs: np.ndarray, target: float, ba
 # heatmap
 
 
-def _target_order(traj: pd.DataFrame) -> list[str]:
-    """Targets grouped by area in plan order (vocab.AREAS), first-appearance order inside an area."""
+def _area_pair(areas: dict | None, key: str) -> tuple[str, str]:
+    return (areas or {}).get(key, (key, key))
+
+
+def _target_order(traj: pd.DataFrame, areas: dict | None = None) -> list[str]:
+    """Targets grouped by area in the order of ``areas`` (the plan's), then other areas in
+    first-appearance order; first-appearance order inside an area."""
     first = traj.drop_duplicates("indicator_id")[["indicator_id", "area"]].reset_index(drop=True)
-    area_rank = {a: i for i, a in enumerate(vocab.AREAS)}
+    order = list(dict.fromkeys([*(areas or {}), *first["area"].astype(str)]))
+    area_rank = {a: i for i, a in enumerate(order)}
     first["rank"] = first["area"].map(area_rank).fillna(len(area_rank)).astype("int64")
     first["pos"] = np.arange(len(first))
     return first.sort_values(["rank", "pos"])["indicator_id"].astype(str).tolist()
 
 
-def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both") -> Figure:
+def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | None = None) -> Figure:
     """Targets (rows, grouped by area in the plan's order) × years, one colour per status.
 
     ``traj``: the engine's trajectory table for one geo (columns indicator_id, area, name_zh,
@@ -587,7 +600,7 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both") -> Figure:
     use_style()
     lang = resolve_lang(lang)
 
-    order = _target_order(traj)
+    order = _target_order(traj, areas)
     years = np.sort(traj["year"].astype("int64").unique())
     code_of = {s: i for i, s in enumerate(vocab.STATUS_ORDER)}
     cells = traj.assign(code=traj["status"].astype("string").map(code_of).astype("float64"),
@@ -600,7 +613,7 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both") -> Figure:
     width = {"zh": 22, "en": 40, "both": 40}[lang]
     labels = [_truncate(vocab.label((str(z), str(e)), lang), width)
               for z, e in zip(names["name_zh"], names["name_en"])]
-    areas = names["area"].astype(str).tolist()
+    area_keys = names["area"].astype(str).tolist()
 
     n_rows = len(order)
     fig, ax = plt.subplots(figsize=(8.0 if lang != "zh" else 7.0, max(3.0, 0.24 * n_rows + 1.6)),
@@ -621,7 +634,7 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both") -> Figure:
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
     # Area groups: a line between groups and the area's name on the right.
-    starts = [i for i in range(n_rows) if i == 0 or areas[i] != areas[i - 1]]
+    starts = [i for i in range(n_rows) if i == 0 or area_keys[i] != area_keys[i - 1]]
     # x: just right of the axes (axes fraction + a few points), y: the group's middle row.
     beside = transforms.offset_copy(ax.get_yaxis_transform(), fig=fig, x=_AREA_LABEL_GAP_PT, units="points")
     area_names = []
@@ -629,7 +642,7 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both") -> Figure:
         end = starts[k + 1] if k + 1 < len(starts) else n_rows
         if start > 0:
             ax.axhline(start - 0.5, color="#444444", linewidth=0.9)
-        area_names.append(vocab.area_label(areas[start], lang).replace(" / ", "\n"))
+        area_names.append(_t(_area_pair(areas, area_keys[start]), lang).replace(" / ", "\n"))
         ax.text(1.0, (start + end - 1) / 2, area_names[-1], transform=beside,
                 va="center", ha="left", fontsize=_AREA_LABEL_SIZE, color="#444444")
     ax.set_title(_t(T_HEATMAP_TITLE, lang))
@@ -673,7 +686,7 @@ def _place_heatmap(fig: Figure, ax: Axes, legend, row_labels: list[str], label_s
 # scoreboard
 
 
-def _status_counts(frame: pd.DataFrame) -> pd.DataFrame:
+def _status_counts(frame: pd.DataFrame, areas: dict | None = None) -> pd.DataFrame:
     """Counts of targets per area (rows, plan order) × status (columns, STATUS_ORDER), from a
     latest-status table (one row per target) or an area roll-up (``n_<status>`` columns)."""
     _one_geo(frame, "scoreboard")
@@ -693,12 +706,12 @@ def _status_counts(frame: pd.DataFrame) -> pd.DataFrame:
     else:
         raise ValueError("scoreboard: pass latest_status (columns area, status) or an area roll-up "
                          "(columns area, n_<status>)")
-    present = set(counts.index)
-    areas = [a for a in vocab.AREAS if a in present] + sorted(present - set(vocab.AREAS))
-    return counts.reindex(index=areas, columns=list(vocab.STATUS_ORDER), fill_value=0).astype("int64")
+    present = list(dict.fromkeys(counts.index))
+    order = [a for a in (areas or {}) if a in set(present)] + [a for a in present if a not in (areas or {})]
+    return counts.reindex(index=order, columns=list(vocab.STATUS_ORDER), fill_value=0).astype("int64")
 
 
-def plot_area_scoreboard(latest: pd.DataFrame, lang: str = "both") -> Figure:
+def plot_area_scoreboard(latest: pd.DataFrame, lang: str = "both", areas: dict | None = None) -> Figure:
     """Stacked horizontal bars: per area (plan order, top to bottom), how many targets are in each
     status (best status on the left, ``no_data`` last). Bar widths are counts of targets; each
     segment carries its count.
@@ -707,18 +720,18 @@ def plot_area_scoreboard(latest: pd.DataFrame, lang: str = "both") -> Figure:
     or an area roll-up with ``n_<status>`` count columns for one year (``area_rollup_as_of``; the
     ``all`` row is left out). An ``as_of_limit`` column, when set, goes into the title.
     """
-    counts = _status_counts(latest)
+    counts = _status_counts(latest, areas)
     use_style()
     lang = resolve_lang(lang)
-    areas = list(counts.index)
+    area_keys = list(counts.index)
     title = _t(T_SCOREBOARD_TITLE, lang)
     as_of = _first(latest, "as_of_limit")
     if as_of is not None:
         title += f" ({_t((f'截至{int(as_of)}年', f'as of {int(as_of)}'), lang)})"
 
-    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.42 * len(areas) + 1.6)))
-    y = np.arange(len(areas))
-    left = np.zeros(len(areas), dtype="int64")
+    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.42 * len(area_keys) + 1.6)))
+    y = np.arange(len(area_keys))
+    left = np.zeros(len(area_keys), dtype="int64")
     for status in vocab.STATUS_ORDER:
         widths = counts[status].to_numpy()
         bars = ax.barh(y, widths, left=left, height=0.7, color=vocab.STATUS_COLOURS[status],
@@ -727,7 +740,7 @@ def plot_area_scoreboard(latest: pd.DataFrame, lang: str = "both") -> Figure:
         ax.bar_label(bars, labels=[str(w) if w else "" for w in widths], label_type="center",
                      fontsize=8, color="#222222")
         left += widths
-    ax.set_yticks(y, [vocab.area_label(a, lang) for a in areas])
+    ax.set_yticks(y, [_t(_area_pair(areas, a), lang) for a in area_keys])
     ax.invert_yaxis()
     ax.set_xlabel(_t(T_COUNT, lang))
     ax.xaxis.get_major_locator().set_params(integer=True)

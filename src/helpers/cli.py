@@ -15,14 +15,18 @@ from typing import Sequence
 
 from helpers import __version__, paths
 from helpers.exceptions import HelpersError
-from helpers.vocab import AREAS, LANGS, METHODS
+from helpers.vocab import LANGS, METHODS
 
 
 def _add_inputs(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--targets", type=Path, default=paths.DEFAULT_TARGETS,
-                   help="targets table (CSV contract); default: %(default)s")
-    p.add_argument("--statistics", type=Path, default=paths.DEFAULT_STATISTICS,
-                   help="statistics table (CSV contract); default: %(default)s")
+    p.add_argument("--plan", default=None, metavar="NAME|DIR",
+                   help="the plan: the name of a folder under data/raw/, or a folder holding "
+                        "plan.json, targets.csv and statistics.csv; default: the default plan "
+                        f"({paths.DEFAULT_PLAN}, set in pyproject.toml)")
+    p.add_argument("--targets", type=Path, default=None,
+                   help="targets table instead of --plan (plan.json is read from beside it)")
+    p.add_argument("--statistics", type=Path, default=None,
+                   help="statistics table instead of --plan (default: statistics.csv beside --targets)")
 
 
 def _year(text: str) -> int:
@@ -47,27 +51,29 @@ GEO_HELP = f"jurisdiction (one geo of the plan or the statistics); {GEO_DEFAULT}
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers",
+        prog="python -m helpers", allow_abbrev=False,
         description="Track a plan's quantitative targets against what actually happened.",
     )
     parser.add_argument("--version", action="version", version=f"helpers {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _sub = sub.add_parser
+    sub.add_parser = lambda *a, **k: _sub(*a, allow_abbrev=False, **k)  # --area is not --areas
 
     p = sub.add_parser("validate", help="check the targets and statistics tables (and plan.json)")
     _add_inputs(p)
 
     p = sub.add_parser("gaps", help="compute the gap-to-target trajectory table")
     _add_inputs(p)
-    p.add_argument("--out", type=Path, default=paths.PROCESSED_DIR / "gaps.csv",
-                   help="output CSV; default: %(default)s")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output CSV; default: data/processed/<plan>/gaps.csv")
     p.add_argument("--geo", default=None, help=GEOS_HELP)
     p.add_argument("--method", choices=METHODS, default="linear",
                    help="progress method; default: %(default)s")
 
     p = sub.add_parser("build", help="rebuild every table in data/processed/ from the inputs")
     _add_inputs(p)
-    p.add_argument("--out-dir", type=Path, default=paths.PROCESSED_DIR,
-                   help="output folder; default: %(default)s")
+    p.add_argument("--out-dir", type=Path, default=None,
+                   help="output folder; default: data/processed/<plan>/")
     p.add_argument("--geo", default=None, help=GEOS_HELP)
 
     p = sub.add_parser("template", help="write the fill-in template for researchers")
@@ -91,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_inputs(p)
     p.add_argument("--date", default=None, help="report date YYYY-MM-DD; default: today")
     p.add_argument("--areas", nargs="+", default=None, metavar="AREA",
-                   help=f"areas to render ({', '.join(AREAS)}, or another area of the targets); "
+                   help="area keys of the plan to render (plan.json's areas); "
                         "default: every area that has a target")
     p.add_argument("--as-of", type=_year, default=None,
                    help="data as-of year; default: the latest year with data")
@@ -102,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--geo", default=None, help=GEO_HELP)
     p.add_argument("--jobs", type=int, default=None,
                    help="notebooks run in parallel; default: the number of CPUs (at most one per report)")
-    p.add_argument("--out", type=Path, default=paths.REPORTS_DIR, help="reports root; default: %(default)s")
+    p.add_argument("--out", type=Path, default=paths.REPORTS_DIR,
+                   help="reports root: the set goes to <out>/<plan>/YYYY-MM-DD/ and <out>/index.html "
+                        "lists every plan's sets; default: %(default)s")
     p.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds; default: %(default)s")
     p.add_argument("--wait", action="store_true",
                    help="wait for a running render to finish instead of exiting")
@@ -110,8 +118,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _resolve_plan(args: argparse.Namespace) -> None:
+    """``--plan`` or ``--targets/--statistics`` -> the plan's files; output defaults follow it."""
+    from helpers.plan import locate
+
+    files = locate(args.plan, args.targets, args.statistics)
+    args.plan_files = files
+    args.targets, args.statistics = files.targets_path, files.statistics_path
+    if args.command == "gaps" and args.out is None:
+        args.out = files.processed_dir / "gaps.csv"
+    if args.command == "build" and args.out_dir is None:
+        args.out_dir = files.processed_dir
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     cmd = args.command
+    _resolve_plan(args)
     if cmd == "validate":
         from helpers.validate import cli_validate
         return cli_validate(args)

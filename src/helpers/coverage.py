@@ -21,8 +21,7 @@ import sys
 
 import pandas as pd
 
-from helpers import vocab
-from helpers.exceptions import Problem, ValidationError
+from helpers.geos import plan_geo
 
 BY_TARGET_COLUMNS = (
     "id", "area", "name_zh", "name_en", "kind", "baseline_year", "target_year", "has_baseline",
@@ -82,10 +81,13 @@ def coverage_by_target(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str
 
 
 def coverage_by_area(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str,
-                     by_target: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per area that has targets (plan order, then other areas alphabetically), then
-    ``all``. Counts of targets; ``share_filled`` = years_filled / years_possible (0..1, NaN when
-    nothing is possible). Columns: :data:`BY_AREA_COLUMNS`.
+                     by_target: pd.DataFrame | None = None,
+                     areas: dict[str, tuple[str, str]] | None = None) -> pd.DataFrame:
+    """One row per area that has targets (in the order of ``areas``, the plan's
+    :attr:`~helpers.plan.Plan.areas`, then other areas in first-appearance order), then ``all``.
+    Counts of targets; ``share_filled`` = years_filled / years_possible (0..1, NaN when nothing
+    is possible). ``area_zh``/``area_en`` are the labels of ``areas`` (the key when none).
+    Columns: :data:`BY_AREA_COLUMNS`.
 
     ``by_target``: the caller's ``coverage_by_target(targets, statistics, geo)``, summed as given
     (neither recomputed nor checked against the other arguments); ``None`` computes it.
@@ -94,11 +96,12 @@ def coverage_by_area(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str,
     agg = by.groupby("area", sort=False).agg(
         targets=("id", "size"), with_baseline=("has_baseline", "sum"), with_progress=("has_progress", "sum"),
         no_data=("no_data", "sum"), years_filled=("years_filled", "sum"), years_possible=("years_possible", "sum"))
-    order = [a for a in vocab.AREAS if a in agg.index] + sorted(a for a in agg.index if a not in vocab.AREAS)
+    areas = areas or {}
+    order = [a for a in areas if a in agg.index] + [a for a in agg.index if a not in areas]
     agg = agg.loc[order]
     total = agg.sum().to_frame("all").T
     out = pd.concat([agg, total]).astype("int64").rename_axis("area").reset_index()
-    names = {**vocab.AREAS, "all": ("全部", "All")}
+    names = {**areas, "all": ("全部", "All")}
     out["area_zh"] = out["area"].map(lambda a: names.get(a, (a, a))[0])
     out["area_en"] = out["area"].map(lambda a: names.get(a, (a, a))[1])
     possible = out["years_possible"].where(out["years_possible"] > 0)
@@ -106,28 +109,16 @@ def coverage_by_area(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str,
     return out[list(BY_AREA_COLUMNS)]
 
 
-def resolve_geo(geo: str | None, inputs) -> str:
-    """``geo`` checked by :func:`helpers.params.check_geo` (one of the plan's jurisdiction, its
-    benchmarks and the statistics' geos, else UnknownValueError listing them); ``None`` -> the
-    plan's jurisdiction (:func:`helpers.load.plan_jurisdiction`), or a ValidationError naming
-    ``plan.json`` when there is none and no statistics to infer it from."""
-    from helpers.load import plan_jurisdiction, plan_path_for
-    from helpers.params import check_geo
-
-    if geo is None:
-        own = plan_jurisdiction(inputs.plan, inputs.statistics, inputs.targets)
-        if own is None:
-            raise ValidationError([Problem(str(plan_path_for(inputs.targets_path)), None, "jurisdiction",
-                                           "no plan jurisdiction and no statistics to infer it from; pass --geo")])
-        return own
-    return check_geo(geo, inputs.plan, inputs.statistics, inputs.targets)
+def resolve_geo(geo: str | None, plan) -> str:
+    """One geo of a loaded plan (:func:`helpers.geos.plan_geo`): ``None`` is its jurisdiction."""
+    return plan_geo(geo, plan)
 
 
 def _pct(n: int, d: int) -> str:
     return f"{n}/{d} ({100 * n / d:.1f}%)" if d else f"{n}/0"
 
 
-def format_coverage(by_area: pd.DataFrame, by_target: pd.DataFrame, geo: str, years: str) -> str:
+def format_coverage(by_area: pd.DataFrame, by_target: pd.DataFrame, geo_label: str, years: str) -> str:
     """The text :func:`cli_coverage` prints (bilingual headers)."""
     head = ["领域 / Area", "目标 targets", "有基期值 with baseline", f"有{years}值 with data {years}",
             "无数据 no data", "已填指标年 indicator-years filled"]
@@ -135,7 +126,7 @@ def format_coverage(by_area: pd.DataFrame, by_target: pd.DataFrame, geo: str, ye
              _pct(r.with_progress, r.targets), str(r.no_data), _pct(r.years_filled, r.years_possible)]
             for r in by_area.itertuples()]
     widths = [max(_width(x) for x in col) for col in zip(head, *rows)]
-    lines = [f"数据覆盖 / Data coverage — geo: {vocab.geo_label(geo)}", ""]
+    lines = [f"数据覆盖 / Data coverage — geo: {geo_label}", ""]
     for i, r in enumerate([head, *rows]):
         if i == len(rows):  # the "all" row
             lines.append("  ".join("-" * w for w in widths))
@@ -166,13 +157,13 @@ def cli_coverage(args) -> int:
     no data at all (id and Chinese name)."""
     from helpers.load import load_inputs
 
-    inputs = load_inputs(args.targets, args.statistics)
-    geo = resolve_geo(args.geo, inputs)
-    by_target = coverage_by_target(inputs.targets, inputs.statistics, geo)
-    by_area = coverage_by_area(inputs.targets, inputs.statistics, geo, by_target)
-    t = inputs.targets
+    plan = load_inputs(args.targets, args.statistics)
+    geo = resolve_geo(args.geo, plan)
+    by_target = coverage_by_target(plan.targets, plan.statistics, geo)
+    by_area = coverage_by_area(plan.targets, plan.statistics, geo, by_target, plan.areas)
+    t = plan.targets
     first = int(t["baseline_year"].min()) + 1 if len(t) else 0
     last = int(t["target_year"].max()) if len(t) else 0
-    print(format_coverage(by_area, by_target, geo, f"{first}–{last}"))
+    print(format_coverage(by_area, by_target, plan.geo_label(geo), f"{first}–{last}"))
     sys.stdout.flush()
     return 0

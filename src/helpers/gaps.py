@@ -44,7 +44,8 @@ import numpy as np
 import pandas as pd
 
 from helpers.exceptions import Problem, UnknownValueError, ValidationError
-from helpers.vocab import AREAS, COMPARATORS, KINDS, METHODS, STATUS_ORDER
+from helpers.geos import _clean_labels, default_geo, resolve_geos, valid_geos  # noqa: F401  (one geo rule)
+from helpers.vocab import COMPARATORS, KINDS, METHODS, STATUS_ORDER
 
 #: Eurostat's thresholds on r (linear: progress / expected share; cagr: actual / required growth).
 ON_TRACK_THRESHOLD = 0.95
@@ -97,13 +98,6 @@ def _line_of(df: pd.DataFrame, mask: np.ndarray) -> list[int | None]:
 def _strings(s: pd.Series) -> np.ndarray:
     """Object array of str (missing -> "") for vectorised comparisons."""
     return s.astype("string").fillna("").to_numpy(dtype=object)
-
-
-def _clean_labels(s: pd.Series) -> np.ndarray:
-    """Object array of stripped str (missing -> ""), stripping each distinct label once."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    clean = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
-    return clean[codes]  # code -1 (missing) picks the trailing ""
 
 
 def _normalise_targets(targets: pd.DataFrame) -> pd.DataFrame:
@@ -184,103 +178,6 @@ def _normalise_statistics(statistics: pd.DataFrame) -> pd.DataFrame:
                                    out.loc[dup, "geo"], out.loc[dup, "year"]))
     keep = out["value"].notna() & (out["indicator_id"] != "") & (out["geo"] != "")
     return out[keep.to_numpy()].reset_index(drop=True)
-
-
-# ----------------------------------------------------------------------------- jurisdictions
-
-def _target_id_rows(statistics: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFrame:
-    codes, uniques = pd.factorize(statistics["indicator_id"], use_na_sentinel=True)
-    labels = pd.Index([str(u).strip() for u in uniques], dtype=object)
-    if targets is not None:
-        ok = labels.isin(set(_clean_labels(targets["id"])) - {""})
-    else:  # no target list: every row that is not a context series ``<id>:<suffix>``
-        ok = ~labels.str.contains(":", regex=False)
-    keep = np.append(np.asarray(ok, dtype=bool), False)[codes]
-    return statistics[keep]
-
-
-def _plan_own(plan: dict | None) -> str | None:
-    """``plan["jurisdiction"]`` stripped; ``None`` when the plan names none."""
-    own = (plan or {}).get("jurisdiction")
-    return (str(own).strip() or None) if own else None
-
-
-def _plan_benchmarks(plan: dict | None) -> set[str]:
-    return {str(b).strip() for b in (plan or {}).get("benchmarks", []) or []}
-
-
-def default_geo(plan: dict | None, statistics: pd.DataFrame,
-                targets: pd.DataFrame | None = None) -> str | None:
-    """The jurisdiction scored when none is asked for (the one rule; :func:`resolve_geos`,
-    :func:`helpers.load.plan_jurisdiction` and :func:`helpers.params.check_geo` use it).
-
-    ``plan["jurisdiction"]``; without one (no plan.json), the geo with the most rows among the
-    target-id rows of ``statistics`` (ties: alphabetical first); ``None`` when there are no such
-    rows. ``targets`` (optional) tells which rows are target-id rows; without it every row whose
-    ``indicator_id`` has no ``:`` counts (reference series included).
-    """
-    own = _plan_own(plan)
-    if own:
-        return own
-    rows = _target_id_rows(statistics, targets)
-    geos = pd.Series(_clean_labels(rows["geo"]), dtype=object)
-    counts = geos[geos != ""].value_counts()
-    if counts.empty:
-        return None
-    return sorted(map(str, counts[counts == counts.max()].index))[0]
-
-
-def valid_geos(plan: dict | None, statistics: pd.DataFrame) -> list[str]:
-    """Every geo that may be asked for by name: the plan's jurisdiction first, then the plan's
-    ``benchmarks`` and every geo of ``statistics``, alphabetically (the list an
-    :class:`UnknownValueError` for ``geo`` shows)."""
-    own = _plan_own(plan)
-    others = (set(_clean_labels(statistics["geo"])) | _plan_benchmarks(plan)) - {"", own}
-    return ([own] if own else []) + sorted(others)
-
-
-def resolve_geos(geo_arg: str | Sequence[str] | None, plan: dict | None, statistics: pd.DataFrame,
-                 targets: pd.DataFrame | None = None) -> list[str]:
-    """The jurisdiction(s) to score, in output order.
-
-    - ``None`` -> ``[default_geo(...)]``: the plan's jurisdiction; without one (no plan.json), the
-      geo with the most rows among target-id rows of the statistics (ties: alphabetical first).
-    - ``"all"`` -> the plan's jurisdiction first, then every other geo that has target-id rows,
-      alphabetically, except the plan's ``benchmarks`` (context, never scored).
-    - a name, a comma-separated string or a list -> those geos, in the given order, duplicates
-      dropped. A geo must be one of :func:`valid_geos` (the plan's jurisdiction, its benchmarks,
-      the geos of the statistics).
-
-    ``targets`` (optional) tells which rows are target-id rows; without it every row whose
-    ``indicator_id`` has no ``:`` counts (reference series included).
-    Raises :class:`UnknownValueError` (listing :func:`valid_geos`) for an unknown name, or for
-    ``None`` when no geo can be inferred.
-    """
-    if geo_arg is None:
-        geo = default_geo(plan, statistics, targets)
-        if geo is None:
-            raise UnknownValueError("geo", None, valid_geos(plan, statistics))  # nothing to choose from
-        return [geo]
-
-    if isinstance(geo_arg, str):
-        if geo_arg.strip().lower() == "all":
-            own = _plan_own(plan)
-            scored = set(_clean_labels(_target_id_rows(statistics, targets)["geo"]))
-            out = ([own] if own else []) + sorted(scored - _plan_benchmarks(plan) - {own, ""})
-            if not out:
-                raise UnknownValueError("geo", geo_arg, valid_geos(plan, statistics))
-            return out
-        names = [g.strip() for g in geo_arg.split(",")]
-    else:
-        names = [str(g).strip() for g in geo_arg]
-    names = [g for g in names if g]
-    valid = valid_geos(plan, statistics)
-    if not names:
-        raise UnknownValueError("geo", geo_arg, valid)
-    for g in names:
-        if g not in valid:
-            raise UnknownValueError("geo", g, valid)
-    return list(dict.fromkeys(names))
 
 
 def _reference_geos(t: pd.DataFrame, s: pd.DataFrame, plan: dict, scored: Sequence[str]) -> np.ndarray:
@@ -475,7 +372,7 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     """
     if method not in METHODS:
         raise UnknownValueError("method", method, METHODS)
-    plan = plan or {}
+    plan = getattr(plan, "meta", plan) or {}
     t = _normalise_targets(targets)
     s = _normalise_statistics(statistics)
     geos = resolve_geos(geo, plan, s, targets=t)
@@ -709,17 +606,21 @@ def _project_frame(points: pd.DataFrame, per_target: pd.DataFrame):
     return proj, antic, n_pts
 
 
-def _area_order(areas: Iterable[str]) -> list[str]:
-    present = set(areas)
-    return [a for a in AREAS if a in present] + sorted(present - set(AREAS))
+def _area_order(present: Iterable[str], areas: Sequence[str] | None) -> list[str]:
+    """``areas`` (the plan's order) that are present, then the others in first-appearance order."""
+    seen = list(dict.fromkeys(present))
+    declared = [a for a in (areas or []) if a in set(seen)]
+    return declared + [a for a in seen if a not in set(declared)]
 
 
-def area_rollup(frame: pd.DataFrame, by_year: bool | None = None) -> pd.DataFrame:
+def area_rollup(frame: pd.DataFrame, by_year: bool | None = None,
+                areas: Sequence[str] | None = None) -> pd.DataFrame:
     """Per geo × area (× year): counts of targets by status and three shares.
 
     ``frame`` is a trajectory (``by_year`` defaults to True: one row per area and year) or a
     :func:`latest_status` table (detected by its ``as_of`` column; one row per area). Area
-    ``"all"`` follows the plan's areas. Columns: ``n_targets``, ``n_<status>`` for every status,
+    ``"all"`` follows the areas, in the order of ``areas`` (the plan's area keys) when given,
+    else in first-appearance order. Columns: ``n_targets``, ``n_<status>`` for every status,
     ``n_with_value`` (rows with a value), ``n_scored`` (status other than ``no_data``),
     ``share_achieved_or_on_track`` (among scored; NaN when none is scored), ``mean_capped_progress``
     (mean of progress clipped to [0, 1], achieved counted as 1, rows without a progress left
@@ -754,7 +655,7 @@ def area_rollup(frame: pd.DataFrame, by_year: bool | None = None) -> pd.DataFram
     agg["share_achieved_or_on_track"] = _safe_div(agg["n_good"].to_numpy("float64"),
                                                   agg["n_scored"].to_numpy("float64"))
     agg["coverage"] = agg["n_with_value"] / agg["n_targets"]
-    order = {a: i for i, a in enumerate(_area_order(work["area"]) + ["all"])}
+    order = {a: i for i, a in enumerate(_area_order(work["area"], areas) + ["all"])}
     geo_order = {g: i for i, g in enumerate(pd.unique(work["geo"]))}
     agg = agg.assign(_a=agg["area"].map(order), _g=agg["geo"].map(geo_order)) \
         .sort_values(["_g", "_a", "year"], kind="mergesort").drop(columns=["_a", "_g", "n_good"])
@@ -773,9 +674,10 @@ def area_rollup(frame: pd.DataFrame, by_year: bool | None = None) -> pd.DataFram
     return agg
 
 
-def area_rollup_as_of(trajectory: pd.DataFrame, as_of_year: int | None = None) -> pd.DataFrame:
+def area_rollup_as_of(trajectory: pd.DataFrame, as_of_year: int | None = None,
+                      areas: Sequence[str] | None = None) -> pd.DataFrame:
     """The "as of" roll-up: :func:`area_rollup` of :func:`latest_status` (one row per area)."""
-    return area_rollup(latest_status(trajectory, as_of_year), by_year=False)
+    return area_rollup(latest_status(trajectory, as_of_year), by_year=False, areas=areas)
 
 
 # ----------------------------------------------------------------------------- output
@@ -799,9 +701,9 @@ def cli_gaps(args) -> int:
     for label, p in (("targets", args.targets), ("statistics", args.statistics)):
         if not Path(p).is_file():
             raise ValidationError([Problem(str(p), None, None, f"{label} file not found")])
-    inputs = load_inputs(args.targets, args.statistics)
-    geos = resolve_geos(args.geo, inputs.plan, inputs.statistics, targets=inputs.targets)
-    traj = compute_gaps(inputs.targets, inputs.statistics, geo=geos, method=args.method, plan=inputs.plan)
+    plan = load_inputs(args.targets, args.statistics)
+    geos = resolve_geos(args.geo, plan.meta, plan.statistics, targets=plan.targets)
+    traj = compute_gaps(plan.targets, plan.statistics, geo=geos, method=args.method, plan=plan.meta)
     write_table(traj, args.out)
     latest = latest_status(traj)
     n_targets = traj["indicator_id"].nunique()

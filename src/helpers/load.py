@@ -4,9 +4,10 @@ Public API (stable; other modules and the notebooks use only these):
 
 - :func:`load_targets` -> DataFrame with the targets contract and explicit dtypes
 - :func:`load_statistics` -> DataFrame with the statistics contract and explicit dtypes
-- :func:`load_plan` -> dict of plan metadata (``plan.json`` beside the targets file)
-- :func:`read_plan` -> (plan metadata, problems) without raising
-- :func:`load_inputs` -> :class:`Inputs` (all three, validated together, with the cross-checks)
+- :func:`load_plan` -> the :class:`~helpers.plan.Plan` named by ``--plan NAME|DIR`` or by its
+  files (metadata, vocabulary and both tables, validated together, with the cross-checks)
+- :func:`load_inputs` -> the same Plan from a targets and a statistics path
+- :func:`load_meta` / :func:`read_plan` -> ``plan.json`` beside the targets file (raising / not)
 - :func:`plan_jurisdiction` -> the geo whose values are scored
 - :func:`write_snapshot` -> a file of validated inputs that :func:`load_inputs` reuses (below)
 
@@ -29,19 +30,16 @@ is the same either way; a set of eleven reports validates its inputs once instea
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from helpers import paths, validate
 from helpers.exceptions import Problem, ValidationError
+from helpers.plan import Plan, PlanFiles, locate, read_plan_json
 from helpers.schema import (  # noqa: F401  (re-exported: the contract's columns and dtypes)
-    GEO_PATTERN,
     STATISTICS_COLUMNS,
     STATISTICS_DTYPES,
     TARGET_COLUMNS,
@@ -50,65 +48,21 @@ from helpers.schema import (  # noqa: F401  (re-exported: the contract's columns
 )
 
 
-@dataclass
-class Inputs:
-    targets: pd.DataFrame
-    statistics: pd.DataFrame
-    plan: dict = field(default_factory=dict)
-    targets_path: Path | None = None
-    statistics_path: Path | None = None
-
-
 def plan_path_for(targets_path: str | Path) -> Path:
     return Path(targets_path).parent / paths.PLAN_FILENAME
 
 
 def read_plan(targets_path: str | Path) -> tuple[dict, list[Problem]]:
-    """``plan.json`` beside the targets file as (metadata, problems), for callers that need both
-    from one parse. ``({}, [])`` when there is no such file; ``({}, [problem])`` when it is not
-    UTF-8 JSON holding an object; the metadata with a problem per invalid ``jurisdiction`` or
-    ``benchmarks``. Never raises for bad content (:func:`load_plan` does)."""
-    p = plan_path_for(targets_path)
-    file = str(p)
-    if not p.is_file():
-        return {}, []
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        return {}, [Problem(file, None, None, f"not UTF-8 text (byte {err.start}); save as UTF-8")]
-    try:
-        plan = json.loads(text)
-    except json.JSONDecodeError as err:
-        return {}, [Problem(file, err.lineno, None, f"not valid JSON: {err.msg} (at character {err.colno})")]
-    if not isinstance(plan, dict):
-        return {}, [Problem(file, 1, None, "expected a JSON object {\"title_zh\": ..., \"jurisdiction\": ...}")]
-    problems = []
-    jur = plan.get("jurisdiction")
-    if jur is not None and not (isinstance(jur, str) and re.fullmatch(GEO_PATTERN, jur)):
-        problems.append(Problem(file, None, "jurisdiction",
-                                f"{jur!r} is not a valid geo; expected a lowercase name such as fuyang"))
-    bench = plan.get("benchmarks")
-    if bench is not None and not (isinstance(bench, list)
-                                  and all(isinstance(b, str) and re.fullmatch(GEO_PATTERN, b) for b in bench)):
-        problems.append(Problem(file, None, "benchmarks",
-                                f"{bench!r}: expected a list of lowercase geo names such as [\"anhui\", \"china\"]"))
-    return plan, problems
+    """``plan.json`` beside the targets file as (metadata, problems) (:func:`helpers.plan.read_plan_json`)."""
+    return read_plan_json(plan_path_for(targets_path))
 
 
-def plan_problems(targets_path: str | Path) -> list[Problem]:
-    """Problems of ``plan.json`` beside the targets file (none when there is no such file)."""
-    return read_plan(targets_path)[1]
-
-
-def load_plan(targets_path: str | Path = paths.DEFAULT_TARGETS) -> dict:
-    """Plan metadata from ``plan.json`` beside the targets file; ``{}`` when there is none.
-
-    Raises ValidationError when the file is not a JSON object or names an invalid jurisdiction.
-    """
-    plan, problems = read_plan(targets_path)
+def load_meta(targets_path: str | Path) -> dict:
+    """``plan.json`` beside the targets file; raises ValidationError naming every bad key."""
+    meta, problems = read_plan(targets_path)
     if problems:
         raise ValidationError(problems)
-    return plan
+    return meta
 
 
 def _finish(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
@@ -122,14 +76,14 @@ def _raise_if(problems: list[Problem]) -> None:
         raise ValidationError(problems)
 
 
-def load_targets(path: str | Path = paths.DEFAULT_TARGETS) -> pd.DataFrame:
+def load_targets(path: str | Path) -> pd.DataFrame:
     """Read and validate the targets table (see module docstring for dtypes)."""
     t = validate.read_table(path, "targets")
     _raise_if(validate.sort_problems(t.problems + validate.check_targets(t), list(TARGET_COLUMNS)))
     return _finish(t.frame, TARGET_DTYPES)
 
 
-def load_statistics(path: str | Path = paths.DEFAULT_STATISTICS, targets: pd.DataFrame | None = None) -> pd.DataFrame:
+def load_statistics(path: str | Path, targets: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read and validate the statistics table; with ``targets`` also the cross-checks
     (indicator ids known, units equal to the target's, no negative count)."""
     s = validate.read_table(path, "statistics")
@@ -150,7 +104,7 @@ def fingerprint(targets_path: str | Path, statistics_path: str | Path) -> tuple:
     return tuple(out)
 
 
-def write_snapshot(inputs: Inputs, path: str | Path, fingerprint_: tuple | None = None) -> Path:
+def write_snapshot(inputs: Plan, path: str | Path, fingerprint_: tuple | None = None) -> Path:
     """Write validated ``inputs`` (from :func:`load_inputs`) to ``path`` for :func:`load_inputs`
     to reuse while the files are unchanged (see the module docstring). Written atomically.
 
@@ -165,7 +119,7 @@ def write_snapshot(inputs: Inputs, path: str | Path, fingerprint_: tuple | None 
     return atomic_write_bytes(Path(path), pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _from_snapshot(targets_path: str | Path, statistics_path: str | Path) -> Inputs | None:
+def _from_snapshot(targets_path: str | Path, statistics_path: str | Path) -> Plan | None:
     where = os.environ.get(SNAPSHOT_ENV)
     if not where:
         return None
@@ -175,30 +129,43 @@ def _from_snapshot(targets_path: str | Path, statistics_path: str | Path) -> Inp
             return None
     except (OSError, pickle.UnpicklingError, KeyError, TypeError, EOFError):
         return None
-    inputs = record["inputs"]
-    return Inputs(inputs.targets, inputs.statistics, inputs.plan, Path(targets_path), Path(statistics_path))
+    p = record["inputs"]
+    return Plan(p.meta, p.targets, p.statistics, Path(targets_path), Path(statistics_path), p.name)
 
 
-def load_inputs(targets_path: str | Path = paths.DEFAULT_TARGETS,
-                statistics_path: str | Path = paths.DEFAULT_STATISTICS) -> Inputs:
-    """Targets, statistics and plan metadata, validated together (every problem of all three
-    files in one ValidationError). Reuses a snapshot of the same files when one is named in
-    :data:`SNAPSHOT_ENV` (module docstring)."""
+def load_inputs(targets_path: str | Path, statistics_path: str | Path, name: str | None = None) -> Plan:
+    """The :class:`~helpers.plan.Plan` of these files: targets, statistics and ``plan.json``
+    (beside the targets file), validated together (every problem of all three files in one
+    ValidationError). Reuses a snapshot of the same files when one is named in
+    :data:`SNAPSHOT_ENV` (module docstring). ``name``: the plan's name (default: the targets
+    file's folder name)."""
     snapshot = _from_snapshot(targets_path, statistics_path)
     if snapshot is not None:
         return snapshot
     checked = validate.check_files(targets_path, statistics_path)
     _raise_if(checked.problems)
-    return Inputs(_finish(checked.targets.frame, TARGET_DTYPES),
-                  _finish(checked.statistics.frame, STATISTICS_DTYPES),
-                  checked.plan, Path(targets_path), Path(statistics_path))
+    name = name or locate(targets=targets_path, statistics=statistics_path).name
+    return Plan(checked.plan, _finish(checked.targets.frame, TARGET_DTYPES),
+                _finish(checked.statistics.frame, STATISTICS_DTYPES),
+                Path(targets_path), Path(statistics_path), name)
 
 
-def plan_jurisdiction(plan: dict, statistics: pd.DataFrame, targets: pd.DataFrame | None = None) -> str | None:
-    """The geo whose values are scored: ``plan["jurisdiction"]``; without one, the geo with the
-    most rows among the target-id rows of ``statistics`` (ties: alphabetical); ``None`` when
-    neither gives one. The rule is :func:`helpers.gaps.default_geo` (without ``targets`` every
-    row that is not a context series ``<id>:<suffix>`` counts)."""
-    from helpers import gaps
+def load_plan(plan: str | Path | None = None, targets: str | Path | None = None,
+              statistics: str | Path | None = None) -> Plan:
+    """The plan named by ``--plan NAME|DIR`` (default: the default plan) or by its
+    ``--targets``/``--statistics`` files (:func:`helpers.plan.locate`), loaded and validated."""
+    files = locate(plan, targets, statistics)
+    return load_inputs(files.targets_path, files.statistics_path, files.name)
 
-    return gaps.default_geo(plan, statistics, targets)
+
+def plan_files(plan: str | Path | None = None, targets: str | Path | None = None,
+               statistics: str | Path | None = None) -> PlanFiles:
+    """Where the plan's files are (re-exported :func:`helpers.plan.locate`)."""
+    return locate(plan, targets, statistics)
+
+
+def plan_jurisdiction(plan, statistics: pd.DataFrame, targets: pd.DataFrame | None = None) -> str | None:
+    """The geo whose values are scored (:func:`helpers.geos.default_geo`)."""
+    from helpers.geos import default_geo
+
+    return default_geo(plan, statistics, targets)

@@ -25,14 +25,23 @@ import pandas as pd
 
 from helpers import paths
 from helpers.formats import MISSING, fmt_num, target_text
-from helpers.vocab import (AREAS, KINDS, STATUS_COLOURS, STATUS_ORDER, STATUSES, area_label,
-                           geo_label, label, status_label)
+from helpers.vocab import KINDS, STATUS_COLOURS, STATUS_ORDER, STATUSES, label, status_label
 
 #: What "no data" reads like in sentences and labels (a missing number in a table is MISSING, "—").
 NO_DATA = ("无数据", "no data")
 
 
 # --------------------------------------------------------------------------- text primitives
+
+def area_name(plan, area: object, lang: str = "both") -> str:
+    """The area's label from the plan (:meth:`helpers.plan.Plan.area_label`); the key without a plan."""
+    return plan.area_label(str(area), lang) if plan is not None else str(area)
+
+
+def geo_name(plan, geo: object, lang: str = "both") -> str:
+    """The place's label from the plan (:meth:`helpers.plan.Plan.geo_label`); the key without a plan."""
+    return plan.geo_label(str(geo), lang) if plan is not None else str(geo)
+
 
 def t(zh: str, en: str, lang: str = "both") -> str:
     """Pick ``zh`` / ``en`` / "zh / en" for ``lang`` (plain text, not escaped)."""
@@ -234,13 +243,13 @@ def _with_targets(latest: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
 
 
 def status_table(latest: pd.DataFrame, targets: pd.DataFrame, lang: str = "both",
-                 with_area: bool = False) -> str:
+                 with_area: bool = False, plan=None) -> str:
     """HTML table, one row per target: name, target, kind, as-of year, value, gap, progress,
     status (coloured), anticipated progress at the target year. Missing numbers show "—"."""
     d = _with_targets(latest, targets)
     out = pd.DataFrame(index=d.index)
     if with_area:
-        out[t("领域", "Area", lang)] = d["area"].map(lambda a: area_label(a, lang))
+        out[t("领域", "Area", lang)] = d["area"].map(lambda a: area_name(plan, a, lang))
     out[t("指标", "Target", lang)] = names(d, lang)
     out[t("目标值", "Target value", lang)] = [
         target_text(c, v, h, tol, u) for c, v, h, tol, u in
@@ -389,15 +398,15 @@ def status_sentences(latest: pd.DataFrame, as_of: int, subject: tuple[str, str],
 
 
 def area_narrative(latest: pd.DataFrame, area: str, as_of: int, jurisdiction: tuple[str, str],
-                   lang: str = "both", benchmark_only: Iterable[str] = ()) -> str:
+                   lang: str = "both", benchmark_only: Iterable[str] = (), plan=None) -> str:
     """Narrative for one area: "2 of 10 targets achieved by 2021 ..." (see status_sentences)."""
     rows = latest[latest["area"] == area]
-    subject = AREAS.get(area, (area, area))
+    subject = plan.area_pair(area) if plan is not None else (area, area)
     return status_sentences(rows, as_of, subject, jurisdiction, lang, benchmark_only)
 
 
 def overview_findings(latest: pd.DataFrame, as_of: int, jurisdiction: tuple[str, str],
-                      lang: str = "both", benchmark_only: Iterable[str] = ()) -> str:
+                      lang: str = "both", benchmark_only: Iterable[str] = (), plan=None) -> str:
     """Key findings for the whole plan: how many targets can be scored, counts by status with
     their years, the areas with no data at all, then the targets achieved, regressing and
     insufficient by name, and what is missing (no value, value not scored, benchmarks only)."""
@@ -425,11 +434,12 @@ def overview_findings(latest: pd.DataFrame, as_of: int, jurisdiction: tuple[str,
                   " (each as of its latest year with data: " +
                   ", ".join(f"{y} for {c}" for y, c in years.items()) + ").")
     by_area = latest.groupby("area", sort=False)["value"].agg(lambda v: bool(v.notna().any()))
-    empty = [a for a in AREAS if a in by_area.index and not by_area[a]]
+    order = (plan.area_keys if plan is not None else []) + list(by_area.index)
+    empty = [a for a in dict.fromkeys(order) if a in by_area.index and not by_area[a]]
     if empty:
-        zh.append(f"以下领域没有任何一项目标在基期之后有数值：{'、'.join(esc(AREAS[a][0]) for a in empty)}。")
+        zh.append(f"以下领域没有任何一项目标在基期之后有数值：{'、'.join(esc(area_name(plan, a, 'zh')) for a in empty)}。")
         en.append("Areas where no target has a value after its baseline year: "
-                  f"{', '.join(esc(AREAS[a][1]) for a in empty)}.")
+                  f"{', '.join(esc(area_name(plan, a, 'en')) for a in empty)}.")
     for key in ("achieved", "regressing", "insufficient"):
         sel = latest[latest["status"] == key]
         if not sel.empty:
@@ -447,7 +457,8 @@ def overview_findings(latest: pd.DataFrame, as_of: int, jurisdiction: tuple[str,
 
 
 def indicator_summary(latest: pd.DataFrame, statistics: pd.DataFrame, indicator_id: str,
-                      as_of: int, geo: str, jurisdiction: tuple[str, str], lang: str = "both") -> str:
+                      as_of: int, geo: str, jurisdiction: tuple[str, str], lang: str = "both",
+                      plan=None) -> str:
     """One target in words: its status as of its latest year with data (value, gap), or plainly
     that it has no value for the jurisdiction, and which benchmark values exist."""
     row = latest[latest["indicator_id"] == indicator_id].iloc[0]
@@ -478,8 +489,8 @@ def indicator_summary(latest: pd.DataFrame, statistics: pd.DataFrame, indicator_
                    & statistics["value"].notna()]
     if not s.empty:
         by_geo = s.groupby("geo")["year"].agg(lambda y: year_ranges(y))
-        bz = "；".join(f"{esc(geo_label(g, 'zh'))} {esc(v)}" for g, v in by_geo.items())
-        be = "; ".join(f"{esc(geo_label(g, 'en'))} {esc(v)}" for g, v in by_geo.items())
+        bz = "；".join(f"{esc(geo_name(plan, g, 'zh'))} {esc(v)}" for g, v in by_geo.items())
+        be = "; ".join(f"{esc(geo_name(plan, g, 'en'))} {esc(v)}" for g, v in by_geo.items())
         zh.append(f"对照数据（不计分）：{bz}。")
         en.append(f"Benchmark values (context, not scored): {be}.")
     return paragraphs(zh, en, lang)
@@ -516,7 +527,7 @@ def related_ids(indicator_id: str, targets: pd.DataFrame, statistics: pd.DataFra
 
 
 def sources_table(statistics: pd.DataFrame, ids: Sequence[str], lang: str = "both",
-                  jurisdiction: str | None = None) -> str:
+                  jurisdiction: str | None = None, plan=None) -> str:
     """Every statistics row of ``ids``: series, geo, year, value, unit, source (title as a link),
     note; the plan jurisdiction's rows first. Everything escaped; non-http URLs are not links."""
     s = statistics[statistics["indicator_id"].isin(list(ids))].copy()
@@ -526,7 +537,7 @@ def sources_table(statistics: pd.DataFrame, ids: Sequence[str], lang: str = "bot
     s = s.sort_values(["_own", "indicator_id", "geo", "year"]).reset_index(drop=True)
     out = pd.DataFrame(index=s.index)
     out[t("序列", "Series", lang)] = s["indicator_id"].astype(str)
-    out[t("地区", "Geo", lang)] = s["geo"].map(lambda g: geo_label(str(g), lang))
+    out[t("地区", "Geo", lang)] = s["geo"].map(lambda g: geo_name(plan, g, lang))
     out[t("年份", "Year", lang)] = s["year"].map(fmt_year)
     out[t("数值", "Value", lang)] = s["value"].map(fmt_num)
     out[t("单位", "Unit", lang)] = s["unit"]
@@ -545,13 +556,13 @@ def benchmark_only_ids(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str
     return sorted(other - own)
 
 
-def coverage_area_table(cov: pd.DataFrame, lang: str = "both") -> str:
+def coverage_area_table(cov: pd.DataFrame, lang: str = "both", plan=None) -> str:
     """Coverage per area (``coverage.coverage_by_area``): targets, with a baseline, with progress
     data, with no data, indicator-years filled of possible, and that share."""
     d = cov.reset_index(drop=True)
     out = pd.DataFrame(index=d.index)
     out[t("领域", "Area", lang)] = d["area"].map(
-        lambda a: t("全部", "All", lang) if a == "all" else area_label(a, lang))
+        lambda a: t("全部", "All", lang) if a == "all" else area_name(plan, a, lang))
     out[t("目标数", "Targets", lang)] = d["targets"].map(fmt_num)
     out[t("有基期值", "With a baseline", lang)] = d["with_baseline"].map(fmt_num)
     out[t("有进度数据", "With progress data", lang)] = d["with_progress"].map(fmt_num)
@@ -569,7 +580,7 @@ def _years_text(years: object) -> str | None:
 
 
 def coverage_target_table(cov: pd.DataFrame, targets: pd.DataFrame, statistics: pd.DataFrame,
-                          geo: str, lang: str = "both") -> str:
+                          geo: str, lang: str = "both", plan=None) -> str:
     """Per target (``coverage.coverage_by_target`` rows): area, name, kind, baseline known, the
     years (baseline..target year) with a value and those missing, rows of context series, and
     the benchmark values of other geos (years), and the distinct sources (links) of its own
@@ -588,7 +599,7 @@ def coverage_target_table(cov: pd.DataFrame, targets: pd.DataFrame, statistics: 
              .drop_duplicates(["indicator_id", "_l"])
              .groupby("indicator_id")["_l"].agg("<br>".join))
     out = pd.DataFrame(index=d.index)
-    out[t("领域", "Area", lang)] = d["area"].map(lambda a: area_label(a, lang))
+    out[t("领域", "Area", lang)] = d["area"].map(lambda a: area_name(plan, a, lang))
     out[t("指标", "Target", lang)] = names(d, lang)
     out[t("类型", "Kind", lang)] = d["kind"].map(lambda k: label(KINDS.get(k, (k, k)), lang))
     out[t("基期值", "Baseline value", lang)] = d["has_baseline"].map(
@@ -598,7 +609,7 @@ def coverage_target_table(cov: pd.DataFrame, targets: pd.DataFrame, statistics: 
     bench = statistics[(statistics["geo"] != geo) & statistics["indicator_id"].isin(ids)
                        & statistics["value"].notna()]
     bench_text = (bench.groupby(["indicator_id", "geo"])["year"].agg(year_ranges).reset_index()
-                  .assign(_t=lambda b: [f"{geo_label(g, lang)} {y}" for g, y in zip(b["geo"], b["year"])])
+                  .assign(_t=lambda b: [f"{geo_name(plan, g, lang)} {y}" for g, y in zip(b["geo"], b["year"])])
                   .groupby("indicator_id")["_t"].agg("; ".join))
     out[t("对照数据", "Benchmark values", lang)] = ids.map(bench_text)
     out[t("参考序列行数", "Context rows", lang)] = d["context_rows"].map(fmt_num)

@@ -6,7 +6,11 @@ wrong parameter stops the notebook there with a message that lists the valid val
 
 Edge cases:
 
-- ``geo=None`` scores the plan's own jurisdiction (``plan.json``; without one, the engine's rule).
+- ``plan=None`` (and no ``targets_path``/``statistics_path``) is the default plan; a name is a plan
+  under ``data/raw/``, a path a plan folder (:func:`helpers.plan.locate`).
+- ``geo=None`` scores the plan's own jurisdiction (``plan.json``).
+- ``area=None`` with ``for_area=True`` is the plan's ``default_area`` (else its first area with a
+  target); ``indicator_id=None`` with ``for_indicator=True`` its ``default_indicator``.
 - ``as_of_year=None`` means the latest year in which any target of that geo has a value; when no
   target has any value at all it is the plan's last target year; :attr:`Context.has_data`
   says whether any value exists up to ``as_of``.
@@ -22,9 +26,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import paths
 from helpers.exceptions import UnknownValueError
-from helpers.vocab import AREAS, LANGS, METHODS
+from helpers.geos import check_geo  # noqa: F401  (the notebooks' geo check; one rule)
+from helpers.plan import Plan
+from helpers.vocab import LANGS, METHODS
 
 
 def check_choice(what: str, value: object, valid: list | tuple) -> object:
@@ -34,10 +39,10 @@ def check_choice(what: str, value: object, valid: list | tuple) -> object:
     return value
 
 
-def valid_areas(targets: pd.DataFrame) -> list[str]:
-    """The nine areas of the contract in plan order, then any other area the targets table uses."""
-    extra = sorted(set(targets["area"].dropna().astype(str)) - set(AREAS))
-    return [*AREAS, *extra]
+def valid_areas(plan: Plan) -> list[str]:
+    """The areas plan.json declares, in plan order (an area without targets may be asked for:
+    its report says it has none)."""
+    return plan.area_keys
 
 
 def valid_indicators(targets: pd.DataFrame) -> list[str]:
@@ -70,27 +75,6 @@ def check_as_of(as_of_year: object, targets: pd.DataFrame) -> int | None:
     return year
 
 
-def valid_geos(plan: dict, statistics: pd.DataFrame) -> list[str]:
-    """The plan jurisdiction first, then its benchmarks and every other geo of the statistics,
-    sorted (:func:`helpers.gaps.valid_geos`)."""
-    from helpers import gaps
-
-    return gaps.valid_geos(plan, statistics)
-
-
-def check_geo(geo: object, plan: dict, statistics: pd.DataFrame,
-              targets: pd.DataFrame | None = None) -> str:
-    """One geo to score: ``None`` -> the plan's jurisdiction (:func:`helpers.gaps.default_geo`;
-    UnknownValueError when none can be inferred); otherwise one of :func:`valid_geos` (a report
-    scores a single geo, so a comma-separated list or ``all`` is not accepted)."""
-    from helpers import gaps
-
-    if geo is None:
-        return gaps.resolve_geos(None, plan, statistics, targets)[0]
-    check_choice("geo", geo, valid_geos(plan, statistics))
-    return str(geo)
-
-
 @dataclass
 class Context:
     """Everything a report notebook needs after its parameters were checked.
@@ -100,7 +84,7 @@ class Context:
     (cached).
     """
 
-    inputs: object
+    plan: Plan
     method: str
     lang: str
     chart_lang: str
@@ -116,19 +100,20 @@ class Context:
 
     @property
     def targets(self) -> pd.DataFrame:
-        return self.inputs.targets
+        return self.plan.targets
 
     @property
     def statistics(self) -> pd.DataFrame:
-        return self.inputs.statistics
+        return self.plan.statistics
 
     @property
-    def plan(self) -> dict:
-        return self.inputs.plan
+    def meta(self) -> dict:
+        """``plan.json`` as parsed."""
+        return self.plan.meta
 
     @property
     def statistics_path(self) -> Path | None:
-        return self.inputs.statistics_path
+        return self.plan.statistics_path
 
     def trajectory_for(self, method: str) -> pd.DataFrame:
         """Trajectory table for ``method`` (``linear`` or ``cagr``), computed once."""
@@ -136,7 +121,7 @@ class Context:
 
         check_choice("method", method, METHODS)
         return self.cached(("trajectory", method), lambda: gaps.compute_gaps(
-            self.targets, self.statistics, geo=self.geo, method=method, plan=self.plan))
+            self.targets, self.statistics, geo=self.geo, method=method, plan=self.meta))
 
     def latest_for(self, method: str) -> pd.DataFrame:
         from helpers import gaps
@@ -157,7 +142,8 @@ class Context:
 
         def compute():
             by_target = coverage.coverage_by_target(self.targets, self.statistics, self.geo)
-            return by_target, coverage.coverage_by_area(self.targets, self.statistics, self.geo, by_target)
+            return by_target, coverage.coverage_by_area(self.targets, self.statistics, self.geo, by_target,
+                                                        self.plan.areas)
 
         return self.cached("coverage", compute)
 
@@ -168,10 +154,16 @@ def latest_year_with_data(trajectory: pd.DataFrame) -> int | None:
     return int(years.max()) if len(years) else None
 
 
-def prepare(*, as_of_year=None, method: str = "linear", lang: str = "both", targets_path=None,
-            statistics_path=None, geo=None, area: str | None = None,
-            indicator_id: str | None = None, charts: bool = True) -> Context:
-    """Check every parameter, load the inputs and compute the trajectory and latest statuses.
+def prepare(*, plan=None, as_of_year=None, method: str = "linear", lang: str = "both",
+            targets_path=None, statistics_path=None, geo=None, area: str | None = None,
+            indicator_id: str | None = None, for_area: bool = False, for_indicator: bool = False,
+            charts: bool = True) -> Context:
+    """Check every parameter, load the plan and compute the trajectory and latest statuses.
+
+    ``plan``: a plan name, a plan folder, or an already loaded :class:`~helpers.plan.Plan`
+    (``None``: ``targets_path``/``statistics_path`` when given, else the default plan).
+    ``for_area`` / ``for_indicator``: a report about one area / target; ``None`` then means the
+    plan's default (module docstring).
 
     Cheap checks (method, lang) run before the files are read. Raises UnknownValueError naming
     the parameter and listing its valid values, or the loader's ValidationError for bad files.
@@ -182,16 +174,19 @@ def prepare(*, as_of_year=None, method: str = "linear", lang: str = "both", targ
 
     check_choice("method", method, METHODS)
     check_choice("lang", lang, LANGS)
-    inputs = load.load_inputs(targets_path or paths.DEFAULT_TARGETS,
-                              statistics_path or paths.DEFAULT_STATISTICS)
-    targets = inputs.targets
+    loaded = plan if isinstance(plan, Plan) else load.load_plan(plan, targets_path, statistics_path)
+    targets = loaded.targets
+    if area is None and for_area:
+        area = loaded.default_area()
+    if indicator_id is None and for_indicator:
+        indicator_id = loaded.default_indicator()
     if area is not None:
-        check_choice("area", area, valid_areas(targets))
+        check_choice("area", area, valid_areas(loaded))
     if indicator_id is not None:
         check_choice("indicator_id", indicator_id, valid_indicators(targets))
     requested = check_as_of(as_of_year, targets)
-    geo_ = check_geo(geo, inputs.plan, inputs.statistics, targets)
-    trajectory = gaps.compute_gaps(targets, inputs.statistics, geo=geo_, method=method, plan=inputs.plan)
+    geo_ = check_geo(geo, loaded.meta, loaded.statistics, targets)
+    trajectory = gaps.compute_gaps(targets, loaded.statistics, geo=geo_, method=method, plan=loaded.meta)
     found = latest_year_with_data(trajectory)
     if requested is not None:
         as_of = requested
@@ -207,7 +202,7 @@ def prepare(*, as_of_year=None, method: str = "linear", lang: str = "both", targ
         style.use_style()
         chart_lang = style.resolve_lang(lang)
     ctx = Context(
-        inputs=inputs, method=method, lang=lang, chart_lang=chart_lang, geo=geo_,
+        plan=loaded, method=method, lang=lang, chart_lang=chart_lang, geo=geo_,
         as_of=as_of, as_of_requested=requested, has_data=has_data,
         trajectory=trajectory, latest=gaps.latest_status(trajectory, as_of),
         area=area, indicator_id=indicator_id,

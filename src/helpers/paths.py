@@ -1,5 +1,8 @@
 """Default locations, resolved from the project root (the folder holding ``pyproject.toml``).
 
+Plans live in ``RAW_DIR/<plan>/``; their generated tables in ``PROCESSED_DIR/<plan>/`` and their
+reports in ``REPORTS_DIR/<plan>/`` (see :mod:`helpers.plan`).
+
 Every path can be overridden on the command line or as a notebook parameter; these are only
 the defaults. ``HELPERS_PROJECT_ROOT`` overrides the root (used by tests that work on a copy).
 """
@@ -28,7 +31,47 @@ PROCESSED_DIR: Path = DATA_DIR / "processed"
 REPORTS_DIR: Path = PROJECT_ROOT / "reports"
 NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 
-DEFAULT_TARGETS: Path = RAW_DIR / "targets.csv"
-DEFAULT_STATISTICS: Path = RAW_DIR / "statistics.csv"
+
+
+def _default_plan() -> str:
+    """``[tool.helpers] default-plan`` of the project's ``pyproject.toml`` (configuration, not
+    code); ``HELPERS_DEFAULT_PLAN`` overrides it; without either, the first plan folder."""
+    env = os.environ.get("HELPERS_DEFAULT_PLAN")
+    if env:
+        return env
+    try:
+        import tomllib
+
+        with open(PROJECT_ROOT / "pyproject.toml", "rb") as fh:
+            name = tomllib.load(fh).get("tool", {}).get("helpers", {}).get("default-plan")
+        if isinstance(name, str) and name:
+            return name
+    except (OSError, ValueError):
+        pass
+    found = sorted(p.parent.name for p in RAW_DIR.glob("*/plan.json")) if RAW_DIR.is_dir() else []
+    return found[0] if found else "plan"
+
+
+#: The plan used when none is named (``data/raw/<name>/``).
+DEFAULT_PLAN: str = _default_plan()
 #: Plan metadata lives beside the targets file under this name.
 PLAN_FILENAME = "plan.json"
+
+
+def command() -> str:
+    """How to run this package's command line in a printed next step: ``python -m helpers`` when
+    the running interpreter is the ``python`` found on PATH, else the interpreter's full path
+    (e.g. ``.venv/bin/python -m helpers`` outside an activated environment)."""
+    import shlex
+    import shutil
+    import sys
+
+    exe = Path(sys.executable)
+    on_path = shutil.which("python")
+    if on_path and Path(on_path).resolve() == exe.resolve():
+        return "python -m helpers"
+    try:
+        shown = exe.relative_to(Path.cwd())
+    except ValueError:
+        shown = exe
+    return f"{shlex.quote(str(shown))} -m helpers"

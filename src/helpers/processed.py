@@ -19,25 +19,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import coverage, gaps, paths
+from helpers import coverage, gaps
 from helpers.exceptions import Problem, ValidationError
 
 
 def _coverage_tables(targets: pd.DataFrame, statistics: pd.DataFrame,
-                     geos: list[str]) -> dict[str, pd.DataFrame]:
+                     geos: list[str], areas: dict | None = None) -> dict[str, pd.DataFrame]:
     """``coverage_by_area.csv`` and ``coverage_by_target.csv``: the tables of every geo in
     ``geos`` stacked, with a ``geo`` column last."""
     by_target, by_area = [], []
     for geo in geos:
         per_target = coverage.coverage_by_target(targets, statistics, geo)
-        by_area.append(coverage.coverage_by_area(targets, statistics, geo, per_target).assign(geo=geo))
+        by_area.append(coverage.coverage_by_area(targets, statistics, geo, per_target, areas).assign(geo=geo))
         by_target.append(per_target.assign(geo=geo))
     return {"coverage_by_area.csv": pd.concat(by_area, ignore_index=True),
             "coverage_by_target.csv": pd.concat(by_target, ignore_index=True)}
 
 
-def processed_tables(targets_path: str | Path = paths.DEFAULT_TARGETS,
-                     statistics_path: str | Path = paths.DEFAULT_STATISTICS,
+def processed_tables(targets_path: str | Path,
+                     statistics_path: str | Path,
                      geo: str | list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Load and validate the inputs and compute every processed table: ``{file name: table}``
     in writing order (nothing is written). ``geo`` as in :func:`helpers.gaps.resolve_geos`
@@ -49,9 +49,10 @@ def processed_tables(targets_path: str | Path = paths.DEFAULT_TARGETS,
     for label, p in (("targets", targets_path), ("statistics", statistics_path)):
         if not Path(p).is_file():
             raise ValidationError([Problem(str(p), None, None, f"{label} file not found")])
-    inputs = load_inputs(targets_path, statistics_path)
-    t, s, plan = inputs.targets, inputs.statistics, inputs.plan
+    loaded = load_inputs(targets_path, statistics_path)
+    t, s, plan = loaded.targets, loaded.statistics, loaded.meta
     geos = gaps.resolve_geos(geo, plan, s, targets=t)
+    order = loaded.area_keys
 
     linear = gaps.compute_gaps(t, s, geo=geos, method="linear", plan=plan)
     cagr = gaps.compute_gaps(t, s, geo=geos, method="cagr", plan=plan)
@@ -60,9 +61,9 @@ def processed_tables(targets_path: str | Path = paths.DEFAULT_TARGETS,
         "gaps.csv": linear,
         "gaps_cagr.csv": cagr,
         "latest_status.csv": latest,
-        "area_rollup.csv": gaps.area_rollup(linear),
-        "area_rollup_latest.csv": gaps.area_rollup(latest, by_year=False),
-        **_coverage_tables(t, s, geos),
+        "area_rollup.csv": gaps.area_rollup(linear, areas=order),
+        "area_rollup_latest.csv": gaps.area_rollup(latest, by_year=False, areas=order),
+        **_coverage_tables(t, s, geos, loaded.areas),
     }
 
 
@@ -71,9 +72,9 @@ def _write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> dict[
     return {name: gaps.write_table(frame, out_dir / name) for name, frame in tables.items()}
 
 
-def build_processed(targets_path: str | Path = paths.DEFAULT_TARGETS,
-                    statistics_path: str | Path = paths.DEFAULT_STATISTICS,
-                    out_dir: str | Path = paths.PROCESSED_DIR,
+def build_processed(targets_path: str | Path,
+                    statistics_path: str | Path,
+                    out_dir: str | Path,
                     geo: str | list[str] | None = None) -> dict[str, Path]:
     """Compute every processed table (:func:`processed_tables`) and write them; returns
     ``{file name: path}`` in writing order. ``geo`` as in :func:`helpers.gaps.resolve_geos`

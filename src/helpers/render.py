@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import Sequence
 
 from helpers import paths
+from helpers.pages import TEMPLATE_NAME, TEMPLATES_DIR, index_html, write_archive, write_set_record
 from helpers.exceptions import (
     LockedError,
     Problem,
@@ -64,10 +65,7 @@ from helpers.exceptions import (
 )
 
 #: Jupyter kernel the notebooks run on (installed by ``make env``).
-KERNEL_NAME = "fuyang-helpers"
-#: The nbconvert template under ``src/helpers/templates/``.
-TEMPLATE_NAME = "fuyang_report"
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+KERNEL_NAME = "plan-tracker"
 #: Cells with one of these tags are executed (and kept in the .ipynb) but left out of the HTML:
 #: nbval's key-figure printouts are for the regression check, not for readers.
 HIDDEN_CELL_TAGS = ("nbval-check-output", "remove-cell", "report-hide")
@@ -107,13 +105,13 @@ class ReportJob:
     weight: float = 1.0
 
 
-def plan_jobs(areas: Sequence[str], targets, parameters: dict, plan: dict) -> list[ReportJob]:
-    """The report jobs, heaviest first. Cost model: an area report draws one chart per target,
-    the overview two charts over every target, the coverage report tables only."""
-    from helpers.vocab import AREAS
-
+def plan_jobs(areas: Sequence[str], plan, parameters: dict) -> list[ReportJob]:
+    """The report jobs of a :class:`~helpers.plan.Plan`, heaviest first. Cost model: an area
+    report draws one chart per target, the overview two charts over every target, the coverage
+    report tables only."""
+    targets = plan.targets
     counts = targets["area"].astype("string").value_counts()
-    short = str(plan.get("document_number") or plan.get("title_zh") or "").strip()
+    short = plan.text("document_number") or plan.title_pair()[0]
 
     def title(zh: str, en: str) -> str:
         return f"{zh} / {en}" + (f" — {short}" if short else "")
@@ -122,7 +120,7 @@ def plan_jobs(areas: Sequence[str], targets, parameters: dict, plan: dict) -> li
                       title("规划总览", "Plan overview"), ("规划总览", "Plan overview"),
                       weight=2.0 + 0.1 * len(targets))]
     for area in areas:
-        zh, en = AREAS.get(area, (area, area))
+        zh, en = plan.area_pair(area)
         jobs.append(ReportJob(f"area-{area}", NOTEBOOKS["area"], {"area": area, **parameters},
                               title(zh, en), (zh, en), weight=1.0 + float(counts.get(area, 0))))
     jobs.append(ReportJob("data-coverage", NOTEBOOKS["coverage"], dict(parameters),
@@ -376,15 +374,14 @@ class _Prepared:
     fingerprint: tuple | None = None
 
 
-def _check_areas(areas, targets) -> list[str]:
+def _check_areas(areas, plan) -> list[str]:
     """``None`` -> every area with a target, in plan order; else the given keys (a list, or one
     string separated by commas or spaces), checked, duplicates dropped."""
     from helpers import params
 
-    valid = params.valid_areas(targets)
+    valid = params.valid_areas(plan)
     if areas is None:
-        present = set(targets["area"].dropna().astype(str))
-        return [a for a in valid if a in present]
+        return plan.areas_in_use()
     if isinstance(areas, str):
         areas = [a for a in re.split(r"[,\s]+", areas) if a]
     chosen: list[str] = []
@@ -423,7 +420,7 @@ def _check_kernel() -> None:
 
 
 def _prepare(date, areas, as_of, method, lang, targets_path, statistics_path, geo,
-             notebooks_dir: Path) -> _Prepared:
+             notebooks_dir: Path, name: str | None = None) -> _Prepared:
     """Every check before a kernel starts: date, inputs and parameters (the notebooks' own
     :func:`helpers.params.prepare`, so the index scores exactly what the notebooks score),
     areas, the notebooks' parameter names, and that the notebooks' kernel is installed."""
@@ -431,17 +428,17 @@ def _prepare(date, areas, as_of, method, lang, targets_path, statistics_path, ge
 
     day = _resolve_date(date)
     before = load.fingerprint(targets_path, statistics_path)
-    ctx = params.prepare(as_of_year=as_of, method=method, lang=lang, targets_path=targets_path,
-                         statistics_path=statistics_path, geo=geo, charts=False)
+    plan = load.load_inputs(targets_path, statistics_path, name)
+    ctx = params.prepare(plan=plan, as_of_year=as_of, method=method, lang=lang, geo=geo, charts=False)
     unchanged = load.fingerprint(targets_path, statistics_path) == before
-    chosen = _check_areas(areas, ctx.targets)
+    chosen = _check_areas(areas, ctx.plan)
     nb_params = {
         "as_of_year": ctx.as_of_requested, "method": method, "lang": lang,
         "targets_path": str(Path(targets_path).resolve()),
         "statistics_path": str(Path(statistics_path).resolve()),
         "geo": geo, "interactive": False,
     }
-    jobs = plan_jobs(chosen, ctx.targets, nb_params, ctx.plan)
+    jobs = plan_jobs(chosen, ctx.plan, nb_params)
     _check_notebooks(jobs, set(nb_params), notebooks_dir)
     _check_kernel()
     return _Prepared(day, ctx, chosen, jobs, fingerprint=before if unchanged else None)
@@ -461,7 +458,7 @@ def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeo
     ctx = multiprocessing.get_context("spawn")
     kernel_root = tempfile.mkdtemp(prefix="hk-")  # short: Unix socket paths max ~100 chars
     # Validated once here; every kernel reuses it while the files are unchanged.
-    snapshot = (write_snapshot(prep.ctx.inputs, log_dir / "inputs.pickle", prep.fingerprint)
+    snapshot = (write_snapshot(prep.ctx.plan, log_dir / "inputs.pickle", prep.fingerprint)
                 if prep.fingerprint is not None else None)
     results: list[dict] = []
     n = len(prep.jobs)
@@ -580,11 +577,15 @@ def _clean_stale(out: Path) -> None:
 
 
 def render_reports(date=None, areas=None, as_of=None, method: str = "linear", lang: str = "both",
-                   targets_path=paths.DEFAULT_TARGETS, statistics_path=paths.DEFAULT_STATISTICS,
-                   geo=None, jobs: int | None = None, out=paths.REPORTS_DIR, timeout: int = 600,
-                   wait: bool = False, progress: bool = True, notebooks_dir=None) -> Path:
-    """Render the dated report set into ``out/<date>/`` and return that folder.
+                   targets_path=None, statistics_path=None, geo=None, jobs: int | None = None,
+                   out=paths.REPORTS_DIR, timeout: int = 600, wait: bool = False,
+                   progress: bool = True, notebooks_dir=None, plan=None) -> Path:
+    """Render the plan's dated report set into ``out/<plan>/<date>/``, refresh the archive
+    ``out/index.html`` (every plan's sets) and return the set's folder.
 
+    ``plan``: a plan name or folder (:func:`helpers.plan.locate`; default the default plan), or
+    ``targets_path``/``statistics_path`` (plan.json beside the targets; the plan's name is their
+    folder's name).
     ``date``: ``YYYY-MM-DD`` (default today); ``areas``: area keys (default every area with a
     target, plan order); ``as_of``: data as-of year (default the latest year with data);
     ``jobs``: parallel notebooks (default ``os.cpu_count()``; never more than the number of
@@ -596,12 +597,17 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
     """
     from filelock import FileLock, Timeout
 
+    from helpers.plan import locate
+
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve()
-    out = Path(out)
+    root = Path(out)
     if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
         raise UnknownValueError("jobs", jobs, ["a whole number of at least 1"])
+    files = locate(plan, targets_path, statistics_path)
+    targets_path, statistics_path, name = files.targets_path, files.statistics_path, files.name
+    out = root / name
     prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path), geo,
-                    notebooks_dir)
+                    notebooks_dir, name)
     n_workers = max(1, min(jobs or os.cpu_count() or 1, len(prep.jobs)))
 
     out.mkdir(parents=True, exist_ok=True)
@@ -618,7 +624,7 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
             # The inputs changed while this render waited for the lock (or while they were
             # read): check them again, so the index and every notebook see the same files.
             prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path),
-                            geo, notebooks_dir)
+                            geo, notebooks_dir, name)
         _clean_stale(out)
         work = out / f".tmp-{prep.date}-{os.getpid()}"
         work.mkdir()
@@ -649,9 +655,11 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
                                   notebook=failures[0]["notebook"] if failures else None,
                                   cell=failures[0]["cell"] if failures else None)
             (work / "index.html").write_text(index.get("html") or index_html(prep), encoding="utf-8")
+            write_set_record(work, prep)
             final = out / prep.date
             _publish(work, final)
             _point_latest(out)
+            write_archive(root)
             _progress(progress, f"wrote {len(prep.jobs) + 1} reports to {final} "
                                 f"in {time.perf_counter() - t0:.1f} s")
             return final
@@ -662,110 +670,6 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
         lock.release()
 
 
-# --------------------------------------------------------------------------- index page
-
-def report_css() -> str:
-    return (TEMPLATES_DIR / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
-
-
-def status_summary(prep: _Prepared):
-    """Counts by status per area (rows: areas in report order; columns: STATUS_ORDER; plus
-    ``total``): :func:`helpers.gaps.area_rollup` of the statuses as of the report's as-of year,
-    the same table the notebooks narrate."""
-    from helpers import gaps
-    from helpers.vocab import STATUS_ORDER
-
-    rollup = gaps.area_rollup(prep.ctx.latest, by_year=False).set_index("area")
-    counts = rollup.reindex(prep.areas)[[f"n_{s}" for s in STATUS_ORDER]].fillna(0).astype("int64")
-    counts.columns = list(STATUS_ORDER)
-    counts["total"] = counts.sum(axis=1)
-    counts.index.name = "area"
-    return counts
-
-
-def index_html(prep: _Prepared) -> str:
-    """The set's front page: plan, date, as-of year, status counts per area with links. Every
-    data-derived string is escaped."""
-    from helpers import __version__, sections
-    from helpers.narrate import esc, t
-    from helpers.vocab import STATUS_COLOURS, STATUS_ORDER, area_label, status_label
-
-    ctx = prep.ctx
-    lang = ctx.lang
-    plan = ctx.plan or {}
-    title_zh = plan.get("title_zh") or "规划目标跟踪"
-    title_en = plan.get("title_en") or "Plan target tracking"
-    doc = plan.get("document_number") or ""
-    jur_zh, jur_en = sections.jurisdiction(ctx)
-    counts = status_summary(prep)
-
-    head_cells = "".join(
-        f'<th class="num"><span class="status-chip" style="background:{STATUS_COLOURS[s]}"></span>'
-        f"{esc(status_label(s, lang))}</th>" for s in STATUS_ORDER)
-    rows = []
-    for area, row in counts.iterrows():
-        cells = "".join(f'<td class="num">{int(row[s])}</td>' for s in STATUS_ORDER)
-        rows.append(f'<tr><td><a href="area-{esc(area)}.html">{esc(area_label(area, lang))}</a></td>'
-                    f'<td class="num">{int(row["total"])}</td>{cells}</tr>')
-    total = counts.sum()
-    rows.append(f'<tr><th>{esc(t("合计", "Total", lang))}</th><th class="num">{int(total["total"])}</th>'
-                + "".join(f'<th class="num">{int(total[s])}</th>' for s in STATUS_ORDER) + "</tr>")
-    no_data_note = "" if ctx.has_data else (
-        f'<p class="report-meta">{esc(t("截至该年尚无可评估的数值。", "No value can be scored up to that year.", lang))}</p>')
-    method_name = {"linear": ("线性", "linear"), "cagr": ("复合增长率", "CAGR")}.get(ctx.method, (ctx.method, ctx.method))
-    head = t(title_zh, title_en, lang)
-    title = f"{head} — {doc} — {prep.date}" if doc else f"{head} — {prep.date}"
-    links = [("overview.html", t("规划总览", "Plan overview", lang)),
-             ("data-coverage.html", t("数据覆盖", "Data coverage", lang))]
-    link_items = "".join(f'<li><a href="{href}">{esc(text)}</a></li>' for href, text in links)
-    stats_name = Path(str(ctx.inputs.statistics_path)).name
-    targets_name = Path(str(ctx.inputs.targets_path)).name
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{esc(title)}</title>
-<style>
-{report_css()}
-</style>
-</head>
-<body>
-<main>
-<h1>{esc(title_zh)}</h1>
-{'' if lang == 'zh' else f'<p class="report-meta"><em>{esc(title_en)}</em></p>'}
-<p class="report-meta">{esc(doc)}{' — ' if doc else ''}{esc(t(jur_zh, jur_en, lang))}</p>
-<p class="report-meta">{esc(t("报告日期", "Report date", lang))}: <span class="report-date">{esc(prep.date)}</span> ·
-{esc(t("数据截至", "Data as of", lang))}: {ctx.as_of} ·
-{esc(t("方法", "Method", lang))}: {esc(t(*method_name, lang))}</p>
-{no_data_note}
-<h2>{esc(t("报告", "Reports", lang))}</h2>
-<ul class="report-links">{link_items}</ul>
-<h2>{esc(t("各领域目标状态", "Status of the targets by area", lang))}</h2>
-<p class="report-meta">{esc(t(f"每项目标截至{ctx.as_of}年最近一个有数据年份的状态；点击领域查看报告。",
-                             f"Each target's status in its latest year with data up to {ctx.as_of}; "
-                             "click an area for its report.", lang))}</p>
-<div style="overflow-x:auto">
-<table class="report-table">
-<thead><tr><th>{esc(t("领域", "Area", lang))}</th><th class="num">{esc(t("目标数", "Targets", lang))}</th>{head_cells}</tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-</div>
-<footer class="report-footer">
-<hr>
-<p>{esc(t("数据", "Data", lang))}: <code>{esc(targets_name)}</code>, <code>{esc(stats_name)}</code> ·
-{esc(t("软件", "Software", lang))}: helpers {esc(__version__)} ·
-{esc(t("每份报告旁附有执行后的笔记本（.ipynb）以供核查。",
-       "The executed notebook (.ipynb) beside each report is kept for audit.", lang))}</p>
-</footer>
-</main>
-</body>
-</html>
-"""
-
-
 # --------------------------------------------------------------------------- command line
 
 def cli_render(args) -> int:
@@ -773,6 +677,7 @@ def cli_render(args) -> int:
     line turns them into exit 1 render failed, 2 bad input, 3 locked)."""
     render_reports(
         date=args.date, areas=args.areas, as_of=args.as_of, method=args.method, lang=args.lang,
-        targets_path=args.targets, statistics_path=args.statistics, geo=args.geo, jobs=args.jobs,
+        targets_path=args.plan_files.targets_path, statistics_path=args.plan_files.statistics_path,
+        geo=args.geo, jobs=args.jobs,
         out=args.out, timeout=args.timeout, wait=args.wait, progress=not args.quiet)
     return 0

@@ -25,7 +25,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers.vocab import AREAS, COMPARATORS, KINDS
+from helpers.plan import GEO_PATTERN  # noqa: F401  (re-exported: part of the contract)
+from helpers.vocab import COMPARATORS, KINDS
 
 # ---------------------------------------------------------------------------------- contract
 
@@ -63,31 +64,30 @@ COUNT_KINDS: tuple[str, ...] = ("annual", "cumulative")
 #: A spreadsheet would run these as formulas (CSV injection): '=' then a name or a call, or
 #: +, -, @ right before a letter or '('. ("=>" or "-5" are not formulas.)
 FORMULA_PATTERN = r"^[\t\r]*(?:=.*[A-Za-z(]|[+\-@][A-Za-z(])"
-#: Ids: lowercase letters, digits, '_', '.', '-'; ':' is reserved for context series.
-ID_PATTERN = r"^[a-z0-9_][a-z0-9_.\-]*$"
+#: Ids are the plan's own codes: any text without white space or ':' (':' separates a context
+#: series' suffix), case kept.
+ID_PATTERN = r"^[^\s:]+$"
 #: A context series: a target id, ':', a suffix.
-CONTEXT_PATTERN = r"^([a-z0-9_][a-z0-9_.\-]*):([A-Za-z0-9_.\-]+)$"
-GEO_PATTERN = r"^[a-z][a-z0-9_\-]*$"
+CONTEXT_PATTERN = r"^([^\s:]+):([A-Za-z0-9_.\-]+)$"
 URL_PATTERN = r"^https?://[^\s/]+\S*$"
 
 #: DataFrame-level check name -> the column its problems are reported in.
 BLAME: dict[str, str] = {}
 
-_AREA_LIST = ", ".join(AREAS)
 _KIND_LIST = ", ".join(KINDS)
 _COMPARATOR_LIST = ", ".join(COMPARATORS)
 
 #: Message for an empty cell in a required column (default: :data:`REQUIRED_DEFAULT`).
 REQUIRED_MESSAGES: dict[str, str] = {
-    "id": "an id is required (e.g. health.beds_per_1000: the area, a dot, a short name)",
-    "area": f"an area is required; expected one of: {_AREA_LIST}",
+    "id": "an id is required (the plan's own code for the target, e.g. L1 or 2.3)",
+    "area": "an area is required: one of the area keys declared in plan.json",
     "comparator": f"a comparator is required; expected one of: {_COMPARATOR_LIST}",
     "target": "the target value is required (a number as printed in the plan)",
     "kind": f"a kind is required; expected one of: {_KIND_LIST}",
     "target_year": "the target year is required (e.g. 2021)",
     "baseline_year": "the baseline year is required (the year before the plan starts, e.g. 2016)",
     "indicator_id": "an indicator_id is required (a target id, a reference id, or <target id>:<suffix>)",
-    "geo": "geo is required (e.g. fuyang, anhui, china)",
+    "geo": "geo is required (a lowercase place key declared in plan.json's geos, e.g. nation)",
     "year": "the year is required",
     "value": "the value is required; a row without a value does not belong in the statistics",
     "unit": "the unit is required (the target's unit)",
@@ -157,9 +157,12 @@ def prepare_targets(targets: pd.DataFrame, statistics: pd.DataFrame | None = Non
     return out
 
 
-def targets_schema(columns: list[str] | tuple[str, ...] = (), with_statistics: bool = False) -> pa.DataFrameSchema:
+def targets_schema(columns: list[str] | tuple[str, ...] = (), with_statistics: bool = False,
+                   areas: list[str] | None = None) -> pa.DataFrameSchema:
     """Schema of the targets table.
 
+    ``areas``: the area keys plan.json declares; every target's area must be one of them
+    (``None``: the area is not checked against a vocabulary, e.g. a table checked alone).
     ``columns``: the frame's columns, so extra text columns also get the formula check.
     ``with_statistics``: also require the ``_ref_has_data`` helper column to be true for every
     relative target (see :func:`prepare_targets`).
@@ -167,10 +170,13 @@ def targets_schema(columns: list[str] | tuple[str, ...] = (), with_statistics: b
     cols: dict[str, pa.Column] = {
         "id": _text("id", required=True, space=True, unique=True, checks=[
             _check(lambda s: s.str.strip().str.fullmatch(ID_PATTERN), "id.pattern",
-                   "'{value}' is not a valid id; use lowercase letters, digits, '_' and '.' "
-                   "(':' is reserved for context series)"),
+                   "'{value}' is not a valid id; an id is any text without spaces or ':' "
+                   "(':' separates a context series' suffix)"),
         ]),
-        "area": _text("area", required=True, space=True, checks=[_isin("area", AREAS, "area")]),
+        "area": _text("area", required=True, space=True, checks=[] if areas is None else [_check(
+            lambda s: s.str.strip().isin(list(areas)), "area.vocab",
+            "'{value}' is not an area of this plan; plan.json declares: " + ", ".join(areas)
+            + " (add it to plan.json's \"areas\" or fix the cell)")]),
         "name_zh": _text("name_zh", required=True),
         "name_en": _text("name_en", required=True),
         "unit": _text("unit", required=True, space=True),
@@ -185,7 +191,7 @@ def targets_schema(columns: list[str] | tuple[str, ...] = (), with_statistics: b
         "kind": _text("kind", required=True, space=True, checks=[_isin("kind", KINDS, "kind")]),
         "reference_id": _text("reference_id", space=True, checks=[
             _check(lambda s: s.str.strip().str.fullmatch(ID_PATTERN), "reference_id.pattern",
-                   "'{value}' is not a valid reference id; use lowercase letters, digits, '_' and '.'"),
+                   "'{value}' is not a valid reference id; an id is any text without spaces or ':'"),
         ]),
         "unit_zh": _text("unit_zh"),
         "value_unit": _text("value_unit", space=True),
@@ -196,9 +202,6 @@ def targets_schema(columns: list[str] | tuple[str, ...] = (), with_statistics: b
 
     cmp, kind = "comparator", "kind"
     checks = [
-        _check(lambda d: d["id"].isna() | d["area"].isna()
-               | ((d["id"].str.split(".", n=1).str[0] == d["area"]) & d["id"].str.contains(".", regex=False)).fillna(False),
-               "id.prefix", "id '{id}' must start with its area and a dot: '{area}.'", blame="id"),
         _check(lambda d: (d[cmp] != "between").fillna(True) | d["target_hi"].notna(),
                "target_hi.required", "a 'between' target needs target_hi (the upper end of the range)",
                blame="target_hi"),
@@ -307,12 +310,12 @@ def statistics_schema(columns: list[str] | tuple[str, ...] = (), with_targets: b
         "indicator_id": _text("indicator_id", required=True, space=True, checks=[
             _check(lambda s: s.str.strip().str.fullmatch(ID_PATTERN) | s.str.strip().str.fullmatch(CONTEXT_PATTERN),
                    "indicator_id.pattern",
-                   "'{value}' is not a valid indicator id; use lowercase letters, digits, '_' and '.', "
-                   "and ':' only between a target id and a suffix"),
+                   "'{value}' is not a valid indicator id: a target id (no spaces or ':'), or "
+                   "<target id>:<suffix> for a context series (suffix: letters, digits, '_', '.', '-')"),
         ]),
         "geo": _text("geo", required=True, space=True, checks=[
             _check(lambda s: s.str.fullmatch(GEO_PATTERN), "geo.pattern",
-                   "'{value}' is not a valid geo; use a lowercase name such as fuyang, anhui, china"),
+                   "'{value}' is not a valid geo; use a lowercase key (letters, digits, '_', '-'), as in plan.json's geos"),
         ]),
         "year": _year("year"),
         "value": pa.Column("float64", nullable=False),

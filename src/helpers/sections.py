@@ -15,7 +15,7 @@ import pandas as pd
 from helpers import narrate
 from helpers.narrate import esc, heading, t
 from helpers.params import Context
-from helpers.vocab import AREAS, KINDS, area_label, geo_label, label
+from helpers.vocab import KINDS, METHOD_LABELS, label
 
 if TYPE_CHECKING:  # matplotlib is imported by the chart functions themselves
     from matplotlib.figure import Figure
@@ -26,11 +26,8 @@ _TARGET_EXTRA = ("area", "name_zh", "name_en", "unit", "unit_zh", "kind", "compa
 
 
 def jurisdiction(ctx: Context) -> tuple[str, str]:
-    """(中文, English) name of the scored geo: plan.json's names for its own jurisdiction."""
-    plan = ctx.plan or {}
-    if plan.get("jurisdiction") == ctx.geo and plan.get("jurisdiction_zh"):
-        return plan["jurisdiction_zh"], plan.get("jurisdiction_en", ctx.geo)
-    return geo_label(ctx.geo, "zh"), geo_label(ctx.geo, "en")
+    """(中文, English) name of the scored geo, from plan.json's ``geos`` (the key when unlabelled)."""
+    return ctx.plan.geo_pair(ctx.geo)
 
 
 def target_rows(ctx: Context, indicator_id: str, method: str | None = None) -> pd.DataFrame:
@@ -59,7 +56,8 @@ def trajectory_figure(ctx: Context, indicator_id: str, method: str | None = None
 
     rows = target_rows(ctx, indicator_id, method)
     stats = related_statistics(ctx, indicator_id)
-    return charts.plot_trajectory(rows, benchmarks=stats, context=stats, lang=ctx.chart_lang)
+    return charts.plot_trajectory(rows, benchmarks=stats, context=stats, lang=ctx.chart_lang,
+                                  geo_names=ctx.plan.geo_label)
 
 
 def related_statistics(ctx: Context, indicator_id: str) -> pd.DataFrame:
@@ -84,22 +82,24 @@ def related_statistics(ctx: Context, indicator_id: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- titles
 
 def title_html(ctx: Context, zh: str, en: str) -> str:
-    """Notebook title plus one line: plan, scored jurisdiction, method, data as-of year."""
-    plan = ctx.plan or {}
+    """Notebook title plus one line: plan, scored jurisdiction, method, data as-of year. An
+    optional key plan.json lacks (document number, one of the titles) leaves nothing behind."""
+    plan = ctx.plan
     jz, je = jurisdiction(ctx)
-    doc = esc(plan.get("document_number", ""))
-    tz, te = esc(plan.get("title_zh", "")), esc(plan.get("title_en", ""))
+    doc = esc(plan.text("document_number"))
+    tz, te = (esc(x) for x in plan.title_pair())
+    mz, me = METHOD_LABELS.get(ctx.method, (ctx.method, ctx.method))
     nd = "" if ctx.has_data else f"（{narrate.NO_DATA[0]}）"
     nd_en = "" if ctx.has_data else f" ({narrate.NO_DATA[1]})"
     sub = narrate.paragraphs(
-        f"《{tz}》{doc} — {esc(jz)}；方法：{esc(ctx.method)}；数据截至{ctx.as_of}年{nd}。",
-        f"{te} ({doc}) — {esc(je)}; method: {esc(ctx.method)}; data as of {ctx.as_of}{nd_en}.",
+        f"《{tz}》{doc} — {esc(jz)}；方法：{esc(mz)}；数据截至{ctx.as_of}年{nd}。",
+        f"{te}{f' ({doc})' if doc else ''} — {esc(je)}; method: {esc(me)}; data as of {ctx.as_of}{nd_en}.",
         ctx.lang)
     return heading(zh, en, ctx.lang, level=1) + sub
 
 
 def area_title_html(ctx: Context, area: str) -> str:
-    zh, en = AREAS.get(area, (area, area))
+    zh, en = ctx.plan.area_pair(area)
     return title_html(ctx, zh, en)
 
 
@@ -111,22 +111,23 @@ def overview_status_html(ctx: Context) -> str:
                 f"每项目标取截至{ctx.as_of}年最近一个有数据的年份（见“数据年份”列）；“—”表示{narrate.NO_DATA[0]}。",
                 f"Each target is shown as of its latest year with data up to {ctx.as_of} (column "
                 "'Year of data'); '—' means no data.", ctx.lang)
-            + narrate.status_table(ctx.latest, ctx.targets, ctx.lang, with_area=True))
+            + narrate.status_table(ctx.latest, ctx.targets, ctx.lang, with_area=True, plan=ctx.plan))
 
 
 def findings_html(ctx: Context) -> str:
     bench = narrate.benchmark_only_ids(ctx.targets, ctx.statistics, ctx.geo)
     return (heading("主要发现", "Key findings", ctx.lang)
-            + narrate.overview_findings(ctx.latest, ctx.as_of, jurisdiction(ctx), ctx.lang, bench))
+            + narrate.overview_findings(ctx.latest, ctx.as_of, jurisdiction(ctx), ctx.lang, bench, plan=ctx.plan))
 
 
 def coverage_html(ctx: Context, per_target: bool = False) -> str:
     """Coverage per area (and per target with its sources when ``per_target``)."""
     cov_t, cov_a = ctx.coverage()
-    out = heading("数据覆盖（按领域）", "Data coverage by area", ctx.lang) + narrate.coverage_area_table(cov_a, ctx.lang)
+    out = heading("数据覆盖（按领域）", "Data coverage by area", ctx.lang) + narrate.coverage_area_table(cov_a, ctx.lang, plan=ctx.plan)
     if per_target:
         out += (heading("数据覆盖（按目标）与来源", "Data coverage by target, with sources", ctx.lang)
-                + narrate.coverage_target_table(cov_t, ctx.targets, ctx.statistics, ctx.geo, ctx.lang))
+                + narrate.coverage_target_table(cov_t, ctx.targets, ctx.statistics, ctx.geo, ctx.lang,
+                                                  plan=ctx.plan))
     return out
 
 
@@ -156,7 +157,7 @@ def area_intro_html(ctx: Context, area: str, method: str | None = None) -> str:
     latest = ctx.latest if method in (None, ctx.method) else ctx.latest_for(method)
     bench = narrate.benchmark_only_ids(ctx.targets, ctx.statistics, ctx.geo)
     return (heading("概况", "Summary", ctx.lang)
-            + narrate.area_narrative(latest, area, ctx.as_of, jurisdiction(ctx), ctx.lang, bench))
+            + narrate.area_narrative(latest, area, ctx.as_of, jurisdiction(ctx), ctx.lang, bench, plan=ctx.plan))
 
 
 def area_table_html(ctx: Context, area: str, method: str | None = None) -> str:
@@ -194,13 +195,13 @@ def indicator_info_html(ctx: Context, indicator_id: str) -> str:
             t("牵头单位", "Lead agency", ctx.lang), t("规划原文", "Plan clause", ctx.lang),
             t("说明", "Note", ctx.lang)],
         t("内容", "Value", ctx.lang): [
-            indicator_id, area_label(str(r["area"]), ctx.lang), tgt, narrate.fmt_year(r["target_year"]),
+            indicator_id, ctx.plan.area_label(str(r["area"]), ctx.lang), tgt, narrate.fmt_year(r["target_year"]),
             narrate.fmt_year(r["baseline_year"]), label(KINDS.get(str(r["kind"]), (r["kind"], r["kind"])), ctx.lang),
             r.get("reference_id"), r.get("lead_agency"), r.get("source_ref"), r.get("note")],
     })
     return (title_html(ctx, str(r["name_zh"]), str(r["name_en"])) + narrate.html_table(info)
             + narrate.indicator_summary(ctx.latest, ctx.statistics, indicator_id, ctx.as_of,
-                                        ctx.geo, jurisdiction(ctx), ctx.lang))
+                                        ctx.geo, jurisdiction(ctx), ctx.lang, plan=ctx.plan))
 
 
 def indicator_gap_html(ctx: Context, indicator_id: str) -> str:
@@ -230,7 +231,7 @@ def indicator_sources_html(ctx: Context, indicator_id: str) -> str:
         "provincial and national values are benchmarks; series with a ':' suffix are context "
         "(a different measure), never scored.", ctx.lang)
     return (heading("数据来源", "Sources of every value", ctx.lang) + note
-            + narrate.sources_table(ctx.statistics, ids, ctx.lang, jurisdiction=ctx.geo))
+            + narrate.sources_table(ctx.statistics, ids, ctx.lang, jurisdiction=ctx.geo, plan=ctx.plan))
 
 
 def indicator_key_text(ctx: Context, indicator_id: str) -> str:
@@ -247,5 +248,5 @@ def indicator_key_text(ctx: Context, indicator_id: str) -> str:
 # --------------------------------------------------------------------------- footer
 
 def footer_html(ctx: Context) -> str:
-    return narrate.report_footer(ctx.plan, ctx.as_of, ctx.method, ctx.statistics_path,
+    return narrate.report_footer(ctx.meta, ctx.as_of, ctx.method, ctx.statistics_path,
                                  statistics=ctx.statistics, lang=ctx.lang)

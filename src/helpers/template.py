@@ -19,6 +19,7 @@ written. Rows already stored keep their text byte for byte.
 from __future__ import annotations
 
 import io
+import shlex
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import fileio, schema, validate, vocab
+from helpers import fileio, paths, schema, validate, vocab
 from helpers.exceptions import ImportConflictError, Problem, ValidationError
 from helpers.formats import fmt_exact
 
@@ -346,29 +347,29 @@ def import_template(path: str | Path, statistics_path: str | Path, targets: pd.D
 
 def cli_template(args) -> int:
     """``python -m helpers template [--out PATH] [--geo NAME]``."""
-    from helpers.coverage import resolve_geo
+    from helpers.geos import plan_geo
     from helpers.load import load_inputs
 
     out = Path(args.out)
     _check_out(out, overwrite=False)  # before reading anything: a wrong --out is the cheapest error
-    inputs = load_inputs(args.targets, args.statistics)
-    geo = resolve_geo(args.geo, inputs)
-    frame = write_template(out, inputs.targets, inputs.statistics, inputs.plan, geo=geo)
+    plan = load_inputs(args.targets, args.statistics)
+    geo = plan_geo(args.geo, plan)
+    frame = write_template(out, plan.targets, plan.statistics, plan.meta, geo=geo)
     n_ref = int((frame["kind"] == REFERENCE_KIND).sum())
     known = int(frame["known_value"].notna().sum())
     print(f"wrote {out}: {len(frame)} rows ({len(frame) - n_ref} target-years for {geo}, {n_ref} reference-series "
           f"years), {known} already known")
-    print("fill value, source_title, source_url (and note), then: python -m helpers import "
-          f"{out} --dry-run")
+    print("fill value, source_title, source_url (and note), then: "
+          f"{paths.command()} import {shlex.quote(str(out))} {args.plan_files.cli_args()} --dry-run")
     return 0
 
 
 def cli_import(args) -> int:
     """``python -m helpers import PATH [--replace] [--dry-run]``: prints what was added/changed."""
-    from helpers.load import load_plan, load_targets
+    from helpers.load import load_meta, load_targets
 
     targets = load_targets(args.targets)
-    plan = load_plan(args.targets)
+    plan = load_meta(args.targets)
     report = import_template(args.path, args.statistics, targets, replace=args.replace,
                              dry_run=args.dry_run, plan=plan)
     for line in report.lines():

@@ -469,14 +469,17 @@ def read_table(path: str | Path, kind: str, file: str | None = None) -> Table:
     return table
 
 
-def check_targets(targets: Table, statistics: pd.DataFrame | None = None) -> list[Problem]:
+def check_targets(targets: Table, statistics: pd.DataFrame | None = None,
+                  areas: list[str] | None = None) -> list[Problem]:
     """Schema problems of a read targets table (plus the reference-series check when
-    ``statistics`` is given). An empty table (header only) is a problem: a plan needs targets."""
+    ``statistics`` is given, and every area one of ``areas``, plan.json's area keys, when
+    given). An empty table (header only) is a problem: a plan needs targets."""
     if targets.frame is None:
         return []
     file = targets.file
     frame = schema.prepare_targets(targets.frame, statistics)
-    problems = run_schema(schema.targets_schema(list(frame.columns), statistics is not None), frame, file)
+    problems = run_schema(schema.targets_schema(list(frame.columns), statistics is not None, areas),
+                          frame, file)
     problems = without_cells_of(problems, targets.problems)
     if frame.empty:
         problems.append(Problem(file, 2, None, "no targets: the file has a header but no rows"))
@@ -507,14 +510,37 @@ class Checked:
     plan: dict = field(default_factory=dict)
 
 
+def _plan_cross_checks(meta: dict, plan_file: str, targets: pd.DataFrame | None) -> list[Problem]:
+    """plan.json keys that name a target or an area: they must exist."""
+    from helpers.plan import area_keys
+
+    problems = []
+    if targets is None:
+        return problems
+    ids = set(targets["id"].dropna().astype(str))
+    used = set(targets["area"].dropna().astype(str))
+    wanted = meta.get("default_indicator")
+    if isinstance(wanted, str) and wanted and wanted not in ids:
+        problems.append(Problem(plan_file, None, "default_indicator", f"{wanted!r} is not a target id of targets.csv"))
+    area = meta.get("default_area")
+    if isinstance(area, str) and area and area not in set(area_keys(meta)) & used:
+        problems.append(Problem(plan_file, None, "default_area",
+                                f"{area!r} is not a declared area with at least one target"))
+    return problems
+
+
 def check_files(targets_path: str | Path, statistics_path: str | Path) -> Checked:
-    """Read and check both tables, with the cross-checks between them and ``plan.json``."""
-    from helpers.load import read_plan
+    """Read and check both tables, with the cross-checks between them and ``plan.json``
+    (beside the targets file; required: it declares the plan's areas and places)."""
+    from helpers.plan import area_keys, read_plan_json
 
     t = read_table(targets_path, "targets")
     s = read_table(statistics_path, "statistics")
-    plan, plan_problems = read_plan(targets_path)
-    t_problems = t.problems + check_targets(t, s.frame)
+    plan_file = Path(targets_path).parent / "plan.json"
+    plan, plan_problems = read_plan_json(plan_file)
+    areas = area_keys(plan) if isinstance(plan.get("areas"), list) and plan["areas"] else None
+    plan_problems += _plan_cross_checks(plan, str(plan_file), t.frame)
+    t_problems = t.problems + check_targets(t, s.frame, areas)
     s_problems = s.problems + check_statistics(s, t.frame)
     problems = (sort_problems(t_problems, list(schema.TARGET_COLUMNS)) + plan_problems
                 + sort_problems(s_problems, list(schema.STATISTICS_COLUMNS)))

@@ -1,25 +1,12 @@
-"""Controlled vocabularies of the data contracts and their bilingual (中文/English) labels.
-
-The order of ``AREAS`` is the plan's own order of its nine task sections (四)–(十二); charts and
-tables use it. ``STATUS_ORDER`` runs from best to worst, then ``no_data``.
+"""The generic vocabularies of the data contract and their bilingual (中文/English) labels:
+kinds, comparators, statuses, methods, languages. A plan's own vocabulary (its areas and places)
+is data: ``plan.json`` (:class:`helpers.plan.Plan`). ``STATUS_ORDER`` runs from best to worst,
+then ``no_data``.
 """
 
 from __future__ import annotations
 
 LANGS: tuple[str, ...] = ("zh", "en", "both")
-
-#: area key -> (中文, English), in the plan's order.
-AREAS: dict[str, tuple[str, str]] = {
-    "employment": ("就业与收入", "Jobs and income"),
-    "education": ("教育", "Education"),
-    "health": ("医疗卫生", "Health"),
-    "social_security": ("社会保障", "Social security"),
-    "culture": ("公共文化", "Culture"),
-    "public_safety": ("公共安全", "Public safety"),
-    "infrastructure": ("基础设施", "Infrastructure"),
-    "ecology": ("生态环境", "Ecology"),
-    "poverty": ("脱贫攻坚", "Poverty alleviation"),
-}
 
 KINDS: dict[str, tuple[str, str]] = {
     "level": ("水平值", "level"),
@@ -61,10 +48,10 @@ STATUS_COLOURS: dict[str, str] = {
 
 METHODS: tuple[str, ...] = ("linear", "cagr")
 
-GEO_LABELS: dict[str, tuple[str, str]] = {
-    "fuyang": ("阜阳市", "Fuyang"),
-    "anhui": ("安徽省", "Anhui"),
-    "china": ("全国", "China"),
+#: Method key -> (中文, English) (docs/method.md).
+METHOD_LABELS: dict[str, tuple[str, str]] = {
+    "linear": ("线性路径", "linear path"),
+    "cagr": ("复合增长率", "compound annual growth (CAGR)"),
 }
 
 
@@ -78,13 +65,5 @@ def label(pair: tuple[str, str], lang: str = "both") -> str:
     return f"{zh} / {en}" if zh != en else zh
 
 
-def area_label(area: str, lang: str = "both") -> str:
-    return label(AREAS.get(area, (area, area)), lang)
-
-
 def status_label(status: str, lang: str = "both") -> str:
     return label(STATUSES.get(status, (status, status)), lang)
-
-
-def geo_label(geo: str, lang: str = "both") -> str:
-    return label(GEO_LABELS.get(geo, (geo, geo)), lang)

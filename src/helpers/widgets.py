@@ -20,8 +20,8 @@ import importlib.util
 from typing import Callable
 
 from helpers import narrate, sections
-from helpers.params import Context, valid_areas
-from helpers.vocab import METHODS, area_label
+from helpers.params import Context
+from helpers.vocab import METHOD_LABELS, METHODS, label
 
 
 def available() -> bool:
@@ -43,7 +43,7 @@ def figure_png(fig) -> bytes:
 def _method_buttons(ctx: Context):
     import ipywidgets as w
 
-    return w.ToggleButtons(options=[(m, m) for m in METHODS], value=ctx.method,
+    return w.ToggleButtons(options=[(label(METHOD_LABELS[m], ctx.lang), m) for m in METHODS], value=ctx.method,
                            description=narrate.t("方法", "Method", ctx.lang))
 
 
@@ -56,7 +56,7 @@ def _images(figures) -> list:
 
 def area_view(ctx: Context, area: str, method: str) -> tuple[str, list]:
     """(HTML, figures) the area explorer shows: heading, narrative, table, one chart per target."""
-    html = (f"<h2>{narrate.esc(area_label(area, ctx.lang))}</h2>"
+    html = (f"<h2>{narrate.esc(ctx.plan.area_label(area, ctx.lang))}</h2>"
             + sections.area_intro_html(ctx, area, method) + sections.area_table_html(ctx, area, method))
     figures = [sections.trajectory_figure(ctx, ind, method) for ind in sections.area_ids(ctx, area)]
     return html, figures
@@ -93,8 +93,8 @@ def area_explorer(ctx: Context, area: str | None = None):
     """Dropdown of areas + method buttons -> the area's narrative, table and charts."""
     import ipywidgets as w
 
-    areas = [a for a in valid_areas(ctx.targets) if sections.area_ids(ctx, a)]
-    dd = w.Dropdown(options=[(area_label(a, ctx.lang), a) for a in areas],
+    areas = ctx.plan.areas_in_use()
+    dd = w.Dropdown(options=[(ctx.plan.area_label(a, ctx.lang), a) for a in areas],
                     value=area if area in areas else areas[0],
                     description=narrate.t("领域", "Area", ctx.lang))
     return _explorer(ctx, dd, area_view)
@@ -106,7 +106,7 @@ def indicator_explorer(ctx: Context, indicator_id: str | None = None):
     import ipywidgets as w
 
     tg = ctx.targets
-    labels = [f"{area_label(a, ctx.lang)}: {n}" for a, n in zip(tg["area"], narrate.names(tg, ctx.lang))]
+    labels = [f"{ctx.plan.area_label(a, ctx.lang)}: {n}" for a, n in zip(tg["area"], narrate.names(tg, ctx.lang))]
     ids = tg["id"].astype(str).tolist()
     dd = w.Dropdown(options=list(zip(labels, ids)),
                     value=indicator_id if indicator_id in ids else ids[0],

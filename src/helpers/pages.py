@@ -1,0 +1,242 @@
+"""The HTML pages the renderer writes around the notebooks' reports.
+
+- :func:`index_html` — a set's front page (``<plan>/<date>/index.html``): plan, date, as-of
+  year, status counts per area with links;
+- :func:`write_set_record` — ``set.json`` beside it: what the set was built from and its counts,
+  which the archive reads (so it needs nothing but the published folders);
+- :func:`write_archive` — ``<reports root>/index.html``: every plan and its dated sets, newest
+  first, with as-of year, method and status counts.
+
+Every data-derived string is escaped; the pages are self-contained (inline CSS, no scripts).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+#: The nbconvert template under ``src/helpers/templates/`` (its CSS styles these pages too).
+TEMPLATE_NAME = "plan_report"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+SET_RECORD = "set.json"
+ARCHIVE_NAME = "index.html"
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def report_css() -> str:
+    return (TEMPLATES_DIR / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
+
+
+def status_summary(prep):
+    """Counts by status per area (rows: areas in report order; columns: STATUS_ORDER; plus
+    ``total``): :func:`helpers.gaps.area_rollup` of the statuses as of the report's as-of year,
+    the same table the notebooks narrate."""
+    from helpers import gaps
+    from helpers.vocab import STATUS_ORDER
+
+    rollup = gaps.area_rollup(prep.ctx.latest, by_year=False, areas=prep.ctx.plan.area_keys).set_index("area")
+    counts = rollup.reindex(prep.areas)[[f"n_{s}" for s in STATUS_ORDER]].fillna(0).astype("int64")
+    counts.columns = list(STATUS_ORDER)
+    counts["total"] = counts.sum(axis=1)
+    counts.index.name = "area"
+    return counts
+
+
+def index_html(prep) -> str:
+    """The set's front page: plan, date, as-of year, status counts per area with links. Every
+    data-derived string is escaped."""
+    from helpers import __version__, sections
+    from helpers.narrate import esc, t
+    from helpers.vocab import METHOD_LABELS, STATUS_COLOURS, STATUS_ORDER, status_label
+
+    ctx = prep.ctx
+    lang = ctx.lang
+    plan = ctx.plan
+    title_zh, title_en = plan.title_pair()
+    doc = plan.text("document_number")
+    jur_zh, jur_en = sections.jurisdiction(ctx)
+    counts = status_summary(prep)
+
+    head_cells = "".join(
+        f'<th class="num"><span class="status-chip" style="background:{STATUS_COLOURS[s]}"></span>'
+        f"{esc(status_label(s, lang))}</th>" for s in STATUS_ORDER)
+    rows = []
+    for area, row in counts.iterrows():
+        cells = "".join(f'<td class="num">{int(row[s])}</td>' for s in STATUS_ORDER)
+        rows.append(f'<tr><td><a href="area-{esc(area)}.html">{esc(plan.area_label(area, lang))}</a></td>'
+                    f'<td class="num">{int(row["total"])}</td>{cells}</tr>')
+    total = counts.sum()
+    rows.append(f'<tr><th>{esc(t("合计", "Total", lang))}</th><th class="num">{int(total["total"])}</th>'
+                + "".join(f'<th class="num">{int(total[s])}</th>' for s in STATUS_ORDER) + "</tr>")
+    no_data_note = "" if ctx.has_data else (
+        f'<p class="report-meta">{esc(t("截至该年尚无可评估的数值。", "No value can be scored up to that year.", lang))}</p>')
+    method_name = METHOD_LABELS.get(ctx.method, (ctx.method, ctx.method))
+    head = t(title_zh, title_en, lang)
+    title = f"{head} — {doc} — {prep.date}" if doc else f"{head} — {prep.date}"
+    links = [("overview.html", t("规划总览", "Plan overview", lang)),
+             ("data-coverage.html", t("数据覆盖", "Data coverage", lang))]
+    link_items = "".join(f'<li><a href="{href}">{esc(text)}</a></li>' for href, text in links)
+    stats_name = Path(str(plan.statistics_path)).name
+    targets_name = Path(str(plan.targets_path)).name
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{esc(title)}</title>
+<style>
+{report_css()}
+</style>
+</head>
+<body>
+<main>
+<h1>{esc(title_zh)}</h1>
+{'' if lang == 'zh' else f'<p class="report-meta"><em>{esc(title_en)}</em></p>'}
+<p class="report-meta">{esc(doc)}{' — ' if doc else ''}{esc(t(jur_zh, jur_en, lang))}</p>
+<p class="report-meta">{esc(t("报告日期", "Report date", lang))}: <span class="report-date">{esc(prep.date)}</span> ·
+{esc(t("数据截至", "Data as of", lang))}: {ctx.as_of} ·
+{esc(t("方法", "Method", lang))}: {esc(t(*method_name, lang))}</p>
+{no_data_note}
+<p class="report-meta"><a href="../../index.html">{esc(t("全部报告（存档）", "All reports (archive)", lang))}</a></p>
+<h2>{esc(t("报告", "Reports", lang))}</h2>
+<ul class="report-links">{link_items}</ul>
+<h2>{esc(t("各领域目标状态", "Status of the targets by area", lang))}</h2>
+<p class="report-meta">{esc(t(f"每项目标截至{ctx.as_of}年最近一个有数据年份的状态；点击领域查看报告。",
+                             f"Each target's status in its latest year with data up to {ctx.as_of}; "
+                             "click an area for its report.", lang))}</p>
+<div style="overflow-x:auto">
+<table class="report-table">
+<thead><tr><th>{esc(t("领域", "Area", lang))}</th><th class="num">{esc(t("目标数", "Targets", lang))}</th>{head_cells}</tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+</div>
+<footer class="report-footer">
+<hr>
+<p>{esc(t("数据", "Data", lang))}: <code>{esc(targets_name)}</code>, <code>{esc(stats_name)}</code> ·
+{esc(t("软件", "Software", lang))}: helpers {esc(__version__)} ·
+{esc(t("每份报告旁附有执行后的笔记本（.ipynb）以供核查。",
+       "The executed notebook (.ipynb) beside each report is kept for audit.", lang))}</p>
+</footer>
+</main>
+</body>
+</html>
+"""
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def set_record(prep) -> dict:
+    """What a set was built from and what it found (``set.json``)."""
+    from helpers.vocab import STATUS_ORDER
+
+    ctx = prep.ctx
+    plan = ctx.plan
+    counts = status_summary(prep)
+    total = counts.sum()
+    return {
+        "plan": plan.name, "title_zh": plan.title_pair()[0], "title_en": plan.title_pair()[1],
+        "document_number": plan.text("document_number"), "date": prep.date, "as_of": int(ctx.as_of),
+        "method": ctx.method, "geo": ctx.geo, "lang": ctx.lang, "areas": list(prep.areas),
+        "targets": int(total["total"]), "status_counts": {s: int(total[s]) for s in STATUS_ORDER},
+    }
+
+
+def write_set_record(folder: Path, prep) -> Path:
+    from helpers.fileio import atomic_write_bytes
+
+    text = json.dumps(set_record(prep), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return atomic_write_bytes(Path(folder) / SET_RECORD, text.encode("utf-8"))
+
+
+def _read_sets(plan_dir: Path) -> list[dict]:
+    """The published sets of one plan folder (dated folders with index.html), newest first."""
+    sets = []
+    for p in sorted(plan_dir.iterdir(), reverse=True):
+        if not (p.is_dir() and not p.is_symlink() and _DATE_RE.match(p.name) and (p / "index.html").is_file()):
+            continue
+        try:
+            rec = json.loads((p / SET_RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            rec = {}
+        sets.append({"date": p.name, **(rec if isinstance(rec, dict) else {})})
+    return sets
+
+
+def archive_html(root: Path) -> str:
+    """``<root>/index.html``: per plan (folders of ``root`` holding dated sets), its sets newest
+    first with as-of year, method, geo and status counts, each linking to the set's index."""
+    from helpers import __version__
+    from helpers.narrate import esc
+    from helpers.vocab import METHOD_LABELS, STATUS_COLOURS, STATUS_ORDER, STATUSES
+
+    root = Path(root)
+    plans = [(p.name, _read_sets(p)) for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith(".")]
+    plans = [(name, sets) for name, sets in plans if sets]
+    head_cells = "".join(f'<th class="num"><span class="status-chip" style="background:{STATUS_COLOURS[s]}"></span>'
+                         f"{esc(STATUSES[s][0])}<br>{esc(STATUSES[s][1])}</th>" for s in STATUS_ORDER)
+    parts = []
+    for name, sets in plans:
+        first = sets[0]
+        title = " / ".join(x for x in dict.fromkeys([first.get("title_zh") or "", first.get("title_en") or ""]) if x) or name
+        doc = first.get("document_number") or ""
+        rows = []
+        for rec in sets:
+            counts = rec.get("status_counts") or {}
+            mz, me = METHOD_LABELS.get(rec.get("method", ""), (rec.get("method", ""), rec.get("method", "")))
+            cells = "".join(f'<td class="num">{esc(counts.get(s, ""))}</td>' for s in STATUS_ORDER)
+            rows.append(f'<tr><td><a href="{esc(name)}/{esc(rec["date"])}/index.html">{esc(rec["date"])}</a></td>'
+                        f'<td class="num">{esc(rec.get("as_of", ""))}</td><td>{esc(mz)} / {esc(me)}</td>'
+                        f'<td>{esc(rec.get("geo", ""))}</td><td class="num">{esc(rec.get("targets", ""))}</td>{cells}</tr>')
+        parts.append(f"""<h2>{esc(title)}</h2>
+<p class="report-meta">{esc(doc)}{' — ' if doc else ''}<code>{esc(name)}</code> ·
+{len(sets)} 份报告 / {len(sets)} report set{'s' if len(sets) != 1 else ''} ·
+<a href="{esc(name)}/latest/index.html">最新 / latest</a></p>
+<div style="overflow-x:auto">
+<table class="report-table">
+<thead><tr><th>报告日期<br>Report date</th><th class="num">数据截至<br>Data as of</th><th>方法<br>Method</th>
+<th>地区<br>Geo</th><th class="num">目标数<br>Targets</th>{head_cells}</tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+</div>""")
+    if not parts:
+        parts.append("<p>尚无报告。 / No report set yet.</p>")
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>规划目标跟踪报告存档 / Plan tracking reports — archive</title>
+<style>
+{report_css()}
+</style>
+</head>
+<body>
+<main>
+<h1>规划目标跟踪报告存档</h1>
+<p class="report-meta"><em>Plan tracking reports — archive</em></p>
+<p class="report-meta">每个规划的全部报告，最新在前；状态数为各目标截至“数据截至”年份的状态。 /
+Every plan's report sets, newest first; status counts are each target's status as of the set's data year.</p>
+{chr(10).join(parts)}
+<footer class="report-footer"><hr><p>helpers {esc(__version__)}</p></footer>
+</main>
+</body>
+</html>
+"""
+
+
+def write_archive(root: str | Path) -> Path:
+    """Rewrite ``<root>/index.html`` from the published sets, atomically, under a lock (two
+    renders of different plans may finish at once)."""
+    from filelock import FileLock
+
+    from helpers.fileio import atomic_write_bytes
+
+    root = Path(root)
+    with FileLock(str(root / ".archive.lock")):
+        return atomic_write_bytes(root / ARCHIVE_NAME, archive_html(root).encode("utf-8"))
