@@ -1,0 +1,477 @@
+"""Map the shared compilation of China's 14th Five-Year Plan statistics onto the plan's ids.
+
+Reads ``../shared/data/fyp14/statistics_compiled.csv`` (134 national values 2020-2025, every row
+with its source URL) and writes ``data/raw/china_fyp14/statistics.csv`` in the statistics contract
+(plus the ``definition`` column), and ``data/raw/china_fyp14/excluded_rows.csv`` listing every
+compiled row left out and why. Run it when the compilation changes; the output is then raw input
+like any other. Usage::
+
+    python scripts/import_fyp14.py [--dry-run] [--replace]
+        [--compiled PATH] [--statistics PATH] [--excluded PATH] [--targets PATH]
+
+Re-running is safe and idempotent (same compilation -> byte-identical files): a stored row whose
+(indicator_id, geo, year) the compilation does not produce (a researcher's row) is kept as it is;
+a produced key whose stored row has another value, unit, source title or source URL stops the run
+before anything is written, naming the key (``--replace`` overwrites it); notes and definitions are
+refreshed from the compilation. Files are written atomically, UTF-8 with LF line ends, and only
+when their content changes; ``--dry-run`` prints what would change and writes nothing.
+
+Mapping rules (each one is explained in data/raw/china_fyp14/README.md):
+
+- a row without a source title or URL is excluded (every shipped value keeps its source);
+- the same measure as the target -> the target id (``I01`` .. ``I20``), geo ``china``; for the
+  growth-rate targets (kinds ``rate_avg`` / ``rate_total`` and the unquantified GDP row) that is the
+  year's % change over the previous year; for the others the level;
+- GDP real growth compiled as the reference (``gdp_growth_ref``) -> the reference series
+  ``gdp_growth`` of I02 and I07;
+- energy and CO2 intensity: the compiled x of "比上年下降x%" is stored as -x (a signed % change);
+- a proxy, a lower bound (text such as ``>95``), another price basis, a mid-year figure, output
+  standing in for capacity, or an official multi-year total that helps to read the target
+  -> a context series ``<target id>:<suffix>``, never the value;
+- a definition break -> the ``definition`` column names the definition the value follows;
+- anything else (levels of a growth-rate target, superseded preliminary figures, multi-year spans,
+  years before the baseline, low-confidence sources) -> excluded_rows.csv with the reason.
+Values are never estimated, interpolated or derived, except exact unit conversions and the sign
+change, both stated in the row's note. Numbers are written as plain decimals (no exponent, no
+trailing zeros), computed with :mod:`decimal` so a conversion never adds float noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAN_DIR = ROOT / "data" / "raw" / "china_fyp14"
+SHARED = ROOT.parent / "shared" / "data" / "fyp14" / "statistics_compiled.csv"
+
+GEO = "china"
+BASELINE_YEAR = 2020
+REFERENCE_ID = "gdp_growth"
+YOY = "% over previous year"
+
+COLUMNS: tuple[str, ...] = ("indicator_id", "geo", "year", "value", "unit", "source_title", "source_url",
+                            "note", "definition")
+EXCLUDED_COLUMNS: tuple[str, ...] = ("target_n", "name_zh", "year", "value", "unit", "form", "reason",
+                                     "source_title", "source_url")
+COMPILED_REQUIRED: tuple[str, ...] = ("target_n", "name_zh", "year", "value", "unit", "form", "source_title",
+                                      "source_url", "locator", "note")
+#: Cells of a stored row that must equal the compilation's for the row to be refreshed silently.
+COMPARED: tuple[str, ...] = ("value", "unit", "source_title", "source_url")
+#: Every note this script writes contains this marker.
+COMPILED_MARK = " Compiled as "
+
+
+class MappingError(Exception):
+    """A problem with the inputs or the mapping; the message names file, line and what to fix."""
+
+
+# ------------------------------------------------------------------------------------ the rules
+
+@dataclass(frozen=True)
+class Series:
+    """How the compiled rows of one ``target_n`` map: the indicator id, the unit of its own
+    series, whether its values are yearly % changes (``rate``) or levels, the sign to apply, and
+    the sentence every value row's note starts with."""
+
+    id: str
+    unit: str
+    rate: bool
+    how: str
+    sign: int = 1
+
+
+SIGNED = ("Sign converted: the compiled x of '比上年下降x%' is stored as -x (a signed % change over the "
+          "previous year; negative = a decrease).")
+
+SERIES: dict[str, Series] = {
+    "1": Series("I01", YOY, True, "GDP real growth over the previous year (the plan sets no number for it)."),
+    "2": Series("I02", YOY, True, "Same measure: yearly growth of overall labour productivity (全员劳动生产率)."),
+    "3": Series("I03", "%", False, "Same measure: urbanisation rate of the resident population."),
+    "4": Series("I04", YOY, True, "Same measure: real (constant-price) growth of R&D spending, the basis of the target."),
+    "5": Series("I05", "per 10,000 people", False, "Same measure: year-end stock per 10,000 people."),
+    "6": Series("I06", "% of GDP", False, "Same measure: value added of core digital-economy industries, % of GDP."),
+    "7": Series("I07", YOY, True, "Same measure: real growth of per-capita disposable income (all residents)."),
+    "8": Series("I08", "%", False, "Same measure: annual average of the surveyed urban unemployment rate."),
+    "9": Series("I09", "years", False, "Same measure: average years of schooling, population aged 16-59."),
+    "10": Series("I10", "per 1,000 people", False, "Same measure: practising (assistant) physicians per 1,000 people."),
+    "11": Series("I11", "%", False, "Same measure: participation rate of basic old-age insurance."),
+    "12": Series("I12", "per 1,000 people", False, "Same measure: childcare places for children under 3 per 1,000 people."),
+    "13": Series("I13", "years", False, "Same measure: average life expectancy (the level; the target is its change)."),
+    "14": Series("I14", YOY, True, "Same measure: energy consumption per unit of GDP, yearly change. " + SIGNED, sign=-1),
+    "15": Series("I15", YOY, True, "Same measure: CO2 emissions per unit of GDP, yearly change. " + SIGNED, sign=-1),
+    "16": Series("I16", "%", False, "Same measure: share of good-air days, cities at prefecture level and above."),
+    "17": Series("I17", "%", False, "Same measure: share of national surface-water sections at Grade I-III."),
+    "18": Series("I18", "%", False, "Same measure: forest coverage rate."),
+    "19": Series("I19", "100 million tonnes", False, ""),
+    "20": Series("I20", "100 million tonnes of standard coal equivalent", False, ""),
+    "gdp_growth_ref": Series(REFERENCE_ID, YOY, True,
+                             "Reference series of I02 and I07: GDP real growth over the previous year."),
+}
+#: Targets whose compiled rows are output, a stand-in for capacity: all go to ``<id>:output``.
+CAPACITY = {"19", "20"}
+
+#: Exact unit conversions to the target's unit (compiled unit prefix -> factor, wording).
+CONVERSIONS: dict[str, tuple[str, str]] = {
+    "万吨": ("0.0001", "converted from 万吨 to 亿吨 (x 0.0001)"),
+    "亿斤": ("0.0005", "converted from 亿斤 to 亿吨 (1 斤 = 0.5 kg, so x 0.0005)"),
+    "亿吨标准煤": ("1", "unit as compiled (亿吨标准煤)"),
+}
+
+#: Definition texts: (indicator_id, first year, last year, text). Empty = the series' usual one.
+DEFINITIONS: tuple[tuple[str, int, int, str], ...] = (
+    ("I03", 2020, 9999, "7th-census base"),
+    ("I06", 2021, 9999, "2021 digital-economy classification, 5th economic census"),
+    ("I14", 2024, 9999, "excl. raw-material use and non-fossil energy (2024 on)"),
+    ("I14:official_cumulative", 2021, 9999, "excl. raw-material use and non-fossil energy (presumed)"),
+    ("I16", 2025, 9999, "excl. abnormal dust days"),
+    ("I16:excl_dust", 2021, 9999, "excl. abnormal dust days"),
+    ("I17", 2021, 9999, "3,641 national sections (2021 on)"),
+    ("I18", 2021, 9999, "3rd land-survey base (2021 on)"),
+    ("I18:lower_bound", 2021, 9999, "3rd land-survey base (2021 on)"),
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A decision about one compiled row, keyed by (target_n, year, value as compiled).
+
+    ``reason`` set: the row is excluded with that reason. Otherwise it goes to ``<id>:<suffix>``
+    (``suffix``; empty = the target's own series) in ``unit`` (empty = the series' unit), at year
+    ``year`` (empty = the compiled year), multiplied by ``sign``, with ``how`` starting its note.
+    ``extra``: a second value quoted in the row's locator, ``(suffix, value, how)``, emitted as
+    its own row beside the row's own mapping.
+    """
+
+    reason: str = ""
+    suffix: str = ""
+    unit: str = ""
+    year: str = ""
+    sign: int = 1
+    how: str = ""
+    extra: tuple[str, str, str] | None = None
+
+
+SUPERSEDED = "preliminary figure superseded by the final one of the 科技经费投入统计公报 ({final}, mapped)."
+ROWS: dict[tuple[str, str, str], Rule] = {
+    ("1", "2021-2024", "5.5"): Rule(reason="A 2021-2024 average growth rate (a span), not one year's rate; the yearly rates are mapped."),
+    ("3", "2019", "60.60"): Rule(reason="Describes 2019, before the baseline year 2020, on the pre-census base (the figure current when the plan was written; see README)."),
+    ("4", "2020", "10.3"): Rule(reason="Nominal growth; " + SUPERSEDED.format(final="10.2, context I04:nominal")),
+    ("4", "2021", "14.2"): Rule(reason="Nominal growth; " + SUPERSEDED.format(final="14.6, context I04:nominal")),
+    ("4", "2022", "10.4"): Rule(reason="Nominal growth; " + SUPERSEDED.format(final="10.1, context I04:nominal")),
+    ("4", "2022", "8.0"): Rule(reason="Real growth; " + SUPERSEDED.format(final="7.7, the value")),
+    ("4", "2023", "8.1"): Rule(reason="Nominal growth; " + SUPERSEDED.format(final="8.4, context I04:nominal")),
+    ("4", "2024", "8.9"): Rule(reason="Final nominal growth from a page that says it was generated by an AI model (low confidence); the preliminary 8.3 (科技日报) is kept as context I04:nominal."),
+    ("4", "2025", "3.9"): Rule(reason="A rounded level (万亿元), not a growth rate; 2025 growth not in the compilation."),
+    ("4", "2020-2024", "48"): Rule(reason="Cumulative nominal increase 2020-2024 (a span, current prices), not a yearly real rate."),
+    ("5", "2025", "15.3"): Rule(suffix="end_june", how="Context only: stock at end-June 2025, not year-end."),
+    ("14", "2021-2023", "7.3"): Rule(suffix="official_cumulative", unit="% since 2020", year="2023", sign=-1,
+                                     how="Context only: NDRC's cumulative change 2021-2023 ('约', about), placed at the span's last year; the compiled decrease x is stored as -x."),
+    ("14", "2021-2024", "11.6"): Rule(suffix="official_cumulative", unit="% since 2020", year="2024", sign=-1,
+                                      how="Context only: NDRC's cumulative change 2021-2024, placed at the span's last year; the compiled decrease x is stored as -x."),
+    ("15", "2016-2020", "18.8"): Rule(reason="13th FYP cumulative decrease 2016-2020 (a span before this plan's years)."),
+    ("15", "2021-2023", "4.9"): Rule(reason="Cumulative 2021-2023 from an unattributed commercial-site analysis (low confidence); a span, not a yearly rate."),
+    ("16", "2023", "85.5"): Rule(extra=("excl_dust", "86.8",
+                                        "Context only: the 2023 share excluding abnormal dust days, quoted in the same locator ('扣除沙尘异常超标天后为86.8%'); the value (85.5) keeps the baseline's definition.")),
+}
+
+LEVEL_OF_RATE = {
+    "2": "A level (元/人) at the bulletin's own constant prices: not comparable across years, and the target scores growth rates.",
+    "7": "A level (yuan per person): the target scores real growth rates (mapped from the yearly_rate rows).",
+}
+
+
+@dataclass
+class Mapped:
+    """One statistics row (text cells), with where it came from."""
+
+    cells: dict
+    line: int
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return self.cells["indicator_id"], self.cells["geo"], int(self.cells["year"])
+
+
+def fmt(value: Decimal) -> str:
+    """A plain decimal: no exponent, no trailing zeros, no '-0'."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def definition_of(indicator_id: str, year: int) -> str:
+    for ind, first, last, text in DEFINITIONS:
+        if ind == indicator_id and first <= year <= last:
+            return text
+    return ""
+
+
+def _row(r: dict, indicator_id: str, unit: str, year: str, value: Decimal, how: str) -> Mapped:
+    note = (f"{how}{COMPILED_MARK}{r['target_n']} ({r['name_zh']}; {r['year']}; {r['value']} {r['unit']}; "
+            f"form {r['form']}); where on the page: {r['locator']}. Source note: {r['note']}").strip()
+    cells = {"indicator_id": indicator_id, "geo": GEO, "year": year, "value": fmt(value), "unit": unit,
+             "source_title": r["source_title"].strip(), "source_url": r["source_url"].strip(), "note": note,
+             "definition": definition_of(indicator_id, int(year))}
+    return Mapped(cells, r["_line"])
+
+
+def classify(r: dict) -> tuple[list[Mapped], str]:
+    """The statistics rows one compiled row maps to, or ``([], reason)`` when it is excluded."""
+    n, year, raw = r["target_n"].strip(), r["year"].strip(), r["value"].strip()
+    if not r["source_title"].strip() or not r["source_url"].strip():
+        return [], ("No source URL in the compilation (the search tool did not return one): a value without its "
+                    "source is not shipped.")
+    rule = ROWS.get((n, year, raw), Rule())
+    if rule.reason:
+        return [], rule.reason
+    series = SERIES.get(n)
+    if series is None:
+        return [], f"No mapping defined for target_n {n!r}."
+    if not rule.suffix and not year.isdigit():
+        return [], "A multi-year span, not one year's figure; no rule maps it."
+    lower_bound = raw[:1] in "><"
+    try:
+        value = Decimal(raw.lstrip("><").strip())
+    except InvalidOperation:
+        return [], f"Value {raw!r} is not a number."
+    out_year = rule.year or year
+    if int(out_year) < BASELINE_YEAR:
+        return [], f"Describes {year}, before the plan's baseline year {BASELINE_YEAR}."
+
+    if rule.suffix:                                          # a decided context row
+        rows = [_row(r, f"{series.id}:{rule.suffix}", rule.unit or series.unit, out_year, value * rule.sign, rule.how)]
+    elif n in CAPACITY:
+        prefix = next((p for p in CONVERSIONS if r["unit"].startswith(p)), None)
+        if prefix is None:
+            return [], f"Output in an unknown unit ({r['unit']!r}); no exact conversion defined."
+        factor, said = CONVERSIONS[prefix]
+        how = (f"Context only: output, a stand-in for production capacity (the target) and at most equal to it; "
+               f"{said}.")
+        rows = [_row(r, f"{series.id}:output", series.unit, year, value * Decimal(factor), how)]
+    elif raw[:1] == "<":
+        return [], f"An upper bound ({raw!r}) is not a value; no context series is defined for it."
+    elif lower_bound:
+        rows = [_row(r, f"{series.id}:lower_bound", series.unit, year, value,
+                     f"Context only: a lower bound (stated only as '{raw}'), never the value.")]
+    elif n == "11" and "亿人" in r["unit"]:
+        rows = [_row(r, f"{series.id}:insured_persons", "100 million persons", year, value,
+                     "Context only: the number of insured persons (亿人), not the participation rate.")]
+    elif n == "4" and "current prices" in r["unit"]:
+        rows = [_row(r, f"{series.id}:nominal", YOY, year, value,
+                     "Context only: nominal (current-price) growth; the target is at constant prices.")]
+    elif series.rate and r["form"].strip() == "level":
+        return [], LEVEL_OF_RATE.get(n, "A level; the target scores yearly % changes.")
+    elif not series.rate and r["form"].strip() == "yearly_rate":
+        return [], "A yearly % change; the target is a level."
+    elif r["form"].strip() != ("yearly_rate" if series.rate else "level"):
+        return [], f"Form {r['form']!r} (not one year's {'rate' if series.rate else 'level'}); no rule maps it."
+    else:
+        rows = [_row(r, series.id, series.unit, year, value * series.sign, series.how)]
+    if rule.extra:
+        suffix, extra_value, how = rule.extra
+        if extra_value not in r["locator"]:
+            raise MappingError(f"line {r['_line']}: the locator no longer quotes {extra_value}; fix ROWS in {Path(__file__).name}")
+        rows.append(_row(r, f"{series.id}:{suffix}", series.unit, year, Decimal(extra_value), how))
+    return rows, ""
+
+
+# ------------------------------------------------------------------------------------ reading
+
+def read_csv(path: Path, required: Sequence[str]) -> tuple[list[str], list[dict]]:
+    """Header and rows of a UTF-8 CSV file; each row gets ``_line`` (header = line 1)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = list(reader.fieldnames or [])
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise MappingError(f"{path}: required column(s) missing: {', '.join(missing)}")
+            rows, end = [], reader.line_num
+            for row in reader:
+                if None in row or any(v is None for v in row.values()):
+                    raise MappingError(f"{path} line {end + 1}: the row has another number of cells than the header")
+                row["_line"] = end + 1
+                end = reader.line_num
+                rows.append(row)
+    except UnicodeDecodeError:
+        raise MappingError(f"{path}: not UTF-8 text") from None
+    return header, rows
+
+
+def build(compiled: list[dict], file: str = "compilation") -> tuple[list[Mapped], list[dict]]:
+    """Map the compiled rows: statistics rows sorted by (indicator_id, geo, year), excluded rows in
+    compilation order. Two rows mapping to one key raise MappingError (a mapping mistake)."""
+    out, excluded = [], []
+    for r in compiled:
+        rows, reason = classify(r)
+        if reason:
+            excluded.append({"target_n": r["target_n"], "name_zh": r["name_zh"], "year": r["year"], "value": r["value"],
+                             "unit": r["unit"], "form": r["form"], "reason": reason,
+                             "source_title": r["source_title"], "source_url": r["source_url"]})
+        out.extend(rows)
+    out.sort(key=lambda m: m.key)
+    seen: dict[tuple, Mapped] = {}
+    for m in out:
+        if m.key in seen:
+            raise MappingError(f"{file} line {m.line} maps to {m.key} like line {seen[m.key].line}; "
+                               f"fix the rules in {Path(__file__).name}")
+        seen[m.key] = m
+    return out, excluded
+
+
+def check_ids(rows: list[Mapped], targets_path: Path) -> None:
+    """Every indicator id is a target id, a reference_id of the targets, or <target id>:<suffix>."""
+    if not targets_path.is_file():
+        return
+    _, targets = read_csv(targets_path, ("id", "reference_id"))
+    ids = {t["id"] for t in targets}
+    refs = {t["reference_id"] for t in targets if t["reference_id"]}
+    bad = sorted({m.cells["indicator_id"] for m in rows
+                  if m.cells["indicator_id"] not in ids | refs and m.cells["indicator_id"].split(":", 1)[0] not in ids})
+    if bad:
+        raise MappingError(f"{targets_path}: no target or reference id for {', '.join(bad)}")
+
+
+# ------------------------------------------------------------------------------------ merging
+
+def merge(header: list[str], stored: list[dict], produced: list[Mapped], replace: bool,
+          file: str) -> tuple[list[dict], dict[str, list[str]]]:
+    """Produced rows replace stored rows of the same key (a differing value, unit or source is a
+    conflict unless ``replace``); stored rows with other keys are kept. Returns the rows sorted by
+    key and what changed (``added``, ``refreshed``, ``replaced``, ``kept``)."""
+    by_key = {(r["indicator_id"], r["geo"], int(r["year"])): r for r in stored}
+    changes: dict[str, list[str]] = {"added": [], "refreshed": [], "replaced": [], "kept": []}
+    conflicts, rows = [], []
+    for m in produced:
+        new = {c: "" for c in header} | m.cells
+        old = by_key.pop(m.key, None)
+        label = f"{m.key[0]}, {m.key[1]}, {m.key[2]}"
+        if old is None:
+            changes["added"].append(label)
+        else:
+            differ = [c for c in COMPARED if not _same(c, old.get(c) or "", new[c])]
+            if differ:
+                shown = "; ".join(f"{c} {old.get(c)!r} -> {new[c]!r}" for c in differ)
+                conflicts.append(f"{label}: {file} line {old['_line']} differs from the compilation: {shown}")
+                changes["replaced"].append(label)
+            elif any((old.get(c) or "") != new[c] for c in header):
+                changes["refreshed"].append(label)
+            new = {c: old.get(c) or "" for c in header} | m.cells
+        rows.append(new)
+    if conflicts and not replace:
+        raise MappingError("stored rows differ from the compilation (re-run with --replace to overwrite):\n  "
+                           + "\n  ".join(conflicts))
+    for r in by_key.values():
+        changes["kept"].append(f"{r['indicator_id']}, {r['geo']}, {r['year']} (line {r['_line']})")
+        rows.append({c: r.get(c) or "" for c in header})
+    rows.sort(key=lambda d: (d["indicator_id"], d["geo"], int(d["year"])))
+    return rows, changes
+
+
+def _same(column: str, old: str, new: str) -> bool:
+    if column == "value":
+        try:
+            return Decimal(old) == Decimal(new)
+        except InvalidOperation:
+            pass
+    return old == new
+
+
+def read_statistics(path: Path) -> tuple[list[str], list[dict]]:
+    """Header (the contract's columns first, then any extra ones kept) and rows of a stored file."""
+    if not path.exists():
+        return list(COLUMNS), []
+    header, rows = read_csv(path, COLUMNS[:-1])
+    for r in rows:
+        if not (r["year"] or "").strip().isdigit():
+            raise MappingError(f"{path} line {r['_line']}: year {r['year']!r} is not a whole number")
+    return list(COLUMNS) + [c for c in header if c not in COLUMNS], rows
+
+
+def csv_text(rows: list[dict], header: Sequence[str]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(header), lineterminator="\n", extrasaction="ignore")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def write_if_changed(path: Path, text: str, dry_run: bool) -> str:
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return "unchanged"
+    if dry_run:
+        return "would be written"
+    from helpers.fileio import atomic_write_bytes  # only needed when writing
+    atomic_write_bytes(path, data)
+    return "written"
+
+
+def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets_path: Path | None = None,
+        replace: bool = False, dry_run: bool = False, out=None) -> dict:
+    """Rebuild the statistics and excluded files; every check runs before anything is written.
+    Returns counts (compiled, mapped, target, reference, context, excluded rows)."""
+    out = out or sys.stdout
+    compiled_path, statistics_path, excluded_path = Path(compiled_path), Path(statistics_path), Path(excluded_path)
+    targets_path = Path(targets_path) if targets_path else statistics_path.parent / "targets.csv"
+    _, compiled = read_csv(compiled_path, COMPILED_REQUIRED)
+    produced, excluded = build(compiled, str(compiled_path))
+    check_ids(produced, targets_path)
+    header, stored = read_statistics(statistics_path)
+    rows, changes = merge(header, stored, produced, replace, str(statistics_path))
+
+    stats_state = write_if_changed(statistics_path, csv_text(rows, header), dry_run)
+    excl_state = write_if_changed(excluded_path, csv_text(excluded, EXCLUDED_COLUMNS), dry_run)
+    ids = [m.cells["indicator_id"] for m in produced]
+    counts = {"compiled": len(compiled), "mapped": len(produced),
+              "target": sum(":" not in i and i != REFERENCE_ID for i in ids),
+              "reference": sum(i == REFERENCE_ID for i in ids), "context": sum(":" in i for i in ids),
+              "excluded": len(excluded)}
+    print(f"{statistics_path}: {len(rows)} rows ({stats_state}); " + ", ".join(
+        f"{len(v)} {k}" for k, v in changes.items()), file=out)
+    for k in ("added", "refreshed", "replaced", "kept"):
+        if k == "added" and len(changes[k]) == len(produced):
+            continue  # a first run: every row is new, no need to list them
+        for label in changes[k]:
+            print(f"  {k}: {label}", file=out)
+    print(f"{excluded_path}: {len(excluded)} rows ({excl_state})", file=out)
+    print(f"{counts['compiled']} compiled rows -> {counts['mapped']} statistics rows ({counts['target']} target, "
+          f"{counts['reference']} reference, {counts['context']} context; one compiled row yields two) and "
+          f"{counts['excluded']} excluded", file=out)
+    if dry_run:
+        print("dry run: nothing written", file=out)
+    return counts
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--compiled", type=Path, default=SHARED, help="the shared compilation (default: %(default)s)")
+    ap.add_argument("--statistics", type=Path, default=PLAN_DIR / "statistics.csv",
+                    help="statistics file to write (default: %(default)s)")
+    ap.add_argument("--excluded", type=Path, default=PLAN_DIR / "excluded_rows.csv",
+                    help="where to list the rows left out (default: %(default)s)")
+    ap.add_argument("--targets", type=Path, default=None,
+                    help="targets file whose ids the rows must use (default: targets.csv beside --statistics)")
+    ap.add_argument("--replace", action="store_true",
+                    help="overwrite stored rows whose value, unit or source differs from the compilation")
+    ap.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    args = ap.parse_args(argv)
+    try:
+        run(args.compiled, args.statistics, args.excluded, args.targets, replace=args.replace, dry_run=args.dry_run)
+    except MappingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot read or write {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
