@@ -105,9 +105,9 @@ def main() -> int:
     ap.add_argument("--naive-areas", type=int, default=2, help="area notebooks timed in the naive loop")
     args = ap.parse_args()
 
-    from helpers.load import load_inputs
+    from helpers.load import load_plan
 
-    inputs = load_inputs(paths.DEFAULT_TARGETS, paths.DEFAULT_STATISTICS)
+    inputs = load_plan()  # the default plan
     areas = [a for a in dict.fromkeys(inputs.targets["area"].astype(str))]
     n_notebooks = len(areas) + 2
     jobs = args.jobs or os.cpu_count() or 1

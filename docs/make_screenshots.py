@@ -24,6 +24,7 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
 from helpers import charts, gaps, load, paths  # noqa: E402
+from helpers.plan import locate  # noqa: E402
 
 KINDS: tuple[str, ...] = ("level", "annual", "cumulative", "relative")
 MIN_POINTS = 2
@@ -92,8 +93,8 @@ def _save(fig, out: Path, name: str, dpi: int = DPI) -> Path:
 
 def make_screenshots(targets_path: Path, statistics_path: Path, out: Path, lang: str = "both") -> list[Path]:
     inputs = load.load_inputs(targets_path, statistics_path)
-    geo = gaps.resolve_geos(None, inputs.plan, inputs.statistics)[0]
-    traj = gaps.compute_gaps(inputs.targets, inputs.statistics, geo=geo, plan=inputs.plan)
+    geo = gaps.resolve_geos(None, inputs.meta, inputs.statistics)[0]
+    traj = gaps.compute_gaps(inputs.targets, inputs.statistics, geo=geo, plan=inputs.meta)
     if "geo" in traj.columns:
         traj = traj[traj["geo"] == geo]
     stats = inputs.statistics
@@ -109,7 +110,8 @@ def make_screenshots(targets_path: Path, statistics_path: Path, out: Path, lang:
             tid = ranked.index[0]
             one = traj[traj["indicator_id"] == tid]
             context = stats[stats["indicator_id"].str.startswith(f"{tid}:", na=False) & (stats["geo"] == geo)]
-            fig = charts.plot_trajectory(one, benchmarks=benchmarks, context=context, lang=lang)
+            fig = charts.plot_trajectory(one, benchmarks=benchmarks, context=context, lang=lang,
+                                         geo_names=inputs.geo_label)
             name = f"trajectory_{kind}.png"
         else:
             s_targets, s_stats = synthetic_inputs(kind)
@@ -121,15 +123,16 @@ def make_screenshots(targets_path: Path, statistics_path: Path, out: Path, lang:
         written.append(_save(fig, out, name))
         print(f"{name}: {'real data, ' + str(tid) if real else 'SYNTHETIC example (real data too thin)'}")
     # The heatmap is tall (one row per target): a lower dpi keeps the file small, rows stay legible.
-    written.append(_save(charts.plot_status_heatmap(traj, lang=lang), out, "status_heatmap.png", dpi=90))
-    written.append(_save(charts.plot_area_scoreboard(gaps.latest_status(traj), lang=lang), out, "area_scoreboard.png"))
+    written.append(_save(charts.plot_status_heatmap(traj, lang=lang, areas=inputs.areas), out, "status_heatmap.png", dpi=90))
+    written.append(_save(charts.plot_area_scoreboard(gaps.latest_status(traj), lang=lang, areas=inputs.areas), out, "area_scoreboard.png"))
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--targets", type=Path, default=paths.DEFAULT_TARGETS)
-    parser.add_argument("--statistics", type=Path, default=paths.DEFAULT_STATISTICS)
+    default = locate()  # the default plan
+    parser.add_argument("--targets", type=Path, default=default.targets_path)
+    parser.add_argument("--statistics", type=Path, default=default.statistics_path)
     parser.add_argument("--out", type=Path, default=paths.PROJECT_ROOT / "docs" / "img")
     parser.add_argument("--lang", default="both", choices=("zh", "en", "both"))
     args = parser.parse_args(argv)

@@ -1,7 +1,7 @@
 """Map the shared compilation of public figures onto this plan's indicator ids.
 
 Reads ``../shared/data/statistics_compiled.csv`` (every row with its source URL) and writes
-``data/raw/statistics.csv`` in the statistics contract, plus ``data/raw/excluded_rows.csv``
+``data/raw/fuyang/statistics.csv`` in the statistics contract, plus ``data/raw/fuyang/excluded_rows.csv``
 listing the rows left out and why. Run it when the compilation changes; the output is then
 raw input like any other (researchers add their own figures with ``python -m helpers import``).
 
@@ -15,7 +15,7 @@ are written atomically, and only when their content changes. Usage::
     python scripts/import_shared_compilation.py [--dry-run] [--replace]
         [--compiled PATH] [--statistics PATH] [--excluded PATH]
 
-Mapping rules (see data/raw/README.md):
+Mapping rules (see data/raw/fuyang/README.md):
 - same definition as the target -> the target id (geo ``fuyang`` is scored, ``anhui``/``china``
   are benchmarks);
 - a proxy or partial measure -> a context series ``<target id>:<suffix>`` (never scored);
@@ -414,9 +414,9 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, replace
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--compiled", type=Path, default=SHARED, help="the shared compilation (default: %(default)s)")
-    ap.add_argument("--statistics", type=Path, default=ROOT / "data/raw/statistics.csv",
+    ap.add_argument("--statistics", type=Path, default=ROOT / "data/raw/fuyang/statistics.csv",
                     help="statistics file to update (default: %(default)s)")
-    ap.add_argument("--excluded", type=Path, default=ROOT / "data/raw/excluded_rows.csv",
+    ap.add_argument("--excluded", type=Path, default=ROOT / "data/raw/fuyang/excluded_rows.csv",
                     help="where to list the rows left out (default: %(default)s)")
     ap.add_argument("--replace", action="store_true",
                     help="overwrite stored rows whose value, unit or source differs from the compilation")

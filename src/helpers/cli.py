@@ -1,6 +1,7 @@
 """Command line: ``python -m helpers <command> ...``.
 
-Commands: ``validate``, ``gaps``, ``build``, ``template``, ``import``, ``coverage``, ``render``.
+Commands: ``validate``, ``gaps``, ``build``, ``template``, ``import``, ``coverage``, ``render``,
+``new-plan``.
 Bad input exits 2 with every problem listed (file, line, column); a failed render exits 1;
 a render blocked by another running render exits 3. No traceback for expected errors.
 """
@@ -93,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_inputs(p)
     p.add_argument("--geo", default=None, help=GEO_HELP)
 
+    p = sub.add_parser("new-plan", help="create a plan folder to fill in (plan.json, targets.csv, statistics.csv)")
+    p.add_argument("folder", type=Path, help="the new plan's folder (e.g. data/raw/my_plan)")
+    p.add_argument("--jurisdiction", required=True, help="geo key of the place the plan is about (e.g. hubei)")
+    p.add_argument("--title-zh", default=None, help="the plan's Chinese title")
+    p.add_argument("--title-en", default=None, help="the plan's English title")
+
     p = sub.add_parser("render", help="render the dated HTML reports")
     _add_inputs(p)
     p.add_argument("--date", default=None, help="report date YYYY-MM-DD; default: today")
@@ -133,6 +140,9 @@ def _resolve_plan(args: argparse.Namespace) -> None:
 
 def _dispatch(args: argparse.Namespace) -> int:
     cmd = args.command
+    if cmd == "new-plan":
+        from helpers.plan import cli_new_plan
+        return cli_new_plan(args)
     _resolve_plan(args)
     if cmd == "validate":
         from helpers.validate import cli_validate

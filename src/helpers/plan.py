@@ -361,3 +361,51 @@ class Plan:
         s = self.statistics
         have = set(s.loc[s["geo"] == self.jurisdiction, "indicator_id"].astype(str))
         return next((i for i in ids if i in have), ids[0])
+
+
+# ------------------------------------------------------------------------------ a new plan
+
+def skeleton_meta(jurisdiction: str, title_zh: str = "", title_en: str = "") -> dict:
+    """The ``plan.json`` :func:`write_skeleton` writes: the required keys, one example area to
+    rename, the jurisdiction labelled by its key (edit the labels)."""
+    return {
+        "title_zh": title_zh or "（规划名称）", "title_en": title_en or "(plan title)",
+        "document_number": "", "issued": None, "jurisdiction": jurisdiction, "benchmarks": [],
+        "areas": [{"key": "area1", "zh": "（领域一）", "en": "(area one)"}],
+        "geos": {jurisdiction: {"zh": jurisdiction, "en": jurisdiction}},
+    }
+
+
+def write_skeleton(folder: str | Path, jurisdiction: str, title_zh: str = "", title_en: str = "") -> list[Path]:
+    """Create ``folder`` with ``plan.json`` (:func:`skeleton_meta`), ``targets.csv`` and
+    ``statistics.csv`` (header lines only). Refuses (ValidationError, nothing written) when the
+    folder already holds any of the three files or the jurisdiction is not a geo key."""
+    from helpers.fileio import atomic_write_bytes
+    from helpers.schema import STATISTICS_COLUMNS, TARGET_COLUMNS, TARGET_OPTIONAL_COLUMNS
+
+    folder = Path(folder)
+    if not re.fullmatch(GEO_PATTERN, jurisdiction or ""):
+        raise ValidationError([Problem("--jurisdiction", None, None,
+                                       f"{jurisdiction!r} is not a geo key; use lowercase letters, digits, '_' and '-'")])
+    names = (paths.PLAN_FILENAME, "targets.csv", "statistics.csv")
+    there = [folder / n for n in names if (folder / n).exists()]
+    if there:
+        raise ValidationError([Problem(str(p), None, None, "exists already; nothing was written") for p in there])
+    meta = {k: v for k, v in skeleton_meta(jurisdiction, title_zh, title_en).items() if v is not None}
+    folder.mkdir(parents=True, exist_ok=True)
+    target_header = [*TARGET_COLUMNS[:5], "unit_zh", *TARGET_COLUMNS[5:], "value_unit", "baseline_value"]
+    assert set(target_header) == set(TARGET_COLUMNS) | set(TARGET_OPTIONAL_COLUMNS)
+    texts = {paths.PLAN_FILENAME: json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
+             "targets.csv": ",".join(target_header) + "\n",
+             "statistics.csv": ",".join(STATISTICS_COLUMNS) + "\n"}
+    return [atomic_write_bytes(folder / n, texts[n].encode("utf-8")) for n in names]
+
+
+def cli_new_plan(args) -> int:
+    """``python -m helpers new-plan DIR --jurisdiction KEY``: a plan folder to fill in."""
+    written = write_skeleton(args.folder, args.jurisdiction, args.title_zh or "", args.title_en or "")
+    for p in written:
+        print(f"wrote {p}")
+    print(f"next: edit {written[0]} (title, areas, geos), add one row per target to {written[1]} "
+          f"(docs/data_contract.md), then: {paths.command()} validate --plan {args.folder}")
+    return 0
