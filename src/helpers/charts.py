@@ -587,7 +587,7 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
 
     ``traj``: the engine's trajectory table for one geo (columns indicator_id, area, name_zh,
     name_en, year, status). Colours come from :data:`helpers.vocab.STATUS_COLOURS`; ``no_data``
-    is light grey. A year outside a target's own span (poverty ends in 2020) is left blank
+    is light grey. A year outside a target's own span (it ends before the others) is left blank
     ("not applicable"). Row labels are the target names in ``lang``, shortened to fit.
     """
     _require_columns(traj, ("indicator_id", "area", "name_zh", "name_en", "year", "status"), "trajectory")

@@ -32,7 +32,7 @@ from matplotlib import font_manager
 #: Latin font drawn first; ships with matplotlib, so it always exists.
 LATIN_FAMILY = "DejaVu Sans"
 #: Characters a CJK font must cover to be used (the plan's city and 民生 "livelihood").
-PROBE_TEXT = "阜阳民生"
+PROBE_TEXT = "规划民生"
 #: Freely licensed system CJK families, best first. Proprietary ones (SimHei...) are not listed.
 SYSTEM_CJK_FAMILIES: tuple[str, ...] = (
     "Noto Sans CJK SC",

@@ -625,7 +625,7 @@ def area_rollup(frame: pd.DataFrame, by_year: bool | None = None,
     ``share_achieved_or_on_track`` (among scored; NaN when none is scored), ``mean_capped_progress``
     (mean of progress clipped to [0, 1], achieved counted as 1, rows without a progress left
     out; NaN when none), ``coverage`` (n_with_value / n_targets).
-    A target whose span ends earlier (poverty: 2020) simply has no row in later years.
+    A target whose span ends earlier than the others simply has no row in later years.
     """
     if by_year is None:
         by_year = "as_of" not in frame.columns

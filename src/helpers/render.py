@@ -32,7 +32,7 @@ How a render runs, and why:
    On failure the temporary folder is removed, the failed executed notebook is kept in
    ``<out>/.failed/``, and the previous sets and ``latest`` are untouched.
 
-Progress goes to stderr, one line per notebook (``[3/11] area-health  2.1 s``); papermill,
+Progress goes to stderr, one line per notebook (``[3/11] area-<key>  2.1 s``); papermill,
 nbclient and kernel chatter is silenced (kernel stderr goes to a log file that is kept in
 ``<out>/.failed/`` only when a render fails).
 """
@@ -94,7 +94,7 @@ def strip_ansi(text: str) -> str:
 
 @dataclass(frozen=True)
 class ReportJob:
-    """One report: ``key`` is the file stem (``area-health``), ``notebook`` the source file name,
+    """One report: ``key`` is the file stem (``area-<key>``), ``notebook`` the source file name,
     ``weight`` a rough relative cost used to start the heaviest notebooks first."""
 
     key: str
