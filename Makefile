@@ -16,18 +16,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
+	@# Notebooks are stored without outputs (but their key figures): see scripts/nbclean.py.
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.nbclean.clean '.venv/bin/python scripts/nbclean.py'; fi
 	@touch $(STAMP)
 
 env: $(STAMP)  ## create .venv with the package, the test tools and the Jupyter kernel
 
-report: $(STAMP)  ## render today's dated HTML reports into reports/YYYY-MM-DD/
-	$(BIN)/python -m helpers render
+PLAN ?= all
 
-data: $(STAMP)  ## rebuild everything in data/processed/ from data/raw/
-	$(BIN)/python -m helpers build
+report: $(STAMP)  ## render today's reports of every plan (PLAN=name for one) into reports/<plan>/YYYY-MM-DD/
+	$(BIN)/python -m helpers render --plan $(PLAN)
 
-validate: $(STAMP)  ## check data/raw/targets.csv and data/raw/statistics.csv
-	$(BIN)/python -m helpers validate
+data: $(STAMP)  ## rebuild data/processed/<plan>/ of every plan from data/raw/
+	@for p in $$(ls data/raw); do [ -f data/raw/$$p/plan.json ] && $(BIN)/python -m helpers build --plan $$p || exit 1; done
+
+validate: $(STAMP)  ## check every plan's plan.json, targets.csv and statistics.csv
+	@for p in $$(ls data/raw); do [ -f data/raw/$$p/plan.json ] && echo "$$p:" && $(BIN)/python -m helpers validate --plan $$p || exit 1; done
 
 test: $(STAMP)  ## unit tests, bad-input suite, nbval over every notebook, browser check
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env \
@@ -36,8 +41,11 @@ test: $(STAMP)  ## unit tests, bad-input suite, nbval over every notebook, brows
 test-fast: $(STAMP)  ## unit tests only (no notebooks, no rendering, no browser)
 	$(BIN)/python -m pytest tests -m "not slow and not browser" -p no:cacheprovider
 
-lab: $(STAMP)  ## JupyterLab on the notebooks with the project's kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+LAB_PORT ?= 8888
+
+lab: $(STAMP)  ## JupyterLab on the notebooks (works as root; open the printed http://127.0.0.1 URL)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) \
+		$$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 bench: $(STAMP)  ## benchmarks: gap engine throughput, report render vs floor vs naive
 	$(BIN)/python benchmarks/bench_gaps.py

@@ -129,6 +129,9 @@ def _resolve_plan(args: argparse.Namespace) -> None:
     """``--plan`` or ``--targets/--statistics`` -> the plan's files; output defaults follow it."""
     from helpers.plan import locate
 
+    if args.command == "render" and args.plan == "all" and args.targets is None and args.statistics is None:
+        args.plan_files = None  # every shipped plan (helpers.render.cli_render)
+        return
     files = locate(args.plan, args.targets, args.statistics)
     args.plan_files = files
     args.targets, args.statistics = files.targets_path, files.statistics_path

@@ -674,10 +674,15 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
 
 def cli_render(args) -> int:
     """``python -m helpers render``: 0 when every report was written (errors raise: the command
-    line turns them into exit 1 render failed, 2 bad input, 3 locked)."""
-    render_reports(
-        date=args.date, areas=args.areas, as_of=args.as_of, method=args.method, lang=args.lang,
-        targets_path=args.plan_files.targets_path, statistics_path=args.plan_files.statistics_path,
-        geo=args.geo, jobs=args.jobs,
-        out=args.out, timeout=args.timeout, wait=args.wait, progress=not args.quiet)
+    line turns them into exit 1 render failed, 2 bad input, 3 locked). ``--plan all`` renders
+    every plan under ``data/raw/`` in turn (stopping at the first failure)."""
+    from helpers.plan import locate, shipped_plans
+
+    files = [args.plan_files] if args.plan_files is not None else [locate(p) for p in shipped_plans()]
+    for f in files:
+        render_reports(
+            date=args.date, areas=args.areas, as_of=args.as_of, method=args.method, lang=args.lang,
+            targets_path=f.targets_path, statistics_path=f.statistics_path,
+            geo=args.geo, jobs=args.jobs,
+            out=args.out, timeout=args.timeout, wait=args.wait, progress=not args.quiet)
     return 0
