@@ -61,6 +61,9 @@ STYLE: dict[str, Any] = {
     "lines.markersize": 5.5,
     "axes.prop_cycle": cycler(color=list(CYCLE)),
     "image.cmap": "viridis",
+    # Names and units are data: a "$" is a dollar sign, never the start of mathtext (which would
+    # drop it, or fail on an unbalanced "$\\frac{").
+    "text.parse_math": False,
 }
 
 
