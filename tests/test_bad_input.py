@@ -99,7 +99,7 @@ BEDS = "health.beds_per_1000"
 
 CASES = [
     # ---- the targets table
-    Case("unknown_area", _validate, _at("t", 2, "area"), "'healht' is not a known area", targets=_cell(0, area="healht")),
+    Case("unknown_area", _validate, _at("t", 2, "area"), "'healht' is not an area of this plan; plan.json declares: ", targets=_cell(0, area="healht")),
     Case("year_outside_plan_range", _validate, _at("t", 2, "target_year"), "year 2201 is out of range",
          targets=_cell(0, target_year="2201")),
     Case("between_lo_above_hi", _validate, _at("t", 6, "target_hi"), "target_hi 5 must be greater than target 10",

@@ -8,9 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import fuyang_plan
 import helpers
 from helpers import narrate
+from helpers.plan import Plan
 from nb_synthetic import BAD_URL, IMG, SCRIPT
+
+#: Area and place labels as a plan gives them (the shipped plan.json: health is 医疗卫生 / Health).
+PLAN = Plan(fuyang_plan.META, pd.DataFrame(), pd.DataFrame())
 
 SCRIPT_ESC = "&lt;script&gt;alert(1)&lt;/script&gt;"
 IMG_ESC = "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
@@ -135,26 +140,30 @@ def test_key_figures_text_exact():
 def test_area_narrative_counts_years_and_names_missing():
     latest = _latest()
     out = narrate.area_narrative(latest, "health", 2021, ("阜阳市", "Fuyang"), "en",
-                                 benchmark_only=["health.beds"])
+                                 benchmark_only=["health.beds"], plan=PLAN)
     assert_safe(out)
     assert "Health: 0 of 2 targets achieved by 2021 (1 moderate progress); 1 with no data." in out
     assert "latest year with data up to 2021: 2020 for 1 target." in out
     assert f"No data (1; no value for Fuyang up to 2021): Beds {SCRIPT_ESC}." in out
     assert "Of these, 1 has only provincial or national benchmark values" in out
-    zh = narrate.area_narrative(latest, "health", 2021, ("阜阳市", "Fuyang"), "zh")
+    zh = narrate.area_narrative(latest, "health", 2021, ("阜阳市", "Fuyang"), "zh", plan=PLAN)
     assert "医疗卫生共2项目标，截至2021年：进展一般1项；1项无数据。" in zh
     assert "2020年1项" in zh
-    pov = narrate.area_narrative(latest, "poverty", 2021, ("阜阳市", "Fuyang"), "en")
+    pov = narrate.area_narrative(latest, "poverty", 2021, ("阜阳市", "Fuyang"), "en", plan=PLAN)
     assert ("Poverty alleviation: 1 of 2 targets achieved by 2021 (1 achieved); "
             "1 with a value that cannot be scored.") in pov
     assert "A value but not scored (1): Poor villages (2018: no baseline value: not scored)." in pov
-    both = narrate.area_narrative(latest, "health", 2021, ("阜阳市", "Fuyang"), "both")
+    both = narrate.area_narrative(latest, "health", 2021, ("阜阳市", "Fuyang"), "both", plan=PLAN)
     assert both.index("医疗卫生共2项") < both.index("Health: 0 of 2")
+    # without a plan there are no labels: the area is named by its key
+    bare = narrate.area_narrative(latest, "health", 2021, ("阜阳市", "Fuyang"), "en")
+    assert bare.startswith("<p>health: 0 of 2 targets achieved by 2021 (1 moderate progress); 1 with no data.")
+    assert "Health" not in bare
 
 
 def test_area_narrative_all_missing():
     latest = _latest().iloc[[0]]
-    out = narrate.area_narrative(latest, "health", 2021, ("阜阳市", "Fuyang"), "en")
+    out = narrate.area_narrative(latest, "health", 2021, ("阜阳市", "Fuyang"), "en", plan=PLAN)
     assert "Health: none of the 1 targets can be scored for Fuyang up to 2021: 1 with no data." in out
     assert f"No data (1; no value for Fuyang up to 2021): Beds {SCRIPT_ESC}." in out
 
@@ -187,13 +196,16 @@ def test_related_ids_and_sources_table():
     stats = _stats()
     assert narrate.related_ids("health.beds", targets, stats) == ["health.beds", "health.beds:proxy"]
     assert narrate.related_ids("employment.rel", targets, stats) == ["ref.x"]
-    out = narrate.sources_table(stats, ["health.beds", "health.beds:proxy"], "en", jurisdiction="fuyang")
+    out = narrate.sources_table(stats, ["health.beds", "health.beds:proxy"], "en", jurisdiction="fuyang", plan=PLAN)
     assert_safe(out)
     assert f"Bulletin {SCRIPT_ESC}" in out and IMG_ESC in out
     assert "javascript" not in out  # shown title is escaped text, the URL is dropped
     assert '<a href="https://a.org/1" target="_blank" rel="noopener noreferrer">https://a.org/1</a>' in out
     rows = re.findall(r"<tr>(.*?)</tr>", out)[1:]
     assert [re.findall(r"<td>(.*?)</td>", r)[1] for r in rows] == ["Fuyang", "Fuyang", "China"]
+    bare = narrate.sources_table(stats, ["health.beds", "health.beds:proxy"], "en", jurisdiction="fuyang")
+    rows = re.findall(r"<tr>(.*?)</tr>", bare)[1:]
+    assert [re.findall(r"<td>(.*?)</td>", r)[1] for r in rows] == ["fuyang", "fuyang", "china"]  # keys
 
 
 def test_benchmark_only_ids():
@@ -238,9 +250,12 @@ def test_year_ranges():
 def test_indicator_summary_says_plainly_what_is_missing():
     latest = _latest()
     stats = _stats()
-    out = narrate.indicator_summary(latest, stats, "health.beds", 2021, "fuyang", ("阜阳市", "Fuyang"), "en")
+    out = narrate.indicator_summary(latest, stats, "health.beds", 2021, "fuyang", ("阜阳市", "Fuyang"), "en",
+                                    plan=PLAN)
     assert "Up to 2021, Fuyang has no value for this target (no data)" in out
     assert "Benchmark values (context, not scored): China 2018." in out
+    bare = narrate.indicator_summary(latest, stats, "health.beds", 2021, "fuyang", ("阜阳市", "Fuyang"), "en")
+    assert "Benchmark values (context, not scored): china 2018." in bare  # no plan: the geo key
     out = narrate.indicator_summary(latest, stats, "health.docs", 2021, "fuyang", ("阜阳市", "Fuyang"), "en")
     assert "As of 2021 (latest year with data: 2020): moderate progress; value 2 persons, gap 0.35, progress 50%." in out
     out = narrate.indicator_summary(latest, stats, "poverty.villages", 2021, "fuyang", ("阜阳市", "Fuyang"), "zh")

@@ -335,11 +335,14 @@ def test_second_render_while_locked_exits_3(tmp_path):
     from filelock import FileLock
 
     out = tmp_path / "reports"
-    out.mkdir()
+    plan_dir = out / fuyang_plan.NAME  # the lock is per plan: <out>/<plan>/.render.lock
+    plan_dir.mkdir(parents=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    with FileLock(str(out / LOCK_NAME)):
+    with FileLock(str(plan_dir / LOCK_NAME)):
         proc = subprocess.run([sys.executable, "-m", "helpers", "render", "--out", str(out), "--quiet"],
                               capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 3, proc.stderr
     assert "another render is running" in proc.stderr and "--wait" in proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]
+    assert str(plan_dir / LOCK_NAME) in proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == [fuyang_plan.NAME]  # no archive index written
+    assert sorted(p.name for p in plan_dir.iterdir()) == [LOCK_NAME]

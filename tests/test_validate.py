@@ -61,7 +61,10 @@ def _multiline_then_bad():
 CASES = [
     ("missing_column", "t", None, None, lambda b: b.replace(b"comparator", b"comparitor", 1), None,
      1, "comparator", "required column 'comparator' is missing (is 'comparitor' a misspelling?)"),
-    ("unknown_area", "t", _T(0, area="healht"), None, None, None, 2, "area", "'healht' is not a known area"),
+    ("unknown_area", "t", _T(0, area="healht"), None, None, None, 2, "area",
+     "'healht' is not an area of this plan; plan.json declares: employment, education, health, "
+     "social_security, culture, public_safety, infrastructure, ecology, poverty "
+     "(add it to plan.json's \"areas\" or fix the cell)"),
     ("comparator_typo", "t", _T(1, comparator="=>"), None, None, None, 3, "comparator",
      "'=>' is not a known comparator; expected one of: >=, <=, ~, between"),
     ("non_numeric_target", "t", _T(2, target="three thousand"), None, None, None, 4, "target",
@@ -88,8 +91,10 @@ CASES = [
      lambda b: b.decode("utf-8").encode("cp1252"), 2, "source_title", "(it looks like Windows-1252); save as UTF-8"),
     ("trailing_space_in_id", "t", _T(0, id="health.beds_per_1000 "), None, None, None, 2, "id",
      "'health.beds_per_1000 ' has a space at the start or end; remove it"),
-    ("id_prefix_not_area", "t", _T(0, id="education.beds_per_1000"), None, None, None, 2, "id",
-     "must start with its area and a dot: 'health.'"),
+    ("space_inside_id", "t", _T(4, id="flood standard"), None, None, None, 6, "id",
+     "'flood standard' is not a valid id; an id is any text without spaces or ':'"),
+    ("colon_in_id", "t", _T(5, id="ss:reimbursement"), None, None, None, 7, "id",
+     "'ss:reimbursement' is not a valid id; an id is any text without spaces or ':'"),
     ("formula_cell", "s", None, _S(1, source_title='=HYPERLINK("http://example.org","synthetic")'), None, None,
      3, "source_title", "looks like a spreadsheet formula"),
     ("reference_series_missing", "t", None, _without_reference, None, None, 5, "reference_id",
@@ -184,6 +189,26 @@ ACCEPTED = [
 @pytest.mark.parametrize("name,tb,sb", ACCEPTED, ids=[a[0] for a in ACCEPTED])
 def test_accepted_variants_validate_clean(tmp_path, capsys, name, tb, sb):
     t, s = _write(tmp_path, t_bytes=tb, s_bytes=sb)
+    assert validate_files(t, s) == []
+    assert main(["validate", "--targets", str(t), "--statistics", str(s)]) == 0
+    assert capsys.readouterr().out.strip() == "ok: 7 targets, 13 statistics rows"
+
+
+#: Ids are the plan's own codes: no "<area>." prefix is required (any text without spaces or ':').
+FREE_IDS = {"health.beds_per_1000": "L1", "employment.new_jobs": "1.2.3",
+            "infrastructure.rural_roads": "道路-3", "employment.income_vs_national": "education.x"}
+
+
+def test_free_ids_without_an_area_prefix_validate_clean(tmp_path, capsys):
+    T = syn.targets()
+    for row in T:
+        row["id"] = FREE_IDS.get(row["id"], row["id"])
+    S = syn.statistics()
+    for row in S:
+        base, sep, suffix = row["indicator_id"].partition(":")
+        row["indicator_id"] = FREE_IDS.get(base, base) + sep + suffix
+    t, s = _write(tmp_path, T, S)
+    assert "L1,health," in t.read_text(encoding="utf-8")  # the id no longer names its area
     assert validate_files(t, s) == []
     assert main(["validate", "--targets", str(t), "--statistics", str(s)]) == 0
     assert capsys.readouterr().out.strip() == "ok: 7 targets, 13 statistics rows"
