@@ -22,6 +22,14 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
 from helpers import charts, fonts, vocab  # noqa: E402
+from helpers.plan import Plan  # noqa: E402
+
+import fuyang_plan  # noqa: E402
+
+#: Labels as a plan gives them (the shipped plan's areas and places).
+_PLAN = Plan(fuyang_plan.META, pd.DataFrame(), pd.DataFrame())
+AREA_LABELS = _PLAN.areas
+GEO_NAMES = _PLAN.geo_label
 
 NAN = np.nan
 YEARS = [2017, 2018, 2019, 2020, 2021]
@@ -303,7 +311,7 @@ def test_relative_benchmarks_are_divided_by_the_reference_series():
         "geo": ["anhui", "anhui", "china", "china"],
         "year": [2017, 2019, 2017, 2019], "value": [20000.0, 27000.0, 25000.0, 30000.0],
     })
-    fig = charts.plot_trajectory(traj, benchmarks=benchmarks)
+    fig = charts.plot_trajectory(traj, benchmarks=benchmarks, geo_names=GEO_NAMES)
     anhui = line_by_label(fig, "安徽省 / Anhui")
     np.testing.assert_allclose(anhui.get_ydata(), [0.8, 0.9])
 
@@ -318,7 +326,7 @@ def test_benchmarks_are_thin_grey_lines_labelled_by_geo_within_the_plan_years():
         "year": [2015, 2016, 2018, 2018, 2020, 2018],
         "value": [4.9, 5.0, 5.5, 99.0, 5.3, 77.0],
     })
-    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), benchmarks=benchmarks)
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), benchmarks=benchmarks, geo_names=GEO_NAMES)
     china = line_by_label(fig, "全国 / China")
     assert list(china.get_xdata()) == [2016, 2018]  # 2015 is before the baseline year
     assert list(china.get_ydata()) == [5.0, 5.5]
@@ -333,7 +341,7 @@ def test_benchmarks_are_not_drawn_for_yearly_flows():
     traj = synthetic_traj("annual", ">=", values=[3000.0, 2500.0, NAN, 2800.0, 2900.0],
                           required=[2800.0] * 5, baseline=NAN, target=2800.0)
     benchmarks = pd.DataFrame({"indicator_id": ["health.synthetic"], "geo": ["china"], "year": [2018], "value": [1.3e7]})
-    fig = charts.plot_trajectory(traj, benchmarks=benchmarks)
+    fig = charts.plot_trajectory(traj, benchmarks=benchmarks, geo_names=GEO_NAMES)
     assert "全国 / China" not in legend_texts(fig)
 
 
@@ -342,7 +350,7 @@ def test_context_series_go_on_a_secondary_axis():
         "indicator_id": ["health.synthetic:beds_total", "health.synthetic:beds_total", "health.other:x"],
         "geo": "fuyang", "year": [2017, 2019, 2018], "value": [30000.0, 34000.0, 1.0], "unit": "beds",
     })
-    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), context=context, lang="en")
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), context=context, lang="en", geo_names=GEO_NAMES)
     assert len(fig.axes) == 2
     (line,) = fig.axes[1].get_lines()
     assert (list(line.get_xdata()), list(line.get_ydata())) == ([2017, 2019], [30000.0, 34000.0])
@@ -358,7 +366,7 @@ def test_context_in_the_target_unit_shares_the_main_axis_and_a_third_unit_is_lef
         "geo": "fuyang", "year": [2018, 2017, 2019, 2018], "value": [4.9, 300.0, 320.0, 50.0],
         "unit": ["beds per 1000", "beds", "beds", "%"],
     })
-    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), context=context, lang="en")
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), context=context, lang="en", geo_names=GEO_NAMES)
     main, twin = fig.axes
     assert [list(ln.get_ydata()) for ln in main.get_lines() if ln.get_gid() == "context"] == [[4.9]]
     assert [list(ln.get_ydata()) for ln in twin.get_lines()] == [[300.0, 320.0]]
@@ -369,7 +377,7 @@ def test_context_in_the_target_unit_shares_the_main_axis_and_a_third_unit_is_lef
 def test_context_series_of_another_geo_names_that_geo():
     context = pd.DataFrame({"indicator_id": ["health.synthetic:index"] * 2, "geo": "anhui",
                             "year": [2018, 2020], "value": [96.0, 97.0], "unit": "%"})
-    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), context=context, lang="en")
+    fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), context=context, lang="en", geo_names=GEO_NAMES)
     (line,) = fig.axes[1].get_lines()
     assert line.get_label() == "index (Anhui): context, other measure, not scored"
 
@@ -443,7 +451,7 @@ def heatmap_traj() -> pd.DataFrame:
 
 
 def test_heatmap_rows_follow_the_plan_area_order_and_cells_match_statuses():
-    fig = charts.plot_status_heatmap(heatmap_traj(), lang="en")
+    fig = charts.plot_status_heatmap(heatmap_traj(), lang="en", areas=AREA_LABELS)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Synthetic jobs B", "Synthetic health A", "Synthetic poverty C"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2021"]
@@ -474,7 +482,7 @@ def test_heatmap_no_data_colour_differs_from_every_status():
     ("both", "各目标逐年状态 / Status of every target by year", "已达成 / achieved", "不适用 / not applicable"),
 ])
 def test_heatmap_title_and_legend_in_each_language(lang, title, legend_first, n_a):
-    fig = charts.plot_status_heatmap(heatmap_traj(), lang=lang)
+    fig = charts.plot_status_heatmap(heatmap_traj(), lang=lang, areas=AREA_LABELS)
     assert fig.axes[0].get_title() == title
     texts = legend_texts(fig)
     assert texts[0] == legend_first and texts[-1] == n_a
@@ -485,10 +493,10 @@ def test_heatmap_title_and_legend_in_each_language(lang, title, legend_first, n_
 def test_heatmap_rejects_unknown_status_and_several_geos():
     bad = heatmap_traj().assign(status="great")
     with pytest.raises(ValueError, match="unknown status"):
-        charts.plot_status_heatmap(bad)
+        charts.plot_status_heatmap(bad, areas=AREA_LABELS)
     two_geos = heatmap_traj().assign(geo=["fuyang", "fuyang", "anhui", "anhui", "anhui"])
     with pytest.raises(ValueError, match="several geos"):
-        charts.plot_status_heatmap(two_geos)
+        charts.plot_status_heatmap(two_geos, areas=AREA_LABELS)
 
 
 # --- scoreboard ---------------------------------------------------------------------------------------------------
@@ -504,7 +512,7 @@ def scoreboard_latest() -> pd.DataFrame:
 
 
 def test_scoreboard_bar_widths_are_status_counts_in_area_order():
-    fig = charts.plot_area_scoreboard(scoreboard_latest(), lang="en")
+    fig = charts.plot_area_scoreboard(scoreboard_latest(), lang="en", areas=AREA_LABELS)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Jobs and income", "Health", "Poverty alleviation"]
     widths = {c.get_label(): [p.get_width() for p in c.patches] for c in ax.containers}
@@ -526,7 +534,7 @@ def test_scoreboard_bar_widths_are_status_counts_in_area_order():
     ("both", "目标数(个) / Number of targets", "就业与收入 / Jobs and income"),
 ])
 def test_scoreboard_labels_in_chinese_and_both(lang, xlabel, first_area):
-    fig = charts.plot_area_scoreboard(scoreboard_latest(), lang=lang)
+    fig = charts.plot_area_scoreboard(scoreboard_latest(), lang=lang, areas=AREA_LABELS)
     ax = fig.axes[0]
     assert ax.get_xlabel() == xlabel
     assert ax.get_yticklabels()[0].get_text() == first_area
@@ -535,7 +543,7 @@ def test_scoreboard_labels_in_chinese_and_both(lang, xlabel, first_area):
 
 def test_chart_functions_return_figures_without_touching_pyplot_state():
     before = plt.get_fignums()
-    fig = charts.plot_area_scoreboard(scoreboard_latest())
+    fig = charts.plot_area_scoreboard(scoreboard_latest(), areas=AREA_LABELS)
     assert isinstance(fig, Figure)
     assert plt.get_fignums() == before + [fig.number]  # one new figure, nothing drawn elsewhere
 
@@ -547,7 +555,7 @@ def test_scoreboard_accepts_an_as_of_area_rollup_and_names_the_year():
     })
     rollup["n_achieved"] = [2, 1, 3]
     rollup["n_no_data"] = [1, 0, 1]
-    fig = charts.plot_area_scoreboard(rollup, lang="en")
+    fig = charts.plot_area_scoreboard(rollup, lang="en", areas=AREA_LABELS)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Jobs and income", "Health"]  # no "all"
     widths = {c.get_label(): [p.get_width() for p in c.patches] for c in ax.containers}
@@ -557,7 +565,7 @@ def test_scoreboard_accepts_an_as_of_area_rollup_and_names_the_year():
 
 def test_scoreboard_rejects_a_frame_without_statuses():
     with pytest.raises(ValueError, match="scoreboard: pass latest_status"):
-        charts.plot_area_scoreboard(pd.DataFrame({"area": ["health"], "count": [3]}))
+        charts.plot_area_scoreboard(pd.DataFrame({"area": ["health"], "count": [3]}), areas=AREA_LABELS)
 
 
 # --- with the engine's own output ------------------------------------------------------------------------------
@@ -592,16 +600,16 @@ def test_charts_draw_the_engine_output_unchanged():
     ratio = line_by_label(fig, "Ratio to reference")
     np.testing.assert_allclose(ratio.get_ydata(), [0.8, NAN, 0.75, NAN, NAN, NAN], equal_nan=True)
 
-    fig = charts.plot_status_heatmap(traj, lang="en")
+    fig = charts.plot_status_heatmap(traj, lang="en", areas=AREA_LABELS)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Synthetic income ratio", "Synthetic beds"]
     assert fig.axes[0].collections[0].get_array().shape == (2, 5)
 
     latest = gaps.latest_status(traj)
     by_status = latest.groupby("status").size()
-    fig = charts.plot_area_scoreboard(latest, lang="en")
+    fig = charts.plot_area_scoreboard(latest, lang="en", areas=AREA_LABELS)
     total = {c.get_label(): sum(p.get_width() for p in c.patches) for c in fig.axes[0].containers}
     assert {k: v for k, v in total.items() if v} == {vocab.status_label(s, "en"): n for s, n in by_status.items()}
-    fig = charts.plot_area_scoreboard(gaps.area_rollup_as_of(traj), lang="en")
+    fig = charts.plot_area_scoreboard(gaps.area_rollup_as_of(traj), lang="en", areas=AREA_LABELS)
     total_rollup = {c.get_label(): sum(p.get_width() for p in c.patches) for c in fig.axes[0].containers}
     assert total_rollup == total
 
@@ -661,7 +669,7 @@ def test_trajectory_texts_stay_inside_the_figure_and_do_not_overlap(case):
         frame = synthetic_traj("level", ">=", values=[10_234_510.0, 10_234_530.0, NAN, 10_234_560.0, NAN],
                                required=[10_234_520.0, 10_234_540.0, 10_234_560.0, 10_234_580.0, 10_234_600.0],
                                baseline=10_234_500.0, target=10_234_600.0, name=WIDE["name"])
-    fig = charts.plot_trajectory(frame, context=context, lang=lang)
+    fig = charts.plot_trajectory(frame, context=context, lang=lang, geo_names=GEO_NAMES)
     if case == "compact":
         assert fig.get_figheight() == charts.COMPACT_HEIGHT
     if case == "compact_long_unit":  # the bilingual unit goes on two lines before the chart grows
@@ -708,7 +716,7 @@ def test_use_style_restores_settings_a_user_changed_between_charts():
 
 @pytest.mark.parametrize("lang", ["zh", "en", "both"])
 def test_heatmap_legend_and_labels_stay_inside_the_figure(lang):
-    fig = charts.plot_status_heatmap(heatmap_traj(), lang=lang)
+    fig = charts.plot_status_heatmap(heatmap_traj(), lang=lang, areas=AREA_LABELS)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     width, height = fig.canvas.get_width_height()
@@ -718,3 +726,15 @@ def test_heatmap_legend_and_labels_stay_inside_the_figure(lang):
     boxes += [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
     for bb in boxes:
         assert bb.x0 >= 0 and bb.y0 >= 0 and bb.x1 <= width and bb.y1 <= height, bb
+
+
+def test_dollar_signs_in_names_and_units_are_text_not_mathtext():
+    traj = synthetic_traj(**LEVEL_GE)
+    traj["name_en"] = r"Spending $5 to $10 $\frac{years$"
+    traj["unit"] = "$ per person"
+    fig = charts.plot_trajectory(traj, lang="en")
+    fig.canvas.draw()  # mathtext would raise on the unbalanced "$\frac{"
+    texts = [t.get_text() for t in fig.findobj(match=lambda a: hasattr(a, "get_text"))]
+    assert any("Spending $5 to $10" in t for t in texts)
+    assert any("$ per person" in t for t in texts)
+    plt.close(fig)
