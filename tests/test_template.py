@@ -239,3 +239,20 @@ def test_cli_template_then_import(tmp_path, capsys):
     assert "added 1 value(s):" in text and f"  + {BEDS} fuyang 2019: 5 {BEDS_UNIT} (source: synthetic;" in text
     assert f"wrote {s} (14 rows)" in text
     assert pd.read_csv(s)["year"].tolist().count(2019) == 1
+
+
+def test_value_meaning_says_which_figure_to_type_for_each_kind(tmp_path):
+    from helpers.template import build_template
+
+    T = syn.targets()
+    T[0].update(kind="rate_avg")       # health.beds_per_1000
+    T[1].update(kind="period_total")   # employment.new_jobs
+    T[2].update(kind="change")         # infrastructure.rural_roads
+    t, s = syn.write_inputs(tmp_path / "raw", T, None)
+    inputs = load.load_inputs(t, s)
+    tpl = build_template(inputs.targets, inputs.statistics, "fuyang")
+    meaning = tpl.drop_duplicates("indicator_id").set_index("indicator_id")["value_meaning"]
+    assert meaning[BEDS] == ("该年比上年增长的百分比(增长8.1%填8.1，下降2.1%填-2.1) / "
+                             "that year's % change over the previous year (8.1 for +8.1 %, -2.1 for a 2.1 % fall)")
+    assert meaning["employment.new_jobs"].endswith("that year's flow (done during the year, not a running total)")
+    assert meaning["infrastructure.rural_roads"].endswith("the level in that year (not the change)")

@@ -123,6 +123,20 @@ CASES = [
     ("relative_without_reference_id", "t", _T(3, reference_id=""), None, None, None, 5, "reference_id",
      "a 'relative' target needs reference_id"),
     ("unknown_kind", "t", _T(0, kind="stock"), None, None, None, 2, "kind", "'stock' is not a known kind"),
+    # the kinds of issue 12: a direction has no number, every other kind needs one
+    ("direction_with_a_target", "t", _T(0, kind="direction"), None, None, None, 2, "target",
+     "a 'direction' target has no number: leave target empty (6 given)"),
+    ("target_missing", "t", _T(0, target=""), None, None, None, 2, "target", "the target value is required"),
+    ("direction_with_a_band", "t", _T(4, kind="direction", target=""), None, None, None, 6, "comparator",
+     "a 'direction' target needs comparator >= (more is better) or <= (less is better), not 'between'"),
+    ("negative_period_total", "t", _T(1, kind="period_total", target="-3"), None, None, None, 3, "target",
+     "target -3 is negative, but a target of kind 'period_total' counts things done"),
+    ("negative_annual_mean_value", "s", _T(1, kind="annual_mean"), _S(2, value="-1"), None, None, 4, "value",
+     "value -1 is negative, but 'employment.new_jobs' is a target of kind 'annual_mean'"),
+    ("rate_avg_reference_without_data", "t", _T(0, kind="rate_avg", reference_id="ref.growth"), None, None, None,
+     2, "reference_id", "the reference series 'ref.growth' has no row in the statistics"),
+    ("reference_id_on_change_target", "t", _T(0, kind="change", reference_id="ref.income_per_capita"), None, None,
+     None, 2, "reference_id", "reference_id is only for 'relative' targets and 'rate_avg' targets (kind is 'change')"),
     ("ragged_row", "s", None, None, None, lambda b: b.replace(b"2017,4.3,", b"2017,4,3,", 1), 4, None,
      "this row has 9 cells but the header has 8 columns"),
     ("broken_quotes", "s", None, None, None, lambda b: b.replace(b",synthetic source,", b',"synthetic" source,', 1),
@@ -297,3 +311,27 @@ def test_read_cells_index_is_the_editor_line(tmp_path):
     assert table.problems == []
     assert table.raw.index.tolist() == [2, 5]
     assert table.raw.loc[2, "b"] == "x\ny"
+
+
+def test_new_kinds_validate_clean(tmp_path):
+    T = syn.targets()
+    T[0].update(kind="direction", target="")                      # direction: no number
+    T[1].update(kind="rate_avg", target="6.5", reference_id="ref.income_per_capita")
+    T[2].update(kind="rate_total", comparator="<=", target="-15")  # rates and changes may be negative
+    T[5].update(kind="change", comparator="<=", target="-2", tolerance="", target_hi="")
+    S = syn.statistics()
+    S[2]["value"] = "-2.1"  # employment.new_jobs is now a rate: a fall of 2.1 %
+    t, s = _write(tmp_path, T, S)
+    assert validate_files(t, s) == []
+
+
+def test_binding_column_is_checked(tmp_path):
+    T = syn.targets()
+    for row, b in zip(T, ["binding", "expected", "", "constraint", "binding", "", ""]):
+        row["binding"] = b
+    t, s = syn.write_inputs(tmp_path, T, None)
+    t.write_text(syn.csv_text(T, syn.TARGET_HEADER + ["binding"]), encoding="utf-8")
+    problems = validate_files(t, s)
+    assert [(p.line, p.column) for p in problems] == [(5, "binding")], problems
+    assert "'constraint' is not a known binding value" in problems[0].message
+    assert "expected one of: binding, expected" in problems[0].message

@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--geo", default=None, help=GEOS_HELP)
     p.add_argument("--method", choices=METHODS, default="linear",
                    help="progress method; default: %(default)s")
+    p.add_argument("--binding", action="store_true",
+                   help="score only the binding (约束性) targets (targets column binding = binding)")
 
     p = sub.add_parser("build", help="rebuild every table in data/processed/ from the inputs")
     _add_inputs(p)
