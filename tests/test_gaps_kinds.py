@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -628,3 +629,35 @@ def test_held_out_plan_one_target_of_each_kind_through_the_command_line(tmp_path
     assert "3 binding targets" in done.stdout
     assert pd.read_csv(out)["indicator_id"].unique().tolist() == [
         "employment.gdp_growth", "ecology.energy_intensity", "social_security.coverage"]
+
+
+def test_unquantified_target_shows_its_values_and_is_never_scored():
+    # SYNTHETIC: a target the plan states without a number or direction.
+    t = pd.DataFrame([{"id": "U1", "area": "econ", "name_zh": "合成", "name_en": "Synthetic", "unit": "%",
+                       "comparator": pd.NA, "target": np.nan, "target_hi": np.nan, "tolerance": np.nan,
+                       "target_year": 2025, "baseline_year": 2020, "kind": "unquantified", "reference_id": pd.NA}])
+    s = pd.DataFrame({"indicator_id": "U1", "geo": "nation", "year": [2020, 2021, 2022],
+                      "value": [2.3, 8.1, 3.0]})
+    traj = gaps.compute_gaps(t, s, geo="nation", plan={"jurisdiction": "nation"})
+    assert traj["kind"].tolist() == ["unquantified"] * 5
+    assert traj.loc[traj["year"] == 2021, "value"].item() == 8.1
+    assert set(traj["status"]) == {"no_data"}
+    assert traj[["required", "gap", "progress", "trend"]].isna().all().all()
+    assert traj["status_note"].str.startswith("no quantified target").all()
+
+
+def test_unquantified_needs_empty_target_and_comparator(tmp_path):
+    from helpers import validate
+    from helpers.schema import targets_schema
+
+    frame = pd.DataFrame([{"id": "U1", "area": "econ", "name_zh": "合成", "name_en": "Synthetic", "unit": "%",
+                           "comparator": ">=", "target": 5.0, "target_hi": np.nan, "tolerance": np.nan,
+                           "target_year": 2025, "baseline_year": 2020, "kind": "unquantified",
+                           "reference_id": pd.NA, "baseline_value": np.nan}], index=[2])
+    frame = frame.astype({"id": "string", "area": "string", "name_zh": "string", "name_en": "string",
+                          "unit": "string", "comparator": "string", "kind": "string", "reference_id": "string",
+                          "target_year": "Int64", "baseline_year": "Int64"})
+    problems = validate.run_schema(targets_schema(list(frame.columns)), frame, "targets.csv")
+    assert any(p.column == "target" and "unquantified" in p.message for p in problems)
+    ok = frame.assign(comparator=pd.Series([pd.NA], index=[2], dtype="string"), target=np.nan)
+    assert validate.run_schema(targets_schema(list(ok.columns)), ok, "targets.csv") == []

@@ -427,6 +427,14 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     if method not in METHODS:
         raise UnknownValueError("method", method, METHODS)
     plan = getattr(plan, "meta", plan) or {}
+    # A target without a quantified goal is computed as a direction (so its values flow through
+    # the same arrays) and then shown, never scored (below).
+    unq = (targets["kind"].astype("string").str.strip() == kinds.UNQUANTIFIED_KIND).fillna(False).to_numpy()
+    unq_ids = set(targets.loc[unq, "id"].astype(str).str.strip())
+    if unq.any():
+        targets = targets.copy()
+        targets.loc[unq, "kind"] = kinds.DIRECTION_KIND
+        targets.loc[unq, "comparator"] = ">="
     t = _normalise_targets(targets)
     s = _normalise_statistics(statistics)
     geos = resolve_geos(geo, plan, s, targets=t)
@@ -643,6 +651,8 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     })
     floats = [c for c in out.columns if out[c].dtype == "float64"]
     out[floats] = out[floats] + 0.0  # -0.0 (e.g. −1·(0 − 0)) prints as "-0": make it 0.0
+    if unq_ids:
+        out = kinds.unquantified_rows(out, unq_ids)
     return out[list(TRAJECTORY_COLUMNS)]
 
 

@@ -34,6 +34,10 @@ ZERO_BASE_KINDS: tuple[str, ...] = ("rate_total", "period_total")
 CHANGE_KINDS: tuple[str, ...] = ("change", "change_pct")
 #: The kind without a number: a wanted direction, scored by the trend rate (Eurostat's rule).
 DIRECTION_KIND = "direction"
+#: A target the plan states without any number or direction ("kept within a reasonable range"):
+#: its values are shown, never scored.
+UNQUANTIFIED_KIND = "unquantified"
+NOTE_UNQUANTIFIED = "no quantified target: the plan sets no number or direction; value shown, not scored"
 #: Kinds the ``cagr`` method applies to (a level on a path from its baseline).
 CAGR_KINDS: tuple[str, ...] = ("level", "cumulative", "relative", "change", "change_pct")
 #: Kinds whose projection (least-squares line of the values) means something. ``direction``
@@ -173,4 +177,25 @@ def missing_notes(missing: np.ndarray, ref_missing: np.ndarray) -> np.ndarray:
                               (ref_missing, ref_only, NOTE_MISSING_REFERENCE_YEAR)):
         for y in np.unique(years[mask]):
             out[mask & (years == y)] = text.format(year=int(y))
+    return out
+
+
+def unquantified_rows(out, ids: set):
+    """Trajectory rows of ``unquantified`` targets (computed as directions): kind and comparator
+    restored, every score emptied, status ``no_data`` with :data:`NOTE_UNQUANTIFIED`."""
+    import pandas as pd
+
+    m = out["indicator_id"].astype(str).isin(ids).to_numpy()
+    if not m.any():
+        return out
+    out = out.copy()
+    out.loc[m, "kind"] = UNQUANTIFIED_KIND
+    out.loc[m, "comparator"] = pd.NA
+    for col in ("required", "gap", "progress", "target_point", "expected_share", "ratio", "trend",
+                "projected_value_at_target", "anticipated_progress"):
+        out.loc[m, col] = np.nan
+    out.loc[m, "direction"] = pd.NA
+    out.loc[m, "status"] = "no_data"
+    out.loc[m, "status_note"] = NOTE_UNQUANTIFIED
+    out.loc[m, "method_note"] = pd.NA
     return out

@@ -31,6 +31,9 @@ import pandera.pandas as pa
 from helpers.plan import GEO_PATTERN  # noqa: F401  (re-exported: part of the contract)
 from helpers.vocab import BINDING, COMPARATORS, KINDS, REFERENCE_KINDS
 
+#: Kinds without a target number: a wanted direction, or no quantified target at all.
+NO_NUMBER_KINDS: tuple[str, ...] = ("direction", "unquantified")
+
 # ---------------------------------------------------------------------------------- contract
 
 TARGET_COLUMNS: tuple[str, ...] = (
@@ -183,8 +186,8 @@ def targets_schema(columns: list[str] | tuple[str, ...] = (), with_statistics: b
         "name_zh": _text("name_zh", required=True),
         "name_en": _text("name_en", required=True),
         "unit": _text("unit", required=True, space=True),
-        "comparator": _text("comparator", required=True, space=True,
-                            checks=[_isin("comparator", COMPARATORS, "comparator")]),
+        # required unless kind is unquantified (below)
+        "comparator": _text("comparator", space=True, checks=[_isin("comparator", COMPARATORS, "comparator")]),
         "target": pa.Column("float64", nullable=True),  # required unless kind is direction (below)
         "target_hi": pa.Column("float64", nullable=True),
         "tolerance": pa.Column("float64", nullable=True),
@@ -236,8 +239,14 @@ def targets_schema(columns: list[str] | tuple[str, ...] = (), with_statistics: b
                "reference_id.only_relative",
                "reference_id is only for 'relative' targets and 'rate_avg' targets (kind is '{kind}'); "
                "leave it empty", blame="reference_id"),
-        _check(lambda d: (d[kind] == "direction").fillna(False) | d["target"].notna(),
+        _check(lambda d: d[kind].isin(NO_NUMBER_KINDS).fillna(False) | d["target"].notna(),
                "target.required", REQUIRED_MESSAGES["target"], blame="target"),
+        _check(lambda d: (d[kind] == "unquantified").fillna(False) | d[cmp].notna(),
+               "comparator.required", REQUIRED_MESSAGES["comparator"], blame="comparator"),
+        _check(lambda d: ~(d[kind] == "unquantified").fillna(False) | (d["target"].isna() & d[cmp].isna()),
+               "target.unquantified_empty",
+               "an 'unquantified' target has no number and no comparator (the plan sets none): leave "
+               "target and comparator empty, and say in note what the plan writes", blame="target"),
         _check(lambda d: ~(d[kind] == "direction").fillna(False) | d["target"].isna(),
                "target.direction_empty",
                "a 'direction' target has no number: leave target empty ({target} given); the comparator "

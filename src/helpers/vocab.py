@@ -20,6 +20,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "change": ("较基期的变化量", "change from the baseline"),
     "change_pct": ("较基期的变化率(%)", "% change from the baseline"),
     "direction": ("变化方向(无数值目标)", "direction (no number)"),
+    "unquantified": ("无量化目标", "no quantified target"),
 }
 
 #: Kinds that may name a reference series (``reference_id``); ``relative`` must.
@@ -46,6 +47,7 @@ KIND_VALUE_MEANING: dict[str, tuple[str, str]] = {
     "change": ("该年年末(或全年)的水平值(不是变化量)", "the level in that year (not the change)"),
     "change_pct": ("该年年末(或全年)的水平值(不是变化率)", "the level in that year (not the % change)"),
     "direction": ("该年年末(或全年)的水平值", "the level in that year (end of year or annual figure)"),
+    "unquantified": ("该年公布的数值(只作展示，不评分)", "that year's published figure (shown, never scored)"),
 }
 
 COMPARATORS: tuple[str, ...] = (">=", "<=", "~", "between")
