@@ -175,15 +175,27 @@ def test_latest_points_to_newest_complete_set(tmp_path):
 
 @pytest.mark.slow
 def test_every_report_and_notebook_exists(rendered_set):
+    import json
+
     assert rendered_set.name == RENDER_DATE
     names = {p.name for p in rendered_set.iterdir()}
-    expected = {f"{n}.html" for n in REPORT_NAMES} | {f"{n}.ipynb" for n in REPORT_NAMES if n != "index"}
+    expected = ({f"{n}.html" for n in REPORT_NAMES} | {f"{n}.ipynb" for n in REPORT_NAMES if n != "index"}
+                | {"set.json"})
     assert names == expected
+    record = json.loads((rendered_set / "set.json").read_text(encoding="utf-8"))
+    assert (record["plan"], record["date"], record["geo"]) == (fuyang_plan.NAME, RENDER_DATE, "fuyang")
+    assert record["areas"] == AREAS and record["targets"] == sum(record["status_counts"].values())
+    # <out>/<plan>/<date>: the latest link and the lock are the plan's, the archive is the root's
     out = rendered_set.parent
+    assert out.name == fuyang_plan.NAME
     latest = out / LATEST_NAME
     assert latest.is_symlink() and os.readlink(latest) == RENDER_DATE
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != LOCK_NAME]
     assert leftovers == []
+    archive = (out.parent / "index.html").read_text(encoding="utf-8")
+    assert f'href="{fuyang_plan.NAME}/{RENDER_DATE}/index.html"' in archive
+    assert f'href="{fuyang_plan.NAME}/latest/index.html"' in archive
+    assert fuyang_plan.META["title_zh"] in archive
 
 
 @pytest.mark.slow
@@ -193,7 +205,8 @@ def test_index_links_resolve_and_cover_every_report(rendered_set):
     local = [h for h in hrefs if not re.match(r"^[a-z]+:", h)]
     for h in local:
         assert (rendered_set / h).is_file(), h
-    assert set(local) == {f"{n}.html" for n in REPORT_NAMES if n != "index"}
+    # every report of the set, and the archive of all sets two levels up (<out>/index.html)
+    assert set(local) == {f"{n}.html" for n in REPORT_NAMES if n != "index"} | {"../../index.html"}
 
 
 @pytest.mark.slow
@@ -305,14 +318,16 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 def test_failed_render_names_notebook_and_cell_and_keeps_previous_set(rendered_set, tmp_path,
                                                                       monkeypatch, capsys):
-    out = tmp_path / "reports"
-    shutil.copytree(rendered_set.parent, out, symlinks=True)
+    root = tmp_path / "reports"
+    shutil.copytree(rendered_set.parent.parent, root, symlinks=True)  # <out>: the archive and the plan's sets
+    out = root / fuyang_plan.NAME
+    archive_before = (root / "index.html").read_bytes()
     before = _snapshot(out / RENDER_DATE)
     latest_before = os.readlink(out / LATEST_NAME)
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", _broken_notebooks(tmp_path))
 
     # Same date as the existing set: a failure must not touch it.
-    code = cli.main(["render", "--date", RENDER_DATE, "--areas", "poverty", "--out", str(out),
+    code = cli.main(["render", "--date", RENDER_DATE, "--areas", "poverty", "--out", str(root),
                      "--jobs", "2", "--quiet"])
     err = capsys.readouterr().err
 
@@ -329,6 +344,7 @@ def test_failed_render_names_notebook_and_cell_and_keeps_previous_set(rendered_s
     assert _snapshot(out / RENDER_DATE) == before
     assert os.readlink(out / LATEST_NAME) == latest_before
     assert sorted(p.name for p in out.iterdir()) == sorted([".failed", LOCK_NAME, LATEST_NAME, RENDER_DATE])
+    assert (root / "index.html").read_bytes() == archive_before  # the archive is rewritten only on success
 
 
 def test_second_render_while_locked_exits_3(tmp_path):
