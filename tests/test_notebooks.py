@@ -146,7 +146,8 @@ def test_overview_as_of_earlier_year(runs):
     years = {r[2] for r in rows}
     assert years <= {"2017", "2018", "2019", "—"} and "2019" in years
     html = "".join(outputs(nb, "text/html"))
-    assert "data as of 2019" in html and "method: cagr" in html
+    assert "data as of 2019" in html and "数据截至2019年" in html
+    assert "method: compound annual growth (CAGR)" in html and "方法：复合增长率" in html  # the method's label
     # The 2021 figure (new urban jobs) is beyond the cut-off: no data as of 2019.
     jobs = next(r for r in rows if r[1] == "employment.urban_new_jobs")
     assert jobs[2:5] == ["—", "—", "no_data"]
