@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import Sequence
 
 from helpers import paths
+from helpers.changes import previous_set, write_changes
 from helpers.pages import TEMPLATE_NAME, TEMPLATES_DIR, index_html, write_archive, write_set_record
 from helpers.exceptions import (
     LockedError,
@@ -372,6 +373,11 @@ class _Prepared:
     #: :func:`helpers.load.fingerprint` of the input files as validated; None when they changed
     #: while being read (the kernels then validate them themselves).
     fingerprint: tuple | None = None
+    #: The previous set of the same plan, method and geo (:func:`helpers.changes.previous_set`).
+    previous: Path | None = None
+    #: Report keys (``area-<key>``, ...) the published set will hold (this render's and, for a
+    #: partial render into an existing date, the pages it keeps).
+    pages: set = field(default_factory=set)
 
 
 def _check_areas(areas, plan) -> list[str]:
@@ -549,6 +555,26 @@ def _point_latest(out: Path) -> None:
     os.replace(tmp, link)
 
 
+def _keep_unrendered_pages(final: Path, work: Path, prep) -> list[str]:
+    """A partial render (``--areas``) into a date that already has a set: copy that set's other
+    report pages (and their notebooks) into the new one, so no published page disappears; the
+    index is recomputed for every area from this render's inputs. Returns the kept page names."""
+    if not final.is_dir():
+        return []
+    done = {j.key for j in prep.jobs}
+    kept = []
+    for page in sorted(final.glob("*.html")):
+        key = page.stem
+        if key in done or key in ("index", "changes") or (work / page.name).exists():
+            continue
+        shutil.copy2(page, work / page.name)
+        nb = final / f"{key}.ipynb"
+        if nb.is_file():
+            shutil.copy2(nb, work / nb.name)
+        kept.append(page.name)
+    return kept
+
+
 def _publish(work: Path, final: Path) -> None:
     """Rename the finished temporary folder into place; an existing set of that date is
     renamed aside first and deleted only after the new one is in place."""
@@ -626,6 +652,11 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
             prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path),
                             geo, notebooks_dir, name)
         _clean_stale(out)
+        final = out / prep.date
+        prep.previous = previous_set(out, prep.date, prep.ctx.method, prep.ctx.geo)
+        prep.pages = {j.key for j in prep.jobs}
+        if areas is not None and final.is_dir():  # a partial render keeps the set's other pages
+            prep.pages |= {p.stem for p in final.glob("*.html")} - {"index", "changes"}
         work = out / f".tmp-{prep.date}-{os.getpid()}"
         work.mkdir()
         log_dir = Path(tempfile.mkdtemp(prefix="helpers-render-log-"))
@@ -654,10 +685,14 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
                 raise RenderError(_failure_message(failures, len(prep.jobs), notebooks_dir, kept, log_kept, out),
                                   notebook=failures[0]["notebook"] if failures else None,
                                   cell=failures[0]["cell"] if failures else None)
+            kept = _keep_unrendered_pages(final, work, prep) if areas is not None else []
+            write_changes(work, prep, prep.previous)
             (work / "index.html").write_text(index.get("html") or index_html(prep), encoding="utf-8")
             write_set_record(work, prep)
-            final = out / prep.date
             _publish(work, final)
+            if kept:
+                _progress(progress, f"kept {len(kept)} published page(s) of {final} that this partial "
+                                    f"render did not redo: {', '.join(kept)}")
             _point_latest(out)
             write_archive(root)
             _progress(progress, f"wrote {len(prep.jobs) + 1} reports to {final} "
