@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from helpers import __version__, paths
-from helpers.exceptions import HelpersError
+from helpers.exceptions import HelpersError, Interrupted
 from helpers.vocab import LANGS, METHODS
 
 
@@ -184,6 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Interrupted as exc:
+        print(f"stopped: {exc}", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         # Output piped into e.g. `head`, which closed early: not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)

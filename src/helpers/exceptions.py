@@ -85,3 +85,8 @@ class LockedError(HelpersError):
     """Another render holds the lock on the reports directory."""
 
     exit_code = 3
+
+
+class Interrupted(BaseException):
+    """A render received SIGTERM or SIGHUP (a BaseException, like KeyboardInterrupt, so that no
+    ``except Exception`` swallows it); the command line exits 143."""
