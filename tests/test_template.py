@@ -239,3 +239,77 @@ def test_cli_template_then_import(tmp_path, capsys):
     assert "added 1 value(s):" in text and f"  + {BEDS} fuyang 2019: 5 {BEDS_UNIT} (source: synthetic;" in text
     assert f"wrote {s} (14 rows)" in text
     assert pd.read_csv(s)["year"].tolist().count(2019) == 1
+
+
+# ------------------------------------------------------------------ formula injection (issue 14.3)
+
+INJECTIONS = ['+1+HYPERLINK("http://evil.example/","x")', "-2+3+cmd|' /C calc'!A0", "=1+1", "@SUM(1+1)*cmd|'x'!A0",
+              "\t=1+1", "\r=1+1"]
+
+
+def _hostile_inputs(tmp_path):
+    """Validated synthetic inputs whose stored text is then made hostile in memory (validation
+    refuses it in files, so this is the only way it can reach a writer)."""
+    t, s = syn.write_inputs(tmp_path / "raw")
+    inputs = load.load_inputs(t, s)
+    stats = inputs.statistics.copy()
+    stats["source_title"] = pd.Series([INJECTIONS[i % len(INJECTIONS)] for i in range(len(stats))],
+                                      index=stats.index, dtype="string")
+    targets = inputs.targets.copy()
+    targets.loc[targets.index[0], "name_en"] = "=1+1"
+    return inputs, targets, stats
+
+
+def test_csv_template_neutralises_formula_text(tmp_path):
+    inputs, targets, stats = _hostile_inputs(tmp_path)
+    out = tmp_path / "t.csv"
+    write_template(out, targets, stats, inputs.plan)
+    _, rows = _rows(out)
+    titles = {r["known_source_title"] for r in rows if r["known_source_title"]}
+    # every one neutralised by a leading apostrophe (a lone CR is written as a line break)
+    assert titles == {"'" + x.replace("\r", "\n") for x in INJECTIONS}
+    assert {r["name_en"] for r in rows if r["indicator_id"] == BEDS} == {"'=1+1"}
+    header, parsed = _rows(out)
+    cells = [v for r in parsed for v in r.values()] + header
+    assert not [v for v in cells if v.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert len(parsed) == len(rows)  # a CR inside a cell did not start a new row
+
+
+def test_xlsx_template_writes_text_never_formulas(tmp_path):
+    inputs, targets, stats = _hostile_inputs(tmp_path)
+    out = tmp_path / "t.xlsx"
+    write_template(out, targets, stats, inputs.plan)
+    wb = openpyxl.load_workbook(out)  # data_only=False: a formula would show as data_type 'f'
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = [c for c in cells if isinstance(c.value, str)]
+    assert all(c.data_type == "s" for c in texts)
+    wanted = {x.replace("\r", "\n") for x in INJECTIONS}  # XML reads a CR back as a line feed
+    hostile = [c for c in texts if c.value in wanted]
+    assert {c.value for c in hostile} == wanted  # the text itself, unchanged, shown as typed
+    assert all(c.quotePrefix for c in hostile)
+    assert all(isinstance(c.value, (int, float)) for c in cells if c.column == TEMPLATE_COLUMNS.index("year") + 1
+               and c.row > 1)
+
+
+@pytest.mark.parametrize("text", INJECTIONS[:3])
+@pytest.mark.parametrize("column", ["source_title", "note"])
+def test_import_refuses_formula_text(setup, text, column):
+    inputs, tpl, s = setup
+    _fill(tpl, {(BEDS, 2017): {"value": "4.3", "source_title": "synthetic", column: text}})
+    before = s.read_bytes()
+    with pytest.raises(ValidationError) as info:
+        import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    [p] = info.value.problems
+    assert (p.file, p.line, p.column) == (str(tpl), _line_of(tpl, BEDS, 2017), column)
+    assert "looks like a spreadsheet formula" in p.message
+    assert s.read_bytes() == before
+
+
+def test_import_reads_back_neutralised_cells_as_written(setup):
+    """A template cell written as '-... (neutralised) is read back without the apostrophe."""
+    inputs, tpl, s = setup
+    _fill(tpl, {(BEDS, 2017): {"value": "4.3", "source_title": "synthetic", "note": "'- see page 3"}})
+    import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    stats = load.load_statistics(s)
+    assert stats.loc[(stats["indicator_id"] == BEDS) & (stats["year"] == 2017), "note"].item() == "- see page 3"

@@ -92,6 +92,13 @@ CASES = [
      "must start with its area and a dot: 'health.'"),
     ("formula_cell", "s", None, _S(1, source_title='=HYPERLINK("http://example.org","synthetic")'), None, None,
      3, "source_title", "looks like a spreadsheet formula"),
+    ("formula_plus_hyperlink", "s", None, _S(1, source_title='+1+HYPERLINK("http://evil.example/","x")'), None, None,
+     3, "source_title", "looks like a spreadsheet formula"),
+    ("formula_minus_dde", "s", None, _S(2, note="-2+3+cmd|' /C calc'!A0"), None, None,
+     4, "note", "looks like a spreadsheet formula"),
+    ("formula_equals_arithmetic", "s", None, _S(3, note="=1+1"), None, None, 5, "note", "looks like a spreadsheet formula"),
+    ("formula_after_tab", "s", None, _S(3, source_title="\t@SUM(1)"), None, None, 5, "source_title",
+     "looks like a spreadsheet formula"),
     ("reference_series_missing", "t", None, _without_reference, None, None, 5, "reference_id",
      "the reference series 'ref.income_per_capita' has no row in the statistics"),
     ("duplicate_indicator_year", "s", None, _duplicate_year, None, None, 8, "indicator_id",
@@ -272,3 +279,9 @@ def test_read_cells_index_is_the_editor_line(tmp_path):
     assert table.problems == []
     assert table.raw.index.tolist() == [2, 5]
     assert table.raw.loc[2, "b"] == "x\ny"
+
+
+@pytest.mark.parametrize("note", ["-5 % in 2019", "- see page 3", "-2.5 km (synthetic)", "up 5 %; see =below? no"])
+def test_ordinary_notes_are_not_formulas(tmp_path, note):
+    t, s = _write(tmp_path, S=_S(2, note=note)())
+    assert validate_files(t, s) == []

@@ -2,11 +2,19 @@
 
 A reader (or a crash) never sees a half-written file, and an existing file is only replaced
 once the new one is complete.
+
+Every table a spreadsheet may open is written through :func:`neutralise_frame` (OWASP's rule
+against CSV/formula injection): a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return gets a leading apostrophe ``'``, so no spreadsheet evaluates it. Numbers are
+never touched (``-2.5`` stays a number). :func:`unneutralise_frame` undoes it when such a file
+is read back (the template import). A lone carriage return inside text is written as a line
+break, so the cell stays one quoted cell.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -16,6 +24,60 @@ import pandas as pd
 _TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
 _TEMP_ATTEMPTS = 100
+
+#: A text cell starting with one of these may be evaluated by a spreadsheet (OWASP).
+FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGER_RE = r"^[=+\-@\t\r]"
+_NEUTRALISED_RE = r"^'[=+\-@\t\r]"
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def neutralise_cell(value: object) -> object:
+    """``value`` with a leading ``'`` when it is text starting with a formula trigger
+    (:data:`FORMULA_TRIGGERS`); anything else (numbers, NA, other text) unchanged.
+
+    A lone carriage return inside text becomes a line break (``\\n``): Python's CSV writer
+    would leave it unquoted and a spreadsheet would start a new row there."""
+    if isinstance(value, str):
+        hit = value.startswith(FORMULA_TRIGGERS)
+        if "\r" in value:
+            value = _LONE_CR.sub("\n", value)
+        return "'" + value if hit else value
+    return value
+
+
+def _text_columns(df: pd.DataFrame) -> list:
+    return [c for c in df.columns if df[c].dtype == object or isinstance(df[c].dtype, pd.StringDtype)]
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``df`` with :func:`neutralise_cell` applied to every text cell (vectorised for
+    "string" columns; object columns cell by cell, so numbers in them stay numbers)."""
+    out = df.copy()
+    for c in _text_columns(df):
+        s = df[c]
+        if isinstance(s.dtype, pd.StringDtype):
+            hit = s.str.contains(_TRIGGER_RE, regex=True).fillna(False).astype(bool)
+            if s.str.contains("\r", regex=False).fillna(False).any():
+                s = s.str.replace(_LONE_CR, "\n", regex=True)
+            out[c] = s.mask(hit, "'" + s) if hit.any() else s
+        else:
+            out[c] = s.map(neutralise_cell)
+    return out
+
+
+def unneutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`neutralise_frame` on a frame of text cells: ``'=...`` becomes ``=...`` again
+    (which the validation then refuses as a formula where it is one)."""
+    out = df.copy()
+    for c in _text_columns(df):
+        s = df[c].astype("string")
+        hit = s.str.contains(_NEUTRALISED_RE, regex=True).fillna(False).astype(bool)
+        if hit.any():
+            out[c] = s.mask(hit, s.str.slice(1))
+    return out
 
 
 def _create_temp(path: Path) -> tuple[int, Path]:
@@ -67,10 +129,11 @@ def atomic_write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8
 def atomic_write_csv(df: pd.DataFrame, path: str | os.PathLike, **to_csv_kwargs) -> Path:
     """Write a DataFrame as UTF-8 CSV atomically, without the index, with ``\\n`` line ends.
 
-    Output is deterministic for the same frame (no timestamps), so rebuilt files are
-    byte-identical.
+    Text cells are neutralised first (:func:`neutralise_frame`), so a spreadsheet opening the
+    file evaluates no cell. Output is deterministic for the same frame (no timestamps), so
+    rebuilt files are byte-identical.
     """
     to_csv_kwargs.setdefault("index", False)
     to_csv_kwargs.setdefault("lineterminator", "\n")
-    text = df.to_csv(**to_csv_kwargs)
+    text = neutralise_frame(df).to_csv(**to_csv_kwargs)
     return atomic_write_text(path, text)

@@ -4,7 +4,9 @@
 jurisdiction, with what is already known, plus rows for the reference series of every
 ``relative`` target; the researcher fills ``value``, ``source_title``, ``source_url`` and ``note``
 in a spreadsheet. CSV files are written as UTF-8 with a byte-order mark so Excel shows the Chinese
-text; ``.xlsx`` workbooks through pandas/openpyxl.
+text; ``.xlsx`` workbooks through pandas/openpyxl. No cell of either can run as a formula: CSV text
+cells starting with ``=``, ``+``, ``-``, ``@``, tab or CR get a leading ``'``
+(:func:`helpers.fileio.neutralise_frame`, undone on import); xlsx text cells are always strings.
 
 :func:`import_template` merges the filled rows back into the statistics table. It checks the
 whole file first (problems name the template file, its line and column: the same messages as
@@ -111,9 +113,24 @@ def _check_out(out: Path, overwrite: bool) -> None:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    text = frame.assign(known_value=frame["known_value"].map(fmt_exact)).to_csv(
+    # Text cells neutralised (a leading ' before =, +, -, @, tab, CR) before the numbers are
+    # turned into text, so a negative known_value stays a plain number.
+    safe = fileio.neutralise_frame(frame)
+    text = safe.assign(known_value=frame["known_value"].map(fmt_exact)).to_csv(
         index=False, lineterminator="\n", na_rep="")
     return (BOM + text).encode("utf-8")
+
+
+def _text_cells_as_text(ws) -> None:
+    """Every text cell of ``ws`` is stored as a string (data type ``s``), never as a formula;
+    one starting with a formula trigger also gets Excel's quote prefix (shown as typed, and
+    still text after the cell is edited)."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if cell.value.startswith(fileio.FORMULA_TRIGGERS):
+                    cell.quotePrefix = True
 
 
 def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
@@ -147,6 +164,8 @@ def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
         ]})
         help_rows.to_excel(xw, sheet_name="readme", index=False)
         xw.sheets["readme"].column_dimensions["A"].width = 100
+        for sheet in xw.sheets.values():
+            _text_cells_as_text(sheet)
     return buf.getvalue()
 
 
@@ -274,6 +293,7 @@ def import_template(path: str | Path, statistics_path: str | Path, targets: pd.D
     tpl = validate.read_cells(path, IMPORT_REQUIRED)
     if tpl.raw is None or tpl.problems:  # unreadable, or ragged rows: refuse the whole file
         raise ValidationError(validate.sort_problems(tpl.problems, list(TEMPLATE_COLUMNS)))
+    tpl.raw = fileio.unneutralise_frame(tpl.raw)  # '=... as the template wrote it -> =... (refused below)
 
     existing = validate.read_table(statistics_path, "statistics")
     ex_problems = existing.problems + validate.check_statistics(existing, targets)

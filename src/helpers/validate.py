@@ -322,8 +322,6 @@ def read_cells(path: str | Path, required: tuple[str, ...], file: str | None = N
 def _number_message(text: str, integer: bool) -> str:
     t = text.strip()
     folded = t.casefold()
-    if pd.Series([t]).str.contains(schema.FORMULA_PATTERN, regex=True).iloc[0]:
-        return f"'{t}' looks like a spreadsheet formula; write the number itself"
     if folded in NA_TOKENS:
         return f"'{t}': leave the cell empty for a missing value"
     s = pd.Series([t], dtype="string")
@@ -333,6 +331,8 @@ def _number_message(text: str, integer: bool) -> str:
         return f"'{t}': write the number without % ({t.rstrip('%％').strip()}); the unit column says what it measures"
     if s.str.fullmatch(_DECIMAL_COMMA).iloc[0]:
         return f"'{t}': use a dot for decimals, write {t.replace(',', '.')}"
+    if s.str.contains(schema.FORMULA_PATTERN, regex=True).iloc[0]:
+        return f"'{t}' looks like a spreadsheet formula; write the number itself"
     normal = unicodedata.normalize("NFKC", t)
     if normal != t and pd.to_numeric(pd.Series([normal]), errors="coerce").notna().iloc[0]:
         return f"'{t}': write the number with plain (half-width) digits: {normal}"
