@@ -313,3 +313,106 @@ def test_import_reads_back_neutralised_cells_as_written(setup):
     import_template(tpl, s, inputs.targets, plan=inputs.plan)
     stats = load.load_statistics(s)
     assert stats.loc[(stats["indicator_id"] == BEDS) & (stats["year"] == 2017), "note"].item() == "- see page 3"
+
+
+# ------------------------------------------------------------- Excel numbers as Excel means them (14.4)
+
+REIMB = "social_security.reimbursement"  # unit %
+
+
+@pytest.fixture
+def xlsx_setup(tmp_path):
+    t, s = syn.write_inputs(tmp_path / "raw")
+    inputs = load.load_inputs(t, s)
+    tpl = tmp_path / "fill_me.xlsx"
+    write_template(tpl, inputs.targets, inputs.statistics, inputs.plan)
+    return inputs, tpl, s
+
+
+def _xlsx_row(ws, indicator, year):
+    col = {c.value: c.column for c in ws[1]}
+    row = next(r for r in range(2, ws.max_row + 1)
+               if ws.cell(r, col["indicator_id"]).value == indicator and ws.cell(r, col["year"]).value == year)
+    return row, col
+
+
+def _fill_xlsx(tpl, indicator, year, value, number_format=None, sheet="template"):
+    wb = openpyxl.load_workbook(tpl)
+    ws = wb[sheet]
+    row, col = _xlsx_row(ws, indicator, year)
+    cell = ws.cell(row, col["value"])
+    cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    ws.cell(row, col["source_title"]).value = "synthetic source"
+    wb.save(tpl)
+    return row, cell.coordinate
+
+
+def test_excel_percent_cell_in_a_percent_target_is_multiplied_by_100(xlsx_setup, capsys):
+    inputs, tpl, s = xlsx_setup
+    row, coord = _fill_xlsx(tpl, REIMB, 2019, 0.85, "0%")  # what Excel stores when one types 85%
+    argv = ["import", str(tpl), "--targets", str(s.parent / "targets.csv"), "--statistics", str(s)]
+    assert main(argv + ["--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert f"template line {row} (cell {coord} of sheet 'template'): Excel percent cell 0.85 read as 85 %" in out
+    assert f"  + {REIMB} fuyang 2019: 85 % " in out
+    assert main(argv) == 0
+    capsys.readouterr()
+    stats = load.load_statistics(s)
+    assert stats.loc[(stats["indicator_id"] == REIMB) & (stats["year"] == 2019), "value"].item() == 85.0
+
+
+def test_excel_percent_cell_in_another_unit_is_refused(xlsx_setup, capsys):
+    inputs, tpl, s = xlsx_setup
+    row, coord = _fill_xlsx(tpl, BEDS, 2019, 0.85, "0.0%")
+    before = s.read_bytes()
+    assert main(["import", str(tpl), "--targets", str(s.parent / "targets.csv"), "--statistics", str(s)]) == 2
+    err = capsys.readouterr().err
+    assert (f"{tpl}:{row}: column 'value': cell {coord} of sheet 'template' is formatted as a percentage: "
+            f"Excel stores 0.85 and shows 85%, but the unit of '{BEDS}' is '{BEDS_UNIT}', not %") in err
+    assert s.read_bytes() == before and "Traceback" not in err
+
+
+def test_formula_cell_without_a_saved_value_is_an_error_naming_the_cell(xlsx_setup):
+    inputs, tpl, s = xlsx_setup
+    row, coord = _fill_xlsx(tpl, BEDS, 2019, "=4+1")  # openpyxl saves no calculated value
+    before = s.read_bytes()
+    with pytest.raises(ValidationError) as info:
+        import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    [p] = info.value.problems
+    assert (p.file, p.line, p.column) == (str(tpl), row, "value")
+    assert f"cell {coord} of sheet 'template' holds the formula =4+1 but no saved value" in p.message
+    assert s.read_bytes() == before
+
+
+def test_extra_first_sheet_the_template_sheet_is_read_and_named(xlsx_setup):
+    inputs, tpl, s = xlsx_setup
+    _fill_xlsx(tpl, BEDS, 2019, 5.1)
+    wb = openpyxl.load_workbook(tpl)
+    wb.create_sheet("my notes", 0)["A1"] = "synthetic scratch sheet"
+    wb.save(tpl)
+    report = import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    assert report.added["value"].tolist() == [5.1]
+    assert report.lines()[0] == f"read sheet 'template' of {tpl} (sheets: 'my notes', 'template', 'readme')"
+
+
+def test_renamed_sheets_the_sheet_with_the_columns_is_read(xlsx_setup):
+    inputs, tpl, s = xlsx_setup
+    _fill_xlsx(tpl, BEDS, 2019, 5.1)
+    wb = openpyxl.load_workbook(tpl)
+    wb["template"].title = "Sheet2"
+    wb.create_sheet("Sheet1", 0)["A1"] = "synthetic"
+    wb.save(tpl)
+    report = import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    assert report.added["value"].tolist() == [5.1] and "read sheet 'Sheet2'" in report.lines()[0]
+
+    wb = openpyxl.load_workbook(tpl)
+    wb["Sheet2"]["A1"] = "indicator"  # no sheet has every required column now
+    wb.save(tpl)
+    with pytest.raises(ValidationError) as info:
+        import_template(tpl, s, inputs.targets, plan=inputs.plan)
+    messages = [p.message for p in info.value.problems]
+    assert any(m.startswith("required column 'indicator_id' is missing in sheet 'Sheet1';")
+               and "the workbook has the sheets 'Sheet1', 'Sheet2', 'readme'; sheet 'Sheet1' was read" in m
+               for m in messages), messages

@@ -13,7 +13,11 @@ whole file first (problems name the template file, its line and column: the same
 ``validate``), refuses a value without a source title, an unknown indicator, a year outside the
 target's plan years, a unit other than the target's, a cell that is not a number. A value that
 differs from the one stored stops the import (:class:`~helpers.exceptions.ImportConflictError`,
-naming indicator, geo, year, old and new) unless ``replace``. The merged table is sorted by
+naming indicator, geo, year, old and new) unless ``replace``. In an ``.xlsx`` file the sheet
+``template`` is read (else the first sheet with the required columns, else the first; the report
+names it); a cell formatted as a percentage is multiplied by 100 when the row's unit is ``%`` (the
+report says so) and refused otherwise; a formula cell without a saved value is refused, naming
+the cell. The merged table is sorted by
 (indicator_id, geo, year), validated again, and written atomically; on any error nothing is
 written. Rows already stored keep their text byte for byte.
 """
@@ -263,6 +267,39 @@ def _incoming(table: validate.Table, targets: pd.DataFrame, jurisdiction: str | 
     return inc
 
 
+PERCENT_UNITS = ("%", "％")
+
+
+def _percent_cells(tpl: validate.Table, inc_raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[Problem]]:
+    """Excel percentage cells (``.xlsx`` only) in the filled rows, read as Excel means them: a
+    ``value`` cell formatted as a percentage stores 0.85 for "85%". When the row's unit is ``%``
+    the value is multiplied by 100 (and a note says so); for any other unit, or a percentage
+    ``year`` cell, it is a problem naming the sheet and the cell. Returns the adjusted rows, the
+    notes and the problems."""
+    notes: list[str] = []
+    problems: list[Problem] = []
+    if not tpl.percent_cells:
+        return inc_raw, notes, problems
+    out = inc_raw.copy()
+    for (line, col), (coord, number) in sorted(tpl.percent_cells.items()):
+        if line not in out.index or col not in ("value", "year"):
+            continue  # a row without a value is not imported; text columns are read as text
+        shown = validate.percent_value(number)
+        unit = out.at[line, "unit"]
+        unit = None if pd.isna(unit) else str(unit).strip()
+        if col == "value" and unit in PERCENT_UNITS:
+            out.at[line, "value"] = fmt_exact(shown)
+            notes.append(f"template line {line} ({tpl.cell_ref(coord)}): Excel percent cell {fmt_exact(number)} "
+                         f"read as {fmt_exact(shown)} %")
+            continue
+        what = f"the unit of '{out.at[line, 'indicator_id']}' is '{unit}', not %" if col == "value" else "a year is not a percentage"
+        problems.append(Problem(tpl.file, int(line), col,
+                                f"{tpl.cell_ref(coord)} is formatted as a percentage: Excel stores {fmt_exact(number)} "
+                                f"and shows {fmt_exact(shown)}%, but {what}; format the cell as a plain number "
+                                "(Format Cells > Number) and type the value in the row's unit"))
+    return out, notes, problems
+
+
 def _check_incoming(inc_raw: pd.DataFrame, file: str, targets: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Problem]]:
     typed, problems = validate.coerce_numbers(inc_raw, file, schema.STATISTICS_FLOAT_COLUMNS, schema.STATISTICS_INT_COLUMNS)
     frame = schema.prepare_statistics(typed, targets)
@@ -303,9 +340,14 @@ def import_template(path: str | Path, statistics_path: str | Path, targets: pd.D
     jur = plan_jurisdiction(plan or {}, old, targets)
 
     inc_raw = _incoming(tpl, targets, jur)
+    inc_raw, notes, pct_problems = _percent_cells(tpl, inc_raw)
     inc, problems = _check_incoming(inc_raw, str(path), targets)
+    problems = pct_problems + validate.without_cells_of(problems, pct_problems)
     if problems:
         raise ValidationError(validate.sort_problems(problems, list(TEMPLATE_COLUMNS)))
+    if tpl.sheet is not None:
+        listed = ", ".join(f"'{n}'" for n in tpl.sheets)
+        notes.insert(0, f"read sheet '{tpl.sheet}' of {path} (sheets: {listed})")
 
     keys = ["indicator_id", "geo", "year"]
     both = inc.reset_index(names="line").merge(
@@ -328,7 +370,7 @@ def import_template(path: str | Path, statistics_path: str | Path, targets: pd.D
                                    "source_title": "new_source_title"})[
         ["indicator_id", "geo", "year", "old_value", "new_value", "old_source_title", "new_source_title", "line"]
     ].reset_index(drop=True)
-    report = ImportReport(path, statistics_path, added, changed, int(same.sum()), dry_run=dry_run)
+    report = ImportReport(path, statistics_path, added, changed, int(same.sum()), dry_run=dry_run, notes=notes)
     if inc.empty:
         report.notes.append(f"no value filled in {path}")
     if added.empty and changed.empty:

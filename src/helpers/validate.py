@@ -79,10 +79,33 @@ class Table:
     raw: pd.DataFrame | None = None
     frame: pd.DataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
+    #: ``.xlsx`` only: the sheet read and every sheet of the workbook.
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    #: ``.xlsx`` only: numeric cells with a percentage number format, ``(line, column) ->
+    #: (cell reference, the number stored)``; Excel stores "85%" as 0.85.
+    percent_cells: dict[tuple[int, str], tuple[str, float]] = field(default_factory=dict)
+
+    def cell_ref(self, coordinate: str) -> str:
+        """``cell J5 of sheet 'template'`` for messages."""
+        return f"cell {coordinate} of sheet '{self.sheet}'"
 
     @property
     def ok(self) -> bool:
         return self.frame is not None
+
+
+#: Characters a reader cannot see: zero-width and bidirectional controls, the soft hyphen, a BOM
+#: inside a cell, and control characters other than tab and line breaks (a lone CR included).
+INVISIBLE_PATTERN = ("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+                     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+_INVISIBLE = re.compile(INVISIBLE_PATTERN)
+
+
+def _escape(text: str) -> str:
+    """``text`` with every invisible character (:data:`INVISIBLE_PATTERN`) written as
+    ``<U+200B>``, so a message shows it."""
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()[0]):04X}>", text)
 
 
 def _show(v: object) -> str:
@@ -90,7 +113,7 @@ def _show(v: object) -> str:
         return "(empty)"
     if isinstance(v, (float, np.floating, int, np.integer)) and not isinstance(v, bool):
         return fmt_exact(v)
-    return str(v)
+    return _escape(str(v))
 
 
 class _Fields(dict):
@@ -206,23 +229,80 @@ def _csv_records(text: str, file: str) -> tuple[list[list[str]], list[int], list
     return records, starts, []
 
 
-def _xlsx_records(path: Path, file: str) -> tuple[list[list[str]], list[int], list[Problem]]:
-    """Rows of the first sheet of an .xlsx workbook as text (row 1 = line 1)."""
-    import openpyxl
+#: The sheet of the fill-in template (:mod:`helpers.template`); read first when a workbook has it.
+TEMPLATE_SHEET = "template"
 
+
+@dataclass
+class _Sheet:
+    """What :func:`_xlsx_records` read: text records, the row number of each, the sheet read and
+    all sheets, percentage cells and formula cells without a saved value, keyed (record index,
+    column index)."""
+
+    records: list[list[str]] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    name: str | None = None
+    names: list[str] = field(default_factory=list)
+    percent: dict[tuple[int, int], tuple[str, float]] = field(default_factory=dict)
+    no_value: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+
+
+def _pick_sheet(wb, required: tuple[str, ...]) -> str:
+    """The sheet to read: the one named like the template's, else the first whose first non-blank
+    row names every ``required`` column, else the first sheet."""
+    names = wb.sheetnames
+    if TEMPLATE_SHEET in names:
+        return TEMPLATE_SHEET
+    for name in names:
+        for row in wb[name].iter_rows(values_only=True, max_row=20):
+            cells = {str(v).strip() for v in row if v is not None and str(v).strip()}
+            if cells:
+                if set(required) <= cells:
+                    return name
+                break
+    return names[0]
+
+
+def _xlsx_records(path: Path, file: str, required: tuple[str, ...] = ()) -> tuple[_Sheet, list[Problem]]:
+    """Rows of one sheet of an .xlsx workbook as text (row 1 = line 1); the sheet is chosen by
+    :func:`_pick_sheet`. The workbook is read twice: once for the values Excel saved
+    (``data_only=True``) and once for the formulas, so a formula cell without a saved value is
+    found (openpyxl reads it as empty) instead of being silently skipped."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    out = _Sheet()
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        return [], [], [Problem(file, None, None, f"not a readable .xlsx workbook ({exc})")]
+        wf = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
+        return out, [Problem(file, None, None, f"not a readable .xlsx workbook ({exc})")]
     try:
-        ws = wb.worksheets[0]
-        records, starts = [], []
-        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            records.append([_cell_text(v) for v in row])
-            starts.append(number)
+        out.names = list(wb.sheetnames)
+        if not out.names:
+            return out, [Problem(file, None, None, "the workbook has no sheet")]
+        out.name = _pick_sheet(wb, required)
+        rows_f = wf[out.name].iter_rows()
+        for number, row in enumerate(wb[out.name].iter_rows(), start=1):
+            frow = next(rows_f, ())
+            i = len(out.records)
+            text = []
+            for j, cell in enumerate(row):
+                v = cell.value
+                text.append(_cell_text(v))
+                if isinstance(v, (int, float)) and not isinstance(v, bool) and "%" in (cell.number_format or ""):
+                    out.percent[(i, j)] = (f"{get_column_letter(j + 1)}{number}", float(v))
+                if v is None and j < len(frow):
+                    f = frow[j].value
+                    if getattr(frow[j], "data_type", None) == "f" or (isinstance(f, str) and f.startswith("=")):
+                        formula = f if isinstance(f, str) else str(getattr(f, "text", "") or "a formula")
+                        out.no_value[(i, j)] = (f"{get_column_letter(j + 1)}{number}", formula)
+            out.records.append(text)
+            out.starts.append(number)
     finally:
         wb.close()
-    return records, starts, []
+        wf.close()
+    return out, []
 
 
 def _cell_text(v: object) -> str:
@@ -237,6 +317,21 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
+def percent_value(number: float) -> float:
+    """The percentage an Excel percent cell shows: ``0.85`` -> ``85.0`` (decimal arithmetic, so
+    no ``85.00000000000001``)."""
+    from decimal import Decimal
+
+    return float(Decimal(repr(float(number))) * 100)
+
+
+def _sheet_list(sheet: _Sheet | None) -> str:
+    if sheet is None or len(sheet.names) < 2:
+        return ""
+    listed = ", ".join(f"'{n}'" for n in sheet.names)
+    return f" (the workbook has the sheets {listed}; sheet '{sheet.name}' was read)"
+
+
 def read_cells(path: str | Path, required: tuple[str, ...], file: str | None = None) -> Table:
     """Read a CSV (or ``.xlsx``) file as text cells: header on line 1, rows indexed by line.
 
@@ -248,10 +343,14 @@ def read_cells(path: str | Path, required: tuple[str, ...], file: str | None = N
     path = Path(path)
     file = file or str(path)
     table = Table(path, file)
+    sheet = None
     if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
-        records, starts, problems = _xlsx_records(path, file)
+        sheet, problems = _xlsx_records(path, file, required)
+        records, starts = sheet.records, sheet.starts
+        table.sheet, table.sheets = sheet.name, sheet.names
         if not records and not problems:
-            problems = [Problem(file, 1, None, "the workbook's first sheet is empty; expected a header row")]
+            problems = [Problem(file, 1, None, f"the sheet '{sheet.name}' is empty; expected a header row"
+                                               f"{_sheet_list(sheet)}")]
     else:
         text, problems = _read_text(path, file, required)
         records, starts = [], []
@@ -290,11 +389,25 @@ def read_cells(path: str | Path, required: tuple[str, ...], file: str | None = N
         if name not in named:
             close = difflib.get_close_matches(name, [n for n in named if n not in required], n=1)
             hint = f" (is '{close[0]}' a misspelling?)" if close else ""
-            problems.append(Problem(file, header_line, name, f"required column '{name}' is missing{hint}; "
-                                                            f"the header must contain: {','.join(required)}"))
+            where = f" in sheet '{sheet.name}'" if sheet is not None else ""
+            problems.append(Problem(file, header_line, name, f"required column '{name}' is missing{where}{hint}; "
+                                                            f"the header must contain: {','.join(required)}"
+                                                            f"{_sheet_list(sheet)}"))
     if problems:
         table.problems = problems
         return table
+
+    if sheet is not None:
+        line_of = dict(zip(range(len(starts)), starts))
+        for (i, j), (coord, formula) in sorted(sheet.no_value.items()):
+            if j < width and i != h:
+                table.problems.append(Problem(
+                    file, line_of[i], named[j] or f"column {j + 1}",
+                    f"{table.cell_ref(coord)} holds the formula {_escape(formula)} but no saved value (the "
+                    "workbook was saved by a program that does not calculate); type the number itself, or "
+                    "open the file in Excel or LibreOffice and save it again"))
+        table.percent_cells = {(line_of[i], named[j]): ref for (i, j), ref in sheet.percent.items()
+                               if j < width and i != h and named[j]}
 
     cells: list[list[str]] = []
     kept_lines: list[int] = []
@@ -460,6 +573,13 @@ def read_table(path: str | Path, kind: str, file: str | None = None) -> Table:
     if table.raw is None:
         return table
     frame, problems = coerce_numbers(table.raw, file, spec["floats"], spec["ints"])
+    numeric = (*spec["floats"], *spec["ints"])
+    for (line, col), (coord, number) in sorted(table.percent_cells.items()):
+        if col in numeric:  # only the template import knows the unit (helpers.template)
+            frame.loc[line, col] = np.nan if col in spec["floats"] else pd.NA
+            problems.append(Problem(file, line, col, f"{table.cell_ref(coord)} is formatted as a percentage "
+                                    f"(Excel stores {fmt_exact(number)} for {fmt_exact(percent_value(number))}%); format it "
+                                    "as a plain number and type the value in the row's unit"))
     for col in spec["optional"]:
         if col not in frame.columns:
             dtype = schema.TARGET_DTYPES.get(col, "string")
