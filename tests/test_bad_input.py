@@ -133,6 +133,27 @@ CASES = [
     Case("statistic_without_source_gaps", _gaps, _at("s", 7, "source_title"), "a source title is required",
          statistics=_cell(5, source_title=""), needs="helpers.gaps"),
     Case("zero_byte_statistics", _coverage, _at("s", 1), "the file is empty (0 bytes)", s_bytes=lambda b: b""),
+    # ---- issue 14.9: right words for encodings, separators, range, invisible characters
+    Case("gb18030_statistics_named", _validate, _at("s", 2, "source_title"),
+         "(it looks like GBK/GB18030, the Chinese Windows encoding); save as UTF-8",
+         statistics=_cell(0, source_title="合成统计年鉴丂乚 2018"), s_bytes=lambda b: b.decode("utf-8").encode("gb18030")),
+    Case("utf16_bom_statistics", _validate, _at("s", None), "it looks like UTF-16 LE (byte-order mark FF FE); save as UTF-8",
+         s_bytes=lambda b: b.decode("utf-8").encode("utf-16")),
+    Case("utf16_without_bom_targets", _validate, _at("t", None), "it looks like UTF-16 LE (every second byte is NUL)",
+         t_bytes=lambda b: b.decode("utf-8").encode("utf-16-le")),
+    Case("full_width_comma_value", _validate, _at("s", 5, "value"),
+         "'23，821': thousands separator not allowed (here the full-width comma '，'), write 23821",
+         statistics=_cell(3, value="23，821")),
+    Case("value_out_of_range", _build, _at("s", 5, "value"), "'1e400' is out of range", statistics=_cell(3, value="1e400"),
+         needs="helpers.processed"),
+    Case("zero_width_space_in_unit", _validate, _at("s", 7, "unit"),
+         "'beds per 1000<U+200B> residents' contains invisible characters (U+200B ZERO WIDTH SPACE)",
+         statistics=_cell(5, unit="beds per 1000\u200b residents")),
+    Case("right_to_left_override_in_title", _gaps, _at("s", 3, "source_title"),
+         "contains invisible characters (U+202E RIGHT-TO-LEFT OVERRIDE)",
+         statistics=_cell(1, source_title="synthetic \u202etxt.exe"), needs="helpers.gaps"),
+    Case("zero_width_in_value", _validate, _at("s", 4, "value"), "'4.3<U+200B>' contains invisible characters",
+         statistics=_cell(2, value="4.3\u200b")),
     # ---- an imported template
     Case("template_n_a", _import, None, "leave the cell empty for a missing value",
          fill={(BEDS, 2017): {"value": "N/A", "source_title": "synthetic"}}),
@@ -144,6 +165,10 @@ CASES = [
     Case("template_gbk", _import, _at("tpl", 2, "name_zh"), "GBK/GB18030",
          tpl_bytes=lambda b: b.decode("utf-8-sig").encode("gb18030")),
     Case("template_zero_byte", _import, _at("tpl", 1), "the file is empty (0 bytes)", tpl_bytes=lambda b: b""),
+    Case("template_zero_width_note", _import, None, "'synthetic<U+200D>' contains invisible characters (U+200D ZERO WIDTH JOINER)",
+         fill={(BEDS, 2017): {"value": "4.3", "source_title": "synthetic", "note": "synthetic\u200d"}}),
+    Case("template_full_width_comma", _import, None, "thousands separator not allowed (here the full-width comma",
+         fill={("ref.income_per_capita", 2017): {"value": "25，974", "source_title": "synthetic"}}),
     # ---- command-line parameters
     Case("gaps_geo_nowhere", lambda e: [*_gaps(e), "--geo", "nowhere"], None, "nowhere", needs="helpers.gaps"),
     Case("coverage_geo_nowhere", lambda e: [*_coverage(e), "--geo", "nowhere"], None,
@@ -225,3 +250,72 @@ def test_suite_covers_every_input_kind():
         else:
             kinds["parameters"] += 1
     assert len(CASES) >= 15 and all(n >= 3 for n in kinds.values()), kinds
+
+
+# ---- issue 14.9: inputs that are not regular files must not hang, and get their own words
+
+@pytest.fixture
+def no_hang():
+    """Fail (instead of hanging the suite) when a command blocks for more than 20 s."""
+    import signal
+
+    def fail(*_):
+        raise TimeoutError("the command hung")
+
+    old = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+def _special(tmp_path, kind):
+    import os
+
+    p = tmp_path / "special.csv"
+    if kind == "fifo":
+        os.mkfifo(p)
+        return p, "not a regular file: this is a FIFO (named pipe)"
+    if kind == "loop":
+        os.symlink(tmp_path / "other.csv", p)
+        os.symlink(p, tmp_path / "other.csv")
+        return p, "symlink loop"
+    if kind == "broken":
+        os.symlink(tmp_path / "gone.csv", p)
+        return p, f"broken symlink: it points to {tmp_path / 'gone.csv'}, which does not exist"
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "loop", "broken"])
+@pytest.mark.parametrize("command", ["validate", "gaps", "build", "import"])
+def test_special_input_files_are_named_not_hung(tmp_path, capsys, no_hang, kind, command):
+    t, s = syn.write_inputs(tmp_path / "raw")
+    special, text = _special(tmp_path, kind)
+    out = tmp_path / "processed"
+    out.mkdir()
+    argv = {"validate": ["validate", "--targets", str(t), "--statistics", str(special)],
+            "gaps": ["gaps", "--targets", str(special), "--statistics", str(s), "--out", str(out / "g.csv")],
+            "build": ["build", "--targets", str(t), "--statistics", str(special), "--out-dir", str(out)],
+            "import": ["import", str(special), "--targets", str(t), "--statistics", str(s)]}[command]
+    before = s.read_bytes()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"{special}: {text}" in err, err
+    assert "Traceback" not in err and list(out.iterdir()) == [] and s.read_bytes() == before
+
+
+def test_many_problems_are_capped_and_summarised(tmp_path, capsys):
+    rows = syn.statistics() + [
+        {"indicator_id": "health.beds_per_1000", "geo": f"g{i}", "year": "2017", "value": "1,300" if i % 2 else "N/A",
+         "unit": "beds per 1000 residents", "source_title": "synthetic", "source_url": "", "note": ""}
+        for i in range(450)]
+    t, s = syn.write_inputs(tmp_path / "raw", stats_rows=rows)
+    assert main(["validate", "--targets", str(t), "--statistics", str(s)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 202
+    assert lines[-2] == "... and 250 more problems (2 distinct kinds)" and lines[-1] == "450 problems found"
+    # the commands that raise ValidationError (build, gaps, import...) print the same cap
+    assert main(["build", "--targets", str(t), "--statistics", str(s), "--out-dir", str(tmp_path / "out")]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "error: 450 problems found:" and len(lines) == 202
+    assert lines[-1] == "  ... and 250 more problems (2 distinct kinds)"

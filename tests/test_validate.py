@@ -244,6 +244,13 @@ def test_bad_plan_json_is_reported(tmp_path):
     ("=SUM(A1:A3)", "looks like a spreadsheet formula"),
     ("inf", "is not a finite number"),
     ("4.1万", "write only the number; the unit belongs in the unit column"),
+    ("23，821", "'23，821': thousands separator not allowed (here the full-width comma '，'), write 23821"),
+    ("1 300", "thousands separator not allowed (here a space), write 1300"),
+    ("1\u00a0300", "'1<U+00A0>300': thousands separator not allowed (here a no-break space <U+00A0>), write 1300"),
+    ("1e400", "'1e400' is out of range: too large for a number"),
+    ("-1e400", "is out of range"),
+    ("+4.5%", "write the number without % (+4.5)"),
+    ("4.5\u200b", "'4.5<U+200B>'"),
 ])
 def test_number_messages(text, expected):
     import pandas as pd
@@ -285,3 +292,20 @@ def test_read_cells_index_is_the_editor_line(tmp_path):
 def test_ordinary_notes_are_not_formulas(tmp_path, note):
     t, s = _write(tmp_path, S=_S(2, note=note)())
     assert validate_files(t, s) == []
+
+
+def test_invisible_characters_are_reported_escaped(tmp_path):
+    t, s = _write(tmp_path, S=_S(5, note="synthetic\u2066 note\u2069", source_title="synthetic\u00ad source")())
+    problems = validate_files(t, s)
+    assert [(p.line, p.column) for p in problems] == [(7, "source_title"), (7, "note")]
+    assert problems[0].message.startswith("'synthetic<U+00AD> source' contains invisible characters (U+00AD SOFT HYPHEN)")
+    assert "U+2066 LEFT-TO-RIGHT ISOLATE, U+2069 POP DIRECTIONAL ISOLATE" in problems[1].message
+
+
+def test_encoding_guesses():
+    from helpers.validate import _guess_encoding
+
+    assert _guess_encoding("合成统计年鉴丂乚,项目".encode("gb18030")).startswith("GBK/GB18030")
+    assert _guess_encoding("Zürich Müller café".encode("cp1252")) == "Windows-1252"
+    assert _guess_encoding("a,b\n".encode("utf-16")) == "UTF-16 LE (byte-order mark FF FE)"
+    assert _guess_encoding("a,b\n".encode("utf-16-be")) == "UTF-16 BE (every second byte is NUL)"

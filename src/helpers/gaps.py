@@ -796,9 +796,12 @@ def cli_gaps(args) -> int:
     """``python -m helpers gaps``: load (ValidationError -> exit 2 in cli.main), compute, write."""
     from helpers.load import load_inputs
 
-    for label, p in (("targets", args.targets), ("statistics", args.statistics)):
-        if not Path(p).is_file():
-            raise ValidationError([Problem(str(p), None, None, f"{label} file not found")])
+    from helpers.validate import file_problem
+
+    problems = [file_problem(p, what=f"{label} file") for label, p in (("targets", args.targets),
+                                                                      ("statistics", args.statistics))]
+    if any(problems):
+        raise ValidationError([p for p in problems if p is not None])
     inputs = load_inputs(args.targets, args.statistics)
     geos = resolve_geos(args.geo, inputs.plan, inputs.statistics, targets=inputs.targets)
     traj = compute_gaps(inputs.targets, inputs.statistics, geo=geos, method=args.method, plan=inputs.plan)

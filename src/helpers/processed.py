@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import coverage, gaps, paths
-from helpers.exceptions import Problem, ValidationError
+from helpers.exceptions import ValidationError
 
 
 def _coverage_tables(targets: pd.DataFrame, statistics: pd.DataFrame,
@@ -46,9 +46,12 @@ def processed_tables(targets_path: str | Path = paths.DEFAULT_TARGETS,
     """
     from helpers.load import load_inputs
 
-    for label, p in (("targets", targets_path), ("statistics", statistics_path)):
-        if not Path(p).is_file():
-            raise ValidationError([Problem(str(p), None, None, f"{label} file not found")])
+    from helpers.validate import file_problem
+
+    problems = [file_problem(p, what=f"{label} file") for label, p in (("targets", targets_path),
+                                                                      ("statistics", statistics_path))]
+    if any(problems):
+        raise ValidationError([p for p in problems if p is not None])
     inputs = load_inputs(targets_path, statistics_path)
     t, s, plan = inputs.targets, inputs.statistics, inputs.plan
     geos = gaps.resolve_geos(geo, plan, s, targets=t)

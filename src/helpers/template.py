@@ -342,7 +342,8 @@ def import_template(path: str | Path, statistics_path: str | Path, targets: pd.D
     inc_raw = _incoming(tpl, targets, jur)
     inc_raw, notes, pct_problems = _percent_cells(tpl, inc_raw)
     inc, problems = _check_incoming(inc_raw, str(path), targets)
-    problems = pct_problems + validate.without_cells_of(problems, pct_problems)
+    invisible = validate.invisible_problems(tpl.raw.loc[inc_raw.index], str(path))
+    problems = pct_problems + invisible + validate.without_cells_of(problems, pct_problems + invisible)
     if problems:
         raise ValidationError(validate.sort_problems(problems, list(TEMPLATE_COLUMNS)))
     if tpl.sheet is not None:
