@@ -319,3 +319,121 @@ def test_many_problems_are_capped_and_summarised(tmp_path, capsys):
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == "error: 450 problems found:" and len(lines) == 202
     assert lines[-1] == "  ... and 250 more problems (2 distinct kinds)"
+
+
+# ---- issue 14.8 (outputs of build, gaps, template): a message naming the path and the OS reason,
+# exit 2, nothing half-written. Running as root, chmod cannot make a folder read-only, so the
+# refusals are the operating system's own errors injected where the temporary file is created;
+# a full disk is a real ENOSPC from /dev/full.
+
+def _out_argv(command, env, out):
+    return {"build": ["build", *env.inputs(), "--out-dir", str(out)],
+            "gaps": ["gaps", *env.inputs(), "--out", str(out)],
+            "template": ["template", *env.inputs(), "--out", str(out)]}[command]
+
+
+def _default_out(command, env):
+    return {"build": env.processed, "gaps": env.processed / "gaps.csv", "template": env.processed / "t.csv"}[command]
+
+
+def _plain_env(tmp_path):
+    t, s = syn.write_inputs(tmp_path / "raw")
+    env = Env(tmp_path, t, s, tmp_path / "processed", tmp_path / "reports")
+    env.processed.mkdir()
+    return env
+
+
+def _files(folder):
+    return {p.name: (p.read_bytes() if p.is_file() else _files(p)) for p in folder.iterdir()} if folder.is_dir() else {}
+
+
+@pytest.mark.parametrize("command", ["build", "gaps", "template"])
+@pytest.mark.parametrize("errno_name, reason", [("EACCES", "permission denied"), ("EROFS", "read-only file system"),
+                                                ("ENOSPC", "no space left on device")])
+def test_output_refused_by_the_os_is_a_message(tmp_path, capsys, monkeypatch, command, errno_name, reason):
+    import errno as errno_mod
+
+    from helpers import fileio
+
+    env = _plain_env(tmp_path)
+    out = _default_out(command, env)
+
+    def refuse(path):
+        code = getattr(errno_mod, errno_name)
+        raise OSError(code, os.strerror(code), str(path))
+
+    import os
+    monkeypatch.setattr(fileio, "_create_temp", refuse)
+    assert _run(_out_argv(command, env, out)) == 2
+    err = capsys.readouterr().err
+    named = out / "gaps.csv" if command == "build" else out
+    assert f"error: {named}: cannot write: {reason}" in err, err
+    assert f"{errno_name}]" in err and "nothing was written" in err and "Traceback" not in err
+    assert _files(env.processed) == {}
+
+
+@pytest.mark.parametrize("command", ["build", "gaps", "template"])
+@pytest.mark.parametrize("fault", ["missing_parent", "is_a_folder", "parent_is_a_file"])
+def test_output_path_that_cannot_be_a_file_is_refused_before_work(tmp_path, capsys, command, fault):
+    env = _plain_env(tmp_path)
+    base = env.processed
+    leaf = "dir" if command == "build" else "x.csv"
+    if fault == "missing_parent":
+        out, text = base / "no" / "such" / leaf, "does not exist"
+    elif fault == "is_a_folder":
+        out, text = base / "x.csv", "this is a folder"
+        out.mkdir()
+        if command == "build":
+            (out / "gaps.csv").mkdir()  # the folder is fine, but a table's name is taken by a folder
+    else:
+        (base / "file").write_bytes(b"synthetic")
+        out, text = base / "file" / leaf, ("does not exist" if command != "gaps" else "not a folder")
+    before = _files(base)
+    assert _run(_out_argv(command, env, out)) == 2
+    err = capsys.readouterr().err
+    named = [p for p in (out, out.parent, out / "gaps.csv") if f"{p}: " in err]
+    assert named and text in err and "Traceback" not in err, err
+    assert _files(base) == before and not (base / "no").exists()
+
+
+def test_full_disk_in_the_middle_of_build_replaces_nothing(tmp_path, capsys, monkeypatch):
+    """The third of seven files hits a full disk (/dev/full: a real ENOSPC): the two already
+    written to temporary files are removed, and every file of the previous build is unchanged."""
+    import os
+
+    from helpers import fileio
+
+    env = _plain_env(tmp_path)
+    assert _run(_out_argv("build", env, env.processed)) == 0
+    before = _files(env.processed)
+    rows = syn.statistics() + [{"indicator_id": BEDS, "geo": "fuyang", "year": "2019", "value": "5.1",
+                                "unit": "beds per 1000 residents", "source_title": "synthetic", "source_url": "",
+                                "note": ""}]
+    syn.write_inputs(env.root / "raw", stats_rows=rows)  # the next build would change files
+    real = fileio._create_temp
+    calls = []
+
+    def third_is_full(path):
+        fd, tmp = real(path)
+        calls.append(tmp)
+        if len(calls) == 3:
+            os.close(fd)
+            return os.open("/dev/full", os.O_WRONLY), tmp
+        return fd, tmp
+
+    monkeypatch.setattr(fileio, "_create_temp", third_is_full)
+    capsys.readouterr()
+    assert _run(_out_argv("build", env, env.processed)) == 2
+    err = capsys.readouterr().err
+    assert f"error: {env.processed / 'latest_status.csv'}: cannot write: no space left on device" in err, err
+    assert _files(env.processed) == before  # no file replaced, no temporary file left
+    assert len(calls) == 3 and not any(p.exists() for p in calls)
+
+
+def test_build_creates_one_missing_folder(tmp_path, capsys):
+    env = _plain_env(tmp_path)
+    out = env.processed / "new"
+    assert _run(_out_argv("build", env, out)) == 0
+    from helpers.processed import TABLE_NAMES
+
+    assert sorted(_files(out)) == sorted(TABLE_NAMES)

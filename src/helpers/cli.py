@@ -1,8 +1,10 @@
 """Command line: ``python -m helpers <command> ...``.
 
 Commands: ``validate``, ``gaps``, ``build``, ``template``, ``import``, ``coverage``, ``render``.
-Bad input exits 2 with every problem listed (file, line, column); a failed render exits 1;
-a render blocked by another running render exits 3. No traceback for expected errors.
+Bad input exits 2 with every problem listed (file, line, column); an output that cannot be
+written (read-only, missing folder, a folder in the way, full disk) exits 2 naming the path and
+the reason; a failed render exits 1; a render blocked by another running render exits 3. No
+traceback for expected errors.
 """
 
 from __future__ import annotations
@@ -152,3 +154,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        # An OS refusal no command turned into a message itself (each output is checked and
+        # written through helpers.fileio, which raises OutputError): still a message, exit 2.
+        from helpers.fileio import output_error
+
+        where = getattr(exc, "output_path", None) or exc.filename or "(unknown path)"
+        print(f"error: {output_error(where, exc)}", file=sys.stderr)
+        return 2

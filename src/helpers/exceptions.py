@@ -1,7 +1,8 @@
 """Every error the package raises on purpose.
 
 The command line turns a :class:`HelpersError` into a message on stderr and an exit code
-(2 for bad input, 1 for a failed render) instead of a traceback.
+(2 for bad input or an output that cannot be written, 1 for a failed render, 3 when the data or
+the reports are locked by another command) instead of a traceback.
 """
 
 from __future__ import annotations
@@ -114,7 +115,18 @@ class RenderError(HelpersError):
         super().__init__(message)
 
 
+class OutputError(HelpersError):
+    """An output could not be written (read-only folder, missing folder, a folder in the way, full
+    disk...): names the path and the operating system's reason. Nothing was half-written: the
+    previous file, if any, is unchanged (:mod:`helpers.fileio` writes atomically)."""
+
+    def __init__(self, path: object, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{self.path}: cannot write: {reason}")
+
+
 class LockedError(HelpersError):
-    """Another render holds the lock on the reports directory."""
+    """Another render holds the lock on the reports directory, or another command holds the data
+    lock (:mod:`helpers.locks`)."""
 
     exit_code = 3

@@ -9,8 +9,11 @@ same inputs is byte-identical):
 - ``area_rollup_latest.csv`` — the same "as of" the latest data (from ``latest_status``)
 - ``coverage_by_area.csv`` / ``coverage_by_target.csv`` — :mod:`helpers.coverage`, with a ``geo`` column
 
-Everything is computed before anything is written, and every file is written atomically, so a
-failure leaves the previous files untouched.
+Everything is computed before anything is written, and the files are written in one step
+(:func:`helpers.fileio.atomic_write_many`: every file to a temporary file first, then all renamed),
+so a failure (bad input, read-only folder, full disk) leaves the previous files untouched and is
+a message naming the path and the reason (exit 2), not a traceback. The output folder is created
+when it is missing and its parent exists.
 """
 
 from __future__ import annotations
@@ -19,8 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import coverage, gaps, paths
-from helpers.exceptions import ValidationError
+from helpers import coverage, fileio, gaps, paths
+from helpers.exceptions import OutputError, ValidationError
+
+#: The files ``build`` writes, in writing order.
+TABLE_NAMES: tuple[str, ...] = ("gaps.csv", "gaps_cagr.csv", "latest_status.csv", "area_rollup.csv",
+                                "area_rollup_latest.csv", "coverage_by_area.csv", "coverage_by_target.csv")
 
 
 def _coverage_tables(targets: pd.DataFrame, statistics: pd.DataFrame,
@@ -69,9 +76,24 @@ def processed_tables(targets_path: str | Path = paths.DEFAULT_TARGETS,
     }
 
 
+def _check_out_dir(out_dir: str | Path, create: bool = True) -> Path:
+    """The output folder, created (``create``) when missing if its parent exists; OutputError
+    otherwise, and when one of the table names is a folder there."""
+    out_dir = fileio.check_output_dir(out_dir, make=True, create=create)
+    for name in TABLE_NAMES:
+        if (out_dir / name).is_dir():
+            raise OutputError(out_dir / name, "this is a folder; remove it or choose another --out-dir")
+    return out_dir
+
+
 def _write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> dict[str, Path]:
-    out_dir = Path(out_dir)
-    return {name: gaps.write_table(frame, out_dir / name) for name, frame in tables.items()}
+    """Write every table in one step (:func:`helpers.fileio.atomic_write_many`): all or none is
+    replaced; an OS error (read-only folder, full disk) is an OutputError naming the file."""
+    out_dir = _check_out_dir(out_dir)
+    items = {out_dir / name: gaps.table_bytes(frame) for name, frame in tables.items()}
+    with fileio.writing(out_dir):
+        fileio.atomic_write_many(items)
+    return {name: out_dir / name for name in tables}
 
 
 def build_processed(targets_path: str | Path = paths.DEFAULT_TARGETS,
@@ -88,6 +110,7 @@ def build_processed(targets_path: str | Path = paths.DEFAULT_TARGETS,
 def cli_build(args) -> int:
     """``python -m helpers build [--geo NAME|LIST|all]``: rebuild data/processed/ and list what
     was written, with each table's row count."""
+    _check_out_dir(args.out_dir, create=False)  # a wrong --out-dir is the cheapest error
     tables = processed_tables(args.targets, args.statistics, args.geo)
     written = _write_tables(tables, args.out_dir)
     for name, path in written.items():

@@ -197,11 +197,10 @@ def write_template(out: str | Path, targets: pd.DataFrame, statistics: pd.DataFr
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Atomic write; an OS refusal (read-only folder, full disk) becomes a problem, not a traceback."""
-    try:
+    """Atomic write; an OS refusal (read-only folder, full disk) becomes an OutputError (exit 2)
+    naming the path and the reason, not a traceback."""
+    with fileio.writing(path):
         fileio.atomic_write_bytes(path, data)
-    except OSError as exc:
-        raise ValidationError([Problem(str(path), None, None, f"cannot write the file: {exc.strerror or exc}")]) from None
 
 
 # ------------------------------------------------------------------------------------ import
