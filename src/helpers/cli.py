@@ -3,7 +3,8 @@
 Commands: ``validate``, ``gaps``, ``build``, ``template``, ``import``, ``coverage``, ``render``.
 Bad input exits 2 with every problem listed (file, line, column); an output that cannot be
 written (read-only, missing folder, a folder in the way, full disk) exits 2 naming the path and
-the reason; a failed render exits 1; a render blocked by another running render exits 3. No
+the reason; a failed render exits 1; a render blocked by another running render, or an import or
+build blocked by the data lock (:mod:`helpers.locks`), exits 3 (``--wait`` waits instead). No
 traceback for expected errors.
 """
 
@@ -71,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", type=Path, default=paths.PROCESSED_DIR,
                    help="output folder; default: %(default)s")
     p.add_argument("--geo", default=None, help=GEOS_HELP)
+    p.add_argument("--wait", action="store_true",
+                   help="wait while an import or render holds the data lock instead of exiting (exit 3)")
 
     p = sub.add_parser("template", help="write the fill-in template for researchers")
     _add_inputs(p)
@@ -84,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true",
                    help="overwrite existing values that differ (otherwise stop and name them)")
     p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    p.add_argument("--wait", action="store_true",
+                   help="wait while another import, build or render holds the data lock instead of exiting (exit 3)")
 
     p = sub.add_parser("coverage", help="how much of the plan has data")
     _add_inputs(p)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import coverage, fileio, gaps, paths
+from helpers import coverage, fileio, gaps, locks, paths
 from helpers.exceptions import OutputError, ValidationError
 
 #: The files ``build`` writes, in writing order.
@@ -45,11 +45,12 @@ def _coverage_tables(targets: pd.DataFrame, statistics: pd.DataFrame,
 
 def processed_tables(targets_path: str | Path = paths.DEFAULT_TARGETS,
                      statistics_path: str | Path = paths.DEFAULT_STATISTICS,
-                     geo: str | list[str] | None = None) -> dict[str, pd.DataFrame]:
+                     geo: str | list[str] | None = None, wait: bool = False) -> dict[str, pd.DataFrame]:
     """Load and validate the inputs and compute every processed table: ``{file name: table}``
     in writing order (nothing is written). ``geo`` as in :func:`helpers.gaps.resolve_geos`
     (default: the plan's jurisdiction). Raises ValidationError for bad inputs or a missing
-    file, UnknownValueError for an unknown geo.
+    file, UnknownValueError for an unknown geo, LockedError while another command holds the
+    data lock (:mod:`helpers.locks`; ``wait`` waits for it instead).
     """
     from helpers.load import load_inputs
 
@@ -59,7 +60,10 @@ def processed_tables(targets_path: str | Path = paths.DEFAULT_TARGETS,
                                                                       ("statistics", statistics_path))]
     if any(problems):
         raise ValidationError([p for p in problems if p is not None])
-    inputs = load_inputs(targets_path, statistics_path)
+    # The data lock while the inputs are read and validated (not while computing): an import
+    # never replaces them half-way; LockedError (exit 3) while one runs, unless ``wait``.
+    with locks.data_lock(statistics_path, wait=wait, required=False, command="build"):
+        inputs = load_inputs(targets_path, statistics_path)
     t, s, plan = inputs.targets, inputs.statistics, inputs.plan
     geos = gaps.resolve_geos(geo, plan, s, targets=t)
 
@@ -111,7 +115,7 @@ def cli_build(args) -> int:
     """``python -m helpers build [--geo NAME|LIST|all]``: rebuild data/processed/ and list what
     was written, with each table's row count."""
     _check_out_dir(args.out_dir, create=False)  # a wrong --out-dir is the cheapest error
-    tables = processed_tables(args.targets, args.statistics, args.geo)
+    tables = processed_tables(args.targets, args.statistics, args.geo, wait=getattr(args, "wait", False))
     written = _write_tables(tables, args.out_dir)
     for name, path in written.items():
         print(f"wrote {path} ({len(tables[name])} rows)")

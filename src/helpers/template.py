@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import fileio, schema, validate, vocab
+from helpers import fileio, locks, schema, validate, vocab
 from helpers.exceptions import ImportConflictError, Problem, ValidationError
 from helpers.formats import fmt_exact
 
@@ -313,7 +313,8 @@ def _statistics_text(frame_raw: pd.DataFrame) -> str:
 
 
 def import_template(path: str | Path, statistics_path: str | Path, targets: pd.DataFrame,
-                    replace: bool = False, dry_run: bool = False, plan: dict | None = None) -> ImportReport:
+                    replace: bool = False, dry_run: bool = False, plan: dict | None = None,
+                    wait: bool = False) -> ImportReport:
     """Merge the filled rows of a template (``.csv`` or ``.xlsx``) into ``statistics_path``.
 
     A row is imported when its ``value`` cell is filled; other rows are ignored. ``targets`` is
@@ -322,7 +323,20 @@ def import_template(path: str | Path, statistics_path: str | Path, targets: pd.D
     the template, or in the existing statistics file) or ImportConflictError; in both cases
     nothing is written. With ``dry_run`` nothing is written either, but the report says what
     would change.
+
+    The data lock (:func:`helpers.locks.data_lock`) is held from reading ``statistics_path``
+    until the merged file is written, so a concurrent import, build or render never interleaves:
+    while another holds it, LockedError (exit 3) at once, or with ``wait`` the import waits. A
+    dry run takes no lock.
     """
+    if dry_run:
+        return _import(path, statistics_path, targets, replace, dry_run, plan)
+    with locks.data_lock(statistics_path, wait=wait, command="import"):
+        return _import(path, statistics_path, targets, replace, dry_run, plan)
+
+
+def _import(path: str | Path, statistics_path: str | Path, targets: pd.DataFrame, replace: bool,
+            dry_run: bool, plan: dict | None) -> ImportReport:
     from helpers.load import plan_jurisdiction
 
     path, statistics_path = Path(path), Path(statistics_path)
@@ -426,13 +440,14 @@ def cli_template(args) -> int:
 
 
 def cli_import(args) -> int:
-    """``python -m helpers import PATH [--replace] [--dry-run]``: prints what was added/changed."""
+    """``python -m helpers import PATH [--replace] [--dry-run] [--wait]``: prints what was
+    added/changed; exit 3 while another import, build or render holds the data lock."""
     from helpers.load import load_plan, load_targets
 
     targets = load_targets(args.targets)
     plan = load_plan(args.targets)
     report = import_template(args.path, args.statistics, targets, replace=args.replace,
-                             dry_run=args.dry_run, plan=plan)
+                             dry_run=args.dry_run, plan=plan, wait=getattr(args, "wait", False))
     for line in report.lines():
         print(line)
     sys.stdout.flush()
