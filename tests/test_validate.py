@@ -97,6 +97,13 @@ CASES = [
      "'ss:reimbursement' is not a valid id; an id is any text without spaces or ':'"),
     ("formula_cell", "s", None, _S(1, source_title='=HYPERLINK("http://example.org","synthetic")'), None, None,
      3, "source_title", "looks like a spreadsheet formula"),
+    ("formula_plus_hyperlink", "s", None, _S(1, source_title='+1+HYPERLINK("http://evil.example/","x")'), None, None,
+     3, "source_title", "looks like a spreadsheet formula"),
+    ("formula_minus_dde", "s", None, _S(2, note="-2+3+cmd|' /C calc'!A0"), None, None,
+     4, "note", "looks like a spreadsheet formula"),
+    ("formula_equals_arithmetic", "s", None, _S(3, note="=1+1"), None, None, 5, "note", "looks like a spreadsheet formula"),
+    ("formula_after_tab", "s", None, _S(3, source_title="\t@SUM(1)"), None, None, 5, "source_title",
+     "looks like a spreadsheet formula"),
     ("reference_series_missing", "t", None, _without_reference, None, None, 5, "reference_id",
      "the reference series 'ref.income_per_capita' has no row in the statistics"),
     ("duplicate_indicator_year", "s", None, _duplicate_year, None, None, 8, "indicator_id",
@@ -276,6 +283,13 @@ def test_bad_plan_json_is_reported(tmp_path):
     ("=SUM(A1:A3)", "looks like a spreadsheet formula"),
     ("inf", "is not a finite number"),
     ("4.1万", "write only the number; the unit belongs in the unit column"),
+    ("23，821", "'23，821': thousands separator not allowed (here the full-width comma '，'), write 23821"),
+    ("1 300", "thousands separator not allowed (here a space), write 1300"),
+    ("1\u00a0300", "'1<U+00A0>300': thousands separator not allowed (here a no-break space <U+00A0>), write 1300"),
+    ("1e400", "'1e400' is out of range: too large for a number"),
+    ("-1e400", "is out of range"),
+    ("+4.5%", "write the number without % (+4.5)"),
+    ("4.5\u200b", "'4.5<U+200B>'"),
 ])
 def test_number_messages(text, expected):
     import pandas as pd
@@ -335,3 +349,26 @@ def test_binding_column_is_checked(tmp_path):
     assert [(p.line, p.column) for p in problems] == [(5, "binding")], problems
     assert "'constraint' is not a known binding value" in problems[0].message
     assert "expected one of: binding, expected" in problems[0].message
+
+
+@pytest.mark.parametrize("note", ["-5 % in 2019", "- see page 3", "-2.5 km (synthetic)", "up 5 %; see =below? no"])
+def test_ordinary_notes_are_not_formulas(tmp_path, note):
+    t, s = _write(tmp_path, S=_S(2, note=note)())
+    assert validate_files(t, s) == []
+
+
+def test_invisible_characters_are_reported_escaped(tmp_path):
+    t, s = _write(tmp_path, S=_S(5, note="synthetic\u2066 note\u2069", source_title="synthetic\u00ad source")())
+    problems = validate_files(t, s)
+    assert [(p.line, p.column) for p in problems] == [(7, "source_title"), (7, "note")]
+    assert problems[0].message.startswith("'synthetic<U+00AD> source' contains invisible characters (U+00AD SOFT HYPHEN)")
+    assert "U+2066 LEFT-TO-RIGHT ISOLATE, U+2069 POP DIRECTIONAL ISOLATE" in problems[1].message
+
+
+def test_encoding_guesses():
+    from helpers.validate import _guess_encoding
+
+    assert _guess_encoding("合成统计年鉴丂乚,项目".encode("gb18030")).startswith("GBK/GB18030")
+    assert _guess_encoding("Zürich Müller café".encode("cp1252")) == "Windows-1252"
+    assert _guess_encoding("a,b\n".encode("utf-16")) == "UTF-16 LE (byte-order mark FF FE)"
+    assert _guess_encoding("a,b\n".encode("utf-16-be")) == "UTF-16 BE (every second byte is NUL)"

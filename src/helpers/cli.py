@@ -2,8 +2,11 @@
 
 Commands: ``validate``, ``gaps``, ``build``, ``template``, ``import``, ``coverage``, ``render``,
 ``new-plan``.
-Bad input exits 2 with every problem listed (file, line, column); a failed render exits 1;
-a render blocked by another running render exits 3. No traceback for expected errors.
+Bad input exits 2 with every problem listed (file, line, column); an output that cannot be
+written (read-only, missing folder, a folder in the way, full disk) exits 2 naming the path and
+the reason; a failed render exits 1; a render blocked by another running render, or an import or
+build blocked by the data lock (:mod:`helpers.locks`), exits 3 (``--wait`` waits instead). No
+traceback for expected errors.
 """
 
 from __future__ import annotations
@@ -78,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", type=Path, default=None,
                    help="output folder; default: data/processed/<plan>/")
     p.add_argument("--geo", default=None, help=GEOS_HELP)
+    p.add_argument("--wait", action="store_true",
+                   help="wait while an import or render holds the data lock instead of exiting (exit 3)")
 
     p = sub.add_parser("template", help="write the fill-in template for researchers")
     _add_inputs(p)
@@ -91,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true",
                    help="overwrite existing values that differ (otherwise stop and name them)")
     p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    p.add_argument("--wait", action="store_true",
+                   help="wait while another import, build or render holds the data lock instead of exiting (exit 3)")
 
     p = sub.add_parser("coverage", help="how much of the plan has data")
     _add_inputs(p)
@@ -192,3 +199,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        # An OS refusal no command turned into a message itself (each output is checked and
+        # written through helpers.fileio, which raises OutputError): still a message, exit 2.
+        from helpers.fileio import output_error
+
+        where = getattr(exc, "output_path", None) or exc.filename or "(unknown path)"
+        print(f"error: {output_error(where, exc)}", file=sys.stderr)
+        return 2

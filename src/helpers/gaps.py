@@ -828,10 +828,18 @@ def area_rollup_as_of(trajectory: pd.DataFrame, as_of_year: int | None = None,
 # ----------------------------------------------------------------------------- output
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table atomically as UTF-8 CSV with the engine's fixed float format."""
+    """Write a table atomically as UTF-8 CSV with the engine's fixed float format (text a
+    spreadsheet would run as a formula neutralised, :func:`helpers.fileio.neutralise_frame`)."""
     from helpers.fileio import atomic_write_csv
 
     return atomic_write_csv(df, path, float_format=CSV_FLOAT_FORMAT)
+
+
+def table_bytes(df: pd.DataFrame) -> bytes:
+    """What :func:`write_table` writes, as bytes."""
+    from helpers.fileio import csv_bytes
+
+    return csv_bytes(df, float_format=CSV_FLOAT_FORMAT)
 
 
 def status_counts_text(frame: pd.DataFrame) -> str:
@@ -841,17 +849,22 @@ def status_counts_text(frame: pd.DataFrame) -> str:
 
 def cli_gaps(args) -> int:
     """``python -m helpers gaps``: load (ValidationError -> exit 2 in cli.main), compute, write."""
+    from helpers import fileio
     from helpers.load import load_inputs
+    from helpers.validate import file_problem
 
-    for label, p in (("targets", args.targets), ("statistics", args.statistics)):
-        if not Path(p).is_file():
-            raise ValidationError([Problem(str(p), None, None, f"{label} file not found")])
+    problems = [file_problem(p, what=f"{label} file") for label, p in (("targets", args.targets),
+                                                                      ("statistics", args.statistics))]
+    if any(problems):
+        raise ValidationError([p for p in problems if p is not None])
+    fileio.check_output_file(args.out, make_folder=True)  # before computing anything
     plan = load_inputs(args.targets, args.statistics)
     geos = resolve_geos(args.geo, plan.meta, plan.statistics, targets=plan.targets)
     binding_only = bool(getattr(args, "binding", False))
     traj = compute_gaps(plan.targets, plan.statistics, geo=geos, method=args.method, plan=plan.meta,
                         binding_only=binding_only)
-    write_table(traj, args.out)
+    with fileio.writing(args.out):
+        write_table(traj, args.out)
     latest = latest_status(traj)
     n_targets = traj["indicator_id"].nunique()
     which = " binding" if binding_only else ""

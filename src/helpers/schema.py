@@ -67,9 +67,13 @@ YEAR_MIN, YEAR_MAX = 1990, 2100
 #: Kinds whose values count things done (a yearly flow, a running total): never negative.
 COUNT_KINDS: tuple[str, ...] = ("annual", "cumulative", "period_total", "annual_mean")
 
-#: A spreadsheet would run these as formulas (CSV injection): '=' then a name or a call, or
-#: +, -, @ right before a letter or '('. ("=>" or "-5" are not formulas.)
-FORMULA_PATTERN = r"^[\t\r]*(?:=.*[A-Za-z(]|[+\-@][A-Za-z(])"
+#: Text a spreadsheet could run as a formula (CSV injection, OWASP), after any leading tabs or
+#: carriage returns: anything starting with ``=``, ``+`` or ``@``; ``-`` followed by a letter,
+#: ``(``, ``$`` or another operator (``-A1``, ``--x``, ``-(1)``); ``-`` and a number followed by an
+#: operator (``-2+3+cmd|...``, ``-1*2``). Still allowed: a dash then a space (``- see page 3``), a
+#: negative number and words (``-5 % in 2019``). Exported tables neutralise every leading
+#: ``=``, ``+``, ``-``, ``@``, tab and CR anyway (:func:`helpers.fileio.neutralise_frame`).
+FORMULA_PATTERN = r"^[\t\r]*(?:[=+@]|-[A-Za-z(=+\-@$]|-[\d.]+\s*[-+*/^&=<>(|!])"
 #: Ids are the plan's own codes: any text without white space or ':' (':' separates a context
 #: series' suffix), case kept.
 ID_PATTERN = r"^[^\s:]+$"
@@ -125,8 +129,9 @@ def _no_surrounding_space(col: str) -> pa.Check:
 
 def _no_formula(col: str) -> pa.Check:
     return _check(lambda s: ~s.str.contains(FORMULA_PATTERN, regex=True), f"{col}.formula",
-                  "'{value}' looks like a spreadsheet formula (starts with =, +, -, @); "
-                  "formulas are not allowed in data files — write plain text")
+                  "'{value}' looks like a spreadsheet formula: text must not start with =, + or @, "
+                  "nor with - followed by a letter or a calculation; formulas are not allowed in data "
+                  "files — write plain text (e.g. start with a word)")
 
 
 def _text(col: str, *, required: bool = False, checks: list | None = None, space: bool = False,
