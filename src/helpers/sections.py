@@ -51,10 +51,15 @@ def area_ids(ctx: Context, area: str) -> list[str]:
 
 
 def trajectory_figure(ctx: Context, indicator_id: str, method: str | None = None) -> Figure:
-    """Trajectory chart of one target with benchmark lines and context series."""
+    """Trajectory chart of one target with benchmark lines and context series (labelled by
+    their ``label_zh``/``label_en`` when the statistics have them). The target's ``value_unit``
+    goes with the rows: it is the unit of a running kind's yearly figures."""
     from helpers import charts
 
     rows = target_rows(ctx, indicator_id, method)
+    if "value_unit" not in rows.columns and "value_unit" in ctx.targets.columns:
+        unit = ctx.targets.loc[ctx.targets["id"] == indicator_id, "value_unit"]
+        rows = rows.assign(value_unit=unit.iloc[0] if len(unit) else pd.NA)
     stats = related_statistics(ctx, indicator_id)
     return charts.plot_trajectory(rows, benchmarks=stats, context=stats, lang=ctx.chart_lang,
                                   geo_names=ctx.plan.geo_label)
