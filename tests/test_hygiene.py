@@ -132,3 +132,30 @@ def test_out_that_is_a_file_or_unwritable_is_a_message(tmp_path, capsys, monkeyp
     monkeypatch.setattr(render.tempfile, "NamedTemporaryFile", refuse)
     assert main(["render", "--out", str(tmp_path / "ro"), "--quiet"]) == 2
     assert "cannot be written to (Permission denied)" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_an_import_during_a_render_leaves_the_set_on_one_snapshot(tmp_path):
+    """SYNTHETIC plan: while the notebooks run, an import adds a value; every page of the set
+    still comes from the reading the render validated (the set's own inputs/ copy), and the
+    statistics file does hold the new value afterwards."""
+    from test_any_plan import write_plan
+
+    folder = write_plan(tmp_path / "synprov_plan")
+    before = (folder / "statistics.csv").read_text(encoding="utf-8")
+    out = tmp_path / "reports"
+    proc = subprocess.Popen([sys.executable, "-m", "helpers", "render", "--plan", str(folder), "--out", str(out),
+                             "--date", "2031-02-02", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    _wait_for_kernels(proc)
+    filled = tmp_path / "filled.csv"
+    filled.write_text("indicator_id,year,value,source_title,source_url\n"
+                      "P1,2016,5123.5,synthetic yearbook 2017,https://example.org/syn2017\n", encoding="utf-8")
+    assert main(["import", str(filled), "--plan", str(folder), "--wait"]) == 0
+    assert proc.wait(timeout=300) == 0, proc.stderr.read()
+    assert "P1,synprov,2016,5123.5," in (folder / "statistics.csv").read_text(encoding="utf-8")
+    the_set = out / "synprov_plan" / "2031-02-02"
+    assert (the_set / "inputs" / "statistics.csv").read_text(encoding="utf-8") == before
+    pages = {p.name: p.read_text(encoding="utf-8") for p in the_set.glob("*.html")}
+    for name, html in pages.items():
+        assert "5123.5" not in html and "5,123.5" not in html, f"{name} used the file changed during the render"

@@ -33,15 +33,15 @@ COLUMNS = ("change", "indicator_id", "geo", "year", "old", "new", "old_source", 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def keep_snapshot(folder: Path, plan, trajectory: pd.DataFrame) -> None:
-    """Copy the plan's three input files into ``folder/inputs/`` and write the scored trajectory."""
+def keep_snapshot(folder: Path, input_bytes: dict, trajectory: pd.DataFrame) -> None:
+    """Write the input files as validated (``{file name: bytes}``) into ``folder/inputs/`` and
+    the scored trajectory as ``trajectory.csv``."""
     from helpers.fileio import atomic_write_csv
 
     snap = Path(folder) / SNAPSHOT_DIR
     snap.mkdir(parents=True, exist_ok=True)
-    for src in (plan.targets_path, plan.statistics_path, Path(plan.targets_path).parent / "plan.json"):
-        if src is not None and Path(src).is_file():
-            shutil.copyfile(src, snap / Path(src).name)
+    for name, data in input_bytes.items():
+        (snap / name).write_bytes(data)
     atomic_write_csv(trajectory, Path(folder) / TRAJECTORY_FILE, float_format="%.10g")
 
 
@@ -188,7 +188,7 @@ def write_changes(work: Path, prep, previous: Path | None) -> None:
     """Keep the snapshot in ``work`` and write ``changes.html`` (and ``changes.csv`` when there is
     a ``previous`` set to compare with: :func:`previous_set`)."""
     ctx = prep.ctx
-    keep_snapshot(work, ctx.plan, ctx.trajectory)
+    keep_snapshot(work, prep.input_bytes, ctx.trajectory)
     table = None
     if previous is not None:
         table = compare(previous, ctx.statistics, ctx.trajectory, ctx.as_of, _record(previous).get("as_of"))

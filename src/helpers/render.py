@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from helpers import paths
+from helpers import locks, paths
 from helpers.changes import previous_set, write_changes
 from helpers.hygiene import clean_orphans, kill_tree, terminate_on_signals
 from helpers.pages import TEMPLATE_NAME, TEMPLATES_DIR, index_html, write_archive, write_set_record
@@ -384,6 +384,8 @@ class _Prepared:
     #: Report keys (``area-<key>``, ...) the published set will hold (this render's and, for a
     #: partial render into an existing date, the pages it keeps).
     pages: set = field(default_factory=set)
+    #: The input files' bytes as validated (file name -> bytes), kept in the set's ``inputs/``.
+    input_bytes: dict = field(default_factory=dict)
 
 
 def _check_areas(areas, plan) -> list[str]:
@@ -453,7 +455,11 @@ def _prepare(date, areas, as_of, method, lang, targets_path, statistics_path, ge
     jobs = plan_jobs(chosen, ctx.plan, nb_params)
     _check_notebooks(jobs, set(nb_params), notebooks_dir)
     _check_kernel()
-    return _Prepared(day, ctx, chosen, jobs, fingerprint=before if unchanged else None)
+    # The bytes validated (read under the data lock): the set keeps them as its inputs/ copy.
+    kept = {Path(f).name: Path(f).read_bytes() for f in (targets_path, statistics_path,
+                                                         Path(targets_path).parent / "plan.json")
+            if Path(f).is_file()}
+    return _Prepared(day, ctx, chosen, jobs, fingerprint=before if unchanged else None, input_bytes=kept)
 
 
 def _progress(enabled: bool, text: str) -> None:
@@ -709,8 +715,11 @@ def _render(date, areas, as_of, method, lang, targets_path, statistics_path, geo
     files = locate(plan, targets_path, statistics_path)
     targets_path, statistics_path, name = files.targets_path, files.statistics_path, files.name
     out = root / name
-    prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path), geo,
-                    notebooks_dir, name)
+    # The data lock while the inputs are read and validated: an import never replaces them
+    # half-way; after that every page uses the validated snapshot, so imports may go on.
+    with locks.data_lock(statistics_path, wait=wait, required=False, command="render"):
+        prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path), geo,
+                        notebooks_dir, name)
     n_workers = max(1, min(jobs or os.cpu_count() or 1, len(prep.jobs)))
 
     _check_out(root)
@@ -727,8 +736,9 @@ def _render(date, areas, as_of, method, lang, targets_path, statistics_path, geo
         if prep.fingerprint != fingerprint(targets_path, statistics_path):
             # The inputs changed while this render waited for the lock (or while they were
             # read): check them again, so the index and every notebook see the same files.
-            prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path),
-                            geo, notebooks_dir, name)
+            with locks.data_lock(statistics_path, wait=wait, required=False, command="render"):
+                prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path),
+                                geo, notebooks_dir, name)
         _clean_stale(out)
         clean_orphans(tempfile.gettempdir(), ("hk-", "helpers-render-log-"))
         final = out / prep.date
