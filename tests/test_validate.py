@@ -372,3 +372,12 @@ def test_encoding_guesses():
     assert _guess_encoding("Zürich Müller café".encode("cp1252")) == "Windows-1252"
     assert _guess_encoding("a,b\n".encode("utf-16")) == "UTF-16 LE (byte-order mark FF FE)"
     assert _guess_encoding("a,b\n".encode("utf-16-be")) == "UTF-16 BE (every second byte is NUL)"
+
+
+def test_a_huge_number_is_refused_before_it_reaches_the_engine(tmp_path):
+    rows = syn.statistics()
+    rows[5] = dict(rows[5], value="1e308")
+    t, s = syn.write_inputs(tmp_path, None, rows)
+    problems = validate_files(t, s)
+    assert [(p.line, p.column) for p in problems] == [(7, "value")]
+    assert "'1e308' is too large for a statistic or a target" in problems[0].message

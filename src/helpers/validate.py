@@ -594,6 +594,11 @@ def _number_messages(text: pd.Series, integer: bool) -> pd.Series:
     return out
 
 
+#: The largest magnitude a value may have: larger ones are typing or unit errors (and would
+#: overflow in the growth-rate arithmetic).
+MAX_ABS_VALUE = 1e15
+
+
 def coerce_numbers(raw: pd.DataFrame, file: str, floats=(), ints=()) -> tuple[pd.DataFrame, list[Problem]]:
     """Typed copy of ``raw``: ``floats`` as float64, ``ints`` as Int64, other columns as "string".
 
@@ -615,7 +620,12 @@ def coerce_numbers(raw: pd.DataFrame, file: str, floats=(), ints=()) -> tuple[pd
             problems += [Problem(file, int(line), col, m) for line, m in messages.items()]
         for line, t in text[fractional].items():
             problems.append(Problem(file, int(line), col, f"'{_escape(t)}' is not a whole number; a year is written like 2017"))
-        num = num.where(~(not_number | fractional))
+        huge = (np.isfinite(num) & (num.abs() > MAX_ABS_VALUE)).astype(bool)
+        for line, t in text[huge].items():
+            problems.append(Problem(file, int(line), col, f"'{_escape(t)}' is too large for a statistic or a target "
+                                                          f"(more than {MAX_ABS_VALUE:.0e} in absolute value); "
+                                                          "check the value and its unit"))
+        num = num.where(~(not_number | fractional | huge))
         out[col] = num.round().astype("Int64") if integer else num
     return out, problems
 
