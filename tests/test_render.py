@@ -179,11 +179,16 @@ def test_every_report_and_notebook_exists(rendered_set):
 
     assert rendered_set.name == RENDER_DATE
     names = {p.name for p in rendered_set.iterdir()}
+    # the reports and their notebooks, what the set was built from (inputs/, trajectory.csv),
+    # changes.html (the first set of its folder: no changes.csv) and set.json
     expected = ({f"{n}.html" for n in REPORT_NAMES} | {f"{n}.ipynb" for n in REPORT_NAMES if n != "index"}
-                | {"set.json"})
+                | {"set.json", "changes.html", "inputs", "trajectory.csv"})
     assert names == expected
+    for src in (fuyang_plan.TARGETS, fuyang_plan.STATISTICS, fuyang_plan.PLAN_JSON):
+        assert (rendered_set / "inputs" / src.name).read_bytes() == src.read_bytes(), src.name
     record = json.loads((rendered_set / "set.json").read_text(encoding="utf-8"))
     assert (record["plan"], record["date"], record["geo"]) == (fuyang_plan.NAME, RENDER_DATE, "fuyang")
+    assert record["previous"] is None
     assert record["areas"] == AREAS and record["targets"] == sum(record["status_counts"].values())
     # <out>/<plan>/<date>: the latest link and the lock are the plan's, the archive is the root's
     out = rendered_set.parent
@@ -206,7 +211,8 @@ def test_index_links_resolve_and_cover_every_report(rendered_set):
     for h in local:
         assert (rendered_set / h).is_file(), h
     # every report of the set, and the archive of all sets two levels up (<out>/index.html)
-    assert set(local) == {f"{n}.html" for n in REPORT_NAMES if n != "index"} | {"../../index.html"}
+    assert set(local) == ({f"{n}.html" for n in REPORT_NAMES if n != "index"} | {"changes.html"}
+                          | {"../../index.html"})
 
 
 @pytest.mark.slow

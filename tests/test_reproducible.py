@@ -2,16 +2,17 @@
 
 What may differ between two renders, and is stripped before comparing:
 
-- HTML: only the report date (the ``--date`` string, ``YYYY-MM-DD``), which index.html shows in
-  its ``<title>`` and in ``<span class="report-date">``. No time of day is written anywhere, so
-  :func:`strip_render_date` replaces the date string and nothing else; the notebook reports
-  carry no date at all and must be byte-identical.
+- HTML: only the report date (the ``--date`` string, ``YYYY-MM-DD``), which index.html and
+  changes.html show in their ``<title>`` and in ``<span class="report-date">`` (and set.json
+  records). No time of day is written anywhere, so :func:`strip_render_date` replaces the date
+  string and nothing else; the notebook reports carry no date at all and must be byte-identical.
 - Executed notebooks (.ipynb): the execution timestamps and durations papermill and nbclient
   record (``metadata.papermill`` start_time / end_time / duration of the notebook and of each
   cell, and each cell's ``metadata.execution``); :func:`normalise_notebook` drops those keys.
 
-The renderer writes no data files (only .html and .ipynb); the test asserts that too, so there is
-nothing else to compare.
+Besides .html and .ipynb a set keeps what it was built from (``inputs/``: copies of the plan's
+three files) and what it scored (``trajectory.csv``); those must be byte-identical too. Every file
+of the set is compared.
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ import os
 
 import pytest
 
+import fuyang_plan
 from helpers.render import LATEST_NAME, render_reports
+
+#: Files of a set that carry its date (compared with the date stripped).
+DATED = ("index.html", "changes.html", "set.json")
 
 D1, D2 = "2024-06-01", "2024-06-02"
 TIMING_KEYS = ("start_time", "end_time", "duration")
@@ -53,18 +58,20 @@ def two_renders(tmp_path_factory):
 @pytest.mark.slow
 def test_html_identical_but_for_the_render_date(two_renders):
     first, second = two_renders
-    names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(p.name for p in second.iterdir())
-    assert {n.rsplit(".", 1)[1] for n in names} == {"html", "ipynb"}  # no data files written
-    for name in (n for n in names if n.endswith(".html")):
+    names = sorted(str(p.relative_to(first)) for p in first.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
+    data = {n for n in names if not n.endswith((".html", ".ipynb"))}
+    assert data == {"set.json", "trajectory.csv", "inputs/plan.json", "inputs/targets.csv", "inputs/statistics.csv"}
+    for name in (n for n in names if not n.endswith(".ipynb")):
         a = (first / name).read_text(encoding="utf-8")
         b = (second / name).read_text(encoding="utf-8")
-        if name == "index.html":
-            assert a != b and D2 in a and D1 in b  # the date is really there, and differs
-            assert strip_render_date(a, D2) == strip_render_date(b, D1)
+        if name in DATED:
+            assert a != b and D2 in a and D1 in b, name  # the date is really there, and differs
+            assert strip_render_date(a, D2) == strip_render_date(b, D1), name
         else:
-            assert D1 not in b and D2 not in a
+            assert D1 not in b and D2 not in a, name
             assert a == b, name  # byte-identical
+    assert (first / "inputs" / "statistics.csv").read_bytes() == fuyang_plan.STATISTICS.read_bytes()
 
 
 @pytest.mark.slow
