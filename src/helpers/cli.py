@@ -144,6 +144,13 @@ def _resolve_plan(args: argparse.Namespace) -> None:
     files = locate(args.plan, args.targets, args.statistics)
     args.plan_files = files
     args.targets, args.statistics = files.targets_path, files.statistics_path
+    default_out = ((args.command == "gaps" and args.out is None)
+                   or (args.command == "build" and args.out_dir is None))
+    if default_out:  # our own folder data/processed/<plan>/: made when missing
+        try:
+            files.processed_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # reported with the path and the reason when the file is written
     if args.command == "gaps" and args.out is None:
         args.out = files.processed_dir / "gaps.csv"
     if args.command == "build" and args.out_dir is None:
