@@ -355,7 +355,7 @@ def test_context_series_go_on_a_secondary_axis():
     (line,) = fig.axes[1].get_lines()
     assert (list(line.get_xdata()), list(line.get_ydata())) == ([2017, 2019], [30000.0, 34000.0])
     assert line.get_linestyle() == ":"
-    assert line.get_label() == "beds total: context, other measure, not scored"
+    assert line.get_label() == "beds total, right axis: context, other measure, not scored"
     assert fig.axes[1].get_ylabel() == "right axis: context series, beds"
 
 
@@ -379,7 +379,7 @@ def test_context_series_of_another_geo_names_that_geo():
                             "year": [2018, 2020], "value": [96.0, 97.0], "unit": "%"})
     fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), context=context, lang="en", geo_names=GEO_NAMES)
     (line,) = fig.axes[1].get_lines()
-    assert line.get_label() == "index (Anhui): context, other measure, not scored"
+    assert line.get_label() == "index (Anhui), right axis: context, other measure, not scored"
 
 
 # --- no data --------------------------------------------------------------------------------------------------
@@ -634,6 +634,12 @@ def test_at_most_one_y_axis_and_a_second_only_for_another_unit_that_it_names(uni
     if twin_label:
         assert fig.axes[1].get_ylabel() == twin_label
         assert fig.axes[0].get_ylabel() == "beds per 1000"
+        # Its lines, ticks and label share one colour, unlike the main axis' grey context lines.
+        colour = matplotlib.colors.to_hex(fig.axes[1].yaxis.label.get_color())
+        assert {matplotlib.colors.to_hex(ln.get_color()) for ln in fig.axes[1].get_lines()} == {colour}
+        assert colour != matplotlib.colors.to_hex(charts.PALETTE["context"])
+        assert all(t.endswith("right axis: context, other measure, not scored")
+                   for t in legend_texts(fig) if "context" in t)
 
 
 def test_context_in_the_unit_of_a_running_kinds_yearly_figures_shares_their_axis():
@@ -821,7 +827,8 @@ def test_heatmap_title_and_legend_in_each_language(lang, title, legend_first, n_
     texts = legend_texts(fig)
     assert texts[0] == legend_first and texts[-1] == n_a
     assert texts[:-1] == [vocab.status_label(s, lang) for s in vocab.STATUS_ORDER]
-    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][0] == vocab.label(("合成就业乙", "Synthetic jobs B"), lang)
+    first = "合成就业乙\nSynthetic jobs B" if lang == "both" else vocab.label(("合成就业乙", "Synthetic jobs B"), lang)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][0] == first  # bilingual: two lines
 
 
 def test_heatmap_rejects_unknown_status_and_several_geos():

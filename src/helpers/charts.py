@@ -75,6 +75,7 @@ T_SHORTFALL = ("差距", "Shortfall")
 T_REFERENCE_LEVEL = ("参照水平", "Reference level")
 T_CONTEXT = ("参考序列, 口径不同, 不计分", "context, other measure, not scored")
 T_CONTEXT_AXIS = ("右轴: 参考序列", "right axis: context series")
+T_RIGHT_AXIS = ("右轴", "right axis")
 T_NO_DATA = ("无数据", "no data")
 T_NO_BASELINE = ("无基期值: 不画要求路径", "no baseline value: no required path")
 T_NO_BASELINE_CHANGE = ("无基期值: 目标水平无法确定", "no baseline value: the target level is unknown")
@@ -642,8 +643,9 @@ def _context_lines(ax: Axes, traj: pd.DataFrame, context: pd.DataFrame | None, o
                 twin.spines["right"].set_visible(True)
                 zh, en = T_CONTEXT_AXIS
                 twin.set_ylabel(vocab.label((f"{zh}, {unit}", f"{en}, {unit}") if unit else T_CONTEXT_AXIS, lang),
-                                color=PALETTE["context"])
-                twin.tick_params(axis="y", colors=PALETTE["context"])
+                                color=PALETTE["context_right"])
+                twin.tick_params(axis="y", colors=PALETTE["context_right"])
+                twin.spines["right"].set_color(PALETTE["context_right"])
             target_ax = twin
         suffix = str(key[0]).split(":", 1)[1]
         name_zh, name_en = context_label_pair(grp, suffix)
@@ -651,14 +653,18 @@ def _context_lines(ax: Axes, traj: pd.DataFrame, context: pd.DataFrame | None, o
         if show_geo:
             name_zh += f" ({geo_names(str(key[1]), 'zh')})"
             name_en += f" ({geo_names(str(key[1]), 'en')})"
+        if target_ax is twin:  # read on the right axis: said in the legend, drawn in its colour
+            name_zh += f", {T_RIGHT_AXIS[0]}"
+            name_en += f", {T_RIGHT_AXIS[1]}"
+        colour = PALETTE["context_right"] if target_ax is twin else PALETTE["context"]
         y = _floats(grp["value"])
         single = int(np.isfinite(y).sum()) == 1
         # A lone value is a larger open marker above the target star, so it shows even where it
         # coincides with the target or an observed point.
         (line,) = target_ax.plot(grp["year"].astype("int64").to_numpy(), y,
-                                 color=PALETTE["context"], linestyle=(":", "-.")[i % 2],
+                                 color=colour, linestyle=(":", "-.")[i % 2],
                                  marker="sDv^P"[i % 5], markersize=SINGLE_POINT_MARKERSIZE if single else 4,
-                                 markerfacecolor="white" if single else PALETTE["context"],
+                                 markerfacecolor="white" if single else colour,
                                  markeredgewidth=1.3 if single else 1.0,
                                  linewidth=1.0, gid="context", zorder=4.5 if single else 2,
                                  label=vocab.label((f"{name_zh}: {T_CONTEXT[0]}", f"{name_en}: {T_CONTEXT[1]}"), lang))
@@ -1048,7 +1054,9 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
     ``traj``: the engine's trajectory table for one geo (columns indicator_id, area, name_zh,
     name_en, year, status). Colours come from :data:`helpers.vocab.STATUS_COLOURS`; ``no_data``
     is light grey. A year outside a target's own span (it ends before the others) is left blank
-    ("not applicable"). Row labels are the target names in ``lang``, shortened to fit.
+    ("not applicable"). Row labels are the target names in ``lang``, shortened to fit; a bilingual
+    heatmap of at most :data:`HEATMAP_TWO_LINE_ROWS` targets gives each name two lines (Chinese,
+    English) and taller rows.
     """
     _require_columns(traj, ("indicator_id", "area", "name_zh", "name_en", "year", "status"), "trajectory")
     if traj.empty:
@@ -1070,13 +1078,21 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
     codes = np.ma.masked_invalid(grid.to_numpy(dtype="float64"))
 
     names = traj.drop_duplicates("indicator_id").set_index("indicator_id").loc[order]
-    width = {"zh": 22, "en": 40, "both": 40}[lang]
-    labels = [_truncate(vocab.label((str(z), str(e)), lang), width)
-              for z, e in zip(names["name_zh"], names["name_en"])]
+    n_rows = len(order)
+    # A bilingual heatmap of a few dozen targets has room for each name on two lines (Chinese,
+    # then English) and longer; a long one keeps one short line per row.
+    two_lines = lang == "both" and n_rows <= HEATMAP_TWO_LINE_ROWS
+    if two_lines:
+        labels = [_truncate(str(z), 30) + ("\n" + _truncate(str(e), 56) if str(e) != str(z) else "")
+                  for z, e in zip(names["name_zh"], names["name_en"])]
+    else:
+        width = {"zh": 22, "en": 40, "both": 40}[lang]
+        labels = [_truncate(vocab.label((str(z), str(e)), lang), width)
+                  for z, e in zip(names["name_zh"], names["name_en"])]
     area_keys = names["area"].astype(str).tolist()
 
-    n_rows = len(order)
-    fig, ax = plt.subplots(figsize=(8.0 if lang != "zh" else 7.0, max(3.0, 0.24 * n_rows + 1.6)),
+    row_height = 0.36 if two_lines else 0.24
+    fig, ax = plt.subplots(figsize=(8.0 if lang != "zh" else 7.0, max(3.0, row_height * n_rows + 1.6)),
                            layout="none")  # margins: _place_heatmap
     cmap = ListedColormap([vocab.STATUS_COLOURS[s] for s in vocab.STATUS_ORDER]).with_extremes(bad=(1, 1, 1, 0))
     norm = BoundaryNorm(np.arange(len(vocab.STATUS_ORDER) + 1) - 0.5, cmap.N)
@@ -1087,7 +1103,7 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
     ax.set_xticks(np.arange(len(years)), [str(y) for y in years])
     ax.set_yticks(np.arange(n_rows), labels)
     ax.tick_params(axis="both", length=0)
-    label_size = 7.5 if n_rows > 30 else 8.5
+    label_size = 7.5 if n_rows > 30 or two_lines else 8.5
     ax.tick_params(axis="y", labelsize=label_size)
     ax.xaxis.tick_top()
     ax.grid(False)
@@ -1118,6 +1134,8 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
 
 
 _AREA_LABEL_GAP_PT = 5.0
+#: A bilingual heatmap of at most this many targets writes each name on two lines.
+HEATMAP_TWO_LINE_ROWS = 40
 _AREA_LABEL_SIZE = 8.0
 
 
@@ -1133,7 +1151,8 @@ def _place_heatmap(fig: Figure, ax: Axes, legend, row_labels: list[str], label_s
     top = (_MARGIN_PT + ax.title.get_window_extent(renderer).height * pt + rc["axes.titlepad"]
            + tick_h + rc["xtick.major.pad"])
     bottom = _MARGIN_PT + legend.get_window_extent(renderer).height * pt + _MARGIN_PT
-    widest_row = max((_text_points(renderer, s, label_size)[0] for s in row_labels), default=0.0)
+    widest_row = max((_text_points(renderer, line, label_size)[0] for s in row_labels for line in s.split("\n")),
+                     default=0.0)
     widest_area = max((_text_points(renderer, line, _AREA_LABEL_SIZE)[0]
                        for name in area_names for line in name.split("\n")), default=0.0)
     left = _MARGIN_PT + widest_row + rc["ytick.major.pad"]
