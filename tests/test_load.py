@@ -53,7 +53,7 @@ def test_load_inputs_returns_everything(tmp_path):
 
 def test_load_inputs_raises_with_every_problem_of_both_files(tmp_path):
     T = syn.targets()
-    T[1]["comparator"] = "=>"
+    T[1]["comparator"] = ">>"  # a typo that is not also formula-like ('=>' is reported twice)
     S = syn.statistics()
     S[3]["value"] = "N/A"
     S[6]["unit"] = "beds"
