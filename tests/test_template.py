@@ -433,3 +433,16 @@ def test_renamed_sheets_the_sheet_with_the_columns_is_read(xlsx_setup):
     assert any(m.startswith("required column 'indicator_id' is missing in sheet 'Sheet1';")
                and "the workbook has the sheets 'Sheet1', 'Sheet2', 'readme'; sheet 'Sheet1' was read" in m
                for m in messages), messages
+
+
+def test_a_rate_ratio_target_gets_its_reference_rows_in_its_value_unit():
+    """The shipped 14th FYP plan: labour productivity growth (I02) is scored as a ratio to GDP
+    growth; its template rows and the reference series' rows ask for yearly % changes."""
+    from helpers.template import build_template
+
+    plan = load.load_plan("china_fyp14")
+    tpl = build_template(plan.targets, plan.statistics, "china")
+    own = tpl[tpl["indicator_id"] == "I02"]
+    ref = tpl[tpl["indicator_id"] == "gdp_growth"]
+    assert set(own["unit"]) == {"% over previous year"}
+    assert len(ref) == 6 and set(ref["kind"]) == {"reference"} and set(ref["unit"]) == {"% over previous year"}

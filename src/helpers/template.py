@@ -53,10 +53,10 @@ BOM = "\ufeff"
 # ------------------------------------------------------------------------------------ writing
 
 def _target_unit(t: pd.DataFrame) -> pd.Series:
-    """Unit of the statistics values of each target: ``value_unit`` for relative targets when
-    set, else ``unit``."""
+    """Unit of the statistics values of each target: its ``value_unit`` when set (a relative
+    target's own values, a rate ratio's yearly rates), else ``unit`` (the schema's rule)."""
     vu = t["value_unit"] if "value_unit" in t.columns else pd.Series(pd.NA, index=t.index, dtype="string")
-    return vu.where((t["kind"] == "relative").fillna(False), pd.NA).fillna(t["unit"])
+    return vu.fillna(t["unit"])
 
 
 def _years(frame: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
@@ -77,7 +77,7 @@ def build_template(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str) ->
                     value_meaning=t["kind"].map(lambda k: vocab.label(vocab.KIND_VALUE_MEANING.get(k, (k, k)))))
     rows = _years(rows, "baseline_year", "target_year")
 
-    rel = t[(t["kind"] == "relative").fillna(False) & t["reference_id"].notna()]
+    rel = t[t["kind"].isin(vocab.REFERENCE_KINDS).fillna(False) & t["reference_id"].notna()]
     if len(rel):
         refs = rel.groupby("reference_id", sort=False).agg(
             area=("area", "first"), name_zh=("name_zh", "first"), name_en=("name_en", "first"),
@@ -259,7 +259,7 @@ def _incoming(table: validate.Table, targets: pd.DataFrame, jurisdiction: str | 
     if jurisdiction is not None:
         inc["geo"] = inc["geo"].mask(inc["geo"].isna() & ~is_ref, jurisdiction)
     unit_of = pd.Series(_target_unit(t).to_numpy(), index=t["id"].to_numpy())
-    rel = t[(t["kind"] == "relative").fillna(False) & t["reference_id"].notna()]
+    rel = t[t["kind"].isin(vocab.REFERENCE_KINDS).fillna(False) & t["reference_id"].notna()]
     ref_unit = pd.Series(_target_unit(rel).to_numpy(), index=rel["reference_id"].str.strip().to_numpy())
     expected = pd.concat([unit_of, ref_unit[~ref_unit.index.duplicated()]])
     expected = expected[~expected.index.duplicated()]
