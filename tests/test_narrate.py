@@ -129,17 +129,18 @@ def test_status_table_escapes_and_keeps_missing_visible():
     assert_safe(out)
     assert SCRIPT_ESC in out and "beds " + IMG_ESC in out
     assert table_head(out) == ["Area", "Target", "Target value (2021)", "Year of data", "Value", "Required",
-                               "Gap to target", "Gap to path", "Progress", "Status", "Anticipated progress",
-                               "Note"]
+                               "Gap to target", "Gap to path", "Progress", "Status", "Anticipated progress"]
     rows = table_rows(out)
-    # Year of data, Value, Required, Gap to target, Gap to path, Progress, Status, Anticipated, Note
-    assert rows[0][3:12] == ["—", "—", "—", "—", "—", "—", "no data", "—", "—"]
-    assert rows[1][3:12] == ["2020", "2", "2.2", "0.35", "0.2", "50%", "moderate progress", "80%", "—"]
+    # Year of data, Value, Required, Gap to target, Gap to path, Progress, Status, Anticipated
+    assert rows[0][3:11] == ["—", "—", "—", "—", "—", "—", "no data", "—"]
+    assert rows[1][3:11] == ["2020", "2", "2.2", "0.35", "0.2", "50%", "moderate progress", "80%"]
     # a real zero stays 0; an achieved target shows no anticipated progress
-    assert rows[2][3:12] == ["2019", "0", "0.5", "0", "-0.5", "100%", "achieved", "—", "—"]
-    # a value the engine could not score has its own status, with the reason, never "no data"
-    assert rows[3][3:12] == ["2018", "3", "2", "3", "1", "—", "value, not scored", "—",
-                             "no baseline value: not scored"]
+    assert rows[2][3:11] == ["2019", "0", "0.5", "0", "-0.5", "100%", "achieved", "—"]
+    # a value the engine could not score has its own status, never "no data"; the reason is
+    # printed under the table
+    assert rows[3][3:11] == ["2018", "3", "2", "3", "1", "—", "value, not scored", "—"]
+    caption = out.split("<caption>", 1)[1].split("</caption>", 1)[0]
+    assert caption == "<strong>Notes</strong><br>Poor villages: no baseline value: not scored"
 
 
 def test_status_frame_columns_and_meanings():

@@ -75,8 +75,8 @@ ANTICIPATED_HELP = (
     "anticipated progress: the progress the linear trend of the observed years would reach by the "
     "target year (100% = met), listed only for scored targets not yet achieved")
 NOT_SCORED_HELP = (
-    "“有数值，未评分”：原因见“说明”列",
-    "'value, not scored': the reason is in the Note column")
+    "“有数值，未评分”：原因见表下的说明",
+    "'value, not scored': the reason is in the notes under the table")
 
 
 def cap(pair: tuple[str, str], lang: str = "both") -> str:
@@ -593,7 +593,7 @@ NUMERIC_COLUMNS = frozenset({"year", "target_year", "value", "required", "gap_to
                              "progress", "anticipated_progress", "ratio_cagr"})
 
 #: Minimum widths of the text columns that otherwise wrap into tall rows.
-WIDE_COLUMNS = {"name": "10em", "target": "6em", "needed": "12em", "note": "9em", "other_values": "8em"}
+WIDE_COLUMNS = {"name": "10em", "target": "6em", "needed": "12em", "other_values": "8em"}
 
 #: The tables' own compact style (the report's page is 60 rem wide): small type, tight cells,
 #: text at the top left, numbers right-aligned, group labels (the area) at the top.
@@ -606,13 +606,15 @@ TABLE_STYLES = [
 
 def frame_styler(frame: pd.DataFrame, lang: str = "both", plan=None, columns: Sequence[str] | None = None,
                  status_cols: Sequence[str] = ("status", "status_linear", "status_cagr"),
-                 group_by: str | None = None, labels: dict[str, tuple[str, str]] | None = None):
+                 group_by: str | None = None, labels: dict[str, tuple[str, str]] | None = None,
+                 notes: Sequence[str] = ()):
     """A pandas Styler of ``frame`` for a notebook and its HTML report: the ``columns`` given
     (default: all), headers from :data:`COLUMN_LABELS` (or ``labels``) in ``lang``, every cell
     escaped and formatted by :func:`_cell_formatter` ("—" for a missing number, never 0), status
     cells in their colour, numbers right-aligned, no index. ``group_by`` (e.g. ``"area"``) shows
-    that column once per run of equal values, as a row heading spanning its rows. The frame
-    itself is left as it is (numbers stay numbers).
+    that column once per run of equal values, as a row heading spanning its rows. ``notes``
+    (plain text) are printed under the table, one line each (its caption). The frame itself is
+    left as it is (numbers stay numbers).
 
     The Styler's element ids derive from the table's content, so the same inputs render the
     same HTML byte for byte.
@@ -648,42 +650,57 @@ def frame_styler(frame: pd.DataFrame, lang: str = "both", plan=None, columns: Se
     if numeric:
         styles += [{"selector": ", ".join(f"td.col{cols.index(c)}, th.col{cols.index(c)}" for c in numeric),
                     "props": "text-align: right; font-variant-numeric: tabular-nums;"}]
+    if notes:
+        styles.append({"selector": "caption",
+                       "props": "caption-side: bottom; text-align: left; font-size: 0.95em; padding-top: 0.4em;"})
+        sty.set_caption(f"<strong>{esc(t('说明', 'Notes', lang))}</strong><br>"
+                        + "<br>".join(esc(n) for n in notes))
     sty.set_table_styles(styles)
     sty.set_table_attributes('class="helpers-table dataframe"')
     return sty
 
 
-def with_target_year(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
-    """The target year put where it takes least room, for display: when every row has the same
-    year, the ``target`` header names it ("Target value (2021)"); otherwise each ``target``
-    cell ends with "(2020)". Returns (a copy of ``frame``, header labels for
-    :func:`frame_styler`); the frame given is left as it is."""
-    years = frame["target_year"].dropna().unique() if "target_year" in frame.columns else []
+def table_notes(frame: pd.DataFrame, lang: str = "both") -> list[str]:
+    """The ``note`` of each row of a :func:`status_frame` that has one, as "name: note" lines
+    (plain text), for :func:`frame_styler`'s ``notes``: long reasons read better under the
+    table than in a narrow column."""
+    if "note" not in frame.columns:
+        return []
+    return [f"{n}: {v}" for n, v in zip(frame["name"], frame["note"]) if isinstance(v, str) and v]
+
+
+def with_target_year(frame: pd.DataFrame, lang: str = "both") -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
+    """The target year and the binding mark put beside the target, where they take least room,
+    for display: when every row has the same year, the ``target`` header names it ("Target
+    value (2021)"), otherwise each ``target`` cell ends with "(2020)"; a target the plan marks
+    ``binding`` / ``expected`` gets "· 约束性 / binding" (in ``lang``). Returns (a copy of
+    ``frame``, header labels for :func:`frame_styler`); the frame given is left as it is."""
+    out = frame.copy()
+    years = out["target_year"].dropna().unique() if "target_year" in out.columns else []
+    labels: dict[str, tuple[str, str]] = {}
     if len(years) == 1:
         y = int(years[0])
-        return frame, {"target": (f"目标值（{y}年）", f"Target value ({y})")}
-    out = frame.copy()
-    if "target_year" in out.columns:
+        labels = {"target": (f"目标值（{y}年）", f"Target value ({y})")}
+    elif "target_year" in out.columns:
         out["target"] = [f"{v} ({fmt_year(y)})" if pd.notna(y) else v
                          for v, y in zip(out["target"], out["target_year"])]
-    return out, {}
+    if "binding" in out.columns:
+        out["target"] = [f"{v} · {label(BINDING[b], lang)}" if isinstance(b, str) and b in BINDING else v
+                         for v, b in zip(out["target"], out["binding"])]
+    return out, labels
 
 
 def status_columns(frame: pd.DataFrame, with_area: bool = True) -> list[str]:
-    """The columns of a :func:`status_frame` a report shows: ``binding`` only when some target
-    has one, ``anticipated_progress`` and ``note`` only when some row has one, ``area`` when
-    ``with_area``; never the id, unit (in the target), kind (said by the target) or target year
-    (:func:`with_target_year` puts it in the target's cell or header)."""
-    cols = ["area", "name", "target", "binding", "year", "value", "required", "gap_to_target",
-            "gap_to_path", "progress", "status", "anticipated_progress", "note"]
+    """The columns of a :func:`status_frame` a report shows: ``anticipated_progress`` only when
+    some row has one, ``area`` when ``with_area``; never the id, unit (in the target), kind (said
+    by the target), target year or binding (:func:`with_target_year` puts them beside the
+    target), nor the notes (:func:`table_notes` prints them under the table)."""
+    cols = ["area", "name", "target", "year", "value", "required", "gap_to_target",
+            "gap_to_path", "progress", "status", "anticipated_progress"]
     if not with_area:
         cols.remove("area")
-    if not frame["binding"].notna().any():
-        cols.remove("binding")
     if not frame["anticipated_progress"].notna().any():
         cols.remove("anticipated_progress")
-    if not frame["note"].notna().any():
-        cols.remove("note")
     return cols
 
 
@@ -718,8 +735,9 @@ def status_table(latest: pd.DataFrame, targets: pd.DataFrame, lang: str = "both"
     :func:`status_columns`): name, target, year of data, value, required, gap to target, gap to
     path, progress, status (coloured; "value, not scored" apart from "no data"), anticipated
     progress where it says something, note. Missing numbers show "—"."""
-    frame, labels = with_target_year(status_frame(latest, targets, lang))
-    return frame_styler(frame, lang, plan, status_columns(frame, with_area), labels=labels).to_html()
+    frame, labels = with_target_year(status_frame(latest, targets, lang), lang)
+    return frame_styler(frame, lang, plan, status_columns(frame, with_area), labels=labels,
+                        notes=table_notes(frame, lang)).to_html()
 
 
 def key_figures_text(latest: pd.DataFrame, with_area: bool = True) -> str:

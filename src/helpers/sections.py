@@ -157,9 +157,9 @@ def status_styler(ctx: Context, frame: pd.DataFrame, with_area: bool | None = No
     if with_area is None:
         with_area = frame["area"].nunique() > 1
     cols = narrate.status_columns(frame, with_area=False)
-    shown, labels = narrate.with_target_year(frame)
+    shown, labels = narrate.with_target_year(frame, ctx.lang)
     return narrate.frame_styler(shown, ctx.lang, ctx.plan, cols, group_by="area" if with_area else None,
-                                labels=labels)
+                                labels=labels, notes=narrate.table_notes(frame, ctx.lang))
 
 
 def no_data_styler(ctx: Context, frame: pd.DataFrame, with_area: bool | None = None):
@@ -168,7 +168,7 @@ def no_data_styler(ctx: Context, frame: pd.DataFrame, with_area: bool | None = N
         return None
     if with_area is None:
         with_area = frame["area"].nunique() > 1
-    shown, labels = narrate.with_target_year(frame)
+    shown, labels = narrate.with_target_year(frame, ctx.lang)
     cols = ["name", "target", "needed"] + (["other_values"] if frame["other_values"].notna().any() else [])
     return narrate.frame_styler(shown, ctx.lang, ctx.plan, cols, group_by="area" if with_area else None,
                                 labels=labels)
