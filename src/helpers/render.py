@@ -184,10 +184,13 @@ def make_exporter():
     return exporter
 
 
-def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None) -> None:
+def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None,
+                 preload: list[str] | None = None) -> None:
     """Spawned worker start-up: quiet logs, kernel stderr to a log file, one exporter, a
-    private folder for the kernels' IPC sockets, and (inherited by the kernels) the snapshot of
-    the inputs validated by the parent (:func:`helpers.load.write_snapshot`)."""
+    private folder for the kernels' IPC sockets, (inherited by the kernels) the snapshot of
+    the inputs validated by the parent (:func:`helpers.load.write_snapshot`), and the papermill
+    engine: ``warm-fork`` starts this worker's kernel template now, importing ``preload`` (the
+    notebooks' imports) while the worker imports papermill (:mod:`helpers.engines`)."""
     _quiet_logging()
     _kernel_env()
     if snapshot:
@@ -202,6 +205,10 @@ def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None) -
     os.close(fd)
     folder = os.path.join(kernel_root, f"w{os.getpid()}")
     os.makedirs(folder, exist_ok=True)
+    from helpers import _zygote
+
+    # First: the warm engine's template then imports while this worker imports the rest.
+    engine = _zygote.start_for_worker(KERNEL_NAME, folder, preload)
     from traitlets.config import Config
 
     cfg = Config()
@@ -216,6 +223,12 @@ def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None) -
     _WORKER["config"] = cfg
     _WORKER["exporter"] = make_exporter()
     import papermill  # noqa: F401  (import cost paid once, before the first notebook)
+
+    if engine == _zygote.ENGINE_NAME:
+        from helpers import engines
+
+        engines.register()
+    _WORKER["engine"] = engine
 
 
 def _failed_cell(nb_path: Path) -> tuple[int | None, str, str, str]:
@@ -301,7 +314,8 @@ def _render_one(job: ReportJob, src_dir: str, work_dir: str, timeout: int) -> di
         nb = pm.execute_notebook(
             str(Path(src_dir) / job.notebook), str(nb_out), parameters=job.parameters,
             kernel_name=KERNEL_NAME, cwd=src_dir, progress_bar=False, log_output=False,
-            execution_timeout=timeout, start_timeout=120, config=_WORKER["config"])
+            execution_timeout=timeout, start_timeout=120, config=_WORKER["config"],
+            engine_name=_WORKER.get("engine"))
         _tidy_executed(nb, job)
         nbformat.write(nb, str(nb_out))
         body, _ = _WORKER["exporter"].from_notebook_node(nb, resources={"metadata": {"name": job.title}})
@@ -320,6 +334,10 @@ def _render_one(job: ReportJob, src_dir: str, work_dir: str, timeout: int) -> di
                       evalue=strip_ansi(str(getattr(exc, "evalue", None) or evalue or exc)).strip())
         if not ename and getattr(exc, "ename", None) is None:
             result["error"] = strip_ansi(str(exc)).strip()
+    from helpers._zygote import LAUNCHES
+
+    result["kernel"] = "; ".join(LAUNCHES)  # how its kernel started: "forked" or "fresh: <why>"
+    LAUNCHES.clear()
     result["seconds"] = time.perf_counter() - t0
     return result
 
@@ -453,6 +471,7 @@ def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeo
               progress: bool, log_dir: Path, on_start=None) -> list[dict]:
     """Run every job on a spawned pool; stop scheduling after the first failure. Returns the
     results in completion order."""
+    from helpers._zygote import notebook_imports
     from helpers.load import write_snapshot
 
     ctx = multiprocessing.get_context("spawn")
@@ -465,7 +484,9 @@ def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeo
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                  initargs=(kernel_root, str(log_dir / "kernels.log"),
-                                           str(snapshot) if snapshot else None)) as pool:
+                                           str(snapshot) if snapshot else None,
+                                           notebook_imports(sorted({notebooks_dir / j.notebook
+                                                                    for j in prep.jobs})))) as pool:
             futures = {pool.submit(_render_one, job, str(notebooks_dir), str(work), timeout): job
                        for job in prep.jobs}
             pending = set(futures)
