@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> None:
         while True:
             ready, _, _ = select.select([listener, stdin], [], [])
             if stdin in ready and not os.read(stdin, 1024):
-                return  # the worker is gone
+                break  # the worker is gone
             if listener not in ready:
                 continue
             conn, _ = listener.accept()
@@ -224,6 +224,9 @@ def main(argv: list[str] | None = None) -> None:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # nothing to finalise: skip tearing down the imported libraries
 
 
 def notebook_imports(paths) -> list[str]:
@@ -341,13 +344,15 @@ class Template:
             return int(reply["pid"]), ""
         return None, str(reply.get("refuse", "no reason given"))
 
-    def close(self) -> None:
+    def close(self, wait: float = 5.0) -> None:
+        """Close the template's stdin, so it ends (killing any kernel still running); wait up to
+        ``wait`` seconds for it, then kill it."""
         import subprocess
 
         if self.proc.poll() is None:
             self.proc.stdin.close()
             try:
-                self.proc.wait(5)
+                self.proc.wait(wait)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
 
@@ -364,14 +369,14 @@ def start_template(kernel_name: str, folder: str, specs: list[str]) -> Template 
     stop_template()
     specs = [*KERNEL_MODULES, *dict.fromkeys([*specs, *PRELOAD_EXTRA])]
     _TEMPLATE = Template(argv[:i], folder, specs)
-    atexit.register(stop_template)
+    atexit.register(stop_template, 0.5)  # at worker exit: the template ends on its own
     return _TEMPLATE
 
 
-def stop_template() -> None:
+def stop_template(wait: float = 5.0) -> None:
     global _TEMPLATE
     if _TEMPLATE is not None:
-        _TEMPLATE.close()
+        _TEMPLATE.close(wait)
         _TEMPLATE = None
 
 

@@ -184,6 +184,13 @@ def make_exporter():
     return exporter
 
 
+def _skip_unused_imports() -> None:
+    """jsonschema, imported by nbformat, builds an RFC 3987 parser at import when the optional
+    ``rfc3987_syntax`` is installed (seconds of CPU, the largest part of a worker's start), for
+    its "iri" format check; nbformat, nbconvert, nbclient and papermill never check formats."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # None: "import rfc3987_syntax" fails
+
+
 def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None,
                  preload: list[str] | None = None) -> None:
     """Spawned worker start-up: quiet logs, kernel stderr to a log file, one exporter, a
@@ -191,6 +198,7 @@ def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None,
     the inputs validated by the parent (:func:`helpers.load.write_snapshot`), and the papermill
     engine: ``warm-fork`` starts this worker's kernel template now, importing ``preload`` (the
     notebooks' imports) while the worker imports papermill (:mod:`helpers.engines`)."""
+    _skip_unused_imports()
     _quiet_logging()
     _kernel_env()
     if snapshot:
