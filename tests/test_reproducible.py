@@ -10,8 +10,8 @@ What may differ between two renders, and is stripped before comparing:
   record (``metadata.papermill`` start_time / end_time / duration of the notebook and of each
   cell, and each cell's ``metadata.execution``); :func:`normalise_notebook` drops those keys.
 
-The renderer writes no data files (only .html and .ipynb); the test asserts that too, so there is
-nothing else to compare.
+The renderer writes no data files (only .html and .ipynb, and the set's records set.json and
+fingerprints.json); the test asserts that too, so there is nothing else to compare.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import os
 import pytest
 
 from helpers.render import LATEST_NAME, render_reports
+from helpers.reuse import REUSE_ENV
 
 D1, D2 = "2024-06-01", "2024-06-02"
 TIMING_KEYS = ("start_time", "end_time", "duration")
@@ -45,8 +46,11 @@ def normalise_notebook(raw: bytes) -> dict:
 @pytest.fixture(scope="module")
 def two_renders(tmp_path_factory):
     out = tmp_path_factory.mktemp("repro")
-    first = render_reports(date=D2, areas=["poverty"], out=out, progress=False)
-    second = render_reports(date=D1, areas=["poverty"], out=out, progress=False)
+    with pytest.MonkeyPatch.context() as mp:
+        # Both sets executed: unchanged pages would otherwise be copied (helpers.reuse).
+        mp.setenv(REUSE_ENV, "0")
+        first = render_reports(date=D2, areas=["poverty"], out=out, progress=False)
+        second = render_reports(date=D1, areas=["poverty"], out=out, progress=False)
     return first, second
 
 
@@ -55,7 +59,9 @@ def test_html_identical_but_for_the_render_date(two_renders):
     first, second = two_renders
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir())
-    assert {n.rsplit(".", 1)[1] for n in names} == {"html", "ipynb"}  # no data files written
+    records = {"set.json", "fingerprints.json"}  # the set's own records, not data
+    assert records <= set(names)
+    assert {n.rsplit(".", 1)[1] for n in names if n not in records} == {"html", "ipynb"}  # no data files
     for name in (n for n in names if n.endswith(".html")):
         a = (first / name).read_text(encoding="utf-8")
         b = (second / name).read_text(encoding="utf-8")

@@ -661,10 +661,20 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
         index: dict = {}
         try:
             t0 = time.perf_counter()
-            results = _run_jobs(prep, notebooks_dir, work, n_workers, timeout, progress, log_dir,
-                                on_start=lambda: index.setdefault("html", index_html(prep)))
+            from dataclasses import replace
+
+            from helpers.reuse import reuse_pages
+
+            # Pages unchanged since a published set are copied, not executed (helpers.reuse).
+            reuse = reuse_pages(prep, out, work, notebooks_dir)
+            for key, since in reuse.reused.items():
+                _progress(progress, f"[reused] {key:<24} unchanged since {since}")
+            todo = [j for j in prep.jobs if j.key not in reuse.reused]
+            results = _run_jobs(replace(prep, jobs=todo), notebooks_dir, work, min(n_workers, len(todo)),
+                                timeout, progress, log_dir,
+                                on_start=lambda: index.setdefault("html", index_html(prep))) if todo else []
             failures = [r for r in results if not r["ok"]]
-            if failures or len(results) != len(prep.jobs):
+            if failures or len(results) != len(todo):
                 kept: dict[str, Path] = {}
                 failed_dir = out / FAILED_DIR
                 for f in failures:
@@ -685,6 +695,7 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
                                   cell=failures[0]["cell"] if failures else None)
             (work / "index.html").write_text(index.get("html") or index_html(prep), encoding="utf-8")
             write_set_record(work, prep)
+            reuse.write(work)
             final = out / prep.date
             _publish(work, final)
             _point_latest(out)
