@@ -6,20 +6,27 @@ Prints (seconds, wall clock, on this machine)::
                          through helpers.render.render_reports into a temporary folder
     floor_s: N           the same number of stand-in notebooks that only import what the
                          report notebooks import (pandas, matplotlib, helpers) and print one
-                         line, through the same pipeline and the same number of jobs: kernel
-                         start, imports, export and publishing, the cost no report can avoid
-    render_vs_floor: R   render_s / floor_s (goal: at most 1.5)
+                         line, through the same pipeline and the same number of jobs, each on
+                         a fresh kernel (papermill's own ``nbclient`` engine,
+                         HELPERS_RENDER_ENGINE=nbclient): kernel start, imports, export and
+                         publishing, the cost of rendering without a warm kernel
+    render_vs_floor: R   render_s / floor_s (goal: at most 1.0; the renderer's ``warm-fork``
+                         engine pays kernel start and imports once per worker)
+    unchanged_rerender_s: N  a second render of the same inputs into the same reports folder
+                         (every page unchanged, so copied: helpers.reuse)
+    unchanged_rerender_vs_full: R  unchanged_rerender_s / render_s (goal: at most 0.10)
     naive_s: N           the obvious alternative: for each notebook the papermill CLI, then
                          ``jupyter nbconvert --to html`` CLI, one notebook at a time
-    speedup_vs_naive: X  naive_s / render_s (goal: at least 3)
+    speedup_vs_naive: X  naive_s / render_s (goal: at least 6)
 
 The naive loop is timed on a sample (overview, data coverage and ``--naive-areas`` area
 notebooks, default 2) and scaled to the full set: overview + coverage + mean(area) x areas; the
 output says so. ``--naive-areas 0`` or a number >= the number of areas times every notebook.
 
 Usage: ``.venv/bin/python benchmarks/bench_render.py [--jobs N] [--repeat K] [--naive-areas M]``
-(``make bench``). Render and floor are run K times each (``--repeat``, default 3), interleaved,
-and the minimum of each is reported: the machine is shared and a single run is noisy.
+(``make bench``). Render, re-render and floor are run K times each (``--repeat``, default 3),
+interleaved, and the minimum of each is reported: the machine is shared and a single run is
+noisy. Full renders and the floor go to new folders, so nothing is reused there.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from helpers import paths  # noqa: E402
 from helpers.render import KERNEL_NAME, NOTEBOOKS, notebook_parameters, render_reports  # noqa: E402
+from helpers._zygote import FRESH_ENGINE  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -78,10 +86,22 @@ def make_floor_notebooks(folder: Path, source: str) -> Path:
     return folder
 
 
-def timed_render(out: Path, jobs: int | None, notebooks_dir: Path | None = None) -> float:
-    t0 = time.perf_counter()
-    render_reports(date="2000-01-01", out=out, jobs=jobs, progress=False, notebooks_dir=notebooks_dir)
-    return time.perf_counter() - t0
+def timed_render(out: Path, jobs: int | None, notebooks_dir: Path | None = None, engine: str | None = None) -> float:
+    """Seconds for one render into ``out``; ``engine``: HELPERS_RENDER_ENGINE for its workers."""
+    from helpers._zygote import ENGINE_ENV
+
+    before = os.environ.get(ENGINE_ENV)
+    if engine is not None:
+        os.environ[ENGINE_ENV] = engine  # inherited by the spawned workers
+    try:
+        t0 = time.perf_counter()
+        render_reports(date="2000-01-01", out=out, jobs=jobs, progress=False, notebooks_dir=notebooks_dir)
+        return time.perf_counter() - t0
+    finally:
+        if before is None:
+            os.environ.pop(ENGINE_ENV, None)
+        else:
+            os.environ[ENGINE_ENV] = before
 
 
 def naive_one(name: str, params: dict, work: Path) -> float:
@@ -119,10 +139,11 @@ def main() -> int:
         # Warm-up (font cache, .pyc files) so the first timed run is not penalised.
         render_reports(date="1999-01-01", out=tmp / "warm", areas=areas[:1], jobs=jobs,
                        progress=False, notebooks_dir=floor_dir)
-        render_s = floor_s = float("inf")
+        render_s = floor_s = rerender_s = float("inf")
         for i in range(args.repeat):
-            floor_s = min(floor_s, timed_render(tmp / f"floor{i}", jobs, floor_dir))
+            floor_s = min(floor_s, timed_render(tmp / f"floor{i}", jobs, floor_dir, engine=FRESH_ENGINE))
             render_s = min(render_s, timed_render(tmp / f"render{i}", jobs))
+            rerender_s = min(rerender_s, timed_render(tmp / f"render{i}", jobs))  # same inputs, same folder
 
         sample_areas = areas if args.naive_areas <= 0 else areas[:args.naive_areas]
         common = {"interactive": False}
@@ -140,6 +161,8 @@ def main() -> int:
     print(f"render_s: {render_s:.2f}")
     print(f"floor_s: {floor_s:.2f}")
     print(f"render_vs_floor: {render_s / floor_s:.2f}")
+    print(f"unchanged_rerender_s: {rerender_s:.2f}")
+    print(f"unchanged_rerender_vs_full: {rerender_s / render_s:.2f}")
     scaled = "" if len(sample_areas) == len(areas) else (
         f" (sampled: overview, data coverage and {len(sample_areas)} of {len(areas)} area notebooks, "
         f"area time scaled x{len(areas) / len(sample_areas):.1f}; per notebook "

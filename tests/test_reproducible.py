@@ -11,7 +11,8 @@ What may differ between two renders, and is stripped before comparing:
   cell, and each cell's ``metadata.execution``); :func:`normalise_notebook` drops those keys.
 
 Besides .html and .ipynb a set keeps what it was built from (``inputs/``: copies of the plan's
-three files) and what it scored (``trajectory.csv``); those must be byte-identical too. Every file
+three files) and what it scored (``trajectory.csv``); those, and the records set.json and fingerprints.json, must be byte-identical too
+(but for the date). Every file
 of the set is compared.
 """
 
@@ -24,6 +25,7 @@ import pytest
 
 import fuyang_plan
 from helpers.render import LATEST_NAME, render_reports
+from helpers.reuse import REUSE_ENV
 
 #: Files of a set that carry its date (compared with the date stripped).
 DATED = ("index.html", "changes.html", "set.json")
@@ -50,8 +52,11 @@ def normalise_notebook(raw: bytes) -> dict:
 @pytest.fixture(scope="module")
 def two_renders(tmp_path_factory):
     out = tmp_path_factory.mktemp("repro")
-    first = render_reports(date=D2, areas=["poverty"], out=out, progress=False)
-    second = render_reports(date=D1, areas=["poverty"], out=out, progress=False)
+    with pytest.MonkeyPatch.context() as mp:
+        # Both sets executed: unchanged pages would otherwise be copied (helpers.reuse).
+        mp.setenv(REUSE_ENV, "0")
+        first = render_reports(date=D2, areas=["poverty"], out=out, progress=False)
+        second = render_reports(date=D1, areas=["poverty"], out=out, progress=False)
     return first, second
 
 
@@ -61,7 +66,8 @@ def test_html_identical_but_for_the_render_date(two_renders):
     names = sorted(str(p.relative_to(first)) for p in first.rglob("*") if p.is_file())
     assert names == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
     data = {n for n in names if not n.endswith((".html", ".ipynb"))}
-    assert data == {"set.json", "trajectory.csv", "inputs/plan.json", "inputs/targets.csv", "inputs/statistics.csv"}
+    assert data == {"set.json", "fingerprints.json", "trajectory.csv", "inputs/plan.json", "inputs/targets.csv",
+                    "inputs/statistics.csv"}
     for name in (n for n in names if not n.endswith(".ipynb")):
         a = (first / name).read_text(encoding="utf-8")
         b = (second / name).read_text(encoding="utf-8")

@@ -186,15 +186,26 @@ def make_exporter():
     return exporter
 
 
-def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None) -> None:
+def _skip_unused_imports() -> None:
+    """jsonschema, imported by nbformat, builds an RFC 3987 parser at import when the optional
+    ``rfc3987_syntax`` is installed (seconds of CPU, the largest part of a worker's start), for
+    its "iri" format check; nbformat, nbconvert, nbclient and papermill never check formats."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # None: "import rfc3987_syntax" fails
+
+
+def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None,
+                 preload: list[str] | None = None) -> None:
     """Spawned worker start-up: quiet logs, kernel stderr to a log file, one exporter, a
-    private folder for the kernels' IPC sockets, and (inherited by the kernels) the snapshot of
-    the inputs validated by the parent (:func:`helpers.load.write_snapshot`). The worker ends
-    itself, its kernels and the render's temporary folders if the render dies
+    private folder for the kernels' IPC sockets, (inherited by the kernels) the snapshot of
+    the inputs validated by the parent (:func:`helpers.load.write_snapshot`), and the papermill
+    engine: ``warm-fork`` starts this worker's kernel template now, importing ``preload`` (the
+    notebooks' imports) while the worker imports papermill (:mod:`helpers.engines`). The worker
+    ends itself, its kernels and the render's temporary folders if the render dies
     (:func:`helpers.hygiene.watch_parent`)."""
     from helpers.hygiene import watch_parent
 
     watch_parent([kernel_root, os.path.dirname(log_path)])
+    _skip_unused_imports()
     _quiet_logging()
     _kernel_env()
     if snapshot:
@@ -209,6 +220,10 @@ def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None) -
     os.close(fd)
     folder = os.path.join(kernel_root, f"w{os.getpid()}")
     os.makedirs(folder, exist_ok=True)
+    from helpers import _zygote
+
+    # First: the warm engine's template then imports while this worker imports the rest.
+    engine = _zygote.start_for_worker(KERNEL_NAME, folder, preload)
     from traitlets.config import Config
 
     cfg = Config()
@@ -223,6 +238,12 @@ def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None) -
     _WORKER["config"] = cfg
     _WORKER["exporter"] = make_exporter()
     import papermill  # noqa: F401  (import cost paid once, before the first notebook)
+
+    if engine == _zygote.ENGINE_NAME:
+        from helpers import engines
+
+        engines.register()
+    _WORKER["engine"] = engine
 
 
 def _failed_cell(nb_path: Path) -> tuple[int | None, str, str, str]:
@@ -308,7 +329,8 @@ def _render_one(job: ReportJob, src_dir: str, work_dir: str, timeout: int) -> di
         nb = pm.execute_notebook(
             str(Path(src_dir) / job.notebook), str(nb_out), parameters=job.parameters,
             kernel_name=KERNEL_NAME, cwd=src_dir, progress_bar=False, log_output=False,
-            execution_timeout=timeout, start_timeout=120, config=_WORKER["config"])
+            execution_timeout=timeout, start_timeout=120, config=_WORKER["config"],
+            engine_name=_WORKER.get("engine"))
         _tidy_executed(nb, job)
         nbformat.write(nb, str(nb_out))
         body, _ = _WORKER["exporter"].from_notebook_node(nb, resources={"metadata": {"name": job.title}})
@@ -327,6 +349,10 @@ def _render_one(job: ReportJob, src_dir: str, work_dir: str, timeout: int) -> di
                       evalue=strip_ansi(str(getattr(exc, "evalue", None) or evalue or exc)).strip())
         if not ename and getattr(exc, "ename", None) is None:
             result["error"] = strip_ansi(str(exc)).strip()
+    from helpers._zygote import LAUNCHES
+
+    result["kernel"] = "; ".join(LAUNCHES)  # how its kernel started: "forked" or "fresh: <why>"
+    LAUNCHES.clear()
     result["seconds"] = time.perf_counter() - t0
     return result
 
@@ -472,6 +498,7 @@ def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeo
     """Run every job on a spawned pool; stop scheduling after the first failure. Returns the
     results in completion order."""
     from helpers.load import fingerprint as load_fingerprint
+    from helpers._zygote import notebook_imports
     from helpers.load import write_snapshot
 
     ctx = multiprocessing.get_context("spawn")
@@ -488,7 +515,9 @@ def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeo
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                  initargs=(kernel_root, str(log_dir / "kernels.log"),
-                                           str(snapshot) if snapshot else None)) as pool:
+                                           str(snapshot) if snapshot else None,
+                                           notebook_imports(sorted({notebooks_dir / j.notebook
+                                                                    for j in prep.jobs})))) as pool:
             try:
                 _collect(pool, prep, notebooks_dir, work, timeout, progress, results, on_start)
             except BaseException:
@@ -752,10 +781,20 @@ def _render(date, areas, as_of, method, lang, targets_path, statistics_path, geo
         index: dict = {}
         try:
             t0 = time.perf_counter()
-            results = _run_jobs(prep, notebooks_dir, work, n_workers, timeout, progress, log_dir,
-                                on_start=lambda: index.setdefault("html", index_html(prep)))
+            from dataclasses import replace
+
+            from helpers.reuse import reuse_pages
+
+            # Pages unchanged since a published set are copied, not executed (helpers.reuse).
+            reuse = reuse_pages(prep, out, work, notebooks_dir)
+            for key, since in reuse.reused.items():
+                _progress(progress, f"[reused] {key:<24} unchanged since {since}")
+            todo = [j for j in prep.jobs if j.key not in reuse.reused]
+            results = _run_jobs(replace(prep, jobs=todo), notebooks_dir, work, min(n_workers, len(todo)),
+                                timeout, progress, log_dir,
+                                on_start=lambda: index.setdefault("html", index_html(prep))) if todo else []
             failures = [r for r in results if not r["ok"]]
-            if failures or len(results) != len(prep.jobs):
+            if failures or len(results) != len(todo):
                 kept: dict[str, Path] = {}
                 failed_dir = out / FAILED_DIR
                 for f in failures:
@@ -770,6 +809,7 @@ def _render(date, areas, as_of, method, lang, targets_path, statistics_path, geo
             write_changes(work, prep, prep.previous)
             (work / "index.html").write_text(index.get("html") or index_html(prep), encoding="utf-8")
             write_set_record(work, prep)
+            reuse.write(work)
             _publish(work, final)
             if kept:
                 _progress(progress, f"kept {len(kept)} published page(s) of {final} that this partial "
