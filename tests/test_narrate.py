@@ -383,6 +383,6 @@ def test_indicator_summary_says_plainly_what_is_missing():
     bare = narrate.indicator_summary(latest, stats, "health.beds", 2021, "fuyang", ("阜阳市", "Fuyang"), "en")
     assert "Benchmark values (context, not scored): china 2018." in bare  # no plan: the geo key
     out = narrate.indicator_summary(latest, stats, "health.docs", 2021, "fuyang", ("阜阳市", "Fuyang"), "en")
-    assert "As of 2021 (latest year with data: 2020): moderate progress; value 2 persons, gap 0.35, progress 50%." in out
+    assert "As of 2021 (latest year with data: 2020): moderate progress; value 2 persons, gap to target 0.35, progress 50%." in out
     out = narrate.indicator_summary(latest, stats, "poverty.villages", 2021, "fuyang", ("阜阳市", "Fuyang"), "zh")
     assert "2018年阜阳市数值为3 villages，但无法评分：无基期值，未评分。" in out

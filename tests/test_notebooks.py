@@ -182,7 +182,7 @@ def test_indicator_notebook_sample(runs, indicator_id):
     assert years == [str(y) for y in range(int(t["baseline_year"]) + 1, int(t["target_year"]) + 1)]
     assert len(outputs(nb, "image/png")) == 1
     html = "".join(outputs(nb, "text/html"))
-    assert "Sources of every value" in html and "Gap by year, both methods" in html
+    assert "Sources of every value" in html and "Year by year, both methods" in html
     if indicator_id == "en-cagr":
         assert "来源" not in html  # lang="en": no Chinese headings
 

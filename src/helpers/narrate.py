@@ -952,7 +952,7 @@ def overview_findings(latest: pd.DataFrame, as_of: int, jurisdiction: tuple[str,
 def indicator_summary(latest: pd.DataFrame, statistics: pd.DataFrame, indicator_id: str,
                       as_of: int, geo: str, jurisdiction: tuple[str, str], lang: str = "both",
                       plan=None) -> str:
-    """One target in words: its status as of its latest year with data (value, gap), or plainly
+    """One target in words: its status as of its latest year with data (value, gap to target), or plainly
     that it has no value for the jurisdiction, and which benchmark values exist."""
     row = latest[latest["indicator_id"] == indicator_id].iloc[0]
     jz, je = (esc(s) for s in jurisdiction)
@@ -962,10 +962,10 @@ def indicator_summary(latest: pd.DataFrame, statistics: pd.DataFrame, indicator_
     if row["status"] != "no_data":
         y = fmt_year(row["year"])
         zh.append(f"截至{as_of}年（最近数据年份{y}年）：{esc(status_label(row['status'], 'zh'))}，"
-                  f"数值{esc(fmt_num(row['value']))} {unit}，差距{esc(fmt_num(row['gap']))}，"
+                  f"数值{esc(fmt_num(row['value']))} {unit}，{GAP_TO_TARGET[0]}{esc(fmt_num(row['gap']))}，"
                   f"进度{esc(fmt_pct(row['progress']))}。")
         en.append(f"As of {as_of} (latest year with data: {y}): {esc(status_label(row['status'], 'en'))}; "
-                  f"value {esc(fmt_num(row['value']))} {unit}, gap {esc(fmt_num(row['gap']))}, "
+                  f"value {esc(fmt_num(row['value']))} {unit}, {GAP_TO_TARGET[1]} {esc(fmt_num(row['gap']))}, "
                   f"progress {esc(fmt_pct(row['progress']))}.")
     elif pd.notna(row["value"]):
         note = note_label(row.get("status_note"), "zh") or ""

@@ -415,13 +415,13 @@ def indicator_info_html(ctx: Context, indicator_id: str) -> str:
 
 
 def indicator_gap_html(ctx: Context, indicator_id: str) -> str:
-    """Gap by year with the linear and cagr methods side by side."""
+    """Year by year (both gaps), with the linear and cagr methods side by side."""
     return gap_heading_html(ctx) + by_year_styler(ctx, by_year_frame(ctx, indicator_id)).to_html()
 
 
 def gap_heading_html(ctx: Context) -> str:
     """Heading of the by-year table and what its columns mean (:func:`gap_note_html`)."""
-    return heading("逐年差距（两种方法）", "Gap by year, both methods", ctx.lang) + gap_note_html(ctx)
+    return heading("逐年进展（两种方法）", "Year by year, both methods", ctx.lang) + gap_note_html(ctx)
 
 
 def by_year_frame(ctx: Context, indicator_id: str, both_methods: bool = True) -> pd.DataFrame:
