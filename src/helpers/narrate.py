@@ -190,13 +190,16 @@ def paragraphs(zh: Sequence[str] | str, en: Sequence[str] | str, lang: str = "bo
 
 def html_table(df: pd.DataFrame, *, links: dict[str, str] | None = None,
                status_keys: pd.Series | None = None, status_col: str | None = None,
-               raw: set[str] | None = None, css_class: str = "helpers-table dataframe") -> str:
+               raw: set[str] | None = None, css_class: str = "helpers-table dataframe",
+               numeric: Sequence[str] = ()) -> str:
     """An HTML table of ``df`` with every cell and header escaped.
 
     ``links`` maps a shown column to a hidden column holding its URL (http/https only become
     links). With ``status_keys`` (status per row) the ``status_col`` cells get that status's
     colour from :data:`helpers.vocab.STATUS_COLOURS`. NA cells show :data:`MISSING`. ``raw``
     names columns whose cells are HTML this module already built from escaped parts (links).
+    The table carries the compact style of :func:`frame_styler` (text left-aligned at the top;
+    the ``numeric`` columns right-aligned), scoped to its own id.
     """
     links = links or {}
     hidden = set(links.values())
@@ -217,7 +220,20 @@ def html_table(df: pd.DataFrame, *, links: dict[str, str] | None = None,
     rows = pd.concat(tds, axis=1).agg("".join, axis=1) if len(df) else pd.Series([], dtype=str)
     head = "".join(f"<th>{esc(c)}</th>" for c in cols)
     trs = "".join(f"<tr>{r}</tr>" for r in rows)
-    return (f'<table class="{esc(css_class)}"><thead><tr>{head}</tr></thead>'
+    import hashlib
+
+    tid = "t" + hashlib.sha1((head + trs).encode("utf-8")).hexdigest()[:10]
+
+    def scoped(selector: str) -> str:  # "th, td" -> "#id th, #id td"; "" -> "#id"
+        return ", ".join(f"#{tid} {sel.strip()}".rstrip() for sel in (selector or "").split(","))
+
+    css = "".join(f"{scoped(r['selector'])} {{{r['props']}}}" for r in TABLE_STYLES)
+    nums = [cols.index(c) + 1 for c in numeric if c in cols]
+    if nums:
+        css += scoped(", ".join(f"td:nth-child({i}), th:nth-child({i})" for i in nums)) + \
+            " {text-align: right; font-variant-numeric: tabular-nums;}"
+    return (f"<style>{css}</style>"
+            f'<table id="{tid}" class="{esc(css_class)}"><thead><tr>{head}</tr></thead>'
             f"<tbody>{trs}</tbody></table>")
 
 
@@ -1055,7 +1071,7 @@ def sources_table(statistics: pd.DataFrame, ids: Sequence[str], lang: str = "bot
     out[src] = s["source_title"].where(s["source_title"].notna(), s["source_url"])
     out["_url"] = s["source_url"]
     out[t("说明", "Note", lang)] = s["note"]
-    return html_table(out, links={src: "_url"})
+    return html_table(out, links={src: "_url"}, numeric=[t("年份", "Year", lang), t("数值", "Value", lang)])
 
 
 def benchmark_only_ids(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str) -> list[str]:
@@ -1080,7 +1096,7 @@ def coverage_area_table(cov: pd.DataFrame, lang: str = "both", plan=None) -> str
     out[t("已有数值的目标×年份", "Target-years with a value", lang)] = (
         d["years_filled"].map(fmt_num) + " / " + d["years_possible"].map(fmt_num))
     out[t("覆盖率", "Share filled", lang)] = d["share_filled"].map(fmt_pct)
-    return html_table(out)
+    return html_table(out, numeric=list(out.columns[1:]))
 
 
 def _years_text(years: object) -> str | None:
