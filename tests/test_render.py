@@ -182,7 +182,7 @@ def test_every_report_and_notebook_exists(rendered_set):
     # the reports and their notebooks, what the set was built from (inputs/, trajectory.csv),
     # changes.html (the first set of its folder: no changes.csv) and set.json
     expected = ({f"{n}.html" for n in REPORT_NAMES} | {f"{n}.ipynb" for n in REPORT_NAMES if n != "index"}
-                | {"set.json", "changes.html", "inputs", "trajectory.csv"})
+                | {"set.json", "fingerprints.json", "changes.html", "inputs", "trajectory.csv"})
     assert names == expected
     for src in (fuyang_plan.TARGETS, fuyang_plan.STATISTICS, fuyang_plan.PLAN_JSON):
         assert (rendered_set / "inputs" / src.name).read_bytes() == src.read_bytes(), src.name
@@ -253,13 +253,23 @@ def test_no_code_in_any_report(rendered_set):
 
 @pytest.mark.slow
 def test_images_embedded_and_no_external_resources(rendered_set):
+    from helpers import load
+
+    plan = load.load_inputs(fuyang_plan.TARGETS, fuyang_plan.STATISTICS)
+    s = plan.statistics
+    with_values = set(s.loc[s["value"].notna(), "indicator_id"].astype(str).str.split(":", n=1).str[0])
+    drawable = {str(a) for a, i in zip(plan.targets["area"], plan.targets["id"]) if str(i) in with_values}
+    assert drawable and set(AREAS) - drawable  # both kinds of area page are checked
     for path in html_files(rendered_set):
         text = path.read_text(encoding="utf-8")
         tags = parse(text)
         imgs = [a.get("src", "") for t, a in tags if t == "img"]
         assert all(src.startswith("data:image/") for src in imgs), path.name
-        if path.name.startswith(("area-", "overview")):
+        if path.name.startswith("overview"):
             assert imgs, f"{path.name} has no chart"
+        if path.name.startswith("area-"):
+            # charts only for targets with some value to draw (own, benchmark or context)
+            assert bool(imgs) == (path.stem[len("area-"):] in drawable), path.name
         assert not [a for t, a in tags if t == "script" and a.get("src")], path.name
         assert not [a for t, a in tags if t == "link" and re.match(r"^(https?:)?//", a.get("href", ""))]
         for cdn in ("require.js", "require.min.js", "MathJax.js", "mathjax@", "cdnjs.cloudflare.com",
@@ -305,16 +315,24 @@ def test_executed_notebooks_kept_beside_reports(rendered_set):
 
 # --------------------------------------------------------------------------- failure and lock
 
-def _broken_notebooks(tmp_path: Path) -> Path:
-    """A copy of notebooks/ whose data-coverage notebook raises in its cell 2 (0-based)."""
+def _broken_cell(nb) -> int:
+    """The cell (0-based, markdown cells counted) :func:`_broken_notebooks` breaks: the first code
+    cell after the one that calls params.prepare."""
+    prepare = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "params.prepare(" in c.source)
+    return next(i for i, c in enumerate(nb.cells) if i > prepare and c.cell_type == "code")
+
+
+def _broken_notebooks(tmp_path: Path) -> tuple[Path, int]:
+    """A copy of notebooks/ whose data-coverage notebook raises in one cell; (folder, that cell)."""
     nbdir = tmp_path / "notebooks"
     shutil.copytree(paths.NOTEBOOKS_DIR, nbdir)
     path = nbdir / "04_data_coverage.ipynb"
     nb = nbformat.read(str(path), as_version=4)
-    assert nb.cells[2].cell_type == "code" and "parameters" not in nb.cells[2].metadata.get("tags", [])
-    nb.cells[2].source = 'raise ValueError("synthetic failure for the render test")\n'
+    cell = _broken_cell(nb)
+    assert "parameters" not in nb.cells[cell].metadata.get("tags", [])
+    nb.cells[cell].source = 'raise ValueError("synthetic failure for the render test")\n'
     nbformat.write(nb, str(path))
-    return nbdir
+    return nbdir, cell
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -330,7 +348,8 @@ def test_failed_render_names_notebook_and_cell_and_keeps_previous_set(rendered_s
     archive_before = (root / "index.html").read_bytes()
     before = _snapshot(out / RENDER_DATE)
     latest_before = os.readlink(out / LATEST_NAME)
-    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", _broken_notebooks(tmp_path))
+    broken_dir, cell = _broken_notebooks(tmp_path)
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", broken_dir)
 
     # Same date as the existing set: a failure must not touch it.
     code = cli.main(["render", "--date", RENDER_DATE, "--areas", "poverty", "--out", str(root),
@@ -339,10 +358,11 @@ def test_failed_render_names_notebook_and_cell_and_keeps_previous_set(rendered_s
 
     assert code == 1
     assert "04_data_coverage.ipynb" in err
-    assert "cell 2" in err and 'raise ValueError("synthetic failure for the render test")' in err
+    assert f"failed at cell {cell} (0-based)" in err
+    assert 'raise ValueError("synthetic failure for the render test")' in err
     assert "ValueError: synthetic failure for the render test" in err
     assert "\x1b[" not in err  # no ANSI colour codes
-    kept = out / ".failed" / f"{RENDER_DATE}-data-coverage.ipynb"
+    kept = out / ".failed" / "data-coverage.ipynb"  # the latest failure per notebook
     assert kept.is_file() and str(kept) in err
     failed_nb = nbformat.read(str(kept), as_version=4)
     assert any(o.get("ename") == "ValueError" for c in failed_nb.cells for o in c.get("outputs", []))
