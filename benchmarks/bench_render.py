@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from helpers import paths  # noqa: E402
 from helpers.render import KERNEL_NAME, NOTEBOOKS, notebook_parameters, render_reports  # noqa: E402
-from helpers._zygote import FRESH_ENGINE  # noqa: E402
+from helpers.engines import FRESH_ENGINE  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -88,7 +88,7 @@ def make_floor_notebooks(folder: Path, source: str) -> Path:
 
 def timed_render(out: Path, jobs: int | None, notebooks_dir: Path | None = None, engine: str | None = None) -> float:
     """Seconds for one render into ``out``; ``engine``: HELPERS_RENDER_ENGINE for its workers."""
-    from helpers._zygote import ENGINE_ENV
+    from helpers.engines import ENGINE_ENV
 
     before = os.environ.get(ENGINE_ENV)
     if engine is not None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import _zygote, engines, paths, render
+from helpers import _warmfork, _zygote, engines, paths, render
 from helpers.exceptions import UnknownValueError
 import fuyang_plan
 from test_reproducible import normalise_notebook
@@ -133,6 +133,16 @@ def test_engine_is_registered_with_papermill():
 
     engines.register()
     assert papermill_engines.get_engine(engines.ENGINE_NAME) is engines.WarmForkEngine
+    assert engines.WarmForkEngine.nb_kernel_name(nbformat.v4.new_notebook(), "k") == "k"
+
+
+def test_importing_the_engine_module_first_is_fine():
+    # papermill loads the entry point (this module) while it is being imported: the module the
+    # entry point names must not import papermill itself.
+    code = "import helpers.engines, helpers._warmfork, papermill; print('ok')"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(render.__file__).parents[1]), os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
 
 
 def test_template_refuses_what_a_fresh_kernel_could_do_differently(tmp_path):
@@ -162,7 +172,7 @@ def test_preload_reports_output_and_warnings(tmp_path, monkeypatch):
 def test_forked_kernel_handle_polls_and_kills_through_a_pidfd():
     proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        handle = engines._ForkedKernel(proc.pid)
+        handle = _warmfork._ForkedKernel(proc.pid)
         assert handle.poll() is None
         with pytest.raises(subprocess.TimeoutExpired):
             handle.wait(0.05)

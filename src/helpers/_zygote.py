@@ -1,6 +1,6 @@
 """The template process of the ``warm-fork`` papermill engine (:mod:`helpers.engines`).
 
-Run by a render worker as ``<kernel python> <kernel flags> -c "...main()" SOCKET MODULE...``. It
+Run by the renderer as ``<kernel python> <kernel flags> -c "...main()" SOCKET MODULE...``. It
 does what a fresh kernel does before a notebook's first line runs and what the notebooks' import
 cells do — imports ipykernel and the listed modules — and nothing else. Then, for every request
 on the Unix socket ``SOCKET`` (one JSON line: the kernel's arguments, environment and working
@@ -19,9 +19,8 @@ instead) whenever a forked kernel could differ from a fresh one:
 - the kernel's working directory holds a file or folder named like a preloaded top-level module
   (a fresh kernel, which puts its working directory on ``sys.path``, would import that one).
 
-The worker's side (engine selection, :class:`Template`, :func:`start_for_worker`) is here too,
-so a worker can start its template before importing anything heavy. Standard library only at
-module level, so the template holds nothing the notebooks would not import themselves. The template exits when its parent (the worker) closes its stdin, and kills
+Standard library only at module level, so the template holds nothing the notebooks would not
+import themselves. The template exits when its parent (the worker) closes its stdin, and kills
 any kernel it forked that is still running.
 """
 
@@ -44,11 +43,15 @@ import warnings
 
 #: What IPKernelApp sets when MPLBACKEND is unset, before any user code runs.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
-#: Environment variables that may differ per kernel: set by jupyter_client and read only at run
-#: time, or set by the kernel app itself before user code (MPLBACKEND, which the template sets
-#: the same way). JPY_PARENT_PID is read when ipykernel is imported: the template sets it to its
-#: own pid, the kernels' parent, and the engine passes the same value.
-PER_KERNEL_ENV = frozenset({"JPY_SESSION_NAME", "MPLBACKEND"})
+#: Environment variables that may differ between the template and a kernel (the kernel gets its
+#: own values either way): set by jupyter_client and read only at run time; set by the kernel app
+#: itself before user code (MPLBACKEND, which the template sets the same way); the terminal size
+#: (COLUMNS, LINES), which GNU readline writes into a process's C-level environment behind
+#: os.environ's back (so the workers, which inherit that environment, can have them while the
+#: environment the renderer gives the template does not), read when output is formatted.
+#: JPY_PARENT_PID is read when ipykernel is imported: the template sets it to its own pid, the
+#: kernels' parent, and the engine passes the same value.
+PER_KERNEL_ENV = frozenset({"JPY_SESSION_NAME", "MPLBACKEND", "COLUMNS", "LINES"})
 #: Warnings Python does not show by default (outside ``__main__``): importing may raise them.
 _QUIET = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
 
@@ -256,153 +259,3 @@ def notebook_imports(paths) -> list[str]:
                     continue
                 specs.extend(s for s in found if s not in specs)
     return specs
-
-
-# --------------------------------------------------------------------------- worker side
-# Used by the render worker (helpers.engines, helpers.render); standard library only, too.
-
-ENGINE_NAME = "warm-fork"
-#: papermill's default engine: a fresh kernel per notebook.
-FRESH_ENGINE = "nbclient"
-ENGINE_ENV = "HELPERS_RENDER_ENGINE"
-#: Imported by every report notebook at run time (``params.prepare`` imports them lazily).
-PRELOAD_EXTRA = ("helpers.load", "helpers.gaps")
-#: What a fresh ipykernel imports before the notebook's first line.
-KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel")
-_LAUNCHER = ["-m", "ipykernel_launcher"]
-#: Seconds a kernel request may wait for the template (its imports, on a busy machine).
-START_TIMEOUT = 120.0
-_TEMPLATE: "Template | None" = None
-#: How each kernel of this worker was started ("forked" or "fresh: <why>"), oldest first.
-LAUNCHES: list[str] = []
-
-
-def selected_engine() -> str:
-    """The engine named by :data:`ENGINE_ENV` (default :data:`ENGINE_NAME`); ``nbclient`` where
-    the warm engine cannot run."""
-    name = os.environ.get(ENGINE_ENV, "").strip() or ENGINE_NAME
-    if name not in (ENGINE_NAME, FRESH_ENGINE):
-        from helpers.exceptions import UnknownValueError
-
-        raise UnknownValueError(ENGINE_ENV, name, [ENGINE_NAME, FRESH_ENGINE])
-    if name == ENGINE_NAME and not (sys.platform.startswith("linux") and hasattr(os, "pidfd_open")):
-        return FRESH_ENGINE
-    return name
-
-
-class Template:
-    """The worker's handle on its template process (:mod:`helpers._zygote`)."""
-
-    def __init__(self, prefix: list[str], folder: str, specs: list[str]):
-        self.prefix = list(prefix)
-        self.sock = os.path.join(folder, "z")
-        self.dead: str | None = None
-        code = "from helpers._zygote import main; main()"
-        # stdin is the template's lifeline: it exits when this worker closes it (or dies).
-        import subprocess
-
-        self.proc = subprocess.Popen([*prefix, "-c", code, self.sock, *specs], stdin=subprocess.PIPE,
-                                     cwd=folder, start_new_session=True)
-        self.pid = self.proc.pid
-
-    def kernel_args(self, cmd: list[str]) -> list[str] | None:
-        """The kernel's own arguments when ``cmd`` runs ipykernel on the template's interpreter."""
-        n = len(self.prefix) + len(_LAUNCHER)
-        return list(cmd[n:]) if list(cmd[:n]) == self.prefix + _LAUNCHER else None
-
-    async def fork(self, args: list[str], env: dict, cwd: str, timeout: float) -> tuple[int | None, str]:
-        """(pid, "") of a forked kernel, or (None, why not)."""
-        import asyncio
-
-        if self.dead:
-            return None, self.dead
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        request = json.dumps({"args": args, "env": env, "cwd": cwd}).encode() + b"\n"
-        while True:
-            if self.proc.poll() is not None:
-                self.dead = f"the template exited (status {self.proc.returncode})"
-                return None, self.dead
-            try:
-                reader, writer = await asyncio.open_unix_connection(self.sock)
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                if loop.time() > deadline:
-                    return None, "the template did not start in time"
-                await asyncio.sleep(0.02)
-        try:
-            writer.write(request)
-            await writer.drain()
-            line = await asyncio.wait_for(reader.readline(), max(1.0, deadline - loop.time()))
-            reply = json.loads(line) if line else {"refuse": "the template closed the connection"}
-        except (OSError, ValueError, asyncio.TimeoutError) as exc:
-            self.dead = f"the template did not answer ({type(exc).__name__})"
-            return None, self.dead
-        finally:
-            writer.close()
-        if "pid" in reply:
-            return int(reply["pid"]), ""
-        return None, str(reply.get("refuse", "no reason given"))
-
-    def close(self, wait: float = 5.0) -> None:
-        """Close the template's stdin, so it ends (killing any kernel still running); wait up to
-        ``wait`` seconds for it, then kill it."""
-        import subprocess
-
-        if self.proc.poll() is None:
-            self.proc.stdin.close()
-            try:
-                self.proc.wait(wait)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
-
-def start_template(kernel_name: str, folder: str, specs: list[str]) -> Template | None:
-    """Start this worker's template for ``kernel_name`` (imports ``specs``, :data:`PRELOAD_EXTRA`
-    and the kernel's modules); None when the kernel is not ``python ... -m ipykernel_launcher``."""
-    global _TEMPLATE
-    argv = kernel_argv(kernel_name)
-    try:
-        i = next(i for i in range(len(argv) - 1) if argv[i:i + 2] == _LAUNCHER)
-    except StopIteration:
-        return None
-    stop_template()
-    specs = [*KERNEL_MODULES, *dict.fromkeys([*specs, *PRELOAD_EXTRA])]
-    _TEMPLATE = Template(argv[:i], folder, specs)
-    atexit.register(stop_template, 0.5)  # at worker exit: the template ends on its own
-    return _TEMPLATE
-
-
-def stop_template(wait: float = 5.0) -> None:
-    global _TEMPLATE
-    if _TEMPLATE is not None:
-        _TEMPLATE.close(wait)
-        _TEMPLATE = None
-
-
-def current() -> "Template | None":
-    """This worker's template, if it started one."""
-    return _TEMPLATE
-
-
-def kernel_argv(kernel_name: str) -> list[str]:
-    """The kernel spec's ``argv``, read where jupyter_client finds it (first ``kernel.json`` on
-    the Jupyter data path), without importing jupyter_client."""
-    from jupyter_core.paths import jupyter_path
-
-    for d in jupyter_path("kernels"):
-        path = os.path.join(d, kernel_name.lower(), "kernel.json")
-        if os.path.isfile(path):
-            with open(path, encoding="utf-8") as fh:
-                return list(json.load(fh).get("argv", []))
-    return []
-
-
-def start_for_worker(kernel_name: str, folder: str, specs: list[str] | None) -> str:
-    """For a render worker, first thing: the papermill engine to use, starting the template now
-    when it is the warm one, so that it imports while the worker imports papermill and nbconvert
-    (``specs``: the notebooks' imports, :func:`notebook_imports`)."""
-    name = selected_engine()
-    if name == ENGINE_NAME and start_template(kernel_name, folder, list(specs or [])) is None:
-        return FRESH_ENGINE
-    return name

@@ -145,15 +145,17 @@ def _quiet_logging() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def _kernel_env() -> None:
-    """Environment inherited by the kernels: no debugger frozen-modules note, no platformdirs
-    migration note, deterministic hashing (set iteration order, so HTML is reproducible)."""
-    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-    os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
-    os.environ["PYTHONHASHSEED"] = "0"
+def _kernel_env(env=None) -> None:
+    """Environment inherited by the kernels (set in ``env``, default ``os.environ``): no
+    debugger frozen-modules note, no platformdirs migration note, deterministic hashing (set
+    iteration order, so HTML is reproducible)."""
+    env = os.environ if env is None else env
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    env["JUPYTER_PLATFORM_DIRS"] = "1"
+    env["PYTHONHASHSEED"] = "0"
     # Some terminals' colour hints reach IPython; tracebacks in messages are stripped anyway.
-    os.environ["NO_COLOR"] = "1"
-    os.environ.pop("FORCE_COLOR", None)
+    env["NO_COLOR"] = "1"
+    env.pop("FORCE_COLOR", None)
 
 
 def make_exporter():
@@ -194,13 +196,13 @@ def _skip_unused_imports() -> None:
 
 
 def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None,
-                 preload: list[str] | None = None) -> None:
+                 template: dict | None = None) -> None:
     """Spawned worker start-up: quiet logs, kernel stderr to a log file, one exporter, a
     private folder for the kernels' IPC sockets, (inherited by the kernels) the snapshot of
     the inputs validated by the parent (:func:`helpers.load.write_snapshot`), and the papermill
-    engine: ``warm-fork`` starts this worker's kernel template now, importing ``preload`` (the
-    notebooks' imports) while the worker imports papermill (:mod:`helpers.engines`). The worker
-    ends itself, its kernels and the render's temporary folders if the render dies
+    engine: ``warm-fork`` on the render's kernel template when the parent started one
+    (``template``, :mod:`helpers.engines`), else papermill's own. The worker ends itself, its
+    kernels and the render's temporary folders if the render dies
     (:func:`helpers.hygiene.watch_parent`)."""
     from helpers.hygiene import watch_parent
 
@@ -220,10 +222,6 @@ def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None,
     os.close(fd)
     folder = os.path.join(kernel_root, f"w{os.getpid()}")
     os.makedirs(folder, exist_ok=True)
-    from helpers import _zygote
-
-    # First: the warm engine's template then imports while this worker imports the rest.
-    engine = _zygote.start_for_worker(KERNEL_NAME, folder, preload)
     from traitlets.config import Config
 
     cfg = Config()
@@ -239,11 +237,11 @@ def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None,
     _WORKER["exporter"] = make_exporter()
     import papermill  # noqa: F401  (import cost paid once, before the first notebook)
 
-    if engine == _zygote.ENGINE_NAME:
-        from helpers import engines
+    from helpers import engines
 
+    _WORKER["engine"] = engines.attach(template)
+    if template:
         engines.register()
-    _WORKER["engine"] = engine
 
 
 def _failed_cell(nb_path: Path) -> tuple[int | None, str, str, str]:
@@ -349,7 +347,7 @@ def _render_one(job: ReportJob, src_dir: str, work_dir: str, timeout: int) -> di
                       evalue=strip_ansi(str(getattr(exc, "evalue", None) or evalue or exc)).strip())
         if not ename and getattr(exc, "ename", None) is None:
             result["error"] = strip_ansi(str(exc)).strip()
-    from helpers._zygote import LAUNCHES
+    from helpers.engines import LAUNCHES
 
     result["kernel"] = "; ".join(LAUNCHES)  # how its kernel started: "forked" or "fresh: <why>"
     LAUNCHES.clear()
@@ -497,9 +495,9 @@ def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeo
               progress: bool, log_dir: Path, on_start=None) -> list[dict]:
     """Run every job on a spawned pool; stop scheduling after the first failure. Returns the
     results in completion order."""
+    from helpers.engines import start_for_render
+    from helpers.load import SNAPSHOT_ENV, write_snapshot
     from helpers.load import fingerprint as load_fingerprint
-    from helpers._zygote import notebook_imports
-    from helpers.load import write_snapshot
 
     ctx = multiprocessing.get_context("spawn")
     # Short (Unix socket paths max ~100 chars) and named by this process, so a later render can
@@ -512,12 +510,19 @@ def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeo
                               prep.fingerprint or load_fingerprint(plan.targets_path, plan.statistics_path),
                               pinned=True)
     results: list[dict] = []
+    # The warm engine's kernel template, started first so it imports while the workers start;
+    # given the environment the workers' kernels will have (helpers.engines).
+    kernel_env = dict(os.environ)
+    _kernel_env(kernel_env)
+    if snapshot:
+        kernel_env[SNAPSHOT_ENV] = str(snapshot)
+    template = start_for_render(KERNEL_NAME, kernel_root, sorted({notebooks_dir / j.notebook for j in prep.jobs}),
+                                kernel_env, str(log_dir / "kernels.log"))
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                  initargs=(kernel_root, str(log_dir / "kernels.log"),
                                            str(snapshot) if snapshot else None,
-                                           notebook_imports(sorted({notebooks_dir / j.notebook
-                                                                    for j in prep.jobs})))) as pool:
+                                           template.info() if template else None)) as pool:
             try:
                 _collect(pool, prep, notebooks_dir, work, timeout, progress, results, on_start)
             except BaseException:
@@ -528,6 +533,8 @@ def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeo
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
     finally:
+        if template is not None:
+            template.close()
         shutil.rmtree(kernel_root, ignore_errors=True)
     return results
 
