@@ -385,8 +385,7 @@ def write_skeleton(folder: str | Path, jurisdiction: str, title_zh: str = "", ti
         raise ValidationError([Problem(str(p), None, None, "exists already; nothing was written") for p in there])
     meta = {k: v for k, v in skeleton_meta(jurisdiction, title_zh, title_en).items() if v is not None}
     folder.mkdir(parents=True, exist_ok=True)
-    target_header = [*TARGET_COLUMNS[:5], "unit_zh", *TARGET_COLUMNS[5:], "value_unit", "baseline_value"]
-    assert set(target_header) == set(TARGET_COLUMNS) | set(TARGET_OPTIONAL_COLUMNS)
+    target_header = [*TARGET_COLUMNS, *(c for c in TARGET_OPTIONAL_COLUMNS if c not in TARGET_COLUMNS)]
     texts = {paths.PLAN_FILENAME: json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
              "targets.csv": ",".join(target_header) + "\n",
              "statistics.csv": ",".join(STATISTICS_COLUMNS) + "\n"}
