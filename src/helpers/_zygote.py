@@ -197,9 +197,12 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGCHLD, reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker decides when the template ends
     stdin = sys.stdin.fileno()
+    parent = os.getppid()
     try:
         while True:
-            ready, _, _ = select.select([listener, stdin], [], [])
+            ready, _, _ = select.select([listener, stdin], [], [], 1.0)
+            if os.getppid() != parent:
+                break  # the render is gone (killed): end the kernels too
             if stdin in ready and not os.read(stdin, 1024):
                 break  # the worker is gone
             if listener not in ready:
@@ -227,6 +230,12 @@ def main(argv: list[str] | None = None) -> None:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        try:  # and anything the kernels started
+            from helpers.hygiene import kill_tree
+
+            kill_tree(os.getpid(), include_self=False, timeout=1.0)
+        except Exception:  # noqa: BLE001 — ending anyway
+            pass
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)  # nothing to finalise: skip tearing down the imported libraries
