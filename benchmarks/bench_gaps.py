@@ -30,7 +30,10 @@ import pandas as pd
 from helpers import gaps
 
 BASELINE_YEAR, TARGET_YEAR = 2015, 2021  # 6 scored years: 2016..2021
-KIND_CYCLE = ["level"] * 4 + ["annual", "cumulative", "relative"]
+KIND_CYCLE = ["level"] * 4 + ["annual", "cumulative", "relative",
+                              # the kinds of issue 12 (docs/method.md section 12)
+                              "rate_avg", "rate_total", "period_total", "annual_mean", "change", "change_pct",
+                              "direction"]
 COMPARATOR_CYCLE = [">=", "<=", ">=", "between", "~", ">=", "<="]
 
 
@@ -41,7 +44,9 @@ def synthetic_plan(n_geos: int = 300, n_targets: int = 70, missing: float = 0.15
     for i in range(n_targets):
         kind = KIND_CYCLE[i % len(KIND_CYCLE)]
         comp = COMPARATOR_CYCLE[i % len(COMPARATOR_CYCLE)] if kind not in ("cumulative", "relative") else ">="
-        target = float(rng.integers(5, 100))
+        if kind == "direction":
+            comp = (">=", "<=")[(i // len(KIND_CYCLE)) % 2]
+        target = float(rng.integers(5, 100)) if kind != "direction" else np.nan
         rows.append({
             "id": f"synthetic.t{i:03d}", "area": ["employment", "health", "ecology", "poverty"][i % 4],
             "name_zh": f"合成指标{i}", "name_en": f"Synthetic target {i}", "unit": "synthetic unit",
@@ -49,7 +54,8 @@ def synthetic_plan(n_geos: int = 300, n_targets: int = 70, missing: float = 0.15
             "target_hi": target + 10.0 if comp == "between" else np.nan,
             "tolerance": 2.0 if comp == "~" else np.nan,
             "target_year": TARGET_YEAR if i % 9 else TARGET_YEAR - 1, "baseline_year": BASELINE_YEAR,
-            "kind": kind, "reference_id": "synthetic.ref" if kind == "relative" else pd.NA,
+            "kind": kind, "reference_id": "synthetic.ref" if kind == "relative" or (kind == "rate_avg" and (i // len(KIND_CYCLE)) % 2)
+            else pd.NA,
             "baseline_value": np.nan,
         })
     targets = pd.DataFrame(rows)
@@ -59,7 +65,7 @@ def synthetic_plan(n_geos: int = 300, n_targets: int = 70, missing: float = 0.15
     ids = np.tile(np.repeat(targets["id"].to_numpy(dtype=object), len(years)), n_geos)
     geo = np.repeat(np.asarray(geos, dtype=object), n_targets * len(years))
     year = np.tile(years, n_geos * n_targets)
-    level = np.tile(np.repeat(targets["target"].to_numpy(), len(years)), n_geos)
+    level = np.tile(np.repeat(targets["target"].fillna(50.0).to_numpy(), len(years)), n_geos)
     value = level * rng.uniform(0.6, 1.2, n) + np.tile(np.arange(len(years)), n_geos * n_targets)
     value[rng.random(n) < missing] = np.nan
     stats = pd.DataFrame({"indicator_id": ids, "geo": geo, "year": year, "value": value})

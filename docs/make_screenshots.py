@@ -1,7 +1,9 @@
 """Write the README screenshots into docs/img/: one trajectory chart per kind, the status heatmap
-and the area scoreboard.
+and the area scoreboard of the default plan, and real-data charts of the 14th Five-Year Plan
+(``china_fyp14``): :data:`FYP14_CHARTS` as ``fyp14_<id>.png`` and its status heatmap as
+``fyp14_status_heatmap.png``.
 
-    .venv/bin/python docs/make_screenshots.py [--targets PATH] [--statistics PATH] [--out DIR]
+    .venv/bin/python docs/make_screenshots.py [--targets PATH] [--statistics PATH] [--out DIR] [--no-fyp14]
 
 Real data first: for each kind the script picks the plan-jurisdiction target with the most
 observed values (the baseline counts for level, cumulative and relative targets). When no target
@@ -27,6 +29,10 @@ from helpers import charts, gaps, load, paths  # noqa: E402
 from helpers.plan import locate  # noqa: E402
 
 KINDS: tuple[str, ...] = ("level", "annual", "cumulative", "relative")
+#: Real-data charts of the national plan: energy intensity (rate_total: the total change so far
+#: against the 13.5 % cut, the yearly rates in a panel) and urbanisation (level).
+FYP14_PLAN = "china_fyp14"
+FYP14_CHARTS: tuple[str, ...] = ("I14", "I03")
 MIN_POINTS = 2
 DPI = 120
 
@@ -84,6 +90,22 @@ def _points(traj: pd.DataFrame) -> pd.Series:
     return counts.add(has_baseline.astype("int64"), fill_value=0)
 
 
+def trajectory_chart(inputs, traj: pd.DataFrame, tid: str, lang: str):
+    """One target's chart as the reports draw it (helpers.sections.trajectory_figure): its rows
+    with the target's ``value_unit``, every statistic of the target and of its context series
+    ``<id>:<suffix>`` (any geo) and its reference series as benchmarks and context, places
+    labelled by the plan."""
+    one = traj[traj["indicator_id"] == tid]
+    unit = inputs.targets.loc[inputs.targets["id"] == tid, "value_unit"] if "value_unit" in inputs.targets else []
+    one = one.assign(value_unit=unit.iloc[0] if len(unit) else pd.NA)
+    stats = inputs.statistics
+    ids = stats["indicator_id"].astype("string")
+    refs = inputs.targets.loc[inputs.targets["id"] == tid, "reference_id"].dropna().astype(str).tolist()
+    related = stats[(ids == tid) | ids.str.startswith(f"{tid}:", na=False) | ids.isin(refs)]
+    return charts.plot_trajectory(one, benchmarks=related, context=related, lang=lang,
+                                  geo_names=inputs.geo_label)
+
+
 def _save(fig, out: Path, name: str, dpi: int = DPI) -> Path:
     path = out / name
     fig.savefig(path, dpi=dpi)
@@ -97,8 +119,6 @@ def make_screenshots(targets_path: Path, statistics_path: Path, out: Path, lang:
     traj = gaps.compute_gaps(inputs.targets, inputs.statistics, geo=geo, plan=inputs.meta)
     if "geo" in traj.columns:
         traj = traj[traj["geo"] == geo]
-    stats = inputs.statistics
-    benchmarks = stats[stats["geo"] != geo]
     points = _points(traj)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -108,10 +128,7 @@ def make_screenshots(targets_path: Path, statistics_path: Path, out: Path, lang:
         real = not ranked.empty and ranked.iloc[0] >= MIN_POINTS
         if real:
             tid = ranked.index[0]
-            one = traj[traj["indicator_id"] == tid]
-            context = stats[stats["indicator_id"].str.startswith(f"{tid}:", na=False) & (stats["geo"] == geo)]
-            fig = charts.plot_trajectory(one, benchmarks=benchmarks, context=context, lang=lang,
-                                         geo_names=inputs.geo_label)
+            fig = trajectory_chart(inputs, traj, tid, lang)
             name = f"trajectory_{kind}.png"
         else:
             s_targets, s_stats = synthetic_inputs(kind)
@@ -128,6 +145,23 @@ def make_screenshots(targets_path: Path, statistics_path: Path, out: Path, lang:
     return written
 
 
+def make_fyp14_screenshots(out: Path, lang: str = "both") -> list[Path]:
+    """Real data of the 14th Five-Year Plan: :data:`FYP14_CHARTS` and the status heatmap."""
+    files = locate(FYP14_PLAN)
+    inputs = load.load_inputs(files.targets_path, files.statistics_path, files.name)
+    geo = gaps.resolve_geos(None, inputs.meta, inputs.statistics)[0]
+    traj = gaps.compute_gaps(inputs.targets, inputs.statistics, geo=geo, plan=inputs.meta)
+    traj = traj[traj["geo"] == geo] if "geo" in traj.columns else traj
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for tid in FYP14_CHARTS:
+        written.append(_save(trajectory_chart(inputs, traj, tid, lang), out, f"fyp14_{tid}.png"))
+        print(f"fyp14_{tid}.png: real data, {FYP14_PLAN} {tid}")
+    written.append(_save(charts.plot_status_heatmap(traj, lang=lang, areas=inputs.areas), out,
+                         "fyp14_status_heatmap.png"))
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default = locate()  # the default plan
@@ -135,8 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--statistics", type=Path, default=default.statistics_path)
     parser.add_argument("--out", type=Path, default=paths.PROJECT_ROOT / "docs" / "img")
     parser.add_argument("--lang", default="both", choices=("zh", "en", "both"))
+    parser.add_argument("--no-fyp14", action="store_true", help=f"skip the {FYP14_PLAN} images")
     args = parser.parse_args(argv)
-    for path in make_screenshots(args.targets, args.statistics, args.out, args.lang):
+    written = make_screenshots(args.targets, args.statistics, args.out, args.lang)
+    if not args.no_fyp14:
+        written += make_fyp14_screenshots(args.out, args.lang)
+    for path in written:
         print(path)
     return 0
 

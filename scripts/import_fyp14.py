@@ -1,19 +1,27 @@
 """Map the shared compilation of China's 14th Five-Year Plan statistics onto the plan's ids.
 
-Reads ``../shared/data/fyp14/statistics_compiled.csv`` (134 national values 2020-2025, every row
-with its source URL) and writes ``data/raw/china_fyp14/statistics.csv`` in the statistics contract
-(plus the ``definition`` column), and ``data/raw/china_fyp14/excluded_rows.csv`` listing every
-compiled row left out and why. Run it when the compilation changes; the output is then raw input
-like any other. Usage::
+Reads ``../shared/data/fyp14/statistics_compiled.csv`` (134 national values 2020-2025, nearly every
+row with its source URL), then this project's own additions ``data/raw/china_fyp14/compiled_additions.csv``
+(values found with the search tool, same columns, ``compiled_in`` = ``search 2026-12-01``), and writes
+``data/raw/china_fyp14/statistics.csv`` in the statistics contract (plus the ``definition`` column), and
+``data/raw/china_fyp14/excluded_rows.csv`` listing every input row left out and why. Run it when an
+input changes; the output is then raw input like any other. Usage::
 
-    python scripts/import_fyp14.py [--dry-run] [--replace]
+    python scripts/import_fyp14.py [--dry-run] [--replace] [--additions PATH]
         [--compiled PATH] [--statistics PATH] [--excluded PATH] [--targets PATH]
 
-Re-running is safe and idempotent (same compilation -> byte-identical files): a stored row whose
-(indicator_id, geo, year) the compilation does not produce (a researcher's row) is kept as it is;
+Additions: a row whose note says it is a "better source for existing row" must match exactly one
+compiled row (same target_n, year, value, unit and form); it replaces that row's source title, URL and
+locator, and the row's note keeps "Source replaced: ..." with the old source. Every other addition is a
+row of its own, mapped by the same rules as the compiled rows; a note marked SUPERSEDED must end up
+excluded, one marked APPROXIMATE or LOWER BOUND as context (the run stops otherwise).
+
+Re-running is safe and idempotent (same inputs -> byte-identical files): a stored row whose
+(indicator_id, geo, year) the inputs do not produce (a researcher's row) is kept as it is;
 a produced key whose stored row has another value, unit, source title or source URL stops the run
-before anything is written, naming the key (``--replace`` overwrites it); notes and definitions are
-refreshed from the compilation. Files are written atomically, UTF-8 with LF line ends, and only
+before anything is written, naming the key (``--replace`` overwrites it), and so does a stored row
+this script wrote earlier (its note has the `` Compiled as `` mark) that the inputs no longer
+produce (``--replace`` drops it); notes and definitions are refreshed from the inputs. Files are written atomically, UTF-8 with LF line ends, and only
 when their content changes; ``--dry-run`` prints what would change and writes nothing.
 
 Mapping rules (each one is explained in data/raw/china_fyp14/README.md):
@@ -29,8 +37,10 @@ Mapping rules (each one is explained in data/raw/china_fyp14/README.md):
   standing in for capacity, or an official multi-year total that helps to read the target
   -> a context series ``<target id>:<suffix>``, never the value;
 - a definition break -> the ``definition`` column names the definition the value follows;
-- anything else (levels of a growth-rate target, superseded preliminary figures, multi-year spans,
-  years before the baseline, low-confidence sources) -> excluded_rows.csv with the reason.
+- anything else (levels of a growth-rate target, superseded preliminary figures or estimates, multi-year
+  spans, years before the baseline, low-confidence sources) -> excluded_rows.csv with the reason;
+- definition consistency: one series per scored id (I09 is the NBS two-decimal series; the one-decimal
+  series of 教育部 is the context ``I09:one_decimal``).
 Values are never estimated, interpolated or derived, except exact unit conversions and the sign
 change, both stated in the row's note. Numbers are written as plain decimals (no exponent, no
 trailing zeros), computed with :mod:`decimal` so a conversion never adds float noise.
@@ -50,6 +60,11 @@ from typing import Sequence
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_DIR = ROOT / "data" / "raw" / "china_fyp14"
 SHARED = ROOT.parent / "shared" / "data" / "fyp14" / "statistics_compiled.csv"
+ADDITIONS = PLAN_DIR / "compiled_additions.csv"
+#: An addition whose note contains this (case-insensitive) replaces the source of a compiled row.
+BETTER_SOURCE = "better source for existing row"
+#: Markers (upper case, as written in the additions' notes) and what the row must become.
+MARKERS: dict[str, str] = {"SUPERSEDED": "excluded", "APPROXIMATE": "context", "LOWER BOUND": "context"}
 
 GEO = "china"
 BASELINE_YEAR = 2020
@@ -59,7 +74,7 @@ YOY = "% over previous year"
 COLUMNS: tuple[str, ...] = ("indicator_id", "geo", "year", "value", "unit", "source_title", "source_url",
                             "note", "definition")
 EXCLUDED_COLUMNS: tuple[str, ...] = ("target_n", "name_zh", "year", "value", "unit", "form", "reason",
-                                     "source_title", "source_url")
+                                     "source_title", "source_url", "compiled_in")
 COMPILED_REQUIRED: tuple[str, ...] = ("target_n", "name_zh", "year", "value", "unit", "form", "source_title",
                                       "source_url", "locator", "note")
 #: Cells of a stored row that must equal the compilation's for the row to be refreshed silently.
@@ -99,7 +114,8 @@ SERIES: dict[str, Series] = {
     "6": Series("I06", "% of GDP", False, "Same measure: value added of core digital-economy industries, % of GDP."),
     "7": Series("I07", YOY, True, "Same measure: real growth of per-capita disposable income (all residents)."),
     "8": Series("I08", "%", False, "Same measure: annual average of the surveyed urban unemployment rate."),
-    "9": Series("I09", "years", False, "Same measure: average years of schooling, population aged 16-59."),
+    "9": Series("I09", "years", False, "Same measure: average years of schooling, population aged 16-59; the NBS "
+                                      "two-decimal series (the one-decimal series is the context I09:one_decimal)."),
     "10": Series("I10", "per 1,000 people", False, "Same measure: practising (assistant) physicians per 1,000 people."),
     "11": Series("I11", "%", False, "Same measure: participation rate of basic old-age insurance."),
     "12": Series("I12", "per 1,000 people", False, "Same measure: childcare places for children under 3 per 1,000 people."),
@@ -128,6 +144,8 @@ CONVERSIONS: dict[str, tuple[str, str]] = {
 DEFINITIONS: tuple[tuple[str, int, int, str], ...] = (
     ("I03", 2020, 9999, "7th-census base"),
     ("I06", 2021, 9999, "2021 digital-economy classification, 5th economic census"),
+    ("I06:approx", 2021, 9999, "国家数据局 Digital China index estimate, not NBS accounts"),
+    ("I09:one_decimal", 2020, 9999, "one-decimal series (教育部; the plan's baseline 10.8)"),
     ("I14", 2024, 9999, "excl. raw-material use and non-fossil energy (2024 on)"),
     ("I14:official_cumulative", 2021, 9999, "excl. raw-material use and non-fossil energy (presumed)"),
     ("I16", 2025, 9999, "excl. abnormal dust days"),
@@ -147,6 +165,9 @@ class Rule:
     ``year`` (empty = the compiled year), multiplied by ``sign``, with ``how`` starting its note.
     ``extra``: a second value quoted in the row's locator, ``(suffix, value, how)``, emitted as
     its own row beside the row's own mapping.
+    ``only_url``: the rule holds only for the row with this source URL (a rule about a weak source
+    lapses once a better source replaces it). ``superseded_by``: the key of another input row; the
+    row is excluded with ``reason`` only when that row is mapped, and mapped as usual otherwise.
     """
 
     reason: str = ""
@@ -156,8 +177,13 @@ class Rule:
     sign: int = 1
     how: str = ""
     extra: tuple[str, str, str] | None = None
+    only_url: str = ""
+    superseded_by: tuple[str, str, str] | None = None
 
 
+NINE_ONE_DECIMAL = ("Context only: the one-decimal series (教育部 and the plan's baseline 10.8). The scored I09 is the NBS "
+                    "two-decimal series (10.75 in 2020, 10.93 in 2022, 11.21 in 2024: more years, 2020 included); the two "
+                    "are not mixed, and the NBS 2021 value implied by '比2021年提高0.11年' is not written.")
 SUPERSEDED = "preliminary figure superseded by the final one of the 科技经费投入统计公报 ({final}, mapped)."
 ROWS: dict[tuple[str, str, str], Rule] = {
     ("1", "2021-2024", "5.5"): Rule(reason="A 2021-2024 average growth rate (a span), not one year's rate; the yearly rates are mapped."),
@@ -167,10 +193,17 @@ ROWS: dict[tuple[str, str, str], Rule] = {
     ("4", "2022", "10.4"): Rule(reason="Nominal growth; " + SUPERSEDED.format(final="10.1, context I04:nominal")),
     ("4", "2022", "8.0"): Rule(reason="Real growth; " + SUPERSEDED.format(final="7.7, the value")),
     ("4", "2023", "8.1"): Rule(reason="Nominal growth; " + SUPERSEDED.format(final="8.4, context I04:nominal")),
-    ("4", "2024", "8.9"): Rule(reason="Final nominal growth from a page that says it was generated by an AI model (low confidence); the preliminary 8.3 (科技日报) is kept as context I04:nominal."),
+    ("4", "2024", "8.9"): Rule(reason="Final nominal growth from a page that says it was generated by an AI model (low confidence); the preliminary 8.3 (科技日报) is kept as context I04:nominal.",
+                               only_url="https://www.donews.com/news/detail/8/6154001.html"),
+    ("4", "2024", "8.3"): Rule(reason="Nominal growth; " + SUPERSEDED.format(final="8.9, context I04:nominal"),
+                               superseded_by=("4", "2024", "8.9")),
     ("4", "2025", "3.9"): Rule(reason="A rounded level (万亿元), not a growth rate; 2025 growth not in the compilation."),
     ("4", "2020-2024", "48"): Rule(reason="Cumulative nominal increase 2020-2024 (a span, current prices), not a yearly real rate."),
     ("5", "2025", "15.3"): Rule(suffix="end_june", how="Context only: stock at end-June 2025, not year-end."),
+    ("6", "2023", "10"): Rule(reason="SUPERSEDED: 国家数据局's rounded estimate (Digital China report, May 2024; '10%左右'), superseded by the NBS census-based 9.9 (mapped, I06 2023)."),
+    ("6", "2024", "10"): Rule(suffix="approx", how="Context only: an approximate figure ('about 10 percent'), from 国家数据局's Digital China development index, not an NBS accounting value; never the value."),
+    ("9", "2020", "10.8"): Rule(suffix="one_decimal", how=NINE_ONE_DECIMAL),
+    ("9", "2021", "10.9"): Rule(suffix="one_decimal", how=NINE_ONE_DECIMAL),
     ("14", "2021-2023", "7.3"): Rule(suffix="official_cumulative", unit="% since 2020", year="2023", sign=-1,
                                      how="Context only: NDRC's cumulative change 2021-2023 ('约', about), placed at the span's last year; the compiled decrease x is stored as -x."),
     ("14", "2021-2024", "11.6"): Rule(suffix="official_cumulative", unit="% since 2020", year="2024", sign=-1,
@@ -192,7 +225,7 @@ class Mapped:
     """One statistics row (text cells), with where it came from."""
 
     cells: dict
-    line: int
+    where: str
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -214,21 +247,25 @@ def definition_of(indicator_id: str, year: int) -> str:
 
 def _row(r: dict, indicator_id: str, unit: str, year: str, value: Decimal, how: str) -> Mapped:
     note = (f"{how}{COMPILED_MARK}{r['target_n']} ({r['name_zh']}; {r['year']}; {r['value']} {r['unit']}; "
-            f"form {r['form']}); where on the page: {r['locator']}. Source note: {r['note']}").strip()
+            f"form {r['form']}); where on the page: {r['locator']}. Source note: {r['note'].strip()}"
+            + (f" Row {r['_where']} ({r.get('compiled_in', '').strip()})." if r.get("_added") else "")).strip()
     cells = {"indicator_id": indicator_id, "geo": GEO, "year": year, "value": fmt(value), "unit": unit,
              "source_title": r["source_title"].strip(), "source_url": r["source_url"].strip(), "note": note,
              "definition": definition_of(indicator_id, int(year))}
-    return Mapped(cells, r["_line"])
+    return Mapped(cells, r["_where"])
 
 
-def classify(r: dict) -> tuple[list[Mapped], str]:
-    """The statistics rows one compiled row maps to, or ``([], reason)`` when it is excluded."""
+def classify(r: dict, superseded: bool = False) -> tuple[list[Mapped], str]:
+    """The statistics rows one input row maps to, or ``([], reason)`` when it is excluded.
+    ``superseded``: whether the row named by the rule's ``superseded_by`` is mapped."""
     n, year, raw = r["target_n"].strip(), r["year"].strip(), r["value"].strip()
     if not r["source_title"].strip() or not r["source_url"].strip():
         return [], ("No source URL in the compilation (the search tool did not return one): a value without its "
                     "source is not shipped.")
     rule = ROWS.get((n, year, raw), Rule())
-    if rule.reason:
+    if rule.only_url and rule.only_url != r["source_url"].strip():
+        rule = Rule()
+    if rule.reason and not (rule.superseded_by and not superseded):
         return [], rule.reason
     series = SERIES.get(n)
     if series is None:
@@ -276,7 +313,7 @@ def classify(r: dict) -> tuple[list[Mapped], str]:
     if rule.extra:
         suffix, extra_value, how = rule.extra
         if extra_value not in r["locator"]:
-            raise MappingError(f"line {r['_line']}: the locator no longer quotes {extra_value}; fix ROWS in {Path(__file__).name}")
+            raise MappingError(f"{r['_where']}: the locator no longer quotes {extra_value}; fix ROWS in {Path(__file__).name}")
         rows.append(_row(r, f"{series.id}:{suffix}", series.unit, year, Decimal(extra_value), how))
     return rows, ""
 
@@ -284,7 +321,8 @@ def classify(r: dict) -> tuple[list[Mapped], str]:
 # ------------------------------------------------------------------------------------ reading
 
 def read_csv(path: Path, required: Sequence[str]) -> tuple[list[str], list[dict]]:
-    """Header and rows of a UTF-8 CSV file; each row gets ``_line`` (header = line 1)."""
+    """Header and rows of a UTF-8 CSV file; each row gets ``_line`` (header = line 1) and ``_where``
+    (``<file name> line <n>``)."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -297,6 +335,7 @@ def read_csv(path: Path, required: Sequence[str]) -> tuple[list[str], list[dict]
                 if None in row or any(v is None for v in row.values()):
                     raise MappingError(f"{path} line {end + 1}: the row has another number of cells than the header")
                 row["_line"] = end + 1
+                row["_where"] = f"{path.name} line {end + 1}"
                 end = reader.line_num
                 rows.append(row)
     except UnicodeDecodeError:
@@ -304,25 +343,85 @@ def read_csv(path: Path, required: Sequence[str]) -> tuple[list[str], list[dict]
     return header, rows
 
 
-def build(compiled: list[dict], file: str = "compilation") -> tuple[list[Mapped], list[dict]]:
-    """Map the compiled rows: statistics rows sorted by (indicator_id, geo, year), excluded rows in
-    compilation order. Two rows mapping to one key raise MappingError (a mapping mistake)."""
+def key_of(r: dict) -> tuple[str, str, str]:
+    return r["target_n"].strip(), r["year"].strip(), r["value"].strip()
+
+
+def build(rows_in: list[dict]) -> tuple[list[Mapped], list[dict]]:
+    """Map the input rows: statistics rows sorted by (indicator_id, geo, year), excluded rows in input
+    order (compilation, then additions). Two rows mapping to one key raise MappingError (a mapping
+    mistake), as does an addition whose marker (MARKERS) its mapping does not honour."""
+    first = [classify(r) for r in rows_in]
+    mapped_keys = {key_of(r) for r, (rows, _) in zip(rows_in, first) if rows}
     out, excluded = [], []
-    for r in compiled:
-        rows, reason = classify(r)
+    for r, (rows, reason) in zip(rows_in, first):
+        rule = ROWS.get(key_of(r), Rule())
+        if rule.superseded_by and rule.superseded_by in mapped_keys:
+            rows, reason = classify(r, superseded=True)
+        for marker, must in MARKERS.items():
+            if marker in r.get("_marker_note", ""):
+                ok = not rows if must == "excluded" else bool(rows) and all(":" in m.cells["indicator_id"] for m in rows)
+                if not ok:
+                    raise MappingError(f"{r['_where']}: the note says {marker}, so the row must be {must}; "
+                                       f"fix ROWS in {Path(__file__).name}")
         if reason:
             excluded.append({"target_n": r["target_n"], "name_zh": r["name_zh"], "year": r["year"], "value": r["value"],
                              "unit": r["unit"], "form": r["form"], "reason": reason,
-                             "source_title": r["source_title"], "source_url": r["source_url"]})
+                             "source_title": r["source_title"], "source_url": r["source_url"],
+                             "compiled_in": r.get("compiled_in", "")})
         out.extend(rows)
     out.sort(key=lambda m: m.key)
     seen: dict[tuple, Mapped] = {}
     for m in out:
         if m.key in seen:
-            raise MappingError(f"{file} line {m.line} maps to {m.key} like line {seen[m.key].line}; "
+            raise MappingError(f"{m.where} maps to {m.key} like {seen[m.key].where}; "
                                f"fix the rules in {Path(__file__).name}")
         seen[m.key] = m
     return out, excluded
+
+
+def _same_value(a: str, b: str) -> bool:
+    a, b = a.strip(), b.strip()
+    if a == b:
+        return True
+    try:
+        return Decimal(a.lstrip("><")) == Decimal(b.lstrip("><")) and a[:1] == b[:1]
+    except InvalidOperation:
+        return False
+
+
+def apply_additions(compiled: list[dict], additions: list[dict]) -> tuple[list[dict], list[str]]:
+    """The rows to classify: the compiled rows, with the sources that additions marked "better source
+    for existing row" put in (title, URL, locator; the note keeps the old source), then the other
+    additions. Returns the rows and a line per replaced source."""
+    rows = [dict(r) for r in compiled]
+    replaced, own = [], []
+    for a in additions:
+        a = dict(a, _added=True, _marker_note=a["note"])
+        if BETTER_SOURCE not in a["note"].lower():
+            own.append(a)
+            continue
+        hits = [r for r in rows if r["target_n"].strip() == a["target_n"].strip() and r["year"].strip() == a["year"].strip()
+                and _same_value(r["value"], a["value"])]
+        if len(hits) != 1:
+            raise MappingError(f"{a['_where']}: a better source for an existing row, but {len(hits)} compiled rows have "
+                               f"target_n {a['target_n']}, year {a['year']}, value {a['value']} (exactly one needed)")
+        r = hits[0]
+        if "_replaced_by" in r:
+            raise MappingError(f"{a['_where']}: the source of {r['_where']} is already replaced by {r['_replaced_by']}")
+        differ = [c for c in ("unit", "form") if r[c].strip() != a[c].strip()]
+        if differ:
+            raise MappingError(f"{a['_where']}: {', '.join(differ)} differ(s) from {r['_where']}; not the same row")
+        old = (f"{r['source_title'].strip()} <{r['source_url'].strip() or 'no URL'}>, where on the page: "
+               f"{r['locator'].strip()}")
+        r["note"] = (f"{r['note'].strip()} Source replaced ({a['_where']}, {a.get('compiled_in', '').strip()}): was {old}. "
+                     f"Note on the new source: {a['note'].strip()}")
+        for c in ("source_title", "source_url", "locator"):
+            r[c] = a[c]
+        r["compiled_in"] = f"{r.get('compiled_in', '').strip()}; source: {a.get('compiled_in', '').strip()}".lstrip("; ")
+        r["_replaced_by"], r["_marker_note"] = a["_where"], a["note"]
+        replaced.append(f"{r['_where']} ({r['target_n']}, {r['year']}, {r['value']}): {r['source_url'].strip()}")
+    return rows + own, replaced
 
 
 def check_ids(rows: list[Mapped], targets_path: Path) -> None:
@@ -343,10 +442,12 @@ def check_ids(rows: list[Mapped], targets_path: Path) -> None:
 def merge(header: list[str], stored: list[dict], produced: list[Mapped], replace: bool,
           file: str) -> tuple[list[dict], dict[str, list[str]]]:
     """Produced rows replace stored rows of the same key (a differing value, unit or source is a
-    conflict unless ``replace``); stored rows with other keys are kept. Returns the rows sorted by
-    key and what changed (``added``, ``refreshed``, ``replaced``, ``kept``)."""
+    conflict unless ``replace``); stored rows with other keys are kept, except rows this script
+    wrote (COMPILED_MARK in the note) that are no longer produced: a conflict unless ``replace``,
+    then dropped. Returns the rows sorted by key and what changed (``added``, ``refreshed``,
+    ``replaced``, ``dropped``, ``kept``)."""
     by_key = {(r["indicator_id"], r["geo"], int(r["year"])): r for r in stored}
-    changes: dict[str, list[str]] = {"added": [], "refreshed": [], "replaced": [], "kept": []}
+    changes: dict[str, list[str]] = {"added": [], "refreshed": [], "replaced": [], "dropped": [], "kept": []}
     conflicts, rows = [], []
     for m in produced:
         new = {c: "" for c in header} | m.cells
@@ -364,6 +465,13 @@ def merge(header: list[str], stored: list[dict], produced: list[Mapped], replace
                 changes["refreshed"].append(label)
             new = {c: old.get(c) or "" for c in header} | m.cells
         rows.append(new)
+    for r in list(by_key.values()):
+        if COMPILED_MARK in (r.get("note") or ""):
+            label = f"{r['indicator_id']}, {r['geo']}, {r['year']}"
+            conflicts.append(f"{label}: {file} line {r['_line']} was written by this script from the inputs, "
+                             f"which no longer produce it")
+            changes["dropped"].append(label)
+            del by_key[(r["indicator_id"], r["geo"], int(r["year"]))]
     if conflicts and not replace:
         raise MappingError("stored rows differ from the compilation (re-run with --replace to overwrite):\n  "
                            + "\n  ".join(conflicts))
@@ -414,14 +522,24 @@ def write_if_changed(path: Path, text: str, dry_run: bool) -> str:
 
 
 def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets_path: Path | None = None,
-        replace: bool = False, dry_run: bool = False, out=None) -> dict:
+        replace: bool = False, dry_run: bool = False, out=None, additions_path: Path | None = None) -> dict:
     """Rebuild the statistics and excluded files; every check runs before anything is written.
-    Returns counts (compiled, mapped, target, reference, context, excluded rows)."""
+    ``additions_path``: the project's additions, read after the compilation (None = none).
+    Returns counts (compiled, additions, replaced sources, classified, mapped, target, reference,
+    context, excluded rows)."""
     out = out or sys.stdout
     compiled_path, statistics_path, excluded_path = Path(compiled_path), Path(statistics_path), Path(excluded_path)
     targets_path = Path(targets_path) if targets_path else statistics_path.parent / "targets.csv"
-    _, compiled = read_csv(compiled_path, COMPILED_REQUIRED)
-    produced, excluded = build(compiled, str(compiled_path))
+    compiled_header, compiled = read_csv(compiled_path, COMPILED_REQUIRED)
+    additions: list[dict] = []
+    if additions_path is not None:
+        additions_path = Path(additions_path)
+        added_header, additions = read_csv(additions_path, COMPILED_REQUIRED)
+        if added_header != compiled_header:
+            raise MappingError(f"{additions_path}: the header must be the compilation's exactly "
+                               f"({','.join(compiled_header)}), not {','.join(added_header)}")
+    rows_in, replaced = apply_additions(compiled, additions)
+    produced, excluded = build(rows_in)
     check_ids(produced, targets_path)
     header, stored = read_statistics(statistics_path)
     rows, changes = merge(header, stored, produced, replace, str(statistics_path))
@@ -429,20 +547,27 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets
     stats_state = write_if_changed(statistics_path, csv_text(rows, header), dry_run)
     excl_state = write_if_changed(excluded_path, csv_text(excluded, EXCLUDED_COLUMNS), dry_run)
     ids = [m.cells["indicator_id"] for m in produced]
-    counts = {"compiled": len(compiled), "mapped": len(produced),
+    counts = {"compiled": len(compiled), "additions": len(additions), "replaced": len(replaced),
+              "classified": len(rows_in), "mapped": len(produced),
               "target": sum(":" not in i and i != REFERENCE_ID for i in ids),
               "reference": sum(i == REFERENCE_ID for i in ids), "context": sum(":" in i for i in ids),
               "excluded": len(excluded)}
     print(f"{statistics_path}: {len(rows)} rows ({stats_state}); " + ", ".join(
         f"{len(v)} {k}" for k, v in changes.items()), file=out)
-    for k in ("added", "refreshed", "replaced", "kept"):
+    for k in ("added", "refreshed", "replaced", "dropped", "kept"):
         if k == "added" and len(changes[k]) == len(produced):
             continue  # a first run: every row is new, no need to list them
         for label in changes[k]:
             print(f"  {k}: {label}", file=out)
     print(f"{excluded_path}: {len(excluded)} rows ({excl_state})", file=out)
-    print(f"{counts['compiled']} compiled rows -> {counts['mapped']} statistics rows ({counts['target']} target, "
-          f"{counts['reference']} reference, {counts['context']} context; one compiled row yields two) and "
+    if additions_path is not None:
+        print(f"{additions_path}: {len(additions)} rows; {len(replaced)} replace the source of a compiled row, "
+              f"{len(additions) - len(replaced)} are rows of their own", file=out)
+        for line in replaced:
+            print(f"  source replaced: {line}", file=out)
+    print(f"{counts['compiled']} compiled + {counts['additions']} added rows ({counts['replaced']} of them sources) = "
+          f"{counts['classified']} rows -> {counts['mapped']} statistics rows ({counts['target']} target, "
+          f"{counts['reference']} reference, {counts['context']} context; one input row yields two) and "
           f"{counts['excluded']} excluded", file=out)
     if dry_run:
         print("dry run: nothing written", file=out)
@@ -452,6 +577,8 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--compiled", type=Path, default=SHARED, help="the shared compilation (default: %(default)s)")
+    ap.add_argument("--additions", type=Path, default=ADDITIONS,
+                    help="this project's additions, read after the compilation (default: %(default)s)")
     ap.add_argument("--statistics", type=Path, default=PLAN_DIR / "statistics.csv",
                     help="statistics file to write (default: %(default)s)")
     ap.add_argument("--excluded", type=Path, default=PLAN_DIR / "excluded_rows.csv",
@@ -463,7 +590,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     args = ap.parse_args(argv)
     try:
-        run(args.compiled, args.statistics, args.excluded, args.targets, replace=args.replace, dry_run=args.dry_run)
+        run(args.compiled, args.statistics, args.excluded, args.targets, replace=args.replace, dry_run=args.dry_run,
+            additions_path=args.additions)
     except MappingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,6 +1,7 @@
-"""Map the shared compilation of public figures onto this plan's indicator ids.
+"""Map the shared compilations of public figures onto this plan's indicator ids.
 
-Reads ``../shared/data/statistics_compiled.csv`` (every row with its source URL) and writes
+Reads ``../shared/data/statistics_compiled.csv`` and ``../shared/data/statistics_round2.csv``
+(every row with its source URL) and writes
 ``data/raw/fuyang/statistics.csv`` in the statistics contract, plus ``data/raw/fuyang/excluded_rows.csv``
 listing the rows left out and why. Run it when the compilation changes; the output is then
 raw input like any other (researchers add their own figures with ``python -m helpers import``).
@@ -9,17 +10,27 @@ Re-running is safe: a stored row whose (indicator_id, geo, year) the compilation
 (a researcher's row) is kept as it is; a produced key whose stored row has another value, unit,
 source title or source URL is a conflict that stops the run, naming the key, before anything is
 written (``--replace`` overwrites those rows with the compilation's); a stored row that differs
-only in its note takes the compilation's note. ``--dry-run`` prints what would change. Both files
+only in its note takes the compilation's note; a stored row that a rule of :data:`ROW_RULES` now
+re-dates or moves (same value and source, note written by this script) is removed from its old
+key. ``--dry-run`` prints what would change. Both files
 are written atomically, and only when their content changes. Usage::
 
     python scripts/import_shared_compilation.py [--dry-run] [--replace]
-        [--compiled PATH] [--statistics PATH] [--excluded PATH]
+        [--compiled PATH [--compiled PATH ...]] [--statistics PATH] [--excluded PATH]
+
+Two input layouts are read (told apart by their header): the first compilation's (``series_id``,
+``measures``, ``kind``, ``scope_note``, ...: working labels mapped through :data:`MAP`) and the
+second round's (``indicator_id``, ``geo``, ``year``, ``value``, ``unit``, ``source_title``,
+``source_url``, ``locator``, ``note``: the compilers' proposed ids, mapped through :data:`MAP` the
+same way, keyed by that id and geo). ``locator`` always goes into ``note``.
 
 Mapping rules (see data/raw/fuyang/README.md):
 - same definition as the target -> the target id (geo ``fuyang`` is scored, ``anhui``/``china``
   are benchmarks);
 - a proxy or partial measure -> a context series ``<target id>:<suffix>`` (never scored);
 - the national income series -> the reference series ``ref.income_per_capita``;
+- a row whose year or meaning its source does not support as compiled -> re-dated or moved by a
+  rule of :data:`ROW_RULES`, with the reason in ``note``;
 - anything else -> excluded with a reason.
 """
 
@@ -38,6 +49,9 @@ from helpers.fileio import atomic_write_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "statistics_compiled.csv"
+SHARED_ROUND2 = ROOT.parent / "shared" / "data" / "statistics_round2.csv"
+#: The inputs read when no ``--compiled`` is given, in this order.
+DEFAULT_INPUTS: tuple[Path, ...] = (SHARED, SHARED_ROUND2)
 
 # (series_id, geo) -> (indicator_id, unit in our contract, mapping note) ; years filtered below
 MAP: dict[tuple[str, str], tuple[str, str, str]] = {
@@ -82,6 +96,61 @@ MAP: dict[tuple[str, str], tuple[str, str, str]] = {
     ("G01", "china"): ("ecology.good_air_days_share", "%", "Benchmark (national, 339 cities)."),
     ("G09", "fuyang"): ("ecology.black_odorous_water_bodies", "water bodies", "Same measure: bodies to remediate in the built-up area when remediation started in 2016."),
     ("G09_share_eliminated", "fuyang"): ("ecology.black_odorous_water_bodies:share_eliminated", "%", "Context only: share of the 22 bodies eliminated (about Nov 2020), not a count."),
+    # Second round (statistics_round2.csv): keyed by the compilers' proposed id and geo.
+    ("ecology.good_air_days_share:jan_mar", "fuyang"): ("ecology.good_air_days_share:first_quarter", "%",
+                                                        "Context only: January-March share, not the annual value."),
+    ("ecology.good_air_days_share", "china"): ("ecology.good_air_days_share", "%", "Benchmark (national, 337 cities in 2019)."),
+    ("ecology.worse_than_v_water_share", "anhui"): ("ecology.worse_than_v_water_share", "%",
+                                                    "Benchmark (province; share of the 321 national- and provincial-controlled sections)."),
+    ("education.preschool_gross_enrolment", "china"): ("education.preschool_gross_enrolment", "%", "Benchmark (national)."),
+    ("education.compulsory_retention_rate", "china"): ("education.compulsory_retention_rate", "%", "Benchmark (national)."),
+    ("education.high_school_gross_enrolment", "china"): ("education.high_school_gross_enrolment", "%", "Benchmark (national)."),
+    ("health.under5_mortality", "china"): ("health.under5_mortality", "per mille", "Benchmark (national)."),
+}
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A correction to one compiled row, applied after :data:`MAP`: store it under ``indicator_id``
+    (None: the mapped id) and ``year`` (None: the compiled year), with ``how`` as the mapping note.
+    ``value`` and ``source_url`` are the compiled row's as the rule was written; if the compilation
+    changes them the run stops (the rule's reasoning is about that source) -- review the rule."""
+
+    value: float
+    source_url: str
+    how: str
+    indicator_id: str | None = None
+    year: int | None = None
+
+
+#: (series_id, geo, compiled year) -> correction. Each ``how`` states the reason; the README of the
+#: plan's data folder repeats it.
+ROW_RULES: dict[tuple[str, str, int], RowRule] = {
+    # Published at the city poverty office's press conference of 2017-12-27, in one sentence with
+    # "347 villages still to exit": 347 = 516 - 169, i.e. only the 2016 exits were counted and none
+    # of 2017's (goal: 170 villages, 19.2万 people). The headcount is therefore the stock after the
+    # 2016 exits -- end-2016 (the start of 2017) -- which is what the target's year-end value means
+    # for 2016. No other Fuyang 2016 headcount is compiled, so nothing conflicts.
+    ("V01", "fuyang", 2017): RowRule(
+        value=50.9797,
+        source_url="http://hefei.baogaosu.com/xinwen/%E5%B8%82%E8%AE%A1%E5%88%92%E5%AE%9E%E7%8E%B0/63802464/",
+        year=2016,
+        how=("Same measure (建档立卡 poor not yet lifted out). Re-dated from 2017 to 2016: the figure was given "
+             "on 2017-12-27 as still to be lifted, in the same sentence as 347 villages still to exit, and "
+             "347 = 516 - 169 means only the 2016 exits (169 villages, 16.65万 people) had been counted and "
+             "none of 2017's; so it is the stock at the start of 2017, i.e. end-2016, not end-2017 "
+             "(an inference from the source, which gives no reference date)."),
+    ),
+    # "2016年…对包括22条黑臭水体在内…启动整治": 22 is how many bodies the remediation that began in
+    # 2016 took on, not a count of bodies still untreated at the end of 2016 (what the target's
+    # value means), so it goes to a context series and the scored series has no value.
+    ("G09", "fuyang", 2016): RowRule(
+        value=22,
+        source_url="http://c-water.com.cn/detail.aspx?id=33852&itemid=1",
+        indicator_id="ecology.black_odorous_water_bodies:put_into_remediation",
+        how=("Context only: the number of bodies put into remediation when the work began in 2016, not a "
+             "year-end count of bodies still untreated (the target's value); moved out of the scored series."),
+    ),
 }
 
 EXCLUDE_REASONS: dict[tuple[str, str], str] = {
@@ -122,6 +191,9 @@ EXCLUDED_COLUMNS: tuple[str, ...] = ("series_id", "geo", "year", "value", "unit"
 #: Columns of the compilation this script reads.
 COMPILED_REQUIRED: tuple[str, ...] = ("series_id", "geo", "year", "value", "unit", "kind", "scope_note",
                                       "source_title", "source_url", "locator", "note")
+#: Columns of the second-round layout (rows already named by a proposed indicator id).
+ROUND2_REQUIRED: tuple[str, ...] = ("indicator_id", "geo", "year", "value", "unit", "source_title", "source_url",
+                                    "locator", "note")
 #: Cells of a stored row that must equal the compilation's for the row to be updated silently
 #: (a different ``note`` alone is the compilation's own wording and is refreshed).
 COMPARED: tuple[str, ...] = ("value", "unit", "source_title", "source_url")
@@ -168,10 +240,20 @@ def _int_cells(rows: list[dict], column: str, file: str) -> list[Problem]:
 
 
 def read_compiled(path: Path) -> list[dict]:
-    """Rows of the shared compilation (cells as text, ``_line`` added). Raises ValidationError
-    naming file, line and column for a missing column, a year that is not a whole number or a
-    value that is not a number."""
-    _, rows = _read_csv(path, COMPILED_REQUIRED)
+    """Rows of one shared compilation (cells as text, ``_file`` and ``_line`` added). A file whose
+    header has ``indicator_id`` and no ``series_id`` is read in the second-round layout
+    (:data:`ROUND2_REQUIRED`) and its rows get ``series_id`` = the proposed id, empty ``kind``
+    and no ``scope_note``. Raises ValidationError naming file, line and column for a missing
+    column, a year that is not a whole number or a value that is not a number."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        first = fh.readline().decode("utf-8-sig", errors="replace")
+    round2 = "series_id" not in first and "indicator_id" in next(csv.reader([first]), [])
+    _, rows = _read_csv(path, ROUND2_REQUIRED if round2 else COMPILED_REQUIRED)
+    for r in rows:
+        r["_file"] = str(path)
+        if round2:
+            r["series_id"], r["kind"], r["scope_note"] = r["indicator_id"], "", None
     problems = []
     for r in rows:
         try:
@@ -188,14 +270,18 @@ def read_compiled(path: Path) -> list[dict]:
 
 
 def build(compiled: list[dict], file: str = "compilation") -> tuple[list[dict], list[dict]]:
-    """Map compiled rows (:func:`read_compiled`) to statistics rows and excluded rows.
+    """Map compiled rows (:func:`read_compiled`, of one or more inputs) to statistics rows and
+    excluded rows.
 
     Statistics rows hold :data:`COLUMNS` as text (``year`` an int), sorted by (indicator_id, geo,
-    year), plus ``_series`` and ``_line`` (where in the compilation the row came from). Excluded
-    rows hold :data:`EXCLUDED_COLUMNS`, in compilation order. Two compiled rows that map to the
-    same (indicator_id, geo, year) raise ValidationError (a mapping mistake, not a data choice).
+    year), plus ``_series``, ``_file`` and ``_line`` (where in the compilation the row came from;
+    ``_file`` defaults to ``file``) and ``_moved_from`` (the key :data:`MAP` alone would give, when
+    a rule of :data:`ROW_RULES` re-dated or moved the row; else None). Excluded rows hold
+    :data:`EXCLUDED_COLUMNS`, in compilation order. Two compiled rows that map to the same
+    (indicator_id, geo, year), or a compiled row that no longer matches the rule written for it,
+    raise ValidationError (a mapping mistake, not a data choice).
     """
-    out, excluded = [], []
+    out, excluded, rule_problems = [], [], []
     for r in compiled:
         key = (r["series_id"], r["geo"])
         reason = EXCLUDE_REASONS.get(key) or (PRE_BASELINE_REASON if int(r["year"]) < 2016 else None)
@@ -206,19 +292,36 @@ def build(compiled: list[dict], file: str = "compilation") -> tuple[list[dict], 
                              "unit": r["unit"], "reason": reason, "source_url": r["source_url"]})
             continue
         ind, unit, how, value = map_row(r)
-        note = f"{how}{COMPILED_MARK}{r['series_id']} ({r['scope_note']}); where on the page: {r['locator']}. Source note: {r['note']}"
-        out.append({"indicator_id": ind, "geo": r["geo"], "year": int(r["year"]),
+        year, moved_from = int(r["year"]), None
+        rule = ROW_RULES.get((r["series_id"], r["geo"], year))
+        if rule is not None:
+            if value != rule.value or r["source_url"] != rule.source_url:
+                rule_problems.append(Problem(r.get("_file", file), r.get("_line"), None,
+                                             f"{r['series_id']}, geo {r['geo']}, {year} has value {r['value']} from "
+                                             f"{r['source_url']}, but the rule in ROW_RULES of {Path(__file__).name} "
+                                             f"was written for {rule.value:g} from {rule.source_url}; review the rule"))
+                continue
+            moved_from = (ind, r["geo"], year)
+            ind, year, how = rule.indicator_id or ind, rule.year or year, rule.how
+        scope = f" ({r['scope_note']})" if r.get("scope_note") is not None else ""
+        note = f"{how}{COMPILED_MARK}{r['series_id']}{scope}; where on the page: {r['locator']}. Source note: {r['note']}"
+        out.append({"indicator_id": ind, "geo": r["geo"], "year": year,
                     "value": f"{value:g}", "unit": unit, "source_title": r["source_title"],
                     "source_url": r["source_url"], "note": note,
-                    "_series": r["series_id"], "_line": r.get("_line")})
+                    "_series": r["series_id"], "_line": r.get("_line"), "_file": r.get("_file", file),
+                    "_moved_from": moved_from if moved_from != (ind, r["geo"], year) else None})
+    if rule_problems:
+        raise ValidationError(rule_problems)
     out.sort(key=lambda d: (d["indicator_id"], d["geo"], d["year"]))
     seen: dict[tuple, dict] = {}
     problems = []
     for d in out:
         k = _key(d)
         if k in seen:
-            problems.append(Problem(file, d["_line"], None, f"maps to {_show_key(k)} like line {seen[k]['_line']} "
-                                                            f"({seen[k]['_series']}); fix MAP in {Path(__file__).name}"))
+            first = seen[k]
+            where = f"line {first['_line']}" if first["_file"] == d["_file"] else f"{first['_file']} line {first['_line']}"
+            problems.append(Problem(d["_file"], d["_line"], None, f"maps to {_show_key(k)} like {where} "
+                                                                  f"({first['_series']}); fix MAP in {Path(__file__).name}"))
         seen.setdefault(k, d)
     if problems:
         raise ValidationError(problems)
@@ -273,7 +376,8 @@ class Merge:
     as (old, new); ``replaced``: stored rows whose compared cells differ, as (old, new, differing
     columns) -- only possible with ``replace``; ``unchanged``: rows equal to the compiled ones;
     ``kept``: stored rows with a key the compilation does not produce (researchers' rows), kept
-    as they are.
+    as they are; ``moved``: stored rows removed from the key a rule of :data:`ROW_RULES` moved
+    them from, as (old, new).
     """
 
     header: list[str]
@@ -283,6 +387,7 @@ class Merge:
     replaced: list[tuple[dict, dict, list[str]]] = field(default_factory=list)
     unchanged: int = 0
     kept: list[dict] = field(default_factory=list)
+    moved: list[tuple[dict, dict]] = field(default_factory=list)
 
 
 def merge(header: list[str], existing: list[dict], produced: list[dict], replace: bool = False,
@@ -306,7 +411,7 @@ def merge(header: list[str], existing: list[dict], produced: list[dict], replace
         if differ:
             shown = "; ".join(f"{c} {old[c]!r} -> {new[c]!r}" for c in differ)
             conflicts.append(f"{_show_key(_key(new))}: {file} line {old['_line']} differs from the compilation "
-                             f"({new['_series']}, {compiled_file} line {new['_line']}): {shown}")
+                             f"({new['_series']}, {new.get('_file', compiled_file)} line {new['_line']}): {shown}")
             m.replaced.append((old, merged, differ))
         elif any((old[c] or "") != merged[c] for c in COLUMNS if c != "year"):
             m.updated.append((old, merged))
@@ -315,9 +420,21 @@ def merge(header: list[str], existing: list[dict], produced: list[dict], replace
         m.rows.append(merged)
     if conflicts and not replace:
         raise ImportConflictError(conflicts)
+    for new in produced:
+        old = stored.get(new.get("_moved_from"))
+        if old is not None and _written_here(old, new):
+            m.moved.append((stored.pop(new["_moved_from"]), new))
     m.kept = sorted(stored.values(), key=lambda r: r["_line"])
     m.rows = sorted(m.rows + m.kept, key=_key)
     return m
+
+
+def _written_here(old: dict, new: dict) -> bool:
+    """Whether the stored row ``old`` is this script's earlier output for the compiled row behind
+    ``new`` (same value and source, a note written here) -- so a rule that moved ``new`` may
+    remove it. A researcher's row at that key is never removed."""
+    return (COMPILED_MARK in (old.get("note") or "") and _same("value", old["value"] or "", new["value"])
+            and all((old[c] or "") == new[c] for c in ("unit", "source_title", "source_url")))
 
 
 def csv_text(rows: list[dict], header: Sequence[str]) -> str:
@@ -332,6 +449,8 @@ def csv_text(rows: list[dict], header: Sequence[str]) -> str:
 def _changes(m: Merge) -> list[str]:
     """One line per added / updated / replaced / kept row."""
     lines = [f"  + {_show_key(_key(r))}: {r['value']} {r['unit']} ({r['_series']})" for r in m.added]
+    lines += [f"  > {_show_key(_key(old))}: removed, moved to {_show_key(_key(new))} by a rule (see its note)"
+              for old, new in m.moved]
     for old, new in m.updated:
         what = ", ".join(c for c in COLUMNS if c != "year" and (old[c] or "") != new[c])
         lines.append(f"  ~ {_show_key(_key(new))}: {what} refreshed from the compilation")
@@ -379,9 +498,10 @@ def check_merged(text: str, statistics_path: Path) -> None:
         raise ValidationError([dataclasses.replace(p, file=shown) for p in problems])
 
 
-def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, replace: bool = False,
+def run(compiled_path, statistics_path: Path, excluded_path: Path, replace: bool = False,
         dry_run: bool = False, out=None, err=None) -> Merge:
-    """Rebuild ``statistics_path`` and ``excluded_path`` from the compilation at ``compiled_path``.
+    """Rebuild ``statistics_path`` and ``excluded_path`` from the compilation at ``compiled_path``
+    (one path or a list of paths, read in order; either layout, see :func:`read_compiled`).
 
     Every check runs before anything is written (the merged table too: :func:`check_merged`);
     each file is written atomically and only when
@@ -390,17 +510,26 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, replace
     Raises ValidationError (bad compilation or statistics file) or ImportConflictError.
     """
     out, err = out or sys.stdout, err or sys.stderr
-    compiled_path, statistics_path, excluded_path = Path(compiled_path), Path(statistics_path), Path(excluded_path)
-    compiled = read_compiled(compiled_path)
-    produced, excluded = build(compiled, str(compiled_path))
+    paths = [Path(p) for p in ([compiled_path] if isinstance(compiled_path, (str, Path)) else compiled_path)]
+    statistics_path, excluded_path = Path(statistics_path), Path(excluded_path)
+    compiled, problems = [], []
+    for p in paths:
+        try:
+            compiled += read_compiled(p)
+        except ValidationError as exc:
+            problems += exc.problems
+    if problems:
+        raise ValidationError(problems)
+    produced, excluded = build(compiled, str(paths[0]))
     header, existing = read_statistics(statistics_path)
-    m = merge(header, existing, produced, replace, str(statistics_path), str(compiled_path))
+    m = merge(header, existing, produced, replace, str(statistics_path), str(paths[0]))
 
     merged_text = csv_text(m.rows, header)
     check_merged(merged_text, statistics_path)
     stats_state = _write_if_changed(statistics_path, merged_text, dry_run)
     excl_state = _write_if_changed(excluded_path, csv_text(excluded, EXCLUDED_COLUMNS), dry_run)
-    print(f"{statistics_path}: {len(m.added)} added, {len(m.updated)} updated, {len(m.replaced)} replaced, "
+    moved = f", {len(m.moved)} moved" if m.moved else ""
+    print(f"{statistics_path}: {len(m.added)} added, {len(m.updated)} updated, {len(m.replaced)} replaced{moved}, "
           f"{m.unchanged} unchanged, {len(m.kept)} other row(s) kept -> {len(m.rows)} rows ({stats_state})", file=out)
     for line in _changes(m):
         print(line, file=out)
@@ -413,7 +542,9 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, replace
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--compiled", type=Path, default=SHARED, help="the shared compilation (default: %(default)s)")
+    ap.add_argument("--compiled", type=Path, action="append",
+                    help="a shared compilation; repeat for several (default: "
+                         + " and ".join(str(p) for p in DEFAULT_INPUTS) + ")")
     ap.add_argument("--statistics", type=Path, default=ROOT / "data/raw/fuyang/statistics.csv",
                     help="statistics file to update (default: %(default)s)")
     ap.add_argument("--excluded", type=Path, default=ROOT / "data/raw/fuyang/excluded_rows.csv",
@@ -423,7 +554,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     args = ap.parse_args(argv)
     try:
-        run(args.compiled, args.statistics, args.excluded, replace=args.replace, dry_run=args.dry_run)
+        run(args.compiled or list(DEFAULT_INPUTS), args.statistics, args.excluded, replace=args.replace, dry_run=args.dry_run)
     except HelpersError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -99,7 +99,7 @@ BEDS = "health.beds_per_1000"
 
 CASES = [
     # ---- the targets table
-    Case("unknown_area", _validate, _at("t", 2, "area"), "'healht' is not a known area", targets=_cell(0, area="healht")),
+    Case("unknown_area", _validate, _at("t", 2, "area"), "'healht' is not an area of this plan; plan.json declares: ", targets=_cell(0, area="healht")),
     Case("year_outside_plan_range", _validate, _at("t", 2, "target_year"), "year 2201 is out of range",
          targets=_cell(0, target_year="2201")),
     Case("between_lo_above_hi", _validate, _at("t", 6, "target_hi"), "target_hi 5 must be greater than target 10",
@@ -133,6 +133,27 @@ CASES = [
     Case("statistic_without_source_gaps", _gaps, _at("s", 7, "source_title"), "a source title is required",
          statistics=_cell(5, source_title=""), needs="helpers.gaps"),
     Case("zero_byte_statistics", _coverage, _at("s", 1), "the file is empty (0 bytes)", s_bytes=lambda b: b""),
+    # ---- issue 14.9: right words for encodings, separators, range, invisible characters
+    Case("gb18030_statistics_named", _validate, _at("s", 2, "source_title"),
+         "(it looks like GBK/GB18030, the Chinese Windows encoding); save as UTF-8",
+         statistics=_cell(0, source_title="合成统计年鉴丂乚 2018"), s_bytes=lambda b: b.decode("utf-8").encode("gb18030")),
+    Case("utf16_bom_statistics", _validate, _at("s", None), "it looks like UTF-16 LE (byte-order mark FF FE); save as UTF-8",
+         s_bytes=lambda b: b.decode("utf-8").encode("utf-16")),
+    Case("utf16_without_bom_targets", _validate, _at("t", None), "it looks like UTF-16 LE (every second byte is NUL)",
+         t_bytes=lambda b: b.decode("utf-8").encode("utf-16-le")),
+    Case("full_width_comma_value", _validate, _at("s", 5, "value"),
+         "'23，821': thousands separator not allowed (here the full-width comma '，'), write 23821",
+         statistics=_cell(3, value="23，821")),
+    Case("value_out_of_range", _build, _at("s", 5, "value"), "'1e400' is out of range", statistics=_cell(3, value="1e400"),
+         needs="helpers.processed"),
+    Case("zero_width_space_in_unit", _validate, _at("s", 7, "unit"),
+         "'beds per 1000<U+200B> residents' contains invisible characters (U+200B ZERO WIDTH SPACE)",
+         statistics=_cell(5, unit="beds per 1000\u200b residents")),
+    Case("right_to_left_override_in_title", _gaps, _at("s", 3, "source_title"),
+         "contains invisible characters (U+202E RIGHT-TO-LEFT OVERRIDE)",
+         statistics=_cell(1, source_title="synthetic \u202etxt.exe"), needs="helpers.gaps"),
+    Case("zero_width_in_value", _validate, _at("s", 4, "value"), "'4.3<U+200B>' contains invisible characters",
+         statistics=_cell(2, value="4.3\u200b")),
     # ---- an imported template
     Case("template_n_a", _import, None, "leave the cell empty for a missing value",
          fill={(BEDS, 2017): {"value": "N/A", "source_title": "synthetic"}}),
@@ -144,6 +165,10 @@ CASES = [
     Case("template_gbk", _import, _at("tpl", 2, "name_zh"), "GBK/GB18030",
          tpl_bytes=lambda b: b.decode("utf-8-sig").encode("gb18030")),
     Case("template_zero_byte", _import, _at("tpl", 1), "the file is empty (0 bytes)", tpl_bytes=lambda b: b""),
+    Case("template_zero_width_note", _import, None, "'synthetic<U+200D>' contains invisible characters (U+200D ZERO WIDTH JOINER)",
+         fill={(BEDS, 2017): {"value": "4.3", "source_title": "synthetic", "note": "synthetic\u200d"}}),
+    Case("template_full_width_comma", _import, None, "thousands separator not allowed (here the full-width comma",
+         fill={("ref.income_per_capita", 2017): {"value": "25，974", "source_title": "synthetic"}}),
     # ---- command-line parameters
     Case("gaps_geo_nowhere", lambda e: [*_gaps(e), "--geo", "nowhere"], None, "nowhere", needs="helpers.gaps"),
     Case("coverage_geo_nowhere", lambda e: [*_coverage(e), "--geo", "nowhere"], None,
@@ -225,3 +250,190 @@ def test_suite_covers_every_input_kind():
         else:
             kinds["parameters"] += 1
     assert len(CASES) >= 15 and all(n >= 3 for n in kinds.values()), kinds
+
+
+# ---- issue 14.9: inputs that are not regular files must not hang, and get their own words
+
+@pytest.fixture
+def no_hang():
+    """Fail (instead of hanging the suite) when a command blocks for more than 20 s."""
+    import signal
+
+    def fail(*_):
+        raise TimeoutError("the command hung")
+
+    old = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+def _special(tmp_path, kind):
+    import os
+
+    p = tmp_path / "special.csv"
+    if kind == "fifo":
+        os.mkfifo(p)
+        return p, "not a regular file: this is a FIFO (named pipe)"
+    if kind == "loop":
+        os.symlink(tmp_path / "other.csv", p)
+        os.symlink(p, tmp_path / "other.csv")
+        return p, "symlink loop"
+    if kind == "broken":
+        os.symlink(tmp_path / "gone.csv", p)
+        return p, f"broken symlink: it points to {tmp_path / 'gone.csv'}, which does not exist"
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "loop", "broken"])
+@pytest.mark.parametrize("command", ["validate", "gaps", "build", "import"])
+def test_special_input_files_are_named_not_hung(tmp_path, capsys, no_hang, kind, command):
+    t, s = syn.write_inputs(tmp_path / "raw")
+    special, text = _special(tmp_path, kind)
+    out = tmp_path / "processed"
+    out.mkdir()
+    argv = {"validate": ["validate", "--targets", str(t), "--statistics", str(special)],
+            "gaps": ["gaps", "--targets", str(special), "--statistics", str(s), "--out", str(out / "g.csv")],
+            "build": ["build", "--targets", str(t), "--statistics", str(special), "--out-dir", str(out)],
+            "import": ["import", str(special), "--targets", str(t), "--statistics", str(s)]}[command]
+    before = s.read_bytes()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"{special}: {text}" in err, err
+    assert "Traceback" not in err and list(out.iterdir()) == [] and s.read_bytes() == before
+
+
+def test_many_problems_are_capped_and_summarised(tmp_path, capsys):
+    rows = syn.statistics() + [
+        {"indicator_id": "health.beds_per_1000", "geo": f"g{i}", "year": "2017", "value": "1,300" if i % 2 else "N/A",
+         "unit": "beds per 1000 residents", "source_title": "synthetic", "source_url": "", "note": ""}
+        for i in range(450)]
+    t, s = syn.write_inputs(tmp_path / "raw", stats_rows=rows)
+    assert main(["validate", "--targets", str(t), "--statistics", str(s)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 202
+    assert lines[-2] == "... and 250 more problems (2 distinct kinds)" and lines[-1] == "450 problems found"
+    # the commands that raise ValidationError (build, gaps, import...) print the same cap
+    assert main(["build", "--targets", str(t), "--statistics", str(s), "--out-dir", str(tmp_path / "out")]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "error: 450 problems found:" and len(lines) == 202
+    assert lines[-1] == "  ... and 250 more problems (2 distinct kinds)"
+
+
+# ---- issue 14.8 (outputs of build, gaps, template): a message naming the path and the OS reason,
+# exit 2, nothing half-written. Running as root, chmod cannot make a folder read-only, so the
+# refusals are the operating system's own errors injected where the temporary file is created;
+# a full disk is a real ENOSPC from /dev/full.
+
+def _out_argv(command, env, out):
+    return {"build": ["build", *env.inputs(), "--out-dir", str(out)],
+            "gaps": ["gaps", *env.inputs(), "--out", str(out)],
+            "template": ["template", *env.inputs(), "--out", str(out)]}[command]
+
+
+def _default_out(command, env):
+    return {"build": env.processed, "gaps": env.processed / "gaps.csv", "template": env.processed / "t.csv"}[command]
+
+
+def _plain_env(tmp_path):
+    t, s = syn.write_inputs(tmp_path / "raw")
+    env = Env(tmp_path, t, s, tmp_path / "processed", tmp_path / "reports")
+    env.processed.mkdir()
+    return env
+
+
+def _files(folder):
+    return {p.name: (p.read_bytes() if p.is_file() else _files(p)) for p in folder.iterdir()} if folder.is_dir() else {}
+
+
+@pytest.mark.parametrize("command", ["build", "gaps", "template"])
+@pytest.mark.parametrize("errno_name, reason", [("EACCES", "permission denied"), ("EROFS", "read-only file system"),
+                                                ("ENOSPC", "no space left on device")])
+def test_output_refused_by_the_os_is_a_message(tmp_path, capsys, monkeypatch, command, errno_name, reason):
+    import errno as errno_mod
+
+    from helpers import fileio
+
+    env = _plain_env(tmp_path)
+    out = _default_out(command, env)
+
+    def refuse(path):
+        code = getattr(errno_mod, errno_name)
+        raise OSError(code, os.strerror(code), str(path))
+
+    import os
+    monkeypatch.setattr(fileio, "_create_temp", refuse)
+    assert _run(_out_argv(command, env, out)) == 2
+    err = capsys.readouterr().err
+    named = out / "gaps.csv" if command == "build" else out
+    assert f"error: {named}: cannot write: {reason}" in err, err
+    assert f"{errno_name}]" in err and "nothing was written" in err and "Traceback" not in err
+    assert _files(env.processed) == {}
+
+
+@pytest.mark.parametrize("command", ["build", "gaps", "template"])
+@pytest.mark.parametrize("fault", ["missing_parent", "is_a_folder", "parent_is_a_file"])
+def test_output_path_that_cannot_be_a_file_is_refused_before_work(tmp_path, capsys, command, fault):
+    env = _plain_env(tmp_path)
+    base = env.processed
+    leaf = "dir" if command == "build" else "x.csv"
+    if fault == "missing_parent":
+        out, text = base / "no" / "such" / leaf, "does not exist"
+    elif fault == "is_a_folder":
+        out, text = base / "x.csv", "this is a folder"
+        out.mkdir()
+        if command == "build":
+            (out / "gaps.csv").mkdir()  # the folder is fine, but a table's name is taken by a folder
+    else:
+        (base / "file").write_bytes(b"synthetic")
+        out, text = base / "file" / leaf, ("does not exist" if command != "gaps" else "not a folder")
+    before = _files(base)
+    assert _run(_out_argv(command, env, out)) == 2
+    err = capsys.readouterr().err
+    named = [p for p in (out, out.parent, out / "gaps.csv") if f"{p}: " in err]
+    assert named and text in err and "Traceback" not in err, err
+    assert _files(base) == before and not (base / "no").exists()
+
+
+def test_full_disk_in_the_middle_of_build_replaces_nothing(tmp_path, capsys, monkeypatch):
+    """The third of seven files hits a full disk (/dev/full: a real ENOSPC): the two already
+    written to temporary files are removed, and every file of the previous build is unchanged."""
+    import os
+
+    from helpers import fileio
+
+    env = _plain_env(tmp_path)
+    assert _run(_out_argv("build", env, env.processed)) == 0
+    before = _files(env.processed)
+    rows = syn.statistics() + [{"indicator_id": BEDS, "geo": "fuyang", "year": "2019", "value": "5.1",
+                                "unit": "beds per 1000 residents", "source_title": "synthetic", "source_url": "",
+                                "note": ""}]
+    syn.write_inputs(env.root / "raw", stats_rows=rows)  # the next build would change files
+    real = fileio._create_temp
+    calls = []
+
+    def third_is_full(path):
+        fd, tmp = real(path)
+        calls.append(tmp)
+        if len(calls) == 3:
+            os.close(fd)
+            return os.open("/dev/full", os.O_WRONLY), tmp
+        return fd, tmp
+
+    monkeypatch.setattr(fileio, "_create_temp", third_is_full)
+    capsys.readouterr()
+    assert _run(_out_argv("build", env, env.processed)) == 2
+    err = capsys.readouterr().err
+    assert f"error: {env.processed / 'latest_status.csv'}: cannot write: no space left on device" in err, err
+    assert _files(env.processed) == before  # no file replaced, no temporary file left
+    assert len(calls) == 3 and not any(p.exists() for p in calls)
+
+
+def test_build_creates_one_missing_folder(tmp_path, capsys):
+    env = _plain_env(tmp_path)
+    out = env.processed / "new"
+    assert _run(_out_argv("build", env, out)) == 0
+    from helpers.processed import TABLE_NAMES
+
+    assert sorted(_files(out)) == sorted(TABLE_NAMES)

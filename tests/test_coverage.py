@@ -43,8 +43,16 @@ def test_coverage_by_target_hand_counts(tmp_path):
 
 def test_coverage_by_area_hand_counts(tmp_path):
     inp = _inputs(tmp_path)
-    by = coverage_by_area(inp.targets, inp.statistics, "fuyang")
+    # without the plan's areas: first-appearance order in the targets, labelled by key
+    bare = coverage_by_area(inp.targets, inp.statistics, "fuyang")
+    assert bare["area"].tolist() == ["health", "employment", "infrastructure", "social_security", "poverty", "all"]
+    assert bare.set_index("area").loc["health", ["area_zh", "area_en"]].tolist() == ["health", "health"]
+    # with them: plan.json's order and labels
+    by = coverage_by_area(inp.targets, inp.statistics, "fuyang", areas=inp.areas)
     assert by["area"].tolist() == ["employment", "health", "social_security", "infrastructure", "poverty", "all"]
+    assert by.set_index("area").loc["health", ["area_zh", "area_en"]].tolist() == ["health(合成)", "health (synthetic)"]
+    pd.testing.assert_frame_equal(bare.set_index("area").loc[by["area"], ["targets", "years_filled"]],
+                                  by.set_index("area")[["targets", "years_filled"]])
     counts = by.set_index("area")[["targets", "with_baseline", "with_progress", "no_data", "years_filled", "years_possible"]]
     assert counts.loc["employment"].tolist() == [2, 1, 2, 0, 4, 12]
     assert counts.loc["health"].tolist() == [1, 1, 1, 0, 3, 6]
@@ -116,22 +124,23 @@ def test_coverage_by_area_sums_a_given_by_target_table(tmp_path):
 
 def test_resolve_geo_default_named_and_nothing_to_infer(tmp_path):
     from helpers.coverage import resolve_geo
-    from helpers.exceptions import UnknownValueError, ValidationError
+    from helpers.exceptions import UnknownValueError
 
     inp = _inputs(tmp_path)
     assert resolve_geo(None, inp) == "fuyang"
     assert resolve_geo("china", inp) == "china"
-    inp.plan = {"jurisdiction": "fuyang", "benchmarks": ["shanghai"]}
+    inp.meta = {"jurisdiction": "fuyang", "benchmarks": ["shanghai"]}
     assert resolve_geo("shanghai", inp) == "shanghai"  # a declared benchmark without rows yet
     with pytest.raises(UnknownValueError) as err:
         resolve_geo("fuyang,china", inp)  # one geo only
     assert str(err.value) == "unknown geo 'fuyang,china'; valid values are: fuyang, china, shanghai"
-    # no plan.json: the geo with the most target-id rows
-    inp.plan = {}
+    with pytest.raises(UnknownValueError):
+        resolve_geo("anhui", inp)  # neither the jurisdiction, a benchmark nor a geo of the statistics
+    # metadata without a jurisdiction: the geo with the most target-id rows
+    inp.meta = {}
     assert resolve_geo(None, inp) == "fuyang"
-    # no plan.json and no statistics: say so, naming plan.json
+    # ... and no statistics either: nothing to choose from
     inp.statistics = inp.statistics.iloc[:0]
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(UnknownValueError) as err:
         resolve_geo(None, inp)
-    (problem,) = err.value.problems
-    assert (problem.file, problem.column) == (str(tmp_path / "plan.json"), "jurisdiction")
+    assert err.value.valid == []

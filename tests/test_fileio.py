@@ -132,3 +132,32 @@ def test_atomic_write_csv_is_deterministic(tmp_path):
                        "value": [1.5, 2.0]})
     fileio.atomic_write_csv(df, tmp_path / "a.csv")
     assert (tmp_path / "a.csv").read_bytes() == b"indicator_id,value\nsynthetic.a,1.5\nsynthetic.b,2.0\n"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+1", "'=1+1"), ("+1+HYPERLINK(\"http://evil.example/\",\"x\")", "'+1+HYPERLINK(\"http://evil.example/\",\"x\")"),
+    ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\nx"), ("a\rb", "a\nb"), ("a\r\nb", "a\r\nb"),
+    ("plain", "plain"), ("a=b", "a=b"), ("", ""), (-2.5, -2.5), (None, None),
+])
+def test_neutralise_cell(value, expected):
+    assert fileio.neutralise_cell(value) == expected
+
+
+def test_neutralise_frame_touches_text_only_and_round_trips():
+    df = pd.DataFrame({"s": pd.Series(["=1+1", "ok", None, "-x"], dtype="string"),
+                       "o": ["@a", 3, None, "+b"], "n": [-1.0, 2.0, 3.0, -4.0]})
+    out = fileio.neutralise_frame(df)
+    assert out["s"].tolist()[:2] == ["'=1+1", "ok"] and out["s"].isna().tolist() == [False, False, True, False]
+    assert out["s"].iloc[3] == "'-x"
+    assert out["o"].tolist()[:2] == ["'@a", 3] and out["o"].iloc[3] == "'+b"
+    assert out["n"].tolist() == [-1.0, 2.0, 3.0, -4.0]
+    assert df["s"].iloc[0] == "=1+1"  # the input frame is not changed
+    back = fileio.unneutralise_frame(out[["s"]])
+    assert back["s"].tolist()[:2] == ["=1+1", "ok"] and back["s"].iloc[3] == "-x"
+
+
+def test_atomic_write_csv_neutralises_formula_text(tmp_path):
+    df = pd.DataFrame({"name": ["=1+1", "-2+3+cmd|' /C calc'!A0", "fine"], "value": [-1.5, 2.0, 3.0]})
+    fileio.atomic_write_csv(df, tmp_path / "a.csv")
+    assert (tmp_path / "a.csv").read_text(encoding="utf-8") == (
+        "name,value\n'=1+1,-1.5\n'-2+3+cmd|' /C calc'!A0,2.0\nfine,3.0\n")

@@ -145,10 +145,10 @@ def test_charts_use_english_labels_when_no_cjk_font(monkeypatch):
     latest = pd.DataFrame({"indicator_id": ["a.x"], "area": ["health"], "status": ["achieved"]})
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
-        fig = charts.plot_area_scoreboard(latest, lang="zh")
+        fig = charts.plot_area_scoreboard(latest, lang="zh", areas={"health": ("医疗卫生", "Health")})
     ax = fig.axes[0]
     assert ax.get_title() == "Status of targets by area"
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["Health"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Health"]  # the plan's English label
 
 
 def test_missing_font_warns_that_no_cjk_font_was_found(monkeypatch):

@@ -561,8 +561,12 @@ def test_cli_bad_input_exits_2_naming_file_line_column(tmp_path, capsys):
     assert "statistics.csv:2" in err and "value" in err
 
 
-def test_cli_without_plan_json_scores_the_geo_with_most_rows(tmp_path, capsys):
+def test_cli_without_plan_json_exits_2_naming_the_missing_file(tmp_path, capsys):
     tpath, spath = write_lakeside_plan(tmp_path / "raw", with_plan=False)
+    assert not (tmp_path / "raw" / "plan.json").exists()
     out = tmp_path / "gaps.csv"
-    assert main(["gaps", "--targets", str(tpath), "--statistics", str(spath), "--out", str(out)]) == 0
-    assert set(pd.read_csv(out)["geo"]) == {"lakeside"}
+    assert main(["gaps", "--targets", str(tpath), "--statistics", str(spath), "--out", str(out)]) == 2
+    out_text, err = capsys.readouterr()
+    assert f"{tmp_path / 'raw' / 'plan.json'}: plan.json not found" in err
+    assert "Traceback" not in out_text + err
+    assert not out.exists()  # nothing written

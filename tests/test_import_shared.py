@@ -2,7 +2,10 @@
 atomic output, re-runs that keep researchers' rows, conflicts, --replace and --dry-run.
 
 Series ids and geos are the script's real mapping keys (H01/china, H03/china, E12/china, ...);
-every value, title, URL and note is invented."""
+every value, title, URL and note is invented, except the value and source URL of the two rows the
+re-dating/moving rules (ROW_RULES) are written for. The last test reads the real shared compilations,
+when they are beside the project, and checks the corrected rows, the round-2 rows and that the
+shipped files are what the script produces."""
 
 from __future__ import annotations
 
@@ -287,3 +290,188 @@ def test_a_merged_table_that_helpers_validate_would_reject_is_not_written(files,
         isc.run(compiled, stats, excluded)
     assert f"{stats} (as merged)" in str(exc.value)
     assert stats.read_bytes() == before and not excluded.exists()
+
+
+# --- rules that re-date or move a row (ROW_RULES) ------------------------------------------------
+# The two rules are written for one compiled row each, so these rows carry the rule's real value and
+# source URL (everything else is synthetic).
+POVERTY_URL = "http://hefei.baogaosu.com/xinwen/%E5%B8%82%E8%AE%A1%E5%88%92%E5%AE%9E%E7%8E%B0/63802464/"
+WATER_URL = "http://c-water.com.cn/detail.aspx?id=33852&itemid=1"
+
+
+def test_rules_redate_the_poverty_headcount_and_move_the_water_bodies(tmp_path):
+    rows = [_c("V01", "fuyang", 2017, 50.9797, url=POVERTY_URL), _c("G09", "fuyang", 2016, 22, url=WATER_URL),
+            _c("V01", "fuyang", 2019, 2.47), _c("G09", "fuyang", 2019, 5)]  # no rule: mapped by MAP alone
+    out, excluded = isc.build(isc.read_compiled(write_compiled(tmp_path, rows)))
+    got = {(r["indicator_id"], r["geo"], r["year"]): (r["value"], r["unit"], r["_moved_from"]) for r in out}
+    assert got == {
+        ("poverty.rural_poor_population", "fuyang", 2016): ("50.9797", "10k persons",
+                                                            ("poverty.rural_poor_population", "fuyang", 2017)),
+        ("ecology.black_odorous_water_bodies:put_into_remediation", "fuyang", 2016): (
+            "22", "water bodies", ("ecology.black_odorous_water_bodies", "fuyang", 2016)),
+        ("poverty.rural_poor_population", "fuyang", 2019): ("2.47", "10k persons", None),
+        ("ecology.black_odorous_water_bodies", "fuyang", 2019): ("5", "water bodies", None),
+    }
+    notes = {r["indicator_id"] + str(r["year"]): r["note"] for r in out}
+    assert notes["poverty.rural_poor_population2016"].startswith(
+        "Same measure (建档立卡 poor not yet lifted out). Re-dated from 2017 to 2016: ")
+    assert "347 = 516 - 169" in notes["poverty.rural_poor_population2016"]
+    assert "end-2016, not end-2017" in notes["poverty.rural_poor_population2016"]
+    assert notes["ecology.black_odorous_water_bodies:put_into_remediation2016"].startswith(
+        "Context only: the number of bodies put into remediation when the work began in 2016, not a year-end "
+        "count of bodies still untreated")
+    assert " Compiled as G09 (synthetic scope); where on the page: synthetic locator." in \
+        notes["ecology.black_odorous_water_bodies:put_into_remediation2016"]
+    assert excluded == []
+
+
+def test_a_rule_whose_row_changed_in_the_compilation_stops_the_run(tmp_path):
+    path = write_compiled(tmp_path, [_c("V01", "fuyang", 2017, 48.1, url=POVERTY_URL)])
+    with pytest.raises(ValidationError, match=r":2: V01, geo fuyang, 2017 has value 48.1 from .*"
+                                              r"was written for 50.9797 from .*; review the rule"):
+        isc.build(isc.read_compiled(path), str(path))
+
+
+def test_rerun_removes_the_old_rows_of_moved_rows_but_keeps_a_researchers_row(tmp_path, capsys):
+    compiled = write_compiled(tmp_path / "shared", [_c("V01", "fuyang", 2017, 50.9797, url=POVERTY_URL),
+                                                    _c("G09", "fuyang", 2016, 22, url=WATER_URL)])
+    stats, excluded = tmp_path / "statistics.csv", tmp_path / "excluded_rows.csv"
+    fresh = tmp_path / "fresh.csv"
+    isc.run(compiled, fresh, excluded)
+    # the file as the script wrote it before the rules existed: both rows at their old keys
+    old_poverty = ("poverty.rural_poor_population,fuyang,2017,50.9797,10k persons,synthetic title,"
+                   f"{POVERTY_URL},Same measure. Compiled as V01 (synthetic scope); where on the page: x\n")
+    old_water = ("ecology.black_odorous_water_bodies,fuyang,2016,22,water bodies,synthetic title,"
+                 f"{WATER_URL},Same measure. Compiled as G09 (synthetic scope); where on the page: x\n")
+    stats.write_text(STAT_HEADER + old_water + old_poverty, encoding="utf-8")
+    capsys.readouterr()
+    m, out, _ = _run((compiled, stats, excluded), capsys)
+    assert stats.read_bytes() == fresh.read_bytes()  # same as a first run
+    assert len(m.moved) == 2 and m.kept == []
+    assert ("  > poverty.rural_poor_population, geo fuyang, 2017: removed, moved to "
+            "poverty.rural_poor_population, geo fuyang, 2016 by a rule (see its note)") in out
+    assert "2 added, 0 updated, 0 replaced, 2 moved, 0 unchanged" in out
+    again = stats.read_bytes()
+    _run((compiled, stats, excluded), capsys)
+    assert stats.read_bytes() == again  # idempotent
+    # a researcher's own row at an old key (another source) is not touched
+    researcher = "ecology.black_odorous_water_bodies,fuyang,2016,20,water bodies,synthetic bulletin,,by hand\n"
+    stats.write_text(STAT_HEADER + researcher, encoding="utf-8")
+    m, out, _ = _run((compiled, stats, excluded), capsys)
+    assert m.moved == [] and [r["value"] for r in m.kept] == ["20"]
+    assert researcher in stats.read_text(encoding="utf-8")
+
+
+# --- the second-round layout (statistics_round2.csv) ----------------------------------------------
+ROUND2_HEADER = ["indicator_id", "geo", "year", "value", "unit", "source_title", "source_url", "locator", "note"]
+#: the 8 rows of the round-2 compilation as (proposed id, geo, year, value, unit) -> expected
+#: (indicator_id, value, unit) and the start of the mapping note
+ROUND2_EXPECTED = {
+    ("ecology.good_air_days_share:jan_mar", "fuyang", 2021, "70.0", "%"):
+        ("ecology.good_air_days_share:first_quarter", "70", "%", "Context only: January-March share, not the annual value."),
+    ("ecology.good_air_days_share", "china", 2019, "82.0", "%"):
+        ("ecology.good_air_days_share", "82", "%", "Benchmark (national, 337 cities in 2019)."),
+    ("ecology.worse_than_v_water_share", "anhui", 2021, "0", "%"):
+        ("ecology.worse_than_v_water_share", "0", "%", "Benchmark (province; "),
+    ("education.preschool_gross_enrolment", "china", 2019, "83.4", "%"):
+        ("education.preschool_gross_enrolment", "83.4", "%", "Benchmark (national)."),
+    ("education.compulsory_retention_rate", "china", 2019, "94.8", "%"):
+        ("education.compulsory_retention_rate", "94.8", "%", "Benchmark (national)."),
+    ("education.high_school_gross_enrolment", "china", 2019, "89.5", "%"):
+        ("education.high_school_gross_enrolment", "89.5", "%", "Benchmark (national)."),
+    ("education.compulsory_retention_rate", "china", 2020, "95.2", "%"):
+        ("education.compulsory_retention_rate", "95.2", "%", "Benchmark (national)."),
+    ("health.under5_mortality", "china", 2018, "8.4", "per mille"):
+        ("health.under5_mortality", "8.4", "per mille", "Benchmark (national)."),
+}
+
+
+def write_round2(folder: Path, rows: list[tuple]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "statistics_round2.csv"
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(ROUND2_HEADER)
+    for ind, geo, year, value, unit in rows:
+        w.writerow([ind, geo, year, value, unit, "synthetic title", f"https://example.org/{ind}/{geo}/{year}",
+                    "synthetic locator, 2nd paragraph", "synthetic note"])
+    path.write_text(buf.getvalue(), encoding="utf-8", newline="")
+    return path
+
+
+def test_round2_rows_map_like_the_first_compilation(tmp_path, capsys):
+    first = write_compiled(tmp_path / "shared")
+    second = write_round2(tmp_path / "shared", list(ROUND2_EXPECTED) + [("culture.synthetic_thing", "fuyang", 2020, "3", "x")])
+    stats, excluded = tmp_path / "statistics.csv", tmp_path / "excluded_rows.csv"
+    m, out, err = _run(([first, second], stats, excluded), capsys)
+    got = {r["source_url"]: r for r in m.rows}
+    for (ind, geo, year, value, unit), (new_id, new_value, new_unit, how) in ROUND2_EXPECTED.items():
+        r = got[f"https://example.org/{ind}/{geo}/{year}"]
+        assert (r["indicator_id"], r["geo"], r["year"], r["value"], r["unit"]) == (new_id, geo, year, new_value, new_unit)
+        assert r["note"].startswith(how)
+        assert r["note"].endswith(f" Compiled as {ind}; where on the page: synthetic locator, 2nd paragraph. "
+                                  "Source note: synthetic note")  # the locator goes into note
+    assert "14 compiled rows: 10 mapped, 4 excluded" in err
+    assert excluded.read_text(encoding="utf-8").endswith(
+        "culture.synthetic_thing,fuyang,2020,3,x,No mapping defined.,https://example.org/culture.synthetic_thing/fuyang/2020\n")
+    before = stats.read_bytes()
+    _, out, _ = _run(([first, second], stats, excluded), capsys)
+    assert stats.read_bytes() == before and "10 unchanged" in out
+
+
+def test_round2_bad_cells_name_that_file(tmp_path):
+    path = write_round2(tmp_path, [("health.under5_mortality", "china", "2018年", "8.4", "per mille")])
+    with pytest.raises(ValidationError, match=r"statistics_round2.csv:2: column 'year': '2018年' is not a whole number"):
+        isc.run([write_compiled(tmp_path), path], tmp_path / "s.csv", tmp_path / "e.csv")
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_a_key_produced_by_both_inputs_is_a_mapping_error(tmp_path):
+    first = write_compiled(tmp_path / "a", [_c("ED06", "china", 2019, 83.4)])
+    second = write_round2(tmp_path / "b", [("education.preschool_gross_enrolment", "china", 2019, "83.4", "%")])
+    with pytest.raises(ValidationError, match=r"statistics_round2.csv:2: maps to education.preschool_gross_enrolment, "
+                                              r"geo china, 2019 like .*statistics_compiled.csv line 2 \(ED06\)"):
+        isc.run([first, second], tmp_path / "s.csv", tmp_path / "e.csv")
+
+
+def test_cli_reads_both_default_inputs(tmp_path, monkeypatch, capsys):
+    first = write_compiled(tmp_path / "shared")
+    second = write_round2(tmp_path / "shared", [("health.under5_mortality", "china", 2018, "8.4", "per mille")])
+    monkeypatch.setattr(isc, "DEFAULT_INPUTS", (first, second))
+    stats, excluded = tmp_path / "statistics.csv", tmp_path / "excluded_rows.csv"
+    assert isc.main(["--statistics", str(stats), "--excluded", str(excluded)]) == 0
+    assert "6 compiled rows: 3 mapped, 3 excluded" in capsys.readouterr().err
+    assert ",health.under5_mortality,china,2018," not in stats.read_text(encoding="utf-8")
+    assert "\nhealth.under5_mortality,china,2018,8.4,per mille," in stats.read_text(encoding="utf-8")
+
+
+# --- the real shared compilations (skipped where ../shared is not beside the project) -------------
+REAL_INPUTS = isc.DEFAULT_INPUTS
+
+
+@pytest.mark.skipif(not all(p.is_file() for p in REAL_INPUTS), reason="the shared compilations are not here")
+def test_real_compilations_the_corrected_rows_and_the_shipped_file(tmp_path, capsys):
+    stats, excluded = tmp_path / "statistics.csv", tmp_path / "excluded_rows.csv"
+    m, _, err = _run((list(REAL_INPUTS), stats, excluded), capsys)
+    assert "110 compiled rows: 89 mapped, 21 excluded" in err
+    rows = {isc._key(r): r for r in m.rows}
+    # the headcount published on 2017-12-27 is the end-2016 stock; nothing is left at 2017
+    assert rows[("poverty.rural_poor_population", "fuyang", 2016)]["value"] == "50.9797"
+    assert ("poverty.rural_poor_population", "fuyang", 2017) not in rows
+    # the 22 bodies put into remediation are context; the scored series has no Fuyang value
+    assert rows[("ecology.black_odorous_water_bodies:put_into_remediation", "fuyang", 2016)]["value"] == "22"
+    assert not [k for k in rows if k[0] == "ecology.black_odorous_water_bodies" and k[1] == "fuyang"]
+    for (ind, geo, year, value, unit), (new_id, new_value, new_unit, how) in ROUND2_EXPECTED.items():
+        r = rows[(new_id, geo, year)]
+        assert (r["value"], r["unit"], r["_series"]) == (new_value, new_unit, ind)
+        assert r["note"].startswith(how)
+    # re-running is byte-identical, and the shipped files are what the script produces from them
+    before = stats.read_bytes(), excluded.read_bytes()
+    _run((list(REAL_INPUTS), stats, excluded), capsys)
+    assert (stats.read_bytes(), excluded.read_bytes()) == before
+    shipped = ROOT / "data" / "raw" / "fuyang"
+    copy = tmp_path / "shipped.csv"
+    copy.write_bytes((shipped / "statistics.csv").read_bytes())
+    _, out, _ = _run((list(REAL_INPUTS), copy, tmp_path / "shipped_excluded.csv"), capsys)
+    assert "0 added, 0 updated, 0 replaced, 89 unchanged" in out
+    assert (tmp_path / "shipped_excluded.csv").read_bytes() == (shipped / "excluded_rows.csv").read_bytes()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -51,7 +53,7 @@ def test_load_inputs_returns_everything(tmp_path):
 
 def test_load_inputs_raises_with_every_problem_of_both_files(tmp_path):
     T = syn.targets()
-    T[1]["comparator"] = "=>"
+    T[1]["comparator"] = ">>"  # a typo that is not also formula-like ('=>' is reported twice)
     S = syn.statistics()
     S[3]["value"] = "N/A"
     S[6]["unit"] = "beds"
@@ -72,13 +74,37 @@ def test_load_statistics_alone_skips_cross_checks(tmp_path):
         load.load_statistics(s, targets=load.load_targets(tmp_path / "targets.csv"))
 
 
-def test_load_plan_missing_and_broken(tmp_path):
-    t, _ = syn.write_inputs(tmp_path, plan=None)
-    assert load.load_plan(t) == {}
-    (tmp_path / "plan.json").write_text('{"jurisdiction": "Fu Yang"}', encoding="utf-8")
+def test_load_meta_missing_and_broken(tmp_path):
+    t, _ = syn.write_inputs(tmp_path)
+    assert load.load_meta(t) == syn.PLAN
+    (tmp_path / "plan.json").unlink()
     with pytest.raises(ValidationError) as info:
-        load.load_plan(t)
-    assert info.value.problems[0].column == "jurisdiction"
+        load.load_meta(t)
+    (problem,) = info.value.problems
+    assert problem.file == str(tmp_path / "plan.json") and problem.message.startswith("plan.json not found: ")
+    (tmp_path / "plan.json").write_text(json.dumps({**syn.PLAN, "jurisdiction": "Fu Yang"}), encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        load.load_meta(t)
+    # the bad key, and the jurisdiction it names has no label in "geos"
+    assert [p.column for p in info.value.problems] == ["jurisdiction", "geos"]
+
+
+def test_load_plan_by_folder_or_by_files(tmp_path):
+    folder = tmp_path / "synthetic_plan"
+    t, s = syn.write_inputs(folder)
+    by_dir = load.load_plan(folder)
+    by_files = load.load_plan(targets=t, statistics=s)
+    by_targets = load.load_plan(targets=t)  # statistics.csv beside the targets file
+    for plan in (by_dir, by_files, by_targets):
+        assert plan.name == "synthetic_plan" and plan.meta == syn.PLAN
+        assert (plan.targets_path, plan.statistics_path) == (t, s)
+        assert (len(plan.targets), len(plan.statistics)) == (7, 13)
+    assert by_dir.area_keys == list(syn.AREA_KEYS)
+    assert by_dir.area_label("health", "en") == "health (synthetic)"
+    assert by_dir.geo_label("fuyang") == "阜阳市 / Fuyang"
+    assert by_dir.geo_label("nowhere") == "nowhere"  # a key without a label is shown as itself
+    with pytest.raises(ValidationError):
+        load.load_plan(folder, targets=t)  # either a plan or its files, not both
 
 
 def test_plan_jurisdiction_fallback_is_the_geo_with_most_target_rows(tmp_path):
@@ -94,10 +120,10 @@ def test_plan_jurisdiction_fallback_is_the_geo_with_most_target_rows(tmp_path):
 
 # --- snapshot of validated inputs (the report renderer's kernels reuse it) -----------------------
 
-def _frames_equal(a: load.Inputs, b: load.Inputs) -> None:
+def _frames_equal(a: load.Plan, b: load.Plan) -> None:
     pd.testing.assert_frame_equal(a.targets, b.targets)
     pd.testing.assert_frame_equal(a.statistics, b.statistics)
-    assert a.plan == b.plan
+    assert a.meta == b.meta and a.areas == b.areas and a.name == b.name
 
 
 def test_snapshot_is_used_only_for_the_same_files(tmp_path, monkeypatch):
@@ -125,8 +151,9 @@ def test_snapshot_is_ignored_when_plan_json_changes(tmp_path, monkeypatch):
     snap = load.write_snapshot(load.load_inputs(t, s), tmp_path / "inputs.pickle")
     monkeypatch.setenv(load.SNAPSHOT_ENV, str(snap))
     plan = load.plan_path_for(t)
-    plan.write_text('{"jurisdiction": "otherplace"}', encoding="utf-8")
-    assert load.load_inputs(t, s).plan == {"jurisdiction": "otherplace"}
+    other = {**syn.PLAN, "title_en": "Another synthetic plan"}
+    plan.write_text(json.dumps(other), encoding="utf-8")
+    assert load.load_inputs(t, s).meta == other
 
 
 @pytest.mark.parametrize("content", [None, b"", b"not a pickle"])
@@ -155,13 +182,17 @@ def test_bad_files_still_raise_with_a_snapshot_of_other_files(tmp_path, monkeypa
 
 def test_read_plan_returns_the_metadata_and_its_problems_without_raising(tmp_path):
     t, _ = syn.write_inputs(tmp_path, plan=None)
-    assert load.read_plan(t) == ({}, [])
     plan = load.plan_path_for(t)
+    meta, problems = load.read_plan(t)
+    assert meta == {} and [(p.file, p.line, p.column) for p in problems] == [(str(plan), None, None)]
+    assert problems[0].message.startswith("plan.json not found: ")
     plan.write_text('{"jurisdiction": "Fu Yang", "benchmarks": ["china"]}', encoding="utf-8")
     meta, problems = load.read_plan(t)
     assert meta == {"jurisdiction": "Fu Yang", "benchmarks": ["china"]}
-    assert [(p.file, p.column) for p in problems] == [(str(plan), "jurisdiction")]
+    # every missing or bad key: no title, a bad jurisdiction, no areas, no geos
+    assert [(p.file, p.column) for p in problems] == [(str(plan), c) for c in ("title_zh", "jurisdiction", "areas", "geos")]
+    plan.write_text(json.dumps(syn.PLAN), encoding="utf-8")
+    assert load.read_plan(t) == (syn.PLAN, [])
     plan.write_text('["fuyang"]', encoding="utf-8")
     meta, problems = load.read_plan(t)
     assert meta == {} and [(p.line, p.column) for p in problems] == [(1, None)]
-    assert load.plan_problems(t) == problems

@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import fuyang_plan
 from helpers import narrate, params
 
 pytestmark = pytest.mark.slow
@@ -30,7 +31,7 @@ NOTEBOOK = "01_overview.ipynb"
 
 def _copy_project(dst: Path) -> Path:
     (dst / "notebooks").mkdir(parents=True)
-    shutil.copytree(ROOT / "data" / "raw", dst / "data" / "raw")
+    shutil.copytree(fuyang_plan.DIR, dst / "data" / "raw" / fuyang_plan.NAME)
     (dst / "data" / "processed").mkdir()
     shutil.copy2(ROOT / "notebooks" / NOTEBOOK, dst / "notebooks" / NOTEBOOK)
     # Inside the copy, so pytest's rootdir (and the reported cell ids) is the copy.
@@ -39,7 +40,9 @@ def _copy_project(dst: Path) -> Path:
 
 
 def _env(root: Path) -> dict:
-    return {**os.environ, "HELPERS_PROJECT_ROOT": str(root), "PYTHONDONTWRITEBYTECODE": "1"}
+    # The copy has no pyproject.toml naming the default plan: name it (the one altered below).
+    return {**os.environ, "HELPERS_PROJECT_ROOT": str(root), "HELPERS_DEFAULT_PLAN": fuyang_plan.NAME,
+            "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def _nbval(root: Path) -> subprocess.Popen:
@@ -55,7 +58,7 @@ def _alter_one_scored_value(root: Path) -> tuple[str, str, str]:
 
     Only that one cell of statistics.csv changes (the file is rewritten row by row, not
     re-serialised by pandas)."""
-    raw = root / "data" / "raw" / "fuyang"
+    raw = root / "data" / "raw" / fuyang_plan.NAME
     ctx = params.prepare(targets_path=raw / "targets.csv", statistics_path=raw / "statistics.csv")
     scored = ctx.latest[ctx.latest["status"] != "no_data"]
     assert not scored.empty, "the project data have no scored target; nothing for nbval to check"
@@ -89,6 +92,8 @@ def test_nbval_fails_on_changed_statistic_and_names_the_cell(tmp_path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     checked = [i for i, c in enumerate(code) if "nbval-check-output" in c.metadata.get("tags", [])]
     assert len(checked) == 1 and code[checked[0]].outputs and code[checked[0]].execution_count
+    # the stored key figures are those of the plan altered below
+    assert "health.beds_per_1000" in "".join(o.get("text", "") for o in code[checked[0]].outputs)
     cell_id = f"{NOTEBOOK}::Cell {checked[0]}"
 
     altered = _copy_project(tmp_path / "altered")

@@ -23,9 +23,9 @@ refresh = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(refresh)
 
 
-def test_four_report_notebooks():
-    assert [p.name for p in NOTEBOOKS] == ["01_overview.ipynb", "02_area.ipynb", "03_indicator.ipynb",
-                                           "04_data_coverage.ipynb"]
+def test_the_tour_and_four_report_notebooks():
+    assert [p.name for p in NOTEBOOKS] == ["00_start_here.ipynb", "01_overview.ipynb", "02_area.ipynb",
+                                           "03_indicator.ipynb", "04_data_coverage.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -1,6 +1,8 @@
-"""The report notebooks run top to bottom: with their defaults, under papermill with every area
-and a sample of indicators of every kind, stop early on an unknown area/indicator, and escape
-hostile text. All runs happen once, in one batch on two spawned workers (session fixture)."""
+"""The notebooks run top to bottom: with their defaults (00_start_here too), under papermill with
+every area and a sample of indicators of every kind, stop early on an unknown area/indicator, and
+escape hostile text; the reports lead with what is known (no empty charts, the targets without
+data listed once each). All runs happen once, in one batch on two spawned workers (session
+fixture)."""
 
 from __future__ import annotations
 
@@ -11,15 +13,18 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import load
+from helpers import load, narrate, params, sections
 from fuyang_plan import AREAS
 from nb_runner import ROOT, execute_many
 from nb_synthetic import write_synthetic_project
 
 pytestmark = pytest.mark.slow
 
-NOTEBOOK_NAMES = ("01_overview.ipynb", "02_area.ipynb", "03_indicator.ipynb", "04_data_coverage.ipynb")
+NOTEBOOK_NAMES = ("00_start_here.ipynb", "01_overview.ipynb", "02_area.ipynb", "03_indicator.ipynb",
+                  "04_data_coverage.ipynb")
 TARGETS = load.load_targets(ROOT / "data" / "raw" / "fuyang" / "targets.csv")
+#: The default plan scored as the notebooks score it (no charts drawn here).
+CTX = params.prepare(plan="fuyang", charts=False, lang="en")
 
 
 def indicator_sample(targets: pd.DataFrame) -> list[str]:
@@ -106,17 +111,54 @@ def test_overview_shows_scoreboard_heatmap_and_every_target(runs):
     assert f"targets={len(TARGETS)}:" in text
 
 
+def test_overview_leads_with_what_is_known_and_lists_the_rest_once(runs):
+    nb = ok(runs, "default:01_overview.ipynb")
+    html = "".join(outputs(nb, "text/html"))
+    table = sections.status_frame(CTX)
+    known, missing = sections.known(table), sections.no_data_frame(CTX)
+    assert len(known) and len(missing) and len(known) + len(missing) == len(TARGETS)
+    # The table of targets with a value comes before the list of those without.
+    assert html.index("Targets with a value") < html.index("Status by year") < html.index("Targets without data")
+    # Every target without data is named exactly once in the whole page (the compact list; the
+    # narrative gives the count only), with the data that would score it.
+    for name in missing["name"].map(narrate.esc):
+        assert html.count(f" / {name}<") + html.count(f">{name}<") == 1, name
+    assert html.count("<details><summary>") == 1  # the long list is folded, its count in the summary
+    assert f"Show the {len(missing)} targets without data" in html
+    assert "any year" in html and "(baseline) and any year" in html
+    # The heatmap draws the targets with a value only, and says how many are left out.
+    assert f"Only the {len(sections.ids_with_value(CTX))} targets with a value in some year are drawn" in html
+    # Two gaps, two names; "no data" is never the status of a value.
+    assert "距目标 / Gap to target" in html and "距应达路径 / Gap to path" in html
+
+
 def test_defaults_show_widgets_when_interactive(runs):
-    for name in ("02_area.ipynb", "03_indicator.ipynb"):
+    for name in ("00_start_here.ipynb", "02_area.ipynb", "03_indicator.ipynb"):
         nb = ok(runs, f"default:{name}")
         assert outputs(nb, "application/vnd.jupyter.widget-view+json"), name
+
+
+def test_start_here_tour_shows_frames_chart_and_one_check_cell(runs):
+    nb = ok(runs, "default:00_start_here.ipynb")
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code[0].metadata.tags == ["parameters"]
+    assert "params.prepare(" in next(c.source for c in code[1:] if "injected-parameters" not in c.metadata.get("tags", []))
+    assert sum("nbval-check-output" in c.metadata.get("tags", []) for c in nb.cells) == 1
+    assert len(outputs(nb, "image/png")) == 1  # the target's chart (the explorer's is a widget)
+    html = "".join(outputs(nb, "text/html"))
+    assert 'class="dataframe"' in html  # ctx.latest and the by-year frame shown as DataFrames
+    assert "Gap to path" in html and "Values that would score it" in html
+    assert check_text(nb).rstrip().endswith("no_data=11")
+    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
 
 
 @pytest.mark.parametrize("area", list(AREAS))
 def test_area_notebook_for_every_area(runs, area):
     nb = ok(runs, f"area:{area}")
     ids = TARGETS.loc[TARGETS["area"] == area, "id"].tolist()
-    assert len(outputs(nb, "image/png")) == len(ids)  # one trajectory chart per target
+    drawn = sections.chart_ids(CTX, area)
+    # One chart per target with something to draw, none for the others (they are listed).
+    assert len(outputs(nb, "image/png")) == len(drawn)
     assert not outputs(nb, "application/vnd.jupyter.widget-view+json")  # interactive=False
     text = check_text(nb)
     listed = [line.split()[0] for line in text.splitlines()[1:] if line and not line.startswith("targets=")]
@@ -124,6 +166,11 @@ def test_area_notebook_for_every_area(runs, area):
     html = "".join(outputs(nb, "text/html"))
     assert f"共{len(ids)}项目标" in html  # the narrative counts the area's targets
     assert re.search(rf"(\d+ of|none of the) {len(ids)} targets", html)
+    missing = sections.no_data_frame(CTX, area)
+    assert "Targets without data" in html
+    assert ("<details>" in html) == (len(missing) > sections.FOLD_ROWS)
+    for name in missing["name"]:
+        assert narrate.esc(name) in html
 
 
 @pytest.mark.parametrize("indicator_id", INDICATORS + ["en-cagr"])
@@ -135,7 +182,7 @@ def test_indicator_notebook_sample(runs, indicator_id):
     assert years == [str(y) for y in range(int(t["baseline_year"]) + 1, int(t["target_year"]) + 1)]
     assert len(outputs(nb, "image/png")) == 1
     html = "".join(outputs(nb, "text/html"))
-    assert "Sources of every value" in html and "Gap by year, both methods" in html
+    assert "Sources of every value" in html and "Year by year, both methods" in html
     if indicator_id == "en-cagr":
         assert "来源" not in html  # lang="en": no Chinese headings
 
@@ -146,7 +193,8 @@ def test_overview_as_of_earlier_year(runs):
     years = {r[2] for r in rows}
     assert years <= {"2017", "2018", "2019", "—"} and "2019" in years
     html = "".join(outputs(nb, "text/html"))
-    assert "data as of 2019" in html and "method: cagr" in html
+    assert "data as of 2019" in html and "数据截至2019年" in html
+    assert "method: compound annual growth (CAGR)" in html and "方法：复合增长率" in html  # the method's label
     # The 2021 figure (new urban jobs) is beyond the cut-off: no data as of 2019.
     jobs = next(r for r in rows if r[1] == "employment.urban_new_jobs")
     assert jobs[2:5] == ["—", "—", "no_data"]

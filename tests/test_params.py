@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import params
+import fuyang_plan
+from helpers import geos, params
 from helpers.exceptions import UnknownValueError
+from helpers.plan import Plan
 from fuyang_plan import AREAS
 from nb_synthetic import synthetic_statistics, synthetic_targets, write_synthetic_project
 
@@ -20,9 +22,14 @@ def test_check_choice_lists_valid_values():
         params.check_choice("lang", None, ("zh", "en", "both"))
 
 
-def test_valid_areas_plan_order_then_extras():
-    t = pd.DataFrame({"area": ["poverty", "zz_extra", "health"]})
-    assert params.valid_areas(t) == [*AREAS, "zz_extra"]
+def test_valid_areas_are_the_declared_areas_in_plan_order():
+    t = pd.DataFrame({"area": ["poverty", "health"]})
+    # every declared area, in plan.json's order, those without targets too
+    assert params.valid_areas(Plan(fuyang_plan.META, t, pd.DataFrame())) == AREAS
+    meta = {"areas": [{"key": "zz", "zh": "乙", "en": "Z"}, {"key": "aa", "zh": "甲", "en": "A"}]}
+    plan = Plan(meta, pd.DataFrame({"area": ["aa"]}), pd.DataFrame())
+    assert params.valid_areas(plan) == ["zz", "aa"]
+    assert plan.areas_in_use() == ["aa"]
 
 
 def test_check_as_of():
@@ -40,11 +47,13 @@ def test_check_as_of():
 
 def test_valid_geos_plan_first():
     s = synthetic_statistics()
-    assert params.valid_geos({"jurisdiction": "fuyang"}, s) == ["fuyang", "anhui", "china"]
-    assert params.valid_geos({}, s) == ["anhui", "china", "fuyang"]
+    assert geos.valid_geos({"jurisdiction": "fuyang"}, s) == ["fuyang", "anhui", "china"]
+    assert geos.valid_geos({}, s) == ["anhui", "china", "fuyang"]
     # the plan's benchmarks count even without statistics rows (the rule of gaps.valid_geos)
     plan = {"jurisdiction": "fuyang", "benchmarks": ["shanghai", "anhui"]}
-    assert params.valid_geos(plan, s) == ["fuyang", "anhui", "china", "shanghai"]
+    assert geos.valid_geos(plan, s) == ["fuyang", "anhui", "china", "shanghai"]
+    # a loaded Plan works as well as its metadata
+    assert geos.valid_geos(Plan(plan, pd.DataFrame(), s), s) == ["fuyang", "anhui", "china", "shanghai"]
 
 
 def test_check_geo_one_geo_default_from_the_engine_rule():
@@ -111,7 +120,9 @@ def test_coverage_is_computed_once_for_the_context_geo(synthetic_root):
     by_target, by_area = ctx.coverage()
     assert ctx.coverage()[0] is by_target and ctx.coverage()[1] is by_area
     pd.testing.assert_frame_equal(by_target, coverage.coverage_by_target(ctx.targets, ctx.statistics, "china"))
-    pd.testing.assert_frame_equal(by_area, coverage.coverage_by_area(ctx.targets, ctx.statistics, "china"))
+    pd.testing.assert_frame_equal(by_area, coverage.coverage_by_area(ctx.targets, ctx.statistics, "china",
+                                                                     areas=ctx.plan.areas))
+    assert by_area["area_en"].iloc[0] == ctx.plan.area_label(by_area["area"].iloc[0], "en")  # the plan's labels
 
 
 def test_prepare_without_charts_leaves_matplotlib_alone(synthetic_root):

@@ -110,3 +110,15 @@ def test_cli_build_geo(tmp_path, capsys):
     assert ("unknown geo 'atlantis'; valid values are: lakeside, hilltown, riverbend, synthetic_nation"
             in capsys.readouterr().err)
     assert not (tmp_path / "bad").exists()
+
+
+def test_processed_csvs_neutralise_formula_text(tmp_path):
+    """gaps/build write every table through gaps.write_table -> fileio.atomic_write_csv, which
+    neutralises text a spreadsheet would run (issue 14.3)."""
+    from helpers import gaps
+
+    frame = pd.DataFrame({"indicator_id": ["synthetic.a"], "name_en": ['+1+HYPERLINK("http://evil.example/","x")'],
+                          "status_note": ["=1+1"], "value": [-2.0]})
+    path = gaps.write_table(frame, tmp_path / "gaps.csv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[1] == 'synthetic.a,"\'+1+HYPERLINK(""http://evil.example/"",""x"")",\'=1+1,-2'

@@ -175,15 +175,32 @@ def test_latest_points_to_newest_complete_set(tmp_path):
 
 @pytest.mark.slow
 def test_every_report_and_notebook_exists(rendered_set):
+    import json
+
     assert rendered_set.name == RENDER_DATE
     names = {p.name for p in rendered_set.iterdir()}
-    expected = {f"{n}.html" for n in REPORT_NAMES} | {f"{n}.ipynb" for n in REPORT_NAMES if n != "index"}
+    # the reports and their notebooks, what the set was built from (inputs/, trajectory.csv),
+    # changes.html (the first set of its folder: no changes.csv) and set.json
+    expected = ({f"{n}.html" for n in REPORT_NAMES} | {f"{n}.ipynb" for n in REPORT_NAMES if n != "index"}
+                | {"set.json", "fingerprints.json", "changes.html", "inputs", "trajectory.csv"})
     assert names == expected
+    for src in (fuyang_plan.TARGETS, fuyang_plan.STATISTICS, fuyang_plan.PLAN_JSON):
+        assert (rendered_set / "inputs" / src.name).read_bytes() == src.read_bytes(), src.name
+    record = json.loads((rendered_set / "set.json").read_text(encoding="utf-8"))
+    assert (record["plan"], record["date"], record["geo"]) == (fuyang_plan.NAME, RENDER_DATE, "fuyang")
+    assert record["previous"] is None
+    assert record["areas"] == AREAS and record["targets"] == sum(record["status_counts"].values())
+    # <out>/<plan>/<date>: the latest link and the lock are the plan's, the archive is the root's
     out = rendered_set.parent
+    assert out.name == fuyang_plan.NAME
     latest = out / LATEST_NAME
     assert latest.is_symlink() and os.readlink(latest) == RENDER_DATE
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != LOCK_NAME]
     assert leftovers == []
+    archive = (out.parent / "index.html").read_text(encoding="utf-8")
+    assert f'href="{fuyang_plan.NAME}/{RENDER_DATE}/index.html"' in archive
+    assert f'href="{fuyang_plan.NAME}/latest/index.html"' in archive
+    assert fuyang_plan.META["title_zh"] in archive
 
 
 @pytest.mark.slow
@@ -193,7 +210,9 @@ def test_index_links_resolve_and_cover_every_report(rendered_set):
     local = [h for h in hrefs if not re.match(r"^[a-z]+:", h)]
     for h in local:
         assert (rendered_set / h).is_file(), h
-    assert set(local) == {f"{n}.html" for n in REPORT_NAMES if n != "index"}
+    # every report of the set, and the archive of all sets two levels up (<out>/index.html)
+    assert set(local) == ({f"{n}.html" for n in REPORT_NAMES if n != "index"} | {"changes.html"}
+                          | {"../../index.html"})
 
 
 @pytest.mark.slow
@@ -234,13 +253,23 @@ def test_no_code_in_any_report(rendered_set):
 
 @pytest.mark.slow
 def test_images_embedded_and_no_external_resources(rendered_set):
+    from helpers import load
+
+    plan = load.load_inputs(fuyang_plan.TARGETS, fuyang_plan.STATISTICS)
+    s = plan.statistics
+    with_values = set(s.loc[s["value"].notna(), "indicator_id"].astype(str).str.split(":", n=1).str[0])
+    drawable = {str(a) for a, i in zip(plan.targets["area"], plan.targets["id"]) if str(i) in with_values}
+    assert drawable and set(AREAS) - drawable  # both kinds of area page are checked
     for path in html_files(rendered_set):
         text = path.read_text(encoding="utf-8")
         tags = parse(text)
         imgs = [a.get("src", "") for t, a in tags if t == "img"]
         assert all(src.startswith("data:image/") for src in imgs), path.name
-        if path.name.startswith(("area-", "overview")):
+        if path.name.startswith("overview"):
             assert imgs, f"{path.name} has no chart"
+        if path.name.startswith("area-"):
+            # charts only for targets with some value to draw (own, benchmark or context)
+            assert bool(imgs) == (path.stem[len("area-"):] in drawable), path.name
         assert not [a for t, a in tags if t == "script" and a.get("src")], path.name
         assert not [a for t, a in tags if t == "link" and re.match(r"^(https?:)?//", a.get("href", ""))]
         for cdn in ("require.js", "require.min.js", "MathJax.js", "mathjax@", "cdnjs.cloudflare.com",
@@ -286,16 +315,24 @@ def test_executed_notebooks_kept_beside_reports(rendered_set):
 
 # --------------------------------------------------------------------------- failure and lock
 
-def _broken_notebooks(tmp_path: Path) -> Path:
-    """A copy of notebooks/ whose data-coverage notebook raises in its cell 2 (0-based)."""
+def _broken_cell(nb) -> int:
+    """The cell (0-based, markdown cells counted) :func:`_broken_notebooks` breaks: the first code
+    cell after the one that calls params.prepare."""
+    prepare = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "params.prepare(" in c.source)
+    return next(i for i, c in enumerate(nb.cells) if i > prepare and c.cell_type == "code")
+
+
+def _broken_notebooks(tmp_path: Path) -> tuple[Path, int]:
+    """A copy of notebooks/ whose data-coverage notebook raises in one cell; (folder, that cell)."""
     nbdir = tmp_path / "notebooks"
     shutil.copytree(paths.NOTEBOOKS_DIR, nbdir)
     path = nbdir / "04_data_coverage.ipynb"
     nb = nbformat.read(str(path), as_version=4)
-    assert nb.cells[2].cell_type == "code" and "parameters" not in nb.cells[2].metadata.get("tags", [])
-    nb.cells[2].source = 'raise ValueError("synthetic failure for the render test")\n'
+    cell = _broken_cell(nb)
+    assert "parameters" not in nb.cells[cell].metadata.get("tags", [])
+    nb.cells[cell].source = 'raise ValueError("synthetic failure for the render test")\n'
     nbformat.write(nb, str(path))
-    return nbdir
+    return nbdir, cell
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -305,23 +342,27 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 def test_failed_render_names_notebook_and_cell_and_keeps_previous_set(rendered_set, tmp_path,
                                                                       monkeypatch, capsys):
-    out = tmp_path / "reports"
-    shutil.copytree(rendered_set.parent, out, symlinks=True)
+    root = tmp_path / "reports"
+    shutil.copytree(rendered_set.parent.parent, root, symlinks=True)  # <out>: the archive and the plan's sets
+    out = root / fuyang_plan.NAME
+    archive_before = (root / "index.html").read_bytes()
     before = _snapshot(out / RENDER_DATE)
     latest_before = os.readlink(out / LATEST_NAME)
-    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", _broken_notebooks(tmp_path))
+    broken_dir, cell = _broken_notebooks(tmp_path)
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", broken_dir)
 
     # Same date as the existing set: a failure must not touch it.
-    code = cli.main(["render", "--date", RENDER_DATE, "--areas", "poverty", "--out", str(out),
+    code = cli.main(["render", "--date", RENDER_DATE, "--areas", "poverty", "--out", str(root),
                      "--jobs", "2", "--quiet"])
     err = capsys.readouterr().err
 
     assert code == 1
     assert "04_data_coverage.ipynb" in err
-    assert "cell 2" in err and 'raise ValueError("synthetic failure for the render test")' in err
+    assert f"failed at cell {cell} (0-based)" in err
+    assert 'raise ValueError("synthetic failure for the render test")' in err
     assert "ValueError: synthetic failure for the render test" in err
     assert "\x1b[" not in err  # no ANSI colour codes
-    kept = out / ".failed" / f"{RENDER_DATE}-data-coverage.ipynb"
+    kept = out / ".failed" / "data-coverage.ipynb"  # the latest failure per notebook
     assert kept.is_file() and str(kept) in err
     failed_nb = nbformat.read(str(kept), as_version=4)
     assert any(o.get("ename") == "ValueError" for c in failed_nb.cells for o in c.get("outputs", []))
@@ -329,17 +370,21 @@ def test_failed_render_names_notebook_and_cell_and_keeps_previous_set(rendered_s
     assert _snapshot(out / RENDER_DATE) == before
     assert os.readlink(out / LATEST_NAME) == latest_before
     assert sorted(p.name for p in out.iterdir()) == sorted([".failed", LOCK_NAME, LATEST_NAME, RENDER_DATE])
+    assert (root / "index.html").read_bytes() == archive_before  # the archive is rewritten only on success
 
 
 def test_second_render_while_locked_exits_3(tmp_path):
     from filelock import FileLock
 
     out = tmp_path / "reports"
-    out.mkdir()
+    plan_dir = out / fuyang_plan.NAME  # the lock is per plan: <out>/<plan>/.render.lock
+    plan_dir.mkdir(parents=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    with FileLock(str(out / LOCK_NAME)):
+    with FileLock(str(plan_dir / LOCK_NAME)):
         proc = subprocess.run([sys.executable, "-m", "helpers", "render", "--out", str(out), "--quiet"],
                               capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 3, proc.stderr
     assert "another render is running" in proc.stderr and "--wait" in proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]
+    assert str(plan_dir / LOCK_NAME) in proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == [fuyang_plan.NAME]  # no archive index written
+    assert sorted(p.name for p in plan_dir.iterdir()) == [LOCK_NAME]

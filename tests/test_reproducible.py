@@ -2,27 +2,43 @@
 
 What may differ between two renders, and is stripped before comparing:
 
-- HTML: only the report date (the ``--date`` string, ``YYYY-MM-DD``), which index.html shows in
-  its ``<title>`` and in ``<span class="report-date">``. No time of day is written anywhere, so
-  :func:`strip_render_date` replaces the date string and nothing else; the notebook reports
-  carry no date at all and must be byte-identical.
+- HTML: only the report date (the ``--date`` string, ``YYYY-MM-DD``), which index.html and
+  changes.html show in their ``<title>`` and in ``<span class="report-date">`` (and set.json
+  records). No time of day is written anywhere, so :func:`strip_render_date` replaces the date
+  string and nothing else; the notebook reports carry no date at all and must be byte-identical.
 - Executed notebooks (.ipynb): the execution timestamps and durations papermill and nbclient
   record (``metadata.papermill`` start_time / end_time / duration of the notebook and of each
   cell, and each cell's ``metadata.execution``); :func:`normalise_notebook` drops those keys.
+  Also the memory address in an object's plain-text repr (``<pandas.io.formats.style.Styler at
+  0x7f...>``, stored beside the table's HTML), masked as the nbval sanitize patterns mask it
+  (tests/nbval_sanitize.cfg, ``memory_addresses``); nothing else in an output is touched.
 
-The renderer writes no data files (only .html and .ipynb, and the set's records set.json and
-fingerprints.json); the test asserts that too, so there is nothing else to compare.
+Besides .html and .ipynb a set keeps what it was built from (``inputs/``: copies of the plan's
+three files) and what it scored (``trajectory.csv``); those and set.json must be byte-identical
+too (set.json but for the date). fingerprints.json must agree but for the date and each page's
+.ipynb hash (of that set's own notebook, which differs by its timings). Every file of the set is
+compared.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 
+import fuyang_plan
 from helpers.render import LATEST_NAME, render_reports
 from helpers.reuse import REUSE_ENV
+
+#: Files of a set that carry its date (compared with the date stripped).
+DATED = ("index.html", "changes.html", "set.json")
+#: Per page: its fingerprint and its files' SHA-256 (helpers.reuse); compared by
+#: :func:`_fingerprints_equal`.
+FINGERPRINTS = "fingerprints.json"
+#: A memory address in a repr (the nbval sanitize pattern ``memory_addresses``).
+ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
 
 D1, D2 = "2024-06-01", "2024-06-02"
 TIMING_KEYS = ("start_time", "end_time", "duration")
@@ -40,6 +56,11 @@ def normalise_notebook(raw: bytes) -> dict:
         cell["metadata"].pop("execution", None)
         for key in TIMING_KEYS:
             cell["metadata"].get("papermill", {}).pop(key, None)
+        for out in cell.get("outputs", []):
+            plain = out.get("data", {}).get("text/plain")
+            if plain is not None:
+                text = "".join(plain) if isinstance(plain, list) else plain
+                out["data"]["text/plain"] = ADDRESS.sub("0xADDRESS", text)
     return nb
 
 
@@ -57,20 +78,37 @@ def two_renders(tmp_path_factory):
 @pytest.mark.slow
 def test_html_identical_but_for_the_render_date(two_renders):
     first, second = two_renders
-    names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(p.name for p in second.iterdir())
-    records = {"set.json", "fingerprints.json"}  # the set's own records, not data
-    assert records <= set(names)
-    assert {n.rsplit(".", 1)[1] for n in names if n not in records} == {"html", "ipynb"}  # no data files
-    for name in (n for n in names if n.endswith(".html")):
+    names = sorted(str(p.relative_to(first)) for p in first.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
+    data = {n for n in names if not n.endswith((".html", ".ipynb"))}
+    assert data == {"set.json", "fingerprints.json", "trajectory.csv", "inputs/plan.json", "inputs/targets.csv",
+                    "inputs/statistics.csv"}
+    _fingerprints_equal(first, second)
+    for name in (n for n in names if not n.endswith(".ipynb") and n != FINGERPRINTS):
         a = (first / name).read_text(encoding="utf-8")
         b = (second / name).read_text(encoding="utf-8")
-        if name == "index.html":
-            assert a != b and D2 in a and D1 in b  # the date is really there, and differs
-            assert strip_render_date(a, D2) == strip_render_date(b, D1)
+        if name in DATED:
+            assert a != b and D2 in a and D1 in b, name  # the date is really there, and differs
+            assert strip_render_date(a, D2) == strip_render_date(b, D1), name
         else:
-            assert D1 not in b and D2 not in a
+            assert D1 not in b and D2 not in a, name
             assert a == b, name  # byte-identical
+    assert (first / "inputs" / "statistics.csv").read_bytes() == fuyang_plan.STATISTICS.read_bytes()
+
+
+def _fingerprints_equal(first, second) -> None:
+    """fingerprints.json of two sets: the dates differ; every page's fingerprint and HTML hash are
+    equal; the .ipynb hash is each set's own file's (those differ by their timings)."""
+    import hashlib
+
+    a, b = (json.loads((d / FINGERPRINTS).read_text(encoding="utf-8")) for d in (first, second))
+    assert (a.pop("date"), b.pop("date")) == (D2, D1)
+    for rec, folder in ((a, first), (b, second)):
+        for key, page in rec["pages"].items():
+            assert page.pop("ipynb_sha256") == hashlib.sha256((folder / f"{key}.ipynb").read_bytes()).hexdigest()
+            assert page["html_sha256"] == hashlib.sha256((folder / f"{key}.html").read_bytes()).hexdigest()
+            assert page["reused_from"] is None  # executed, not copied (reuse is off)
+    assert a == b
 
 
 @pytest.mark.slow

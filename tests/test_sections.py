@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 from helpers import narrate, params, sections, widgets  # noqa: E402
 from fuyang_plan import AREAS
 from nb_synthetic import write_synthetic_project  # noqa: E402
+from test_narrate import table_head, table_rows  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +39,12 @@ def notebook_equivalent_html(ctx) -> str:
         # 04_data_coverage
         sections.coverage_intro_html(ctx), sections.coverage_html(ctx, per_target=True),
         sections.footer_html(ctx),
+        # the frames shown as tables, the no-data list
+        sections.status_styler(ctx, sections.status_frame(ctx)).to_html(),
+        sections.by_year_styler(ctx, sections.by_year_frame(ctx, ind)).to_html(),
+        sections.no_data_html(ctx), sections.no_data_html(ctx, "health", fold=True),
         # the widgets' HTML
-        widgets.area_view(ctx, "health", "cagr")[0], widgets.indicator_view(ctx, ind, "linear")[0],
+        widgets.target_view(ctx, ind, "cagr")[0], widgets.indicator_view(ctx, ind, "linear")[0],
     ]
     return "\n".join(parts)
 
@@ -73,10 +78,13 @@ def test_sections_content_on_synthetic_plan(hostile_ctx):
     assert "0 of 1 targets achieved by 2021 (1 moderate progress)." in intro
     # Gap by year, both methods: 2017..2021, 2021 has no value.
     gap = sections.indicator_gap_html(ctx, "health.beds_per_1000")
-    rows = re.findall(r"<tr>(.*?)</tr>", gap)[1:]
-    assert [re.findall(r"<td[^>]*>(.*?)</td>", r)[0] for r in rows] == ["2017", "2018", "2019", "2020", "2021"]
-    last = re.findall(r"<td[^>]*>(.*?)</td>", rows[-1])
-    assert last[1:5] == ["—", "6", "—", "—"]  # no value: value, gap, progress missing; required 6
+    assert table_head(gap)[:6] == ["年份 / Year", "实际值 / Value", "应达值 / Required", "距目标 / Gap to target",
+                                   "距应达路径 / Gap to path", "进度 / Progress"]
+    rows = table_rows(gap)
+    assert [r[0] for r in rows] == ["2017", "2018", "2019", "2020", "2021"]
+    assert rows[-1][1:6] == ["—", "6", "—", "—", "—"]  # no value: value, gaps, progress missing; required 6
+    # 2020: 5.4 against 5.6 required (4 + 2·4/5): 0.2 behind the path, 0.6 short of the target
+    assert rows[-2][1:5] == ["5.4", "5.6", "0.6", "0.2"]
     key = sections.indicator_key_text(ctx, "health.beds_per_1000").splitlines()
     assert key[0].split() == ["year", "value", "required", "gap", "status", "status_cagr"]
     assert key[-1].split() == ["2021", "—", "6", "—", "no_data", "no_data"]
@@ -95,35 +103,102 @@ def test_indicator_sources_list_every_value(hostile_ctx):
     assert all("<a href=" in r for r in rows)
 
 
-def test_widget_views_follow_area_and_method(hostile_ctx):
-    html, figs = widgets.area_view(hostile_ctx, "employment", "linear")
-    assert len(figs) == 3  # one chart per employment target
-    assert "就业与收入 / Jobs and income" in html
-    png = widgets.figure_png(figs[0])
+def test_widget_view_follows_target_and_method(hostile_ctx):
+    html, fig = widgets.target_view(hostile_ctx, "health.beds_per_1000", "linear")
+    assert "Hospital beds" in html or "Beds" in html
+    assert "Gap to target" in html and "Gap to path" in html
+    png = widgets.figure_png(fig)
     assert png.startswith(b"\x89PNG")
-    for f in figs[1:]:
-        widgets.figure_png(f)
     html_c, figs_c = widgets.indicator_view(hostile_ctx, "infrastructure.rural_roads", "cagr")
     assert len(figs_c) == 1
     widgets.figure_png(figs_c[0])
-    assert "Status (linear)" in html_c  # the chosen method's statuses in the table
 
 
 def test_explore_skipped_when_not_interactive(hostile_ctx):
-    assert widgets.explore(False, widgets.area_explorer, hostile_ctx, "health") is None
+    assert widgets.explore(False, widgets.target_explorer, hostile_ctx, "health") is None
 
 
-def test_explorer_widget_redraws(hostile_ctx):
+def test_explorer_redraws_one_chart_for_the_chosen_target(hostile_ctx):
     pytest.importorskip("ipywidgets")
-    box = widgets.area_explorer(hostile_ctx, "health")
-    (dd, buttons), text, charts = box.children[0].children, box.children[1], box.children[2]
-    assert dd.value == "health" and [o[1] for o in dd.options] == [a for a in AREAS]
-    assert "Hospital beds" in text.value or "Beds" in text.value
-    assert len(charts.children) == 1
-    dd.value = "employment"
-    assert "Jobs and income" in text.value and len(charts.children) == 3
+    box = widgets.target_explorer(hostile_ctx, "employment")
+    (dd, buttons), text, image = box.children[0].children, box.children[1], box.children[2]
+    assert [o[1] for o in dd.options] == sections.area_ids(hostile_ctx, "employment")
+    assert dd.value == "employment.new_urban_jobs"
+    first = bytes(image.value)
+    assert first.startswith(b"\x89PNG") and "New urban jobs" in text.value
+    dd.value = "employment.unemployment_rate"
+    assert "Registered unemployment rate" in text.value and bytes(image.value) != first
     buttons.value = "cagr"
-    assert buttons.value == "cagr" and len(charts.children) == 3
+    assert buttons.value == "cagr" and bytes(image.value).startswith(b"\x89PNG")
+    # one chart, redrawn in place: the box never grows
+    assert len(box.children) == 3
+
+
+def test_explorer_with_an_area_dropdown_refills_the_targets(hostile_ctx):
+    pytest.importorskip("ipywidgets")
+    box = widgets.target_explorer(hostile_ctx, "health", choose_area=True)
+    area, dd, buttons = box.children[0].children
+    assert area.value == "health" and dd.value == "health.beds_per_1000"
+    assert [o[1] for o in area.options] == hostile_ctx.plan.areas_in_use()
+    area.value = "employment"
+    assert [o[1] for o in dd.options] == sections.area_ids(hostile_ctx, "employment")
+    assert "New urban jobs" in box.children[1].value
+    # an area whose first target has nothing to draw starts on one that has
+    area.value = "ecology"
+    assert dd.value == "ecology.good_air_days"  # the only target: it is shown all the same
+
+
+def test_status_frame_and_no_data_frame_split_the_targets(hostile_ctx):
+    ctx = hostile_ctx
+    table = sections.status_frame(ctx)
+    assert table["id"].tolist() == ctx.targets["id"].astype(str).tolist()
+    known = sections.known(table)
+    missing = sections.no_data_frame(ctx)
+    # every target is in exactly one of the two
+    assert sorted(known["id"].tolist() + missing["id"].tolist()) == sorted(table["id"])
+    assert set(known["id"]).isdisjoint(missing["id"])
+    assert missing["id"].tolist() == ["culture.beneficiaries", "ecology.good_air_days"]
+    # achieved targets show no anticipated progress; the others with a projection do
+    assert table.loc[table["status"] == "achieved", "anticipated_progress"].isna().all()
+    beds = table.set_index("id").loc["health.beds_per_1000"]
+    assert beds["anticipated_progress"] == pytest.approx(0.855)
+    assert beds["gap_to_target"] == pytest.approx(0.6) and beds["gap_to_path"] == pytest.approx(0.2)
+    html = sections.area_table_html(ctx, "health")
+    assert "Gap to target" in html and "Gap to path" in html and "Anticipated progress" in html
+    assert "anticipated progress: the progress the linear trend" in html  # explained where shown
+    achieved_only = sections.status_styler(ctx, table[table["status"] == "achieved"]).to_html()
+    assert "Anticipated progress" not in achieved_only  # nothing to say: no column
+
+
+def test_compact_no_data_list_lists_each_target_without_data_once(hostile_ctx):
+    ctx = hostile_ctx
+    html = sections.no_data_html(ctx)
+    rows = table_rows(html)
+    assert len(rows) == 2
+    assert any(h.endswith("Values that would score it") for h in table_head(html))
+    assert html.count("Cultural beneficiaries") == 1 and html.count("Good-air days share") == 1
+    assert "any year 2017–2021 (10k person-times)" in html
+    assert "2016 (baseline) and any year 2017–2021 (%)" in html
+    assert "context 2018–2019" in html and ":performances" not in html  # no internal key
+    folded = sections.no_data_html(ctx, fold=True)
+    assert "<details><summary>展开2项无数据的目标 / Show the 2 targets without data</summary>" in folded
+
+
+def test_charts_only_for_targets_with_something_to_draw(hostile_ctx):
+    ctx = hostile_ctx
+    assert sections.chart_ids(ctx, "ecology") == []  # no value anywhere: no empty chart
+    assert sections.chart_ids(ctx, "culture") == ["culture.beneficiaries"]  # a context series
+    assert sections.chart_ids(ctx, "health") == ["health.beds_per_1000"]
+    assert "nothing to draw" in sections.charts_heading_html(ctx, "ecology")
+    assert sections.ids_with_value(ctx) == [i for i in ctx.targets["id"]
+                                            if i not in ("culture.beneficiaries", "ecology.good_air_days")]
+    fig = sections.heatmap_figure(ctx, sections.ids_with_value(ctx))
+    assert fig is not None
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+    assert sections.heatmap_figure(ctx, []) is None
+    assert "Only the 9 targets with a value in some year are drawn (of 11)" in \
+        sections.heatmap_heading_html(ctx, sections.ids_with_value(ctx))
 
 
 def test_footer_states_method_sources_versions_and_as_of(hostile_ctx):
@@ -148,7 +223,7 @@ def test_area_without_targets_says_so(tmp_path):
                          area="culture", lang="en")
     assert "Culture has no quantitative targets." in sections.area_intro_html(ctx, "culture")
     table = sections.area_table_html(ctx, "culture")
-    assert "<tbody></tbody>" in table
+    assert "There are no targets here." in table and "<table" not in table
     assert sections.area_key_text(ctx, "culture").endswith("targets=0: achieved=0, on_track=0, moderate=0, "
                                                            "insufficient=0, regressing=0, no_data=0")
 

@@ -239,3 +239,210 @@ def test_cli_template_then_import(tmp_path, capsys):
     assert "added 1 value(s):" in text and f"  + {BEDS} fuyang 2019: 5 {BEDS_UNIT} (source: synthetic;" in text
     assert f"wrote {s} (14 rows)" in text
     assert pd.read_csv(s)["year"].tolist().count(2019) == 1
+
+
+def test_value_meaning_says_which_figure_to_type_for_each_kind(tmp_path):
+    from helpers.template import build_template
+
+    T = syn.targets()
+    T[0].update(kind="rate_avg")       # health.beds_per_1000
+    T[1].update(kind="period_total")   # employment.new_jobs
+    T[2].update(kind="change")         # infrastructure.rural_roads
+    t, s = syn.write_inputs(tmp_path / "raw", T, None)
+    inputs = load.load_inputs(t, s)
+    tpl = build_template(inputs.targets, inputs.statistics, "fuyang")
+    meaning = tpl.drop_duplicates("indicator_id").set_index("indicator_id")["value_meaning"]
+    assert meaning[BEDS] == ("该年比上年增长的百分比(增长8.1%填8.1，下降2.1%填-2.1) / "
+                             "that year's % change over the previous year (8.1 for +8.1 %, -2.1 for a 2.1 % fall)")
+    assert meaning["employment.new_jobs"].endswith("that year's flow (done during the year, not a running total)")
+    assert meaning["infrastructure.rural_roads"].endswith("the level in that year (not the change)")
+
+
+# ------------------------------------------------------------------ formula injection (issue 14.3)
+
+INJECTIONS = ['+1+HYPERLINK("http://evil.example/","x")', "-2+3+cmd|' /C calc'!A0", "=1+1", "@SUM(1+1)*cmd|'x'!A0",
+              "\t=1+1", "\r=1+1"]
+
+
+def _hostile_inputs(tmp_path):
+    """Validated synthetic inputs whose stored text is then made hostile in memory (validation
+    refuses it in files, so this is the only way it can reach a writer)."""
+    t, s = syn.write_inputs(tmp_path / "raw")
+    inputs = load.load_inputs(t, s)
+    stats = inputs.statistics.copy()
+    stats["source_title"] = pd.Series([INJECTIONS[i % len(INJECTIONS)] for i in range(len(stats))],
+                                      index=stats.index, dtype="string")
+    targets = inputs.targets.copy()
+    targets.loc[targets.index[0], "name_en"] = "=1+1"
+    return inputs, targets, stats
+
+
+def test_csv_template_neutralises_formula_text(tmp_path):
+    inputs, targets, stats = _hostile_inputs(tmp_path)
+    out = tmp_path / "t.csv"
+    write_template(out, targets, stats, inputs.meta)
+    _, rows = _rows(out)
+    titles = {r["known_source_title"] for r in rows if r["known_source_title"]}
+    # every one neutralised by a leading apostrophe (a lone CR is written as a line break)
+    assert titles == {"'" + x.replace("\r", "\n") for x in INJECTIONS}
+    assert {r["name_en"] for r in rows if r["indicator_id"] == BEDS} == {"'=1+1"}
+    header, parsed = _rows(out)
+    cells = [v for r in parsed for v in r.values()] + header
+    assert not [v for v in cells if v.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert len(parsed) == len(rows)  # a CR inside a cell did not start a new row
+
+
+def test_xlsx_template_writes_text_never_formulas(tmp_path):
+    inputs, targets, stats = _hostile_inputs(tmp_path)
+    out = tmp_path / "t.xlsx"
+    write_template(out, targets, stats, inputs.meta)
+    wb = openpyxl.load_workbook(out)  # data_only=False: a formula would show as data_type 'f'
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = [c for c in cells if isinstance(c.value, str)]
+    assert all(c.data_type == "s" for c in texts)
+    wanted = {x.replace("\r", "\n") for x in INJECTIONS}  # XML reads a CR back as a line feed
+    hostile = [c for c in texts if c.value in wanted]
+    assert {c.value for c in hostile} == wanted  # the text itself, unchanged, shown as typed
+    assert all(c.quotePrefix for c in hostile)
+    assert all(isinstance(c.value, (int, float)) for c in cells if c.column == TEMPLATE_COLUMNS.index("year") + 1
+               and c.row > 1)
+
+
+@pytest.mark.parametrize("text", INJECTIONS[:3])
+@pytest.mark.parametrize("column", ["source_title", "note"])
+def test_import_refuses_formula_text(setup, text, column):
+    inputs, tpl, s = setup
+    _fill(tpl, {(BEDS, 2017): {"value": "4.3", "source_title": "synthetic", column: text}})
+    before = s.read_bytes()
+    with pytest.raises(ValidationError) as info:
+        import_template(tpl, s, inputs.targets, plan=inputs.meta)
+    [p] = info.value.problems
+    assert (p.file, p.line, p.column) == (str(tpl), _line_of(tpl, BEDS, 2017), column)
+    assert "looks like a spreadsheet formula" in p.message
+    assert s.read_bytes() == before
+
+
+def test_import_reads_back_neutralised_cells_as_written(setup):
+    """A template cell written as '-... (neutralised) is read back without the apostrophe."""
+    inputs, tpl, s = setup
+    _fill(tpl, {(BEDS, 2017): {"value": "4.3", "source_title": "synthetic", "note": "'- see page 3"}})
+    import_template(tpl, s, inputs.targets, plan=inputs.meta)
+    stats = load.load_statistics(s)
+    assert stats.loc[(stats["indicator_id"] == BEDS) & (stats["year"] == 2017), "note"].item() == "- see page 3"
+
+
+# ------------------------------------------------------------- Excel numbers as Excel means them (14.4)
+
+REIMB = "social_security.reimbursement"  # unit %
+
+
+@pytest.fixture
+def xlsx_setup(tmp_path):
+    t, s = syn.write_inputs(tmp_path / "raw")
+    inputs = load.load_inputs(t, s)
+    tpl = tmp_path / "fill_me.xlsx"
+    write_template(tpl, inputs.targets, inputs.statistics, inputs.meta)
+    return inputs, tpl, s
+
+
+def _xlsx_row(ws, indicator, year):
+    col = {c.value: c.column for c in ws[1]}
+    row = next(r for r in range(2, ws.max_row + 1)
+               if ws.cell(r, col["indicator_id"]).value == indicator and ws.cell(r, col["year"]).value == year)
+    return row, col
+
+
+def _fill_xlsx(tpl, indicator, year, value, number_format=None, sheet="template"):
+    wb = openpyxl.load_workbook(tpl)
+    ws = wb[sheet]
+    row, col = _xlsx_row(ws, indicator, year)
+    cell = ws.cell(row, col["value"])
+    cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    ws.cell(row, col["source_title"]).value = "synthetic source"
+    wb.save(tpl)
+    return row, cell.coordinate
+
+
+def test_excel_percent_cell_in_a_percent_target_is_multiplied_by_100(xlsx_setup, capsys):
+    inputs, tpl, s = xlsx_setup
+    row, coord = _fill_xlsx(tpl, REIMB, 2019, 0.85, "0%")  # what Excel stores when one types 85%
+    argv = ["import", str(tpl), "--targets", str(s.parent / "targets.csv"), "--statistics", str(s)]
+    assert main(argv + ["--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert f"template line {row} (cell {coord} of sheet 'template'): Excel percent cell 0.85 read as 85 %" in out
+    assert f"  + {REIMB} fuyang 2019: 85 % " in out
+    assert main(argv) == 0
+    capsys.readouterr()
+    stats = load.load_statistics(s)
+    assert stats.loc[(stats["indicator_id"] == REIMB) & (stats["year"] == 2019), "value"].item() == 85.0
+
+
+def test_excel_percent_cell_in_another_unit_is_refused(xlsx_setup, capsys):
+    inputs, tpl, s = xlsx_setup
+    row, coord = _fill_xlsx(tpl, BEDS, 2019, 0.85, "0.0%")
+    before = s.read_bytes()
+    assert main(["import", str(tpl), "--targets", str(s.parent / "targets.csv"), "--statistics", str(s)]) == 2
+    err = capsys.readouterr().err
+    assert (f"{tpl}:{row}: column 'value': cell {coord} of sheet 'template' is formatted as a percentage: "
+            f"Excel stores 0.85 and shows 85%, but the unit of '{BEDS}' is '{BEDS_UNIT}', not %") in err
+    assert s.read_bytes() == before and "Traceback" not in err
+
+
+def test_formula_cell_without_a_saved_value_is_an_error_naming_the_cell(xlsx_setup):
+    inputs, tpl, s = xlsx_setup
+    row, coord = _fill_xlsx(tpl, BEDS, 2019, "=4+1")  # openpyxl saves no calculated value
+    before = s.read_bytes()
+    with pytest.raises(ValidationError) as info:
+        import_template(tpl, s, inputs.targets, plan=inputs.meta)
+    [p] = info.value.problems
+    assert (p.file, p.line, p.column) == (str(tpl), row, "value")
+    assert f"cell {coord} of sheet 'template' holds the formula =4+1 but no saved value" in p.message
+    assert s.read_bytes() == before
+
+
+def test_extra_first_sheet_the_template_sheet_is_read_and_named(xlsx_setup):
+    inputs, tpl, s = xlsx_setup
+    _fill_xlsx(tpl, BEDS, 2019, 5.1)
+    wb = openpyxl.load_workbook(tpl)
+    wb.create_sheet("my notes", 0)["A1"] = "synthetic scratch sheet"
+    wb.save(tpl)
+    report = import_template(tpl, s, inputs.targets, plan=inputs.meta)
+    assert report.added["value"].tolist() == [5.1]
+    assert report.lines()[0] == f"read sheet 'template' of {tpl} (sheets: 'my notes', 'template', 'readme')"
+
+
+def test_renamed_sheets_the_sheet_with_the_columns_is_read(xlsx_setup):
+    inputs, tpl, s = xlsx_setup
+    _fill_xlsx(tpl, BEDS, 2019, 5.1)
+    wb = openpyxl.load_workbook(tpl)
+    wb["template"].title = "Sheet2"
+    wb.create_sheet("Sheet1", 0)["A1"] = "synthetic"
+    wb.save(tpl)
+    report = import_template(tpl, s, inputs.targets, plan=inputs.meta)
+    assert report.added["value"].tolist() == [5.1] and "read sheet 'Sheet2'" in report.lines()[0]
+
+    wb = openpyxl.load_workbook(tpl)
+    wb["Sheet2"]["A1"] = "indicator"  # no sheet has every required column now
+    wb.save(tpl)
+    with pytest.raises(ValidationError) as info:
+        import_template(tpl, s, inputs.targets, plan=inputs.meta)
+    messages = [p.message for p in info.value.problems]
+    assert any(m.startswith("required column 'indicator_id' is missing in sheet 'Sheet1';")
+               and "the workbook has the sheets 'Sheet1', 'Sheet2', 'readme'; sheet 'Sheet1' was read" in m
+               for m in messages), messages
+
+
+def test_a_rate_ratio_target_gets_its_reference_rows_in_its_value_unit():
+    """The shipped 14th FYP plan: labour productivity growth (I02) is scored as a ratio to GDP
+    growth; its template rows and the reference series' rows ask for yearly % changes."""
+    from helpers.template import build_template
+
+    plan = load.load_plan("china_fyp14")
+    tpl = build_template(plan.targets, plan.statistics, "china")
+    own = tpl[tpl["indicator_id"] == "I02"]
+    ref = tpl[tpl["indicator_id"] == "gdp_growth"]
+    assert set(own["unit"]) == {"% over previous year"}
+    assert len(ref) == 6 and set(ref["kind"]) == {"reference"} and set(ref["unit"]) == {"% over previous year"}

@@ -61,7 +61,10 @@ def _multiline_then_bad():
 CASES = [
     ("missing_column", "t", None, None, lambda b: b.replace(b"comparator", b"comparitor", 1), None,
      1, "comparator", "required column 'comparator' is missing (is 'comparitor' a misspelling?)"),
-    ("unknown_area", "t", _T(0, area="healht"), None, None, None, 2, "area", "'healht' is not a known area"),
+    ("unknown_area", "t", _T(0, area="healht"), None, None, None, 2, "area",
+     "'healht' is not an area of this plan; plan.json declares: employment, education, health, "
+     "social_security, culture, public_safety, infrastructure, ecology, poverty "
+     "(add it to plan.json's \"areas\" or fix the cell)"),
     ("comparator_typo", "t", _T(1, comparator="=>"), None, None, None, 3, "comparator",
      "'=>' is not a known comparator; expected one of: >=, <=, ~, between"),
     ("non_numeric_target", "t", _T(2, target="three thousand"), None, None, None, 4, "target",
@@ -88,10 +91,19 @@ CASES = [
      lambda b: b.decode("utf-8").encode("cp1252"), 2, "source_title", "(it looks like Windows-1252); save as UTF-8"),
     ("trailing_space_in_id", "t", _T(0, id="health.beds_per_1000 "), None, None, None, 2, "id",
      "'health.beds_per_1000 ' has a space at the start or end; remove it"),
-    ("id_prefix_not_area", "t", _T(0, id="education.beds_per_1000"), None, None, None, 2, "id",
-     "must start with its area and a dot: 'health.'"),
+    ("space_inside_id", "t", _T(4, id="flood standard"), None, None, None, 6, "id",
+     "'flood standard' is not a valid id; an id is any text without spaces or ':'"),
+    ("colon_in_id", "t", _T(5, id="ss:reimbursement"), None, None, None, 7, "id",
+     "'ss:reimbursement' is not a valid id; an id is any text without spaces or ':'"),
     ("formula_cell", "s", None, _S(1, source_title='=HYPERLINK("http://example.org","synthetic")'), None, None,
      3, "source_title", "looks like a spreadsheet formula"),
+    ("formula_plus_hyperlink", "s", None, _S(1, source_title='+1+HYPERLINK("http://evil.example/","x")'), None, None,
+     3, "source_title", "looks like a spreadsheet formula"),
+    ("formula_minus_dde", "s", None, _S(2, note="-2+3+cmd|' /C calc'!A0"), None, None,
+     4, "note", "looks like a spreadsheet formula"),
+    ("formula_equals_arithmetic", "s", None, _S(3, note="=1+1"), None, None, 5, "note", "looks like a spreadsheet formula"),
+    ("formula_after_tab", "s", None, _S(3, source_title="\t@SUM(1)"), None, None, 5, "source_title",
+     "looks like a spreadsheet formula"),
     ("reference_series_missing", "t", None, _without_reference, None, None, 5, "reference_id",
      "the reference series 'ref.income_per_capita' has no row in the statistics"),
     ("duplicate_indicator_year", "s", None, _duplicate_year, None, None, 8, "indicator_id",
@@ -118,6 +130,20 @@ CASES = [
     ("relative_without_reference_id", "t", _T(3, reference_id=""), None, None, None, 5, "reference_id",
      "a 'relative' target needs reference_id"),
     ("unknown_kind", "t", _T(0, kind="stock"), None, None, None, 2, "kind", "'stock' is not a known kind"),
+    # the kinds of issue 12: a direction has no number, every other kind needs one
+    ("direction_with_a_target", "t", _T(0, kind="direction"), None, None, None, 2, "target",
+     "a 'direction' target has no number: leave target empty (6 given)"),
+    ("target_missing", "t", _T(0, target=""), None, None, None, 2, "target", "the target value is required"),
+    ("direction_with_a_band", "t", _T(4, kind="direction", target=""), None, None, None, 6, "comparator",
+     "a 'direction' target needs comparator >= (more is better) or <= (less is better), not 'between'"),
+    ("negative_period_total", "t", _T(1, kind="period_total", target="-3"), None, None, None, 3, "target",
+     "target -3 is negative, but a target of kind 'period_total' counts things done"),
+    ("negative_annual_mean_value", "s", _T(1, kind="annual_mean"), _S(2, value="-1"), None, None, 4, "value",
+     "value -1 is negative, but 'employment.new_jobs' is a target of kind 'annual_mean'"),
+    ("rate_avg_reference_without_data", "t", _T(0, kind="rate_avg", reference_id="ref.growth"), None, None, None,
+     2, "reference_id", "the reference series 'ref.growth' has no row in the statistics"),
+    ("reference_id_on_change_target", "t", _T(0, kind="change", reference_id="ref.income_per_capita"), None, None,
+     None, 2, "reference_id", "reference_id is only for 'relative' targets and 'rate_avg' targets (kind is 'change')"),
     ("ragged_row", "s", None, None, None, lambda b: b.replace(b"2017,4.3,", b"2017,4,3,", 1), 4, None,
      "this row has 9 cells but the header has 8 columns"),
     ("broken_quotes", "s", None, None, None, lambda b: b.replace(b",synthetic source,", b',"synthetic" source,', 1),
@@ -189,6 +215,26 @@ def test_accepted_variants_validate_clean(tmp_path, capsys, name, tb, sb):
     assert capsys.readouterr().out.strip() == "ok: 7 targets, 13 statistics rows"
 
 
+#: Ids are the plan's own codes: no "<area>." prefix is required (any text without spaces or ':').
+FREE_IDS = {"health.beds_per_1000": "L1", "employment.new_jobs": "1.2.3",
+            "infrastructure.rural_roads": "道路-3", "employment.income_vs_national": "education.x"}
+
+
+def test_free_ids_without_an_area_prefix_validate_clean(tmp_path, capsys):
+    T = syn.targets()
+    for row in T:
+        row["id"] = FREE_IDS.get(row["id"], row["id"])
+    S = syn.statistics()
+    for row in S:
+        base, sep, suffix = row["indicator_id"].partition(":")
+        row["indicator_id"] = FREE_IDS.get(base, base) + sep + suffix
+    t, s = _write(tmp_path, T, S)
+    assert "L1,health," in t.read_text(encoding="utf-8")  # the id no longer names its area
+    assert validate_files(t, s) == []
+    assert main(["validate", "--targets", str(t), "--statistics", str(s)]) == 0
+    assert capsys.readouterr().out.strip() == "ok: 7 targets, 13 statistics rows"
+
+
 def test_header_only_statistics_is_fine_without_relative_targets(tmp_path, capsys):
     T = [r for r in syn.targets() if r["kind"] != "relative"]
     t, s = _write(tmp_path, T, [])
@@ -237,6 +283,13 @@ def test_bad_plan_json_is_reported(tmp_path):
     ("=SUM(A1:A3)", "looks like a spreadsheet formula"),
     ("inf", "is not a finite number"),
     ("4.1万", "write only the number; the unit belongs in the unit column"),
+    ("23，821", "'23，821': thousands separator not allowed (here the full-width comma '，'), write 23821"),
+    ("1 300", "thousands separator not allowed (here a space), write 1300"),
+    ("1\u00a0300", "'1<U+00A0>300': thousands separator not allowed (here a no-break space <U+00A0>), write 1300"),
+    ("1e400", "'1e400' is out of range: too large for a number"),
+    ("-1e400", "is out of range"),
+    ("+4.5%", "write the number without % (+4.5)"),
+    ("4.5\u200b", "'4.5<U+200B>'"),
 ])
 def test_number_messages(text, expected):
     import pandas as pd
@@ -272,3 +325,59 @@ def test_read_cells_index_is_the_editor_line(tmp_path):
     assert table.problems == []
     assert table.raw.index.tolist() == [2, 5]
     assert table.raw.loc[2, "b"] == "x\ny"
+
+
+def test_new_kinds_validate_clean(tmp_path):
+    T = syn.targets()
+    T[0].update(kind="direction", target="")                      # direction: no number
+    T[1].update(kind="rate_avg", target="6.5", reference_id="ref.income_per_capita")
+    T[2].update(kind="rate_total", comparator="<=", target="-15")  # rates and changes may be negative
+    T[5].update(kind="change", comparator="<=", target="-2", tolerance="", target_hi="")
+    S = syn.statistics()
+    S[2]["value"] = "-2.1"  # employment.new_jobs is now a rate: a fall of 2.1 %
+    t, s = _write(tmp_path, T, S)
+    assert validate_files(t, s) == []
+
+
+def test_binding_column_is_checked(tmp_path):
+    T = syn.targets()
+    for row, b in zip(T, ["binding", "expected", "", "constraint", "binding", "", ""]):
+        row["binding"] = b
+    t, s = syn.write_inputs(tmp_path, T, None)
+    t.write_text(syn.csv_text(T, syn.TARGET_HEADER + ["binding"]), encoding="utf-8")
+    problems = validate_files(t, s)
+    assert [(p.line, p.column) for p in problems] == [(5, "binding")], problems
+    assert "'constraint' is not a known binding value" in problems[0].message
+    assert "expected one of: binding, expected" in problems[0].message
+
+
+@pytest.mark.parametrize("note", ["-5 % in 2019", "- see page 3", "-2.5 km (synthetic)", "up 5 %; see =below? no"])
+def test_ordinary_notes_are_not_formulas(tmp_path, note):
+    t, s = _write(tmp_path, S=_S(2, note=note)())
+    assert validate_files(t, s) == []
+
+
+def test_invisible_characters_are_reported_escaped(tmp_path):
+    t, s = _write(tmp_path, S=_S(5, note="synthetic\u2066 note\u2069", source_title="synthetic\u00ad source")())
+    problems = validate_files(t, s)
+    assert [(p.line, p.column) for p in problems] == [(7, "source_title"), (7, "note")]
+    assert problems[0].message.startswith("'synthetic<U+00AD> source' contains invisible characters (U+00AD SOFT HYPHEN)")
+    assert "U+2066 LEFT-TO-RIGHT ISOLATE, U+2069 POP DIRECTIONAL ISOLATE" in problems[1].message
+
+
+def test_encoding_guesses():
+    from helpers.validate import _guess_encoding
+
+    assert _guess_encoding("合成统计年鉴丂乚,项目".encode("gb18030")).startswith("GBK/GB18030")
+    assert _guess_encoding("Zürich Müller café".encode("cp1252")) == "Windows-1252"
+    assert _guess_encoding("a,b\n".encode("utf-16")) == "UTF-16 LE (byte-order mark FF FE)"
+    assert _guess_encoding("a,b\n".encode("utf-16-be")) == "UTF-16 BE (every second byte is NUL)"
+
+
+def test_a_huge_number_is_refused_before_it_reaches_the_engine(tmp_path):
+    rows = syn.statistics()
+    rows[5] = dict(rows[5], value="1e308")
+    t, s = syn.write_inputs(tmp_path, None, rows)
+    problems = validate_files(t, s)
+    assert [(p.line, p.column) for p in problems] == [(7, "value")]
+    assert "'1e308' is too large for a statistic or a target" in problems[0].message

@@ -6,7 +6,8 @@ The package is laid out by role, after papermill's own layout:
 - ``exceptions``  every error the package raises on purpose, typed, in one module
 - ``vocab``       controlled vocabularies (areas, kinds, comparators, statuses) and their zh/en labels
 - ``formats``     numbers and targets as text ("1300" exact, "1,300" for tables; "≥ 6", "≈ 75 ± 5")
-- ``fileio``      atomic writes (temp file + rename)
+- ``fileio``      atomic writes (temp file + rename), formula neutralisation, output errors as messages
+- ``locks``       the data lock shared by ``import``, ``build`` and ``render``
 - ``schema``      pandera schemas of the targets and statistics contracts
 - ``validate``    turns schema failures into problems naming file, line and column
 - ``load``        validated loading of targets, statistics and plan metadata

@@ -2,8 +2,11 @@
 
 Commands: ``validate``, ``gaps``, ``build``, ``template``, ``import``, ``coverage``, ``render``,
 ``new-plan``.
-Bad input exits 2 with every problem listed (file, line, column); a failed render exits 1;
-a render blocked by another running render exits 3. No traceback for expected errors.
+Bad input exits 2 with every problem listed (file, line, column); an output that cannot be
+written (read-only, missing folder, a folder in the way, full disk) exits 2 naming the path and
+the reason; a failed render exits 1; a render blocked by another running render, or an import or
+build blocked by the data lock (:mod:`helpers.locks`), exits 3 (``--wait`` waits instead). No
+traceback for expected errors.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from helpers import __version__, paths
-from helpers.exceptions import HelpersError
+from helpers.exceptions import HelpersError, Interrupted
 from helpers.vocab import LANGS, METHODS
 
 
@@ -70,12 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--geo", default=None, help=GEOS_HELP)
     p.add_argument("--method", choices=METHODS, default="linear",
                    help="progress method; default: %(default)s")
+    p.add_argument("--binding", action="store_true",
+                   help="score only the binding (约束性) targets (targets column binding = binding)")
 
     p = sub.add_parser("build", help="rebuild every table in data/processed/ from the inputs")
     _add_inputs(p)
     p.add_argument("--out-dir", type=Path, default=None,
                    help="output folder; default: data/processed/<plan>/")
     p.add_argument("--geo", default=None, help=GEOS_HELP)
+    p.add_argument("--wait", action="store_true",
+                   help="wait while an import or render holds the data lock instead of exiting (exit 3)")
 
     p = sub.add_parser("template", help="write the fill-in template for researchers")
     _add_inputs(p)
@@ -89,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true",
                    help="overwrite existing values that differ (otherwise stop and name them)")
     p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    p.add_argument("--wait", action="store_true",
+                   help="wait while another import, build or render holds the data lock instead of exiting (exit 3)")
 
     p = sub.add_parser("coverage", help="how much of the plan has data")
     _add_inputs(p)
@@ -135,6 +144,13 @@ def _resolve_plan(args: argparse.Namespace) -> None:
     files = locate(args.plan, args.targets, args.statistics)
     args.plan_files = files
     args.targets, args.statistics = files.targets_path, files.statistics_path
+    default_out = ((args.command == "gaps" and args.out is None)
+                   or (args.command == "build" and args.out_dir is None))
+    if default_out:  # our own folder data/processed/<plan>/: made when missing
+        try:
+            files.processed_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # reported with the path and the reason when the file is written
     if args.command == "gaps" and args.out is None:
         args.out = files.processed_dir / "gaps.csv"
     if args.command == "build" and args.out_dir is None:
@@ -182,8 +198,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Interrupted as exc:
+        print(f"stopped: {exc}", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         # Output piped into e.g. `head`, which closed early: not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        # An OS refusal no command turned into a message itself (each output is checked and
+        # written through helpers.fileio, which raises OutputError): still a message, exit 2.
+        from helpers.fileio import output_error
+
+        where = getattr(exc, "output_path", None) or exc.filename or "(unknown path)"
+        print(f"error: {output_error(where, exc)}", file=sys.stderr)
+        return 2

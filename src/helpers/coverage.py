@@ -10,7 +10,8 @@ For the plan's own jurisdiction only (benchmarks are context, not data about the
 - it has **no data at all** when none of those years has a value.
 
 Only the target's own series counts (indicator_id == target id); context series
-``<target id>:<suffix>`` measure something else and never count. For a ``relative`` target a year
+``<target id>:<suffix>`` measure something else and never count. For a ``relative`` target (or a ``rate_avg``
+target with a reference series) a year
 counts only when both the jurisdiction's value and the reference series (any geo) exist for it,
 since the ratio needs both.
 """
@@ -22,6 +23,7 @@ import sys
 import pandas as pd
 
 from helpers.geos import plan_geo
+from helpers.vocab import REFERENCE_KINDS
 
 BY_TARGET_COLUMNS = (
     "id", "area", "name_zh", "name_en", "kind", "baseline_year", "target_year", "has_baseline",
@@ -53,7 +55,7 @@ def coverage_by_target(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str
     cand = years.merge(own, on="id", how="inner")
     cand = cand[(cand["year"] >= cand["baseline_year"]) & (cand["year"] <= cand["target_year"])]
 
-    rel = (cand["kind"] == "relative").fillna(False).astype(bool)
+    rel = (cand["kind"].isin(REFERENCE_KINDS) & cand["reference_id"].notna()).fillna(False).astype(bool)
     if rel.any():
         ref = _value_years(statistics, t["reference_id"].dropna(), None)
         ref = ref.rename(columns={"indicator_id": "reference_id"}).assign(_ref=True)

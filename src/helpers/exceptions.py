@@ -1,13 +1,18 @@
 """Every error the package raises on purpose.
 
 The command line turns a :class:`HelpersError` into a message on stderr and an exit code
-(2 for bad input, 1 for a failed render) instead of a traceback.
+(2 for bad input or an output that cannot be written, 1 for a failed render, 3 when the data or
+the reports are locked by another command) instead of a traceback.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
+
+#: At most this many problems (or conflicts) are printed; the rest are summarised.
+PRINT_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,34 @@ class Problem:
         return f"{where}:{col} {self.message}"
 
 
+_VARIABLE = re.compile(r"'[^']*'|\d+(?:\.\d+)?")
+
+
+def problem_kind(p: "Problem") -> tuple:
+    """What kind of problem ``p`` is, for the summary of problems not printed: its column and
+    its message with quoted texts and numbers blanked ("'1,300': thousands separator…" and
+    "'2,500': thousands separator…" are one kind)."""
+    return (p.column, _VARIABLE.sub("_", p.message))
+
+
+def format_lines(lines: Sequence[str], limit: int = PRINT_LIMIT, kinds: int | None = None,
+                 noun: str = "problems") -> list[str]:
+    """``lines`` cut to ``limit``, then "... and N more problems (K distinct kinds)"."""
+    lines = list(lines)
+    if len(lines) <= limit:
+        return lines
+    rest = len(lines) - limit
+    what = f" ({kinds} distinct kind{'s' if kinds != 1 else ''})" if kinds is not None else ""
+    return lines[:limit] + [f"... and {rest} more {noun}{what}"]
+
+
+def format_problems(problems: Sequence["Problem"], limit: int = PRINT_LIMIT) -> list[str]:
+    """One line per problem, at most ``limit``; then "... and N more problems (K distinct
+    kinds)", the kinds (:func:`problem_kind`) counted among the problems not printed."""
+    kinds = len({problem_kind(p) for p in problems[limit:]}) if len(problems) > limit else None
+    return format_lines([str(p) for p in problems], limit, kinds)
+
+
 class HelpersError(Exception):
     """Base class of every error raised on purpose by this package."""
 
@@ -48,7 +81,7 @@ class ValidationError(HelpersError):
     def _summary(self) -> str:
         n = len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} found:"
-        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+        return "\n".join([head, *(f"  {line}" for line in format_problems(self.problems))])
 
 
 class UnknownValueError(HelpersError, ValueError):
@@ -67,7 +100,8 @@ class ImportConflictError(HelpersError):
         self.conflicts = list(conflicts)
         super().__init__(
             f"{len(self.conflicts)} conflicting value(s); nothing was written. "
-            "Re-run with --replace to overwrite them:\n" + "\n".join(f"  {c}" for c in self.conflicts)
+            "Re-run with --replace to overwrite them:\n"
+            + "\n".join(f"  {c}" for c in format_lines(self.conflicts, noun="conflicts"))
         )
 
 
@@ -81,7 +115,23 @@ class RenderError(HelpersError):
         super().__init__(message)
 
 
+class OutputError(HelpersError):
+    """An output could not be written (read-only folder, missing folder, a folder in the way, full
+    disk...): names the path and the operating system's reason. Nothing was half-written: the
+    previous file, if any, is unchanged (:mod:`helpers.fileio` writes atomically)."""
+
+    def __init__(self, path: object, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{self.path}: cannot write: {reason}")
+
+
 class LockedError(HelpersError):
-    """Another render holds the lock on the reports directory."""
+    """Another render holds the lock on the reports directory, or another command holds the data
+    lock (:mod:`helpers.locks`)."""
 
     exit_code = 3
+
+
+class Interrupted(BaseException):
+    """A render received SIGTERM or SIGHUP (a BaseException, like KeyboardInterrupt, so that no
+    ``except Exception`` swallows it); the command line exits 143."""

@@ -10,14 +10,16 @@ Public API:
   projection to the target year per target.
 - :func:`latest_status` — one row per geo × target: its latest year with a value up to an
   "as of" year, and the status in that year (``no_data`` when none).
-- :func:`area_rollup` / :func:`area_rollup_as_of` — counts by status per area (and year).
-- :func:`cli_gaps` — ``python -m helpers gaps``.
+- :func:`area_rollup` / :func:`area_rollup_as_of` — counts by status per area (and year), the
+  binding targets counted apart.
+- :func:`filter_binding` — the binding (约束性) targets only.
+- :func:`cli_gaps` — ``python -m helpers gaps`` (``--binding``).
 
 The method, with every edge case, is written out in ``docs/method.md``; the short version:
 
 * A target is a band ``[lo, hi]``: ``>=`` is ``[x*, +inf)``, ``<=`` is ``(-inf, x*]``, ``between``
   is ``[target, target_hi]``, ``~`` is ``[target - tolerance, target + tolerance]``. It is *met*
-  when ``lo <= x <= hi`` (exact comparison, no epsilon).
+  when ``lo <= x <= hi``, compared after rounding to 9 decimals (below).
 * Aim and direction: when the baseline lies above ``hi`` (or the target is ``<=``) the aim is
   ``x* = hi`` and ``d = -1``; otherwise ``x* = lo`` and ``d = +1``. Yearly quotas (``annual``)
   take the side from the year's own value, since every year is scored on its own.
@@ -29,6 +31,14 @@ The method, with every edge case, is written out in ``docs/method.md``; the shor
 * ``status``: ``no_data`` → ``achieved`` → (no baseline: ``no_data`` with a note) →
   ``regressing`` (``gap_t > gap_b``; not for annual) → ``r`` ≥ 0.95 ``on_track``, ≥ 0.6
   ``moderate``, else ``insufficient``, with ``r = progress / e_t`` (annual: ``r = progress``).
+* The kinds of issue 12 (``rate_avg``, ``rate_total``, ``period_total``, ``annual_mean``,
+  ``change``, ``change_pct``, ``direction``) reuse these rules on their scored quantity; their own
+  arithmetic (running products and sums, targets resolved from the baseline, the trend rate) is
+  in :mod:`helpers.kinds`, the rules in docs/method.md section 12.
+
+Rounding rule: every comparison of a computed quantity with a threshold or a target (``r`` with
+0.95 / 0.6, a gap with 0, a met check) uses the quantity rounded to 9 decimal places
+(:func:`helpers.kinds.rounded`), so 0.24 / 0.4 counts as 0.6, not 0.5999999999999996.
 
 Units: ``value``, ``baseline``, ``required``, ``gap``, ``target`` are in the target's unit (for
 ``relative`` targets: the ratio to the reference series); ``progress``, ``expected_share`` and
@@ -44,8 +54,10 @@ import numpy as np
 import pandas as pd
 
 from helpers.exceptions import Problem, UnknownValueError, ValidationError
+from helpers import kinds
 from helpers.geos import _clean_labels, default_geo, resolve_geos, valid_geos  # noqa: F401  (one geo rule)
-from helpers.vocab import COMPARATORS, KINDS, METHODS, STATUS_ORDER
+from helpers.kinds import rounded
+from helpers.vocab import BINDING, COMPARATORS, KINDS, METHODS, STATUS_ORDER
 
 #: Eurostat's thresholds on r (linear: progress / expected share; cagr: actual / required growth).
 ON_TRACK_THRESHOLD = 0.95
@@ -64,6 +76,7 @@ CAGR_NOTE_NO_BASELINE = "cagr not applicable (no baseline); status by the linear
 CAGR_NOTE_BASELINE_MET = "cagr not applicable (baseline already meets the target); status by the linear rule"
 CAGR_NOTE_NON_POSITIVE = "cagr not applicable (non-positive values); status by the linear rule"
 CAGR_NOTE_BEYOND_BAND = "cagr not applicable (value beyond the band); status by the linear rule"
+CAGR_NOTE_KIND = "cagr not applicable (running figure or direction); status by the linear rule"
 
 #: The columns of the trajectory table, in this order (the issue's seven first).
 TRAJECTORY_COLUMNS: tuple[str, ...] = (
@@ -74,6 +87,7 @@ TRAJECTORY_COLUMNS: tuple[str, ...] = (
     "expected_share", "ratio", "method", "method_note", "status_note",
     "value_raw", "reference_id", "reference_geo", "reference_value",
     "projected_value_at_target", "anticipated_progress", "projection_points",
+    "trend", "binding", "definition",
 )
 
 _REQUIRED_TARGET_COLUMNS = ("id", "area", "name_zh", "name_en", "unit", "comparator", "target",
@@ -121,16 +135,20 @@ def _normalise_targets(targets: pd.DataFrame) -> pd.DataFrame:
         problems += [Problem("targets", ln, col, "expected a year (integer)") for ln in _line_of(t, bad)]
         t[col] = num.fillna(0).round().astype("int64")
     for col in ("id", "area", "name_zh", "name_en", "unit", "comparator", "kind", "reference_id",
-                "unit_zh", "value_unit", "reference_geo"):
+                "unit_zh", "value_unit", "reference_geo", "binding"):
         t[col] = (t[col].astype("string").str.strip().replace("", pd.NA) if col in t.columns
                   else pd.Series(pd.NA, index=t.index, dtype="string"))
     kind, comp = _strings(t["kind"]), _strings(t["comparator"])
-    for col, values, allowed in (("kind", kind, tuple(KINDS)), ("comparator", comp, COMPARATORS)):
+    is_dir = kind == kinds.DIRECTION_KIND
+    for col, values, allowed in (("kind", kind, tuple(KINDS)), ("comparator", comp, COMPARATORS),
+                                 ("binding", _strings(t["binding"]), ("", *BINDING))):
         bad = ~np.isin(values, allowed)
         problems += [Problem("targets", ln, col, f"{v!r} is not one of {', '.join(allowed)}")
                      for ln, v in zip(_line_of(t, bad), values[bad])]
     checks = (
-        ("target", t["target"].isna().to_numpy(), "a target value is required"),
+        ("target", ~is_dir & t["target"].isna().to_numpy(), "a target value is required"),
+        ("target", is_dir & t["target"].notna().to_numpy(), "a 'direction' target has no target value"),
+        ("comparator", is_dir & ~np.isin(comp, (">=", "<=")), "a 'direction' target needs >= or <="),
         ("target_hi", (comp == "between") & t["target_hi"].isna().to_numpy(), "'between' needs target_hi"),
         ("target_hi", (comp == "between") & (t["target_hi"] < t["target"]).to_numpy(),
          "target_hi is below target"),
@@ -169,6 +187,8 @@ def _normalise_statistics(statistics: pd.DataFrame) -> pd.DataFrame:
         "year": year.round().astype("int64"),
         "value": value,
     })
+    if "definition" in s.columns:
+        out["definition"] = _clean_labels(s["definition"])
     dup = out.duplicated(["indicator_id", "geo", "year"], keep="first").to_numpy()
     if dup.any():
         raise ValidationError(
@@ -245,19 +265,24 @@ def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def _met(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """lo <= x <= hi, each difference rounded to 9 decimals (the rounding rule)."""
     with np.errstate(invalid="ignore"):
-        return (x >= lo) & (x <= hi)
+        return (rounded(x - lo) >= 0) & (rounded(hi - x) >= 0)
 
 
 def _annual_progress(x: np.ndarray, aim: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Yearly quota: x / x* for a floor, x* / x for a ceiling (1.0 = exactly the quota)."""
-    return np.where(d > 0, _safe_div(x, aim), _safe_div(aim, x))
+    """Yearly quota: x / x* for a floor, x* / x for a ceiling (1.0 = exactly the quota). A
+    negative aim (a rate: "fall by at least 3 % a year" is ``<=`` −3) turns the ratio round."""
+    with np.errstate(invalid="ignore"):
+        up = (d > 0) != (aim < 0)
+    return np.where(up, _safe_div(x, aim), _safe_div(aim, x))
 
 
 def _progress(x, is_annual, lo, hi, is_band, aim_b, d_b, gap_b):
     """Progress of values ``x`` (a year's value or a projection) with the per-target aim."""
     gap_x = _gap(x, lo, hi, aim_b, d_b, is_band)
-    linear = np.where(gap_b > 0, 1.0 - _safe_div(gap_x, gap_b), np.nan)
+    with np.errstate(invalid="ignore"):
+        linear = np.where(rounded(gap_b) > 0, 1.0 - _safe_div(gap_x, gap_b), np.nan)
     aim_x, d_x = _aim(lo, hi, x)
     return np.where(is_annual, _annual_progress(x, aim_x, d_x), linear)
 
@@ -270,8 +295,23 @@ def _labels(conditions: list[np.ndarray], labels: Sequence[object], default: obj
     return np.where(codes >= 0, table[codes], default)
 
 
+def _join_notes(notes: np.ndarray, where: np.ndarray, text: str) -> np.ndarray:
+    """``notes`` with ``text`` added (after "; ") on the rows in ``where``; each distinct note is
+    joined once."""
+    i = np.flatnonzero(where)
+    if not len(i):
+        return notes
+    codes, uniques = pd.factorize(pd.Series(notes[i], dtype=object), use_na_sentinel=True)
+    table = np.array([f"{u}; {text}" for u in uniques] + [text], dtype=object)
+    out = notes.copy()
+    out[i] = table[codes]  # code −1 (no note yet) picks the trailing text alone
+    return out
+
+
 def _classify(r: np.ndarray, default: object) -> np.ndarray:
-    """``on_track`` / ``moderate`` / ``insufficient`` by Eurostat's thresholds; NaN -> default."""
+    """``on_track`` / ``moderate`` / ``insufficient`` by Eurostat's thresholds on ``r`` rounded
+    to 9 decimals; NaN -> default."""
+    r = rounded(r)
     with np.errstate(invalid="ignore"):
         return _labels([r >= ON_TRACK_THRESHOLD, r >= MODERATE_THRESHOLD, ~np.isnan(r)],
                        ["on_track", "moderate", "insufficient"], default)
@@ -292,6 +332,8 @@ class _Lookup:
                           s["year"].to_numpy(dtype="int64"))
         self.index = pd.Index(keys)
         self.values = s["value"].to_numpy(dtype="float64")
+        texts = s["definition"].to_numpy(dtype=object) if "definition" in s.columns else np.array([], dtype=object)
+        self.definitions = texts if (texts != "").any() else None
 
     def _keys(self, id_code, geo_code, year):
         off = year - self.y0
@@ -302,13 +344,23 @@ class _Lookup:
     def codes(self, ids: np.ndarray, geos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self.ids.get_indexer(ids), self.geos.get_indexer(geos)
 
-    def get(self, id_code: np.ndarray, geo_code: np.ndarray, year: np.ndarray) -> np.ndarray:
+    def _pos(self, id_code: np.ndarray, geo_code: np.ndarray, year: np.ndarray) -> np.ndarray:
         key = self._keys(id_code, geo_code, np.asarray(year, dtype="int64"))
-        pos = self.index.get_indexer(key)
-        pos = np.where(key < 0, -1, pos)
-        out = np.full(len(key), np.nan)
+        return np.where(key < 0, -1, self.index.get_indexer(key))
+
+    def get(self, id_code: np.ndarray, geo_code: np.ndarray, year: np.ndarray) -> np.ndarray:
+        pos = self._pos(id_code, geo_code, year)
+        out = np.full(len(pos), np.nan)
         hit = pos >= 0
         out[hit] = self.values[pos[hit]]
+        return out
+
+    def definition(self, id_code: np.ndarray, geo_code: np.ndarray, year: np.ndarray) -> np.ndarray:
+        """The ``definition`` text of each statistic ("" when none, or no such statistic)."""
+        out = np.full(len(id_code), "", dtype=object)
+        if self.definitions is not None:
+            pos = self._pos(id_code, geo_code, year)
+            out[pos >= 0] = self.definitions[pos[pos >= 0]]
         return out
 
 
@@ -341,7 +393,7 @@ def _projection(group, x, y, n_groups, horizon):
 
 _FLOAT_COLUMNS = {"value", "required", "gap", "progress", "target", "target_hi", "tolerance",
                   "baseline", "target_point", "expected_share", "ratio", "value_raw",
-                  "reference_value", "projected_value_at_target", "anticipated_progress"}
+                  "reference_value", "projected_value_at_target", "anticipated_progress", "trend"}
 _INT_COLUMNS = {"year", "baseline_year", "target_year", "direction", "projection_points"}
 
 
@@ -354,7 +406,7 @@ def _empty_trajectory() -> pd.DataFrame:
 
 def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
                  geo: str | Sequence[str] | None = None, method: str = "linear",
-                 plan: dict | None = None) -> pd.DataFrame:
+                 plan: dict | None = None, binding_only: bool = False) -> pd.DataFrame:
     """The trajectory table: one row per geo × target × year, ``baseline_year+1 .. target_year``.
 
     ``targets`` / ``statistics`` follow the data contracts (``helpers.load`` frames, or any frame
@@ -367,15 +419,27 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     year (``value_raw`` and ``reference_value`` keep both). Projection columns repeat on every
     row of a target: least-squares line through the observed years *and* the baseline point
     (when the baseline is known), evaluated at the target year; NaN with fewer than 2 points.
+    The kinds of issue 12 (running rates and totals, changes, directions) follow docs/method.md;
+    ``binding_only`` scores only the targets whose ``binding`` is ``binding`` (:func:`filter_binding`).
     Raises ValidationError for targets/statistics the engine cannot read, UnknownValueError for
     an unknown method or geo.
     """
     if method not in METHODS:
         raise UnknownValueError("method", method, METHODS)
     plan = getattr(plan, "meta", plan) or {}
+    # A target without a quantified goal is computed as a direction (so its values flow through
+    # the same arrays) and then shown, never scored (below).
+    unq = (targets["kind"].astype("string").str.strip() == kinds.UNQUANTIFIED_KIND).fillna(False).to_numpy()
+    unq_ids = set(targets.loc[unq, "id"].astype(str).str.strip())
+    if unq.any():
+        targets = targets.copy()
+        targets.loc[unq, "kind"] = kinds.DIRECTION_KIND
+        targets.loc[unq, "comparator"] = ">="
     t = _normalise_targets(targets)
     s = _normalise_statistics(statistics)
     geos = resolve_geos(geo, plan, s, targets=t)
+    if binding_only:
+        t = filter_binding(t).reset_index(drop=True)
     n_t, n_g = len(t), len(geos)
     if n_t == 0:
         return _empty_trajectory()
@@ -383,7 +447,7 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     # --- per target (arrays of length n_t)
     comp = _strings(t["comparator"])
     kind = _strings(t["kind"])
-    is_annual = kind == "annual"
+    is_annual = np.isin(kind, kinds.ANNUAL_LIKE_KINDS)  # scored year by year against x*
     is_band = np.isin(comp, ("between", "~"))
     target = t["target"].to_numpy("float64")
     lo, hi = _band(comp, target, t["target_hi"].to_numpy("float64"), t["tolerance"].to_numpy("float64"))
@@ -391,10 +455,13 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     t_year = t["target_year"].to_numpy("int64")
     ref_id = _strings(t["reference_id"])
     is_rel = kind == "relative"
-    ref_geo = np.where(is_rel, _reference_geos(t, s, plan, geos), "").astype(object)
+    has_ref = is_rel | ((kind == "rate_avg") & (ref_id != ""))
+    is_run, is_dir = np.isin(kind, kinds.RUNNING_KINDS), kind == kinds.DIRECTION_KIND
+    is_ceil_total = (kind == "period_total") & (comp == "<=")
+    ref_geo = np.where(has_ref, _reference_geos(t, s, plan, geos), "").astype(object)
     lk = _Lookup(s)
     own_id_code = lk.ids.get_indexer(_strings(t["id"]))
-    ref_id_code, ref_geo_code = lk.codes(np.where(is_rel, ref_id, ""), ref_geo)
+    ref_id_code, ref_geo_code = lk.codes(np.where(has_ref, ref_id, ""), ref_geo)
     geo_code = lk.geos.get_indexer(np.asarray(geos, dtype=object))
 
     # --- per geo × target (length n_g·n_t; group g = geo_pos·n_t + target_pos)
@@ -405,11 +472,17 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     obs_b = np.where(is_rel[tp], _safe_div(own_b, ref_b), own_b)
     given_b = t["baseline_value"].to_numpy("float64")[tp]
     cum = (kind == "cumulative")[tp]
-    x_b = np.select([~np.isnan(obs_b), ~np.isnan(given_b), cum], [obs_b, given_b, 0.0], np.nan)
-    b_src = _labels([~np.isnan(obs_b), ~np.isnan(given_b), cum],
-                    ["observed", "given", "zero (cumulative)"], "missing")
-    aim_b, d_b = _aim(lo[tp], hi[tp], x_b)
-    gap_b = _gap(x_b, lo[tp], hi[tp], aim_b, d_b, is_band[tp])
+    zero = np.isin(kind, kinds.ZERO_BASE_KINDS)[tp]  # a total over the plan period starts at 0
+    x_b = np.select([zero, ~np.isnan(obs_b), ~np.isnan(given_b), cum], [0.0, obs_b, given_b, 0.0], np.nan)
+    b_src = _labels([zero, ~np.isnan(obs_b), ~np.isnan(given_b), cum],
+                    ["zero (running total)", "observed", "given", "zero (cumulative)"], "missing")
+    # the band in levels (change, change_pct: from the baseline), the aim and the baseline's gap
+    lo_g, hi_g = kinds.resolve_band(kind[tp], lo[tp], hi[tp], x_b)
+    aim_b, d_b = _aim(lo_g, hi_g, x_b)
+    unresolved = (np.isin(kind, kinds.CHANGE_KINDS)[tp] & np.isnan(x_b)) | is_dir[tp]
+    aim_b = np.where(unresolved, np.nan, aim_b)
+    d_b = np.where(unresolved, np.where(comp[tp] == "<=", -1.0, 1.0), d_b)
+    gap_b = _gap(x_b, lo_g, hi_g, aim_b, d_b, is_band[tp])
 
     # --- the year grid: targets × years (cross merge, then each target's own span), × geos
     years = pd.DataFrame({"year": np.arange(b_year.min() + 1, t_year.max() + 1, dtype="int64")})
@@ -425,8 +498,12 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     ref = lk.get(ref_id_code[rt], ref_geo_code[rt], year)
     r_is_rel = is_rel[rt]
     value = np.where(r_is_rel, _safe_div(own, ref), own)
+    k_row = year - b_year[rt]
+    r_run, r_dir, r_ceil = is_run[rt], is_dir[rt], is_ceil_total[rt]
+    runs = kinds.running(kind, rt, own, ref, k_row, year, has_ref)
+    value = np.where(r_run, runs["value"], value)  # running kinds: the scored quantity v_t
 
-    r_annual, r_band, r_lo, r_hi = is_annual[rt], is_band[rt], lo[rt], hi[rt]
+    r_annual, r_band, r_lo, r_hi = is_annual[rt], is_band[rt], lo_g[rgrp], hi_g[rgrp]
     r_xb, r_gapb = x_b[rgrp], gap_b[rgrp]
     e = (year - b_year[rt]) / (t_year[rt] - b_year[rt])
     has_value = ~np.isnan(value)
@@ -441,18 +518,47 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     required_linear = np.where(r_annual, aim, r_xb + (aim - r_xb) * e)
     r_linear = np.where(r_annual, progress, _safe_div(progress, e))
     with np.errstate(invalid="ignore"):
-        regress = ~r_annual & (gap > r_gapb)
+        regress = ~r_annual & (rounded(gap - r_gapb) > 0)
     no_base = ~r_annual & np.isnan(r_xb)
 
     status_linear = _labels(
         [~has_value, met, no_base, regress], ["no_data", "achieved", MISSING_BASELINE_STATUS, "regressing"],
         _classify(r_linear, "no_data"))
     with np.errstate(invalid="ignore"):
-        baseline_met = ~r_annual & (r_gapb <= 0)
+        baseline_met = ~r_annual & (rounded(r_gapb) <= 0)
     status_note = _labels(
         [~has_value, met & baseline_met, met, no_base, regress & baseline_met, regress, np.isnan(r_linear)],
         [None, NOTE_BASELINE_MET, None, NOTE_NO_BASELINE, NOTE_BASELINE_MET, None, NOTE_PROGRESS_UNDEFINED],
         None)
+
+    # --- kinds with a status rule of their own (computed on their rows only): a ceiling on a
+    # period total (S_t against the pro-rata budget x*·e_t), a direction (the trend rate)
+    trend = np.full(len(grid), np.nan)
+    i = np.flatnonzero(r_ceil)
+    if len(i):
+        total, x_star = value[i], r_hi[i]
+        with np.errstate(invalid="ignore"):
+            pos = rounded(total) > 0
+            ceil_r = np.where(pos, _safe_div(x_star * e[i], total), np.nan)
+            status_linear[i] = _labels([np.isnan(total), rounded(total - x_star) > 0, year[i] == t_year[rt[i]], ~pos],
+                                       ["no_data", "regressing", "achieved", "on_track"], _classify(ceil_r, "no_data"))
+        r_linear[i], progress[i] = ceil_r, np.nan
+    i = np.flatnonzero(r_dir)
+    if len(i):
+        trend[i] = kinds.direction_trend(value[i], r_xb[i], k_row[i], d[i])
+        status_linear[i] = kinds.direction_status(trend[i])  # no value, no baseline: NaN -> no_data
+        r_linear[i] = progress[i] = gap[i] = required_linear[i] = np.nan
+    r_change = np.isin(kind, kinds.CHANGE_KINDS)[rt]
+    i = np.flatnonzero(r_ceil | r_dir | (r_change & np.isnan(r_xb)) | runs["ref_not_positive"])
+    if len(i):
+        status_note[i] = _labels(
+            [r_ceil[i], (r_change[i] | r_dir[i]) & np.isnan(r_xb[i]), r_dir[i] & has_value[i] & np.isnan(trend[i]),
+             runs["ref_not_positive"][i], r_dir[i]],
+            [None, kinds.NOTE_NO_BASELINE_CHANGE, kinds.NOTE_DIRECTION_NON_POSITIVE, kinds.NOTE_REFERENCE_RATE, None],
+            status_note[i])
+    i = np.flatnonzero(np.isfinite(runs["missing"]) | np.isfinite(runs["ref_missing"]))
+    if len(i):
+        status_note[i] = kinds.missing_notes(runs["missing"][i], runs["ref_missing"][i])
 
     if method == "linear":
         status, ratio, required = status_linear, r_linear, required_linear
@@ -461,7 +567,7 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
         t_len = (t_year - b_year)[rt].astype("float64")
         k = (year - b_year[rt]).astype("float64")
         with np.errstate(invalid="ignore", divide="ignore"):
-            positive_path = ~r_annual & (r_xb > 0) & (aim > 0) & np.isfinite(aim) & (r_gapb > 0)
+            positive_path = ~r_annual & np.isin(kind, kinds.CAGR_KINDS)[rt] & (r_xb > 0) & (aim > 0) & np.isfinite(aim) & (rounded(r_gapb) > 0)
             beyond = r_band & (((d > 0) & (value > r_hi)) | ((d < 0) & (value < r_lo)))
             applicable = positive_path & (value > 0) & ~beyond
             growth = aim / np.where(positive_path, r_xb, np.nan)
@@ -472,18 +578,31 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
         status = np.where(applicable & has_value & ~met & ~regress, _classify(ratio, "no_data"), status_linear)
         with np.errstate(invalid="ignore"):
             method_note = _labels(
-                [~has_value, r_annual, np.isnan(r_xb), r_gapb <= 0, ~applicable & ~beyond, beyond],
-                [None, CAGR_NOTE_ANNUAL, CAGR_NOTE_NO_BASELINE, CAGR_NOTE_BASELINE_MET,
+                [~has_value, (kind == "annual")[rt], ~np.isin(kind, kinds.CAGR_KINDS)[rt], np.isnan(r_xb),
+                 rounded(r_gapb) <= 0, ~applicable & ~beyond, beyond],
+                [None, CAGR_NOTE_ANNUAL, CAGR_NOTE_KIND, CAGR_NOTE_NO_BASELINE, CAGR_NOTE_BASELINE_MET,
                  CAGR_NOTE_NON_POSITIVE, CAGR_NOTE_BEYOND_BAND], None)
 
     # --- projection per geo × target (grouped sums; baseline point included when known)
-    pts = has_value
-    base_pts = ~np.isnan(x_b)
+    projected = np.isin(kind, kinds.PROJECTED_KINDS)
+    pts = has_value & projected[rt]
+    base_pts = ~np.isnan(x_b) & projected[tp]
     grp = np.concatenate([rgrp[pts], np.flatnonzero(base_pts)])
     xs = np.concatenate([(year - b_year[rt])[pts], np.zeros(int(base_pts.sum()))]).astype("float64")
     ys = np.concatenate([value[pts], x_b[base_pts]])
     proj, n_pts = _projection(grp, xs, ys, n_g * n_t, (t_year - b_year)[tp].astype("float64"))
-    antic = _progress(proj, is_annual[tp], lo[tp], hi[tp], is_band[tp], aim_b, d_b, gap_b)
+    antic = _progress(proj, is_annual[tp], lo_g, hi_g, is_band[tp], aim_b, d_b, gap_b)
+    antic = np.where(is_dir[tp], np.nan, antic)  # no target, no anticipated progress
+
+    # --- definition breaks and the projection's absence, added to status_note
+    definition = pd.Series(pd.NA, index=range(n_t), dtype="string").take(rt).reset_index(drop=True)
+    if lk.definitions is not None:
+        r_own, r_geo = own_id_code[rt], geo_code[grid["_gp"].to_numpy()]
+        texts = lk.definition(r_own, r_geo, year)
+        differs = ~np.isnan(own) & (texts != lk.definition(r_own, r_geo, b_year[rt]))
+        status_note = _join_notes(status_note, differs, kinds.NOTE_DEFINITION)
+        definition = pd.Series(texts, dtype="string").replace("", pd.NA)
+    status_note = _join_notes(status_note, ~projected[rt], kinds.NOTE_NO_PROJECTION)
 
     # --- assemble (strings gathered from per-target arrays with take)
     def per_target(col: str) -> pd.Series:
@@ -519,17 +638,30 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
         "method": pd.array(np.full(len(grid), method, dtype=object), dtype="string"),
         "method_note": pd.array(method_note, dtype="string"),
         "status_note": pd.array(status_note, dtype="string"),
-        "value_raw": np.where(r_is_rel, own, np.nan),
+        "value_raw": np.where(r_is_rel | r_run, own, np.nan),
         "reference_id": per_target("reference_id"),
         "reference_geo": pd.Series(ref_geo[rt], dtype="string").replace("", pd.NA),
-        "reference_value": np.where(r_is_rel, ref, np.nan),
+        "reference_value": np.where(r_is_rel, ref, runs["ref_rate"]),
         "projected_value_at_target": proj[rgrp],
         "anticipated_progress": antic[rgrp],
         "projection_points": pd.array(n_pts[rgrp], dtype="Int64"),
+        "trend": trend,
+        "binding": per_target("binding"),
+        "definition": definition,
     })
     floats = [c for c in out.columns if out[c].dtype == "float64"]
     out[floats] = out[floats] + 0.0  # -0.0 (e.g. −1·(0 − 0)) prints as "-0": make it 0.0
+    if unq_ids:
+        out = kinds.unquantified_rows(out, unq_ids)
     return out[list(TRAJECTORY_COLUMNS)]
+
+
+def filter_binding(targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets whose ``binding`` column says ``binding`` (约束性); none when there is no such
+    column. Index kept."""
+    if "binding" not in targets.columns:
+        return targets.iloc[0:0]
+    return targets[(targets["binding"].astype("string").str.strip() == "binding").fillna(False).to_numpy()]
 
 
 # ----------------------------------------------------------------------------- summaries
@@ -561,7 +693,7 @@ def latest_status(trajectory: pd.DataFrame, as_of_year: int | None = None) -> pd
     per_target_cols = [c for c in traj.columns if c in {
         "area", "name_zh", "name_en", "unit", "unit_zh", "kind", "comparator", "target",
         "target_hi", "tolerance", "baseline_year", "target_year", "baseline", "baseline_source",
-        "reference_id", "reference_geo", "method"}]
+        "reference_id", "reference_geo", "method", "binding"}]
     base = keys.merge(first[_KEYS + per_target_cols], on=_KEYS, how="left")
     year_cols = [c for c in traj.columns if c not in per_target_cols and c not in _KEYS]
     out = base.merge(chosen[_KEYS + year_cols], on=_KEYS, how="left")
@@ -599,11 +731,14 @@ def _project_frame(points: pd.DataFrame, per_target: pd.DataFrame):
     tol = per_target["tolerance"].astype("float64").to_numpy() if "tolerance" in per_target else np.full(n, np.nan)
     thi = per_target["target_hi"].astype("float64").to_numpy() if "target_hi" in per_target else np.full(n, np.nan)
     lo, hi = _band(comp, per_target["target"].astype("float64").to_numpy(), thi, tol)
+    lo, hi = kinds.resolve_band(kind, lo, hi, xb)
     is_band = np.isin(comp, ("between", "~"))
     aim_b, d_b = _aim(lo, hi, xb)
     gap_b = _gap(xb, lo, hi, aim_b, d_b, is_band)
-    antic = _progress(proj, kind == "annual", lo, hi, is_band, aim_b, d_b, gap_b)
-    return proj, antic, n_pts
+    antic = _progress(proj, np.isin(kind, kinds.ANNUAL_LIKE_KINDS), lo, hi, is_band, aim_b, d_b, gap_b)
+    projected = np.isin(kind, kinds.PROJECTED_KINDS)  # as in compute_gaps
+    antic = np.where(projected & (kind != kinds.DIRECTION_KIND), antic, np.nan)
+    return np.where(projected, proj, np.nan), antic, np.where(projected, n_pts, 0)
 
 
 def _area_order(present: Iterable[str], areas: Sequence[str] | None) -> list[str]:
@@ -614,7 +749,7 @@ def _area_order(present: Iterable[str], areas: Sequence[str] | None) -> list[str
 
 
 def area_rollup(frame: pd.DataFrame, by_year: bool | None = None,
-                areas: Sequence[str] | None = None) -> pd.DataFrame:
+                areas: Sequence[str] | None = None, binding_only: bool = False) -> pd.DataFrame:
     """Per geo × area (× year): counts of targets by status and three shares.
 
     ``frame`` is a trajectory (``by_year`` defaults to True: one row per area and year) or a
@@ -624,12 +759,18 @@ def area_rollup(frame: pd.DataFrame, by_year: bool | None = None,
     ``n_with_value`` (rows with a value), ``n_scored`` (status other than ``no_data``),
     ``share_achieved_or_on_track`` (among scored; NaN when none is scored), ``mean_capped_progress``
     (mean of progress clipped to [0, 1], achieved counted as 1, rows without a progress left
-    out; NaN when none), ``coverage`` (n_with_value / n_targets).
+    out; NaN when none), ``coverage`` (n_with_value / n_targets); then ``n_binding`` and
+    ``n_binding_<status>``: the same counts among the binding (约束性) targets (0 without a
+    ``binding`` column). ``binding_only``: roll up only the binding targets.
     A target whose span ends earlier than the others simply has no row in later years.
     """
     if by_year is None:
         by_year = "as_of" not in frame.columns
     f = frame.reset_index(drop=True)
+    is_binding = (f["binding"].astype("string").str.strip() == "binding").fillna(False).to_numpy() \
+        if "binding" in f.columns else np.zeros(len(f), dtype=bool)
+    if binding_only:
+        f, is_binding = f[is_binding].reset_index(drop=True), is_binding[is_binding]
     geo = f["geo"].astype("string").fillna("") if "geo" in f.columns else pd.Series("", index=f.index, dtype="string")
     status = f["status"].astype("string").fillna("no_data").to_numpy(dtype=object)
     progress = f["progress"].astype("float64").to_numpy()
@@ -643,6 +784,8 @@ def area_rollup(frame: pd.DataFrame, by_year: bool | None = None,
         "n_with_value": f["value"].notna().to_numpy().astype("int64"),
         "n_good": np.isin(status, ("achieved", "on_track")).astype("int64"),
         "capped": np.where(status == "no_data", np.nan, capped),
+        "n_binding": is_binding.astype("int64"),
+        **{f"n_binding_{s}": (is_binding & (status == s)).astype("int64") for s in STATUS_ORDER},
     })
     work["n_targets"] = 1
     keys = ["geo", "area", "year"]
@@ -661,10 +804,11 @@ def area_rollup(frame: pd.DataFrame, by_year: bool | None = None,
         .sort_values(["_g", "_a", "year"], kind="mergesort").drop(columns=["_a", "_g", "n_good"])
     cols = ["geo", "area", "year", "n_targets", *[f"n_{s}" for s in STATUS_ORDER],
             "n_with_value", "n_scored", "share_achieved_or_on_track", "mean_capped_progress", "coverage"]
-    agg = agg[cols].reset_index(drop=True)
+    binding_cols = ["n_binding", *[f"n_binding_{s}" for s in STATUS_ORDER]]
+    agg = agg[cols + binding_cols].reset_index(drop=True)
     agg["geo"] = agg["geo"].astype("string")
     agg["area"] = agg["area"].astype("string")
-    for c in cols[3:-3]:
+    for c in cols[3:-3] + binding_cols:
         agg[c] = agg[c].astype("int64")
     if not by_year:
         agg = agg.drop(columns="year")
@@ -675,18 +819,27 @@ def area_rollup(frame: pd.DataFrame, by_year: bool | None = None,
 
 
 def area_rollup_as_of(trajectory: pd.DataFrame, as_of_year: int | None = None,
-                      areas: Sequence[str] | None = None) -> pd.DataFrame:
+                      areas: Sequence[str] | None = None, binding_only: bool = False) -> pd.DataFrame:
     """The "as of" roll-up: :func:`area_rollup` of :func:`latest_status` (one row per area)."""
-    return area_rollup(latest_status(trajectory, as_of_year), by_year=False, areas=areas)
+    return area_rollup(latest_status(trajectory, as_of_year), by_year=False, areas=areas,
+                       binding_only=binding_only)
 
 
 # ----------------------------------------------------------------------------- output
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table atomically as UTF-8 CSV with the engine's fixed float format."""
+    """Write a table atomically as UTF-8 CSV with the engine's fixed float format (text a
+    spreadsheet would run as a formula neutralised, :func:`helpers.fileio.neutralise_frame`)."""
     from helpers.fileio import atomic_write_csv
 
     return atomic_write_csv(df, path, float_format=CSV_FLOAT_FORMAT)
+
+
+def table_bytes(df: pd.DataFrame) -> bytes:
+    """What :func:`write_table` writes, as bytes."""
+    from helpers.fileio import csv_bytes
+
+    return csv_bytes(df, float_format=CSV_FLOAT_FORMAT)
 
 
 def status_counts_text(frame: pd.DataFrame) -> str:
@@ -696,17 +849,25 @@ def status_counts_text(frame: pd.DataFrame) -> str:
 
 def cli_gaps(args) -> int:
     """``python -m helpers gaps``: load (ValidationError -> exit 2 in cli.main), compute, write."""
+    from helpers import fileio
     from helpers.load import load_inputs
+    from helpers.validate import file_problem
 
-    for label, p in (("targets", args.targets), ("statistics", args.statistics)):
-        if not Path(p).is_file():
-            raise ValidationError([Problem(str(p), None, None, f"{label} file not found")])
+    problems = [file_problem(p, what=f"{label} file") for label, p in (("targets", args.targets),
+                                                                      ("statistics", args.statistics))]
+    if any(problems):
+        raise ValidationError([p for p in problems if p is not None])
+    fileio.check_output_file(args.out, make_folder=True)  # before computing anything
     plan = load_inputs(args.targets, args.statistics)
     geos = resolve_geos(args.geo, plan.meta, plan.statistics, targets=plan.targets)
-    traj = compute_gaps(plan.targets, plan.statistics, geo=geos, method=args.method, plan=plan.meta)
-    write_table(traj, args.out)
+    binding_only = bool(getattr(args, "binding", False))
+    traj = compute_gaps(plan.targets, plan.statistics, geo=geos, method=args.method, plan=plan.meta,
+                        binding_only=binding_only)
+    with fileio.writing(args.out):
+        write_table(traj, args.out)
     latest = latest_status(traj)
     n_targets = traj["indicator_id"].nunique()
-    print(f"wrote {args.out}: {len(traj)} rows ({n_targets} targets x {len(geos)} geo(s): "
+    which = " binding" if binding_only else ""
+    print(f"wrote {args.out}: {len(traj)} rows ({n_targets}{which} targets x {len(geos)} geo(s): "
           f"{','.join(geos)}; method {args.method}); latest status: {status_counts_text(latest)}")
     return 0

@@ -104,18 +104,23 @@ def fingerprint(targets_path: str | Path, statistics_path: str | Path) -> tuple:
     return tuple(out)
 
 
-def write_snapshot(inputs: Plan, path: str | Path, fingerprint_: tuple | None = None) -> Path:
+def write_snapshot(inputs: Plan, path: str | Path, fingerprint_: tuple | None = None,
+                   pinned: bool = False) -> Path:
     """Write validated ``inputs`` (from :func:`load_inputs`) to ``path`` for :func:`load_inputs`
     to reuse while the files are unchanged (see the module docstring). Written atomically.
 
     ``fingerprint_``: the files' :func:`fingerprint` taken *before* ``inputs`` were loaded (and
     found unchanged after); without it the files are fingerprinted now, which is right only when
-    nothing can have changed them since they were loaded."""
+    nothing can have changed them since they were loaded.
+
+    ``pinned``: the snapshot stands for the same *paths* whatever their bytes become (a report
+    render: every page must come from the one validated reading, even if someone imports new
+    values while the notebooks run)."""
     from helpers.fileio import atomic_write_bytes
 
     if fingerprint_ is None:
         fingerprint_ = fingerprint(inputs.targets_path, inputs.statistics_path)
-    record = {"fingerprint": fingerprint_, "inputs": inputs}
+    record = {"fingerprint": fingerprint_, "inputs": inputs, "pinned": bool(pinned)}
     return atomic_write_bytes(Path(path), pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -125,7 +130,12 @@ def _from_snapshot(targets_path: str | Path, statistics_path: str | Path) -> Pla
         return None
     try:
         record = pickle.loads(Path(where).read_bytes())
-        if record["fingerprint"] != fingerprint(targets_path, statistics_path):
+        if record.get("pinned"):
+            wanted = [str(p.resolve()) for p in (Path(targets_path), Path(statistics_path),
+                                                 plan_path_for(targets_path))]
+            if [f[0] for f in record["fingerprint"]] != wanted:
+                return None
+        elif record["fingerprint"] != fingerprint(targets_path, statistics_path):
             return None
     except (OSError, pickle.UnpicklingError, KeyError, TypeError, EOFError):
         return None

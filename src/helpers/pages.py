@@ -29,14 +29,15 @@ def report_css() -> str:
 
 
 def status_summary(prep):
-    """Counts by status per area (rows: areas in report order; columns: STATUS_ORDER; plus
+    """Counts by status per area (rows: every area with a target, plan order, whether or not
+    this render draws its page; columns: STATUS_ORDER; plus
     ``total``): :func:`helpers.gaps.area_rollup` of the statuses as of the report's as-of year,
     the same table the notebooks narrate."""
     from helpers import gaps
     from helpers.vocab import STATUS_ORDER
 
     rollup = gaps.area_rollup(prep.ctx.latest, by_year=False, areas=prep.ctx.plan.area_keys).set_index("area")
-    counts = rollup.reindex(prep.areas)[[f"n_{s}" for s in STATUS_ORDER]].fillna(0).astype("int64")
+    counts = rollup.reindex(prep.ctx.plan.areas_in_use())[[f"n_{s}" for s in STATUS_ORDER]].fillna(0).astype("int64")
     counts.columns = list(STATUS_ORDER)
     counts["total"] = counts.sum(axis=1)
     counts.index.name = "area"
@@ -64,8 +65,13 @@ def index_html(prep) -> str:
     rows = []
     for area, row in counts.iterrows():
         cells = "".join(f'<td class="num">{int(row[s])}</td>' for s in STATUS_ORDER)
-        rows.append(f'<tr><td><a href="area-{esc(area)}.html">{esc(plan.area_label(area, lang))}</a></td>'
-                    f'<td class="num">{int(row["total"])}</td>{cells}</tr>')
+        name = esc(plan.area_label(area, lang))
+        pages = getattr(prep, "pages", None)
+        if pages is None or f"area-{area}" in pages:
+            name = f'<a href="area-{esc(area)}.html">{name}</a>'
+        else:
+            name += f' <span class="report-meta">({esc(t("本期未生成页面", "no page in this set", lang))})</span>'
+        rows.append(f'<tr><td>{name}</td><td class="num">{int(row["total"])}</td>{cells}</tr>')
     total = counts.sum()
     rows.append(f'<tr><th>{esc(t("合计", "Total", lang))}</th><th class="num">{int(total["total"])}</th>'
                 + "".join(f'<th class="num">{int(total[s])}</th>' for s in STATUS_ORDER) + "</tr>")
@@ -75,8 +81,13 @@ def index_html(prep) -> str:
     head = t(title_zh, title_en, lang)
     title = f"{head} — {doc} — {prep.date}" if doc else f"{head} — {prep.date}"
     links = [("overview.html", t("规划总览", "Plan overview", lang)),
-             ("data-coverage.html", t("数据覆盖", "Data coverage", lang))]
-    link_items = "".join(f'<li><a href="{href}">{esc(text)}</a></li>' for href, text in links)
+             ("data-coverage.html", t("数据覆盖", "Data coverage", lang)),
+             ("changes.html", t("自上一份报告以来的变化", "What changed since the previous set", lang))]
+    previous = getattr(prep, "previous", None)
+    if previous is not None:
+        links.append((f"../{previous.name}/index.html", t(f"上一份报告（{previous.name}）",
+                                                          f"Previous set ({previous.name})", lang)))
+    link_items = "".join(f'<li><a href="{esc(href)}">{esc(text)}</a></li>' for href, text in links)
     stats_name = Path(str(plan.statistics_path)).name
     targets_name = Path(str(plan.targets_path)).name
     return f"""<!DOCTYPE html>
@@ -141,6 +152,7 @@ def set_record(prep) -> dict:
         "plan": plan.name, "title_zh": plan.title_pair()[0], "title_en": plan.title_pair()[1],
         "document_number": plan.text("document_number"), "date": prep.date, "as_of": int(ctx.as_of),
         "method": ctx.method, "geo": ctx.geo, "lang": ctx.lang, "areas": list(prep.areas),
+        "previous": prep.previous.name if getattr(prep, "previous", None) is not None else None,
         "targets": int(total["total"]), "status_counts": {s: int(total[s]) for s in STATUS_ORDER},
     }
 

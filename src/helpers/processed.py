@@ -9,8 +9,11 @@ same inputs is byte-identical):
 - ``area_rollup_latest.csv`` — the same "as of" the latest data (from ``latest_status``)
 - ``coverage_by_area.csv`` / ``coverage_by_target.csv`` — :mod:`helpers.coverage`, with a ``geo`` column
 
-Everything is computed before anything is written, and every file is written atomically, so a
-failure leaves the previous files untouched.
+Everything is computed before anything is written, and the files are written in one step
+(:func:`helpers.fileio.atomic_write_many`: every file to a temporary file first, then all renamed),
+so a failure (bad input, read-only folder, full disk) leaves the previous files untouched and is
+a message naming the path and the reason (exit 2), not a traceback. The output folder is created
+when it is missing and its parent exists.
 """
 
 from __future__ import annotations
@@ -19,8 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import coverage, gaps
-from helpers.exceptions import Problem, ValidationError
+from helpers import coverage, fileio, gaps, locks
+from helpers.exceptions import OutputError, ValidationError
+
+#: The files ``build`` writes, in writing order.
+TABLE_NAMES: tuple[str, ...] = ("gaps.csv", "gaps_cagr.csv", "latest_status.csv", "area_rollup.csv",
+                                "area_rollup_latest.csv", "coverage_by_area.csv", "coverage_by_target.csv")
 
 
 def _coverage_tables(targets: pd.DataFrame, statistics: pd.DataFrame,
@@ -38,18 +45,25 @@ def _coverage_tables(targets: pd.DataFrame, statistics: pd.DataFrame,
 
 def processed_tables(targets_path: str | Path,
                      statistics_path: str | Path,
-                     geo: str | list[str] | None = None) -> dict[str, pd.DataFrame]:
+                     geo: str | list[str] | None = None, wait: bool = False) -> dict[str, pd.DataFrame]:
     """Load and validate the inputs and compute every processed table: ``{file name: table}``
     in writing order (nothing is written). ``geo`` as in :func:`helpers.gaps.resolve_geos`
     (default: the plan's jurisdiction). Raises ValidationError for bad inputs or a missing
-    file, UnknownValueError for an unknown geo.
+    file, UnknownValueError for an unknown geo, LockedError while another command holds the
+    data lock (:mod:`helpers.locks`; ``wait`` waits for it instead).
     """
     from helpers.load import load_inputs
 
-    for label, p in (("targets", targets_path), ("statistics", statistics_path)):
-        if not Path(p).is_file():
-            raise ValidationError([Problem(str(p), None, None, f"{label} file not found")])
-    loaded = load_inputs(targets_path, statistics_path)
+    from helpers.validate import file_problem
+
+    problems = [file_problem(p, what=f"{label} file") for label, p in (("targets", targets_path),
+                                                                      ("statistics", statistics_path))]
+    if any(problems):
+        raise ValidationError([p for p in problems if p is not None])
+    # The data lock while the inputs are read and validated (not while computing): an import
+    # never replaces them half-way; LockedError (exit 3) while one runs, unless ``wait``.
+    with locks.data_lock(statistics_path, wait=wait, required=False, command="build"):
+        loaded = load_inputs(targets_path, statistics_path)
     t, s, plan = loaded.targets, loaded.statistics, loaded.meta
     geos = gaps.resolve_geos(geo, plan, s, targets=t)
     order = loaded.area_keys
@@ -67,9 +81,24 @@ def processed_tables(targets_path: str | Path,
     }
 
 
+def _check_out_dir(out_dir: str | Path, create: bool = True) -> Path:
+    """The output folder, created (``create``) when missing if its parent exists; OutputError
+    otherwise, and when one of the table names is a folder there."""
+    out_dir = fileio.check_output_dir(out_dir, make=True, create=create)
+    for name in TABLE_NAMES:
+        if (out_dir / name).is_dir():
+            raise OutputError(out_dir / name, "this is a folder; remove it or choose another --out-dir")
+    return out_dir
+
+
 def _write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> dict[str, Path]:
-    out_dir = Path(out_dir)
-    return {name: gaps.write_table(frame, out_dir / name) for name, frame in tables.items()}
+    """Write every table in one step (:func:`helpers.fileio.atomic_write_many`): all or none is
+    replaced; an OS error (read-only folder, full disk) is an OutputError naming the file."""
+    out_dir = _check_out_dir(out_dir)
+    items = {out_dir / name: gaps.table_bytes(frame) for name, frame in tables.items()}
+    with fileio.writing(out_dir):
+        fileio.atomic_write_many(items)
+    return {name: out_dir / name for name in tables}
 
 
 def build_processed(targets_path: str | Path,
@@ -86,7 +115,8 @@ def build_processed(targets_path: str | Path,
 def cli_build(args) -> int:
     """``python -m helpers build [--geo NAME|LIST|all]``: rebuild data/processed/ and list what
     was written, with each table's row count."""
-    tables = processed_tables(args.targets, args.statistics, args.geo)
+    _check_out_dir(args.out_dir, create=False)  # a wrong --out-dir is the cheapest error
+    tables = processed_tables(args.targets, args.statistics, args.geo, wait=getattr(args, "wait", False))
     written = _write_tables(tables, args.out_dir)
     for name, path in written.items():
         print(f"wrote {path} ({len(tables[name])} rows)")

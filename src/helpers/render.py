@@ -54,7 +54,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from helpers import paths
+from helpers import locks, paths
+from helpers.changes import previous_set, write_changes
+from helpers.hygiene import clean_orphans, kill_tree, terminate_on_signals
 from helpers.pages import TEMPLATE_NAME, TEMPLATES_DIR, index_html, write_archive, write_set_record
 from helpers.exceptions import (
     LockedError,
@@ -199,7 +201,12 @@ def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None,
     private folder for the kernels' IPC sockets, (inherited by the kernels) the snapshot of
     the inputs validated by the parent (:func:`helpers.load.write_snapshot`), and the papermill
     engine: ``warm-fork`` on the render's kernel template when the parent started one
-    (``template``, :mod:`helpers.engines`), else papermill's own."""
+    (``template``, :mod:`helpers.engines`), else papermill's own. The worker ends itself, its
+    kernels and the render's temporary folders if the render dies
+    (:func:`helpers.hygiene.watch_parent`; the template ends its own kernels then)."""
+    from helpers.hygiene import watch_parent
+
+    watch_parent([kernel_root, os.path.dirname(log_path)])
     _skip_unused_imports()
     _quiet_logging()
     _kernel_env()
@@ -396,6 +403,13 @@ class _Prepared:
     #: :func:`helpers.load.fingerprint` of the input files as validated; None when they changed
     #: while being read (the kernels then validate them themselves).
     fingerprint: tuple | None = None
+    #: The previous set of the same plan, method and geo (:func:`helpers.changes.previous_set`).
+    previous: Path | None = None
+    #: Report keys (``area-<key>``, ...) the published set will hold (this render's and, for a
+    #: partial render into an existing date, the pages it keeps).
+    pages: set = field(default_factory=set)
+    #: The input files' bytes as validated (file name -> bytes), kept in the set's ``inputs/``.
+    input_bytes: dict = field(default_factory=dict)
 
 
 def _check_areas(areas, plan) -> list[str]:
@@ -465,7 +479,11 @@ def _prepare(date, areas, as_of, method, lang, targets_path, statistics_path, ge
     jobs = plan_jobs(chosen, ctx.plan, nb_params)
     _check_notebooks(jobs, set(nb_params), notebooks_dir)
     _check_kernel()
-    return _Prepared(day, ctx, chosen, jobs, fingerprint=before if unchanged else None)
+    # The bytes validated (read under the data lock): the set keeps them as its inputs/ copy.
+    kept = {Path(f).name: Path(f).read_bytes() for f in (targets_path, statistics_path,
+                                                         Path(targets_path).parent / "plan.json")
+            if Path(f).is_file()}
+    return _Prepared(day, ctx, chosen, jobs, fingerprint=before if unchanged else None, input_bytes=kept)
 
 
 def _progress(enabled: bool, text: str) -> None:
@@ -479,62 +497,83 @@ def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeo
     results in completion order."""
     from helpers.engines import start_for_render
     from helpers.load import SNAPSHOT_ENV, write_snapshot
+    from helpers.load import fingerprint as load_fingerprint
 
     ctx = multiprocessing.get_context("spawn")
-    kernel_root = tempfile.mkdtemp(prefix="hk-")  # short: Unix socket paths max ~100 chars
-    # Validated once here; every kernel reuses it while the files are unchanged.
-    snapshot = (write_snapshot(prep.ctx.plan, log_dir / "inputs.pickle", prep.fingerprint)
-                if prep.fingerprint is not None else None)
+    # Short (Unix socket paths max ~100 chars) and named by this process, so a later render can
+    # remove it if this one is killed before its workers could (clean_orphans).
+    kernel_root = tempfile.mkdtemp(prefix=f"hk-{os.getpid()}-")
+    # Validated once here; every kernel and the index use this one reading, pinned to the files'
+    # paths: an import during the render cannot give the set pages of two different data sets.
+    plan = prep.ctx.plan
+    snapshot = write_snapshot(plan, log_dir / "inputs.pickle",
+                              prep.fingerprint or load_fingerprint(plan.targets_path, plan.statistics_path),
+                              pinned=True)
     results: list[dict] = []
-    n = len(prep.jobs)
     # The warm engine's kernel template, started first so it imports while the workers start;
     # given the environment the workers' kernels will have (helpers.engines).
     kernel_env = dict(os.environ)
     _kernel_env(kernel_env)
-    if snapshot:
-        kernel_env[SNAPSHOT_ENV] = str(snapshot)
-    template = start_for_render(KERNEL_NAME, kernel_root, sorted({notebooks_dir / j.notebook for j in prep.jobs}),
-                                kernel_env, str(log_dir / "kernels.log"))
+    kernel_env[SNAPSHOT_ENV] = str(snapshot)
+    template = None
     try:
+        template = start_for_render(KERNEL_NAME, kernel_root, sorted({notebooks_dir / j.notebook for j in prep.jobs}),
+                                    kernel_env, str(log_dir / "kernels.log"))
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                  initargs=(kernel_root, str(log_dir / "kernels.log"),
                                            str(snapshot) if snapshot else None,
                                            template.info() if template else None)) as pool:
-            futures = {pool.submit(_render_one, job, str(notebooks_dir), str(work), timeout): job
-                       for job in prep.jobs}
-            pending = set(futures)
-            if on_start is not None:
-                try:
-                    on_start()  # parent-side work overlapping the notebooks (the index page)
-                except BaseException:
-                    for f in pending:
-                        f.cancel()
-                    raise
-            failed = False
-            while pending:
-                done, pending = _wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    if fut.cancelled():
-                        continue
-                    try:
-                        res = fut.result()
-                    except Exception as exc:  # a worker died (BrokenProcessPool) or similar
-                        job = futures[fut]
-                        res = {"key": job.key, "notebook": job.notebook, "ok": False, "seconds": 0.0,
-                               "ipynb": str(work / f"{job.key}.ipynb"), "cell": None, "first_line": "",
-                               "ename": type(exc).__name__, "evalue": strip_ansi(str(exc)), "error": ""}
-                    results.append(res)
-                    mark = "" if res["ok"] else "  FAILED"
-                    _progress(progress, f"[{len(results)}/{n}] {res['key']:<24} {res['seconds']:5.1f} s{mark}")
-                    if not res["ok"] and not failed:
-                        failed = True
-                        for f in pending:
-                            f.cancel()
+            try:
+                _collect(pool, prep, notebooks_dir, work, timeout, progress, results, on_start)
+            except BaseException:
+                # Interrupted (Ctrl-C, SIGTERM) or the parent failed: end the workers and their
+                # kernels now instead of letting the pool wait for the running notebooks.
+                for proc in list(getattr(pool, "_processes", {}).values()):
+                    kill_tree(proc.pid)
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     finally:
         if template is not None:
             template.close()
         shutil.rmtree(kernel_root, ignore_errors=True)
     return results
+
+
+def _collect(pool, prep: _Prepared, notebooks_dir: Path, work: Path, timeout: int, progress: bool,
+             results: list[dict], on_start=None) -> None:
+    """Submit every job to ``pool`` and gather the results (progress lines as they finish);
+    stop scheduling after the first failure."""
+    n = len(prep.jobs)
+    futures = {pool.submit(_render_one, job, str(notebooks_dir), str(work), timeout): job
+               for job in prep.jobs}
+    pending = set(futures)
+    if on_start is not None:
+        try:
+            on_start()  # parent-side work overlapping the notebooks (the index page)
+        except BaseException:
+            for f in pending:
+                f.cancel()
+            raise
+    failed = False
+    while pending:
+        done, pending = _wait(pending, return_when=FIRST_COMPLETED)
+        for fut in done:
+            if fut.cancelled():
+                continue
+            try:
+                res = fut.result()
+            except Exception as exc:  # a worker died (BrokenProcessPool) or similar
+                job = futures[fut]
+                res = {"key": job.key, "notebook": job.notebook, "ok": False, "seconds": 0.0,
+                       "ipynb": str(work / f"{job.key}.ipynb"), "cell": None, "first_line": "",
+                       "ename": type(exc).__name__, "evalue": strip_ansi(str(exc)), "error": ""}
+            results.append(res)
+            mark = "" if res["ok"] else "  FAILED"
+            _progress(progress, f"[{len(results)}/{n}] {res['key']:<24} {res['seconds']:5.1f} s{mark}")
+            if not res["ok"] and not failed:
+                failed = True
+                for f in pending:
+                    f.cancel()
 
 
 def _failure_message(failures: list[dict], n_jobs: int, notebooks_dir: Path, kept: dict[str, Path],
@@ -585,6 +624,26 @@ def _point_latest(out: Path) -> None:
     os.replace(tmp, link)
 
 
+def _keep_unrendered_pages(final: Path, work: Path, prep) -> list[str]:
+    """A partial render (``--areas``) into a date that already has a set: copy that set's other
+    report pages (and their notebooks) into the new one, so no published page disappears; the
+    index is recomputed for every area from this render's inputs. Returns the kept page names."""
+    if not final.is_dir():
+        return []
+    done = {j.key for j in prep.jobs}
+    kept = []
+    for page in sorted(final.glob("*.html")):
+        key = page.stem
+        if key in done or key in ("index", "changes") or (work / page.name).exists():
+            continue
+        shutil.copy2(page, work / page.name)
+        nb = final / f"{key}.ipynb"
+        if nb.is_file():
+            shutil.copy2(nb, work / nb.name)
+        kept.append(page.name)
+    return kept
+
+
 def _publish(work: Path, final: Path) -> None:
     """Rename the finished temporary folder into place; an existing set of that date is
     renamed aside first and deleted only after the new one is in place."""
@@ -602,12 +661,54 @@ def _publish(work: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+_OLD_RE = re.compile(r"^\.old-(\d{4}-\d{2}-\d{2})-\d+$")
+
+
+def _keep_failed(src: Path, failed_dir: Path, name: str) -> Path | None:
+    """Keep a failed notebook (or the kernel log) as ``.failed/<name>``: the latest failure per
+    notebook replaces the previous one, and an empty file (e.g. written on a full disk) is not
+    kept. Best effort: a folder we cannot write to keeps nothing rather than hiding the error."""
+    try:
+        if not src.is_file() or src.stat().st_size == 0:
+            return None
+        failed_dir.mkdir(exist_ok=True)
+        dest = failed_dir / name
+        shutil.move(str(src), dest)
+        return dest
+    except OSError:
+        return None
+
+
+def _check_out(out: Path) -> None:
+    """The reports folder must be a folder we can write to; say so plainly otherwise (exit 2)."""
+    problem = None
+    if out.exists() and not out.is_dir():
+        problem = "exists and is not a folder"
+    else:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            probe = tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-", delete=True)
+            probe.close()
+        except OSError as exc:
+            problem = f"cannot be written to ({exc.strerror or exc})"
+    if problem:
+        raise ValidationError([Problem(str(out), None, "--out", f"the reports folder {problem}")])
+
+
 def _clean_stale(out: Path) -> None:
-    """Remove temporary folders left by a render that was killed (we hold the lock, so no
-    other render is using them)."""
-    for p in out.iterdir():
-        if p.is_dir() and not p.is_symlink() and (p.name.startswith(".tmp-") or p.name.startswith(".old-")):
+    """Tidy what a killed render left (we hold the lock, so no other render is using it):
+    temporary folders go; a set renamed aside (``.old-<date>-<pid>``) whose date has no set any
+    more (killed between the two renames of publishing) is put back, never deleted; an aside
+    copy of a date that has its set again is removed."""
+    for p in sorted(out.iterdir()):
+        if p.is_dir() and not p.is_symlink() and p.name.startswith(".tmp-"):
             shutil.rmtree(p, ignore_errors=True)
+        elif p.is_dir() and not p.is_symlink() and p.name.startswith(".old-"):
+            m = _OLD_RE.match(p.name)
+            if m and not (out / m.group(1)).exists():
+                os.rename(p, out / m.group(1))  # the only copy of that set: restore it
+            else:
+                shutil.rmtree(p, ignore_errors=True)
         elif p.is_symlink() and p.name.startswith(f".{LATEST_NAME}-"):
             p.unlink(missing_ok=True)
 
@@ -631,6 +732,14 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
     Raises ValidationError / UnknownValueError (bad input, nothing written), LockedError (another
     render holds the lock), RenderError (a notebook failed; message names notebook and cell).
     """
+
+    with terminate_on_signals():  # SIGTERM/SIGHUP stop the render as Ctrl-C does, cleaning up
+        return _render(date, areas, as_of, method, lang, targets_path, statistics_path, geo, jobs,
+                       out, timeout, wait, progress, notebooks_dir, plan)
+
+
+def _render(date, areas, as_of, method, lang, targets_path, statistics_path, geo, jobs, out, timeout,
+            wait, progress, notebooks_dir, plan) -> Path:
     from filelock import FileLock, Timeout
 
     from helpers.plan import locate
@@ -642,11 +751,15 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
     files = locate(plan, targets_path, statistics_path)
     targets_path, statistics_path, name = files.targets_path, files.statistics_path, files.name
     out = root / name
-    prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path), geo,
-                    notebooks_dir, name)
+    # The data lock while the inputs are read and validated: an import never replaces them
+    # half-way; after that every page uses the validated snapshot, so imports may go on.
+    with locks.data_lock(statistics_path, wait=wait, required=False, command="render"):
+        prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path), geo,
+                        notebooks_dir, name)
     n_workers = max(1, min(jobs or os.cpu_count() or 1, len(prep.jobs)))
 
-    out.mkdir(parents=True, exist_ok=True)
+    _check_out(root)
+    _check_out(out)
     lock = FileLock(str(out / LOCK_NAME))
     try:
         lock.acquire(timeout=-1 if wait else 0)
@@ -659,12 +772,19 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
         if prep.fingerprint != fingerprint(targets_path, statistics_path):
             # The inputs changed while this render waited for the lock (or while they were
             # read): check them again, so the index and every notebook see the same files.
-            prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path),
-                            geo, notebooks_dir, name)
+            with locks.data_lock(statistics_path, wait=wait, required=False, command="render"):
+                prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path),
+                                geo, notebooks_dir, name)
         _clean_stale(out)
+        clean_orphans(tempfile.gettempdir(), ("hk-", "helpers-render-log-"))
+        final = out / prep.date
+        prep.previous = previous_set(out, prep.date, prep.ctx.method, prep.ctx.geo)
+        prep.pages = {j.key for j in prep.jobs}
+        if areas is not None and final.is_dir():  # a partial render keeps the set's other pages
+            prep.pages |= {p.stem for p in final.glob("*.html")} - {"index", "changes"}
         work = out / f".tmp-{prep.date}-{os.getpid()}"
         work.mkdir()
-        log_dir = Path(tempfile.mkdtemp(prefix="helpers-render-log-"))
+        log_dir = Path(tempfile.mkdtemp(prefix=f"helpers-render-log-{os.getpid()}-"))
         index: dict = {}
         try:
             t0 = time.perf_counter()
@@ -685,26 +805,22 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
                 kept: dict[str, Path] = {}
                 failed_dir = out / FAILED_DIR
                 for f in failures:
-                    src = Path(f["ipynb"])
-                    if src.is_file():
-                        failed_dir.mkdir(exist_ok=True)
-                        dest = failed_dir / f"{prep.date}-{f['key']}.ipynb"
-                        shutil.move(str(src), dest)
+                    dest = _keep_failed(Path(f["ipynb"]), failed_dir, f"{f['key']}.ipynb")
+                    if dest is not None:
                         kept[f["key"]] = dest
-                log = log_dir / "kernels.log"
-                log_kept = None
-                if log.is_file() and log.stat().st_size:
-                    failed_dir.mkdir(exist_ok=True)
-                    log_kept = failed_dir / f"{prep.date}-kernels.log"
-                    shutil.move(str(log), log_kept)
+                log_kept = _keep_failed(log_dir / "kernels.log", failed_dir, "kernels.log")
                 raise RenderError(_failure_message(failures, len(prep.jobs), notebooks_dir, kept, log_kept, out),
                                   notebook=failures[0]["notebook"] if failures else None,
                                   cell=failures[0]["cell"] if failures else None)
+            kept = _keep_unrendered_pages(final, work, prep) if areas is not None else []
+            write_changes(work, prep, prep.previous)
             (work / "index.html").write_text(index.get("html") or index_html(prep), encoding="utf-8")
             write_set_record(work, prep)
             reuse.write(work)
-            final = out / prep.date
             _publish(work, final)
+            if kept:
+                _progress(progress, f"kept {len(kept)} published page(s) of {final} that this partial "
+                                    f"render did not redo: {', '.join(kept)}")
             _point_latest(out)
             write_archive(root)
             _progress(progress, f"wrote {len(prep.jobs) + 1} reports to {final} "

@@ -14,7 +14,10 @@ Edge cases worth knowing:
 
 - Empty cells are missing (``NA``); a column check ignores them, nullability is checked apart.
 - A negative number is only an error where it cannot be right: targets, baselines and statistics
-  of ``annual`` / ``cumulative`` targets (counts of things done). Levels may be negative.
+  of ``annual`` / ``cumulative`` / ``period_total`` / ``annual_mean`` targets (counts of things
+  done, flows). Levels, rates (``rate_avg``, ``rate_total``: yearly % changes) and changes may be
+  negative.
+- ``target`` is empty for a ``direction`` target and required for every other kind.
 - Cross-checks against the targets table (indicator ids, units, counts) and against the
   statistics (a relative target's reference series has data) are added only when the other
   table is given, so each table can also be checked alone.
@@ -26,7 +29,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from helpers.plan import GEO_PATTERN  # noqa: F401  (re-exported: part of the contract)
-from helpers.vocab import COMPARATORS, KINDS
+from helpers.vocab import BINDING, COMPARATORS, KINDS, REFERENCE_KINDS
+
+#: Kinds without a target number: a wanted direction, or no quantified target at all.
+NO_NUMBER_KINDS: tuple[str, ...] = ("direction", "unquantified")
 
 # ---------------------------------------------------------------------------------- contract
 
@@ -35,7 +41,7 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "target_year", "baseline_year", "kind", "reference_id", "lead_agency", "source_ref", "note",
 )
 #: Optional columns of the targets table; added empty when a file lacks them.
-TARGET_OPTIONAL_COLUMNS: tuple[str, ...] = ("unit_zh", "value_unit", "baseline_value")
+TARGET_OPTIONAL_COLUMNS: tuple[str, ...] = ("unit_zh", "value_unit", "baseline_value", "binding")
 STATISTICS_COLUMNS: tuple[str, ...] = (
     "indicator_id", "geo", "year", "value", "unit", "source_title", "source_url", "note",
 )
@@ -50,7 +56,7 @@ TARGET_DTYPES: dict[str, str] = {
     "comparator": "string", "target": "float64", "target_hi": "float64", "tolerance": "float64",
     "target_year": "Int64", "baseline_year": "Int64", "kind": "string", "reference_id": "string",
     "lead_agency": "string", "source_ref": "string", "note": "string", "unit_zh": "string",
-    "value_unit": "string", "baseline_value": "float64",
+    "value_unit": "string", "baseline_value": "float64", "binding": "string",
 }
 STATISTICS_DTYPES: dict[str, str] = {
     "indicator_id": "string", "geo": "string", "year": "Int64", "value": "float64",
@@ -59,11 +65,15 @@ STATISTICS_DTYPES: dict[str, str] = {
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
 #: Kinds whose values count things done (a yearly flow, a running total): never negative.
-COUNT_KINDS: tuple[str, ...] = ("annual", "cumulative")
+COUNT_KINDS: tuple[str, ...] = ("annual", "cumulative", "period_total", "annual_mean")
 
-#: A spreadsheet would run these as formulas (CSV injection): '=' then a name or a call, or
-#: +, -, @ right before a letter or '('. ("=>" or "-5" are not formulas.)
-FORMULA_PATTERN = r"^[\t\r]*(?:=.*[A-Za-z(]|[+\-@][A-Za-z(])"
+#: Text a spreadsheet could run as a formula (CSV injection, OWASP), after any leading tabs or
+#: carriage returns: anything starting with ``=``, ``+`` or ``@``; ``-`` followed by a letter,
+#: ``(``, ``$`` or another operator (``-A1``, ``--x``, ``-(1)``); ``-`` and a number followed by an
+#: operator (``-2+3+cmd|...``, ``-1*2``). Still allowed: a dash then a space (``- see page 3``), a
+#: negative number and words (``-5 % in 2019``). Exported tables neutralise every leading
+#: ``=``, ``+``, ``-``, ``@``, tab and CR anyway (:func:`helpers.fileio.neutralise_frame`).
+FORMULA_PATTERN = r"^[\t\r]*(?:[=+@]|-[A-Za-z(=+\-@$]|-[\d.]+\s*[-+*/^&=<>(|!])"
 #: Ids are the plan's own codes: any text without white space or ':' (':' separates a context
 #: series' suffix), case kept.
 ID_PATTERN = r"^[^\s:]+$"
@@ -119,8 +129,9 @@ def _no_surrounding_space(col: str) -> pa.Check:
 
 def _no_formula(col: str) -> pa.Check:
     return _check(lambda s: ~s.str.contains(FORMULA_PATTERN, regex=True), f"{col}.formula",
-                  "'{value}' looks like a spreadsheet formula (starts with =, +, -, @); "
-                  "formulas are not allowed in data files — write plain text")
+                  "'{value}' looks like a spreadsheet formula: text must not start with =, + or @, "
+                  "nor with - followed by a letter or a calculation; formulas are not allowed in data "
+                  "files — write plain text (e.g. start with a word)")
 
 
 def _text(col: str, *, required: bool = False, checks: list | None = None, space: bool = False,
@@ -180,9 +191,9 @@ def targets_schema(columns: list[str] | tuple[str, ...] = (), with_statistics: b
         "name_zh": _text("name_zh", required=True),
         "name_en": _text("name_en", required=True),
         "unit": _text("unit", required=True, space=True),
-        "comparator": _text("comparator", required=True, space=True,
-                            checks=[_isin("comparator", COMPARATORS, "comparator")]),
-        "target": pa.Column("float64", nullable=False),
+        # required unless kind is unquantified (below)
+        "comparator": _text("comparator", space=True, checks=[_isin("comparator", COMPARATORS, "comparator")]),
+        "target": pa.Column("float64", nullable=True),  # required unless kind is direction (below)
         "target_hi": pa.Column("float64", nullable=True),
         "tolerance": pa.Column("float64", nullable=True),
         "baseline_value": pa.Column("float64", nullable=True, required=False),
@@ -195,6 +206,8 @@ def targets_schema(columns: list[str] | tuple[str, ...] = (), with_statistics: b
         ]),
         "unit_zh": _text("unit_zh"),
         "value_unit": _text("value_unit", space=True),
+        "binding": _text("binding", space=True, checks=[
+            _isin("binding", BINDING, "binding value (binding = 约束性, expected = 预期性, or leave it empty)")]),
     }
     for c in columns:
         if c not in cols and not c.startswith("_"):
@@ -227,10 +240,26 @@ def targets_schema(columns: list[str] | tuple[str, ...] = (), with_statistics: b
                "reference_id.required",
                "a 'relative' target needs reference_id (the id of the series it is compared with)",
                blame="reference_id"),
-        _check(lambda d: (d[kind] == "relative").fillna(True) | d["reference_id"].isna(),
+        _check(lambda d: d[kind].isin(REFERENCE_KINDS).fillna(True) | d["reference_id"].isna(),
                "reference_id.only_relative",
-               "reference_id is only for 'relative' targets (kind is '{kind}'); leave it empty",
-               blame="reference_id"),
+               "reference_id is only for 'relative' targets and 'rate_avg' targets (kind is '{kind}'); "
+               "leave it empty", blame="reference_id"),
+        _check(lambda d: d[kind].isin(NO_NUMBER_KINDS).fillna(False) | d["target"].notna(),
+               "target.required", REQUIRED_MESSAGES["target"], blame="target"),
+        _check(lambda d: (d[kind] == "unquantified").fillna(False) | d[cmp].notna(),
+               "comparator.required", REQUIRED_MESSAGES["comparator"], blame="comparator"),
+        _check(lambda d: ~(d[kind] == "unquantified").fillna(False) | (d["target"].isna() & d[cmp].isna()),
+               "target.unquantified_empty",
+               "an 'unquantified' target has no number and no comparator (the plan sets none): leave "
+               "target and comparator empty, and say in note what the plan writes", blame="target"),
+        _check(lambda d: ~(d[kind] == "direction").fillna(False) | d["target"].isna(),
+               "target.direction_empty",
+               "a 'direction' target has no number: leave target empty ({target} given); the comparator "
+               "says which way is wanted (>= up, <= down)", blame="target"),
+        _check(lambda d: ~(d[kind] == "direction").fillna(False) | d[cmp].isin([">=", "<="]).fillna(True),
+               "comparator.direction",
+               "a 'direction' target needs comparator >= (more is better) or <= (less is better), "
+               "not '{comparator}'", blame="comparator"),
         _check(lambda d: ~(d[kind].isin(COUNT_KINDS).fillna(False) & (d["target"] < 0).fillna(False)),
                "target.negative_count",
                "target {target} is negative, but a target of kind '{kind}' counts things done; expected 0 or more",
@@ -242,7 +271,8 @@ def targets_schema(columns: list[str] | tuple[str, ...] = (), with_statistics: b
     ]
     if with_statistics:
         checks.append(_check(
-            lambda d: (d[kind] != "relative").fillna(True) | d["reference_id"].isna() | d["_ref_has_data"].fillna(False),
+            lambda d: ~d[kind].isin(REFERENCE_KINDS).fillna(False) | d["reference_id"].isna()
+            | d["_ref_has_data"].fillna(False),
             "reference_id.no_data",
             "the reference series '{reference_id}' has no row in the statistics; add its values "
             "(indicator_id {reference_id}) so the ratio can be computed", blame="reference_id"))
@@ -271,7 +301,7 @@ def prepare_statistics(statistics: pd.DataFrame, targets: pd.DataFrame | None = 
     value_unit = t["value_unit"] if "value_unit" in t.columns else pd.Series(pd.NA, index=t.index, dtype="string")
     unit_of = pd.Series(value_unit.fillna(t["unit"]).to_numpy(), index=t["id"].to_numpy())
     kind_of = pd.Series(t["kind"].to_numpy(), index=t["id"].to_numpy())
-    rel = t[(t["kind"] == "relative").fillna(False) & t["reference_id"].notna()]
+    rel = t[t["kind"].isin(REFERENCE_KINDS).fillna(False) & t["reference_id"].notna()]
     ref_unit = pd.Series(value_unit.loc[rel.index].to_numpy(), index=rel["reference_id"].to_numpy())
     ref_unit = ref_unit[~ref_unit.index.duplicated()].dropna()
 

@@ -1,9 +1,20 @@
 """The sections of the report notebooks, composed from the engine, the charts and :mod:`narrate`.
 
-Each notebook cell calls one function here, so the notebooks stay thin and the static cells and
-the interactive widgets (:mod:`helpers.widgets`) draw exactly the same thing. Functions named
-``*_html`` return an HTML string (data-derived text escaped by :mod:`helpers.narrate`); functions
-named ``show_*`` display into the current notebook output.
+Each notebook cell calls a few functions here, so the notebooks show the analysis in plain
+pandas / matplotlib terms and the static cells and the widgets (:mod:`helpers.widgets`) draw
+exactly the same thing:
+
+- ``*_frame`` return a pandas DataFrame (numbers as numbers, one row per target or year):
+  :func:`status_frame`, :func:`no_data_frame`, :func:`by_year_frame`;
+- ``*_styler`` show such a frame as a table (a pandas Styler: headers in the report's language,
+  "—" for a missing number, status colours), in JupyterLab and in the HTML report alike;
+- ``*_figure`` return a matplotlib Figure (:func:`trajectory_figure`, :func:`heatmap_figure`);
+- ``*_html`` return an HTML string (data-derived text escaped by :mod:`helpers.narrate`);
+  ``show_*`` display into the current notebook output.
+
+Reports lead with what is known: the tables and charts of the targets with a value come first;
+the targets without any value are listed once, compactly, with the data that would score them
+(:func:`no_data_frame`), and no empty chart is drawn for them (:func:`chart_ids`).
 """
 
 from __future__ import annotations
@@ -51,10 +62,15 @@ def area_ids(ctx: Context, area: str) -> list[str]:
 
 
 def trajectory_figure(ctx: Context, indicator_id: str, method: str | None = None) -> Figure:
-    """Trajectory chart of one target with benchmark lines and context series."""
+    """Trajectory chart of one target with benchmark lines and context series (labelled by
+    their ``label_zh``/``label_en`` when the statistics have them). The target's ``value_unit``
+    goes with the rows: it is the unit of a running kind's yearly figures."""
     from helpers import charts
 
     rows = target_rows(ctx, indicator_id, method)
+    if "value_unit" not in rows.columns and "value_unit" in ctx.targets.columns:
+        unit = ctx.targets.loc[ctx.targets["id"] == indicator_id, "value_unit"]
+        rows = rows.assign(value_unit=unit.iloc[0] if len(unit) else pd.NA)
     stats = related_statistics(ctx, indicator_id)
     return charts.plot_trajectory(rows, benchmarks=stats, context=stats, lang=ctx.chart_lang,
                                   geo_names=ctx.plan.geo_label)
@@ -105,13 +121,175 @@ def area_title_html(ctx: Context, area: str) -> str:
 
 # --------------------------------------------------------------------------- 01 overview
 
+def status_frame(ctx: Context, area: str | None = None, method: str | None = None) -> pd.DataFrame:
+    """One row per target (of ``area``, or all), as of :attr:`Context.as_of`: the columns of
+    :data:`helpers.narrate.STATUS_FRAME_COLUMNS` (id, area, name, target, binding, year of data,
+    value, required, gap to target, gap to path, progress, status, anticipated progress, note).
+
+    ``status`` is the report status: the engine's, with ``not_scored`` for a value it could not
+    score, so ``no_data`` means no value at all. ``table[table["status"] != "no_data"]`` is what
+    is known."""
+    latest = _latest(ctx, method)
+    if area is not None:
+        latest = latest[latest["area"] == area]
+    return narrate.status_frame(latest, ctx.targets, ctx.lang)
+
+
+def known(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a :func:`status_frame` with a value (scored or not)."""
+    return frame[frame["status"] != "no_data"]
+
+
+def no_data_frame(ctx: Context, area: str | None = None) -> pd.DataFrame:
+    """The targets (of ``area``, or all) with no value up to :attr:`Context.as_of`, one row each:
+    id, area, name, target, kind, ``needed`` (the data that would score it) and
+    ``other_values`` (benchmark and context years, never scored)."""
+    latest = ctx.latest if area is None else ctx.latest[ctx.latest["area"] == area]
+    return narrate.no_data_frame(latest, ctx.targets, ctx.statistics, ctx.geo, ctx.lang, plan=ctx.plan)
+
+
+def status_styler(ctx: Context, frame: pd.DataFrame, with_area: bool | None = None):
+    """A :func:`status_frame` (or some of its rows) as a table: :func:`helpers.narrate.frame_styler`
+    with the columns a reader needs (:func:`helpers.narrate.status_columns`; the area column when
+    ``with_area``, default: when the rows span more than one area). ``None`` for no rows."""
+    if frame.empty:
+        return None
+    if with_area is None:
+        with_area = frame["area"].nunique() > 1
+    cols = narrate.status_columns(frame, with_area=False)
+    shown, labels = narrate.with_target_year(frame, ctx.lang)
+    return narrate.frame_styler(shown, ctx.lang, ctx.plan, cols, group_by="area" if with_area else None,
+                                labels=labels, notes=narrate.table_notes(frame, ctx.lang))
+
+
+def no_data_styler(ctx: Context, frame: pd.DataFrame, with_area: bool | None = None):
+    """A :func:`no_data_frame` as a compact table (one line per target); ``None`` for no rows."""
+    if frame.empty:
+        return None
+    if with_area is None:
+        with_area = frame["area"].nunique() > 1
+    shown, labels = narrate.with_target_year(frame, ctx.lang)
+    cols = ["name", "target", "needed"] + (["other_values"] if frame["other_values"].notna().any() else [])
+    return narrate.frame_styler(shown, ctx.lang, ctx.plan, cols, group_by="area" if with_area else None,
+                                labels=labels)
+
+
+def _html(styler) -> str:
+    return "" if styler is None else styler.to_html()
+
+
+def known_heading_html(ctx: Context, frame: pd.DataFrame) -> str:
+    """Heading and lead of the table of the targets with a value: how many of all, and how
+    to read the two gaps (and "value, not scored", anticipated progress) where shown."""
+    rows = known(frame)
+    n, k = len(frame), len(rows)
+    head = heading("有数值的目标", "Targets with a value", ctx.lang)
+    if not n:
+        return head + narrate.paragraphs("没有量化目标。", "There are no targets here.", ctx.lang)
+    if not k:
+        return head + narrate.paragraphs(
+            f"截至{ctx.as_of}年，{n}项目标都没有任何数值（{narrate.NO_DATA[0]}），见下表。",
+            f"Up to {ctx.as_of}, none of the {n} targets has a value ({narrate.NO_DATA[1]}); see the "
+            "list below.", ctx.lang)
+    lead = narrate.paragraphs(
+        f"{n}项目标中{k}项截至{ctx.as_of}年有数值；每项取截至该年最近一个有数据的年份（“数据年份”列）。",
+        f"{k} of {n} targets {'has' if k == 1 else 'have'} a value up to {ctx.as_of}; each is shown as "
+        "of its latest year with data (column 'Year of data').", ctx.lang)
+    return head + lead + narrate.status_help(rows, ctx.lang)
+
+
+def no_data_heading_html(ctx: Context, frame: pd.DataFrame) -> str:
+    """Heading and lead of the compact list of targets without any value."""
+    head = heading(*narrate.NO_DATA_HEADING, ctx.lang)
+    jz, je = (esc(x) for x in jurisdiction(ctx))
+    if frame.empty:
+        return head + narrate.paragraphs("每项目标都有数值。", "Every target has a value.", ctx.lang)
+    return head + narrate.paragraphs(
+        f"以下{len(frame)}项目标截至{ctx.as_of}年{jz}没有任何数值（{narrate.NO_DATA[0]}），无法评估进度；"
+        "每行说明需要什么数据才能评分。其他地区的对照数据和参考序列只作背景，不计分。",
+        f"These {len(frame)} targets have no value for {je} up to {ctx.as_of} ({narrate.NO_DATA[1]}), so "
+        "their progress cannot be assessed; each line says what data would score it. Benchmark "
+        "values of other places and context series are background only and are never scored.", ctx.lang)
+
+
 def overview_status_html(ctx: Context) -> str:
-    return (heading("各目标状态", "Status of every target", ctx.lang)
-            + narrate.paragraphs(
-                f"每项目标取截至{ctx.as_of}年最近一个有数据的年份（见“数据年份”列）；“—”表示{narrate.NO_DATA[0]}。",
-                f"Each target is shown as of its latest year with data up to {ctx.as_of} (column "
-                "'Year of data'); '—' means no data.", ctx.lang)
-            + narrate.status_table(ctx.latest, ctx.targets, ctx.lang, with_area=True, plan=ctx.plan))
+    """The table of the targets with a value (heading, lead, table), as HTML."""
+    frame = status_frame(ctx)
+    return known_heading_html(ctx, frame) + _html(status_styler(ctx, known(frame), with_area=True))
+
+
+def no_data_html(ctx: Context, area: str | None = None, fold: bool = False) -> str:
+    """The compact list of targets without any value (heading, lead, table), as HTML; with
+    ``fold``, the table sits in a ``<details>`` element whose summary says how many there are."""
+    frame = no_data_frame(ctx, area)
+    table = _html(no_data_styler(ctx, frame, with_area=area is None))
+    if fold and table:
+        table = fold_html(ctx, len(frame)) + table + "</details>"
+    return no_data_heading_html(ctx, frame) + table
+
+
+def fold_html(ctx: Context, n: int) -> str:
+    """The opening of a folded list (``<details><summary>…</summary>``; close it with
+    ``</details>``): plain HTML, no script, so the report stays self-contained and the list is
+    one click away (the summary gives the count)."""
+    return ("<details><summary>" + esc(narrate.t(f"展开{n}项无数据的目标", f"Show the {n} targets without data",
+                                                ctx.lang)) + "</summary>")
+
+
+def show_no_data(ctx: Context, frame: pd.DataFrame, fold: bool | None = None) -> None:
+    """Display the compact list of a :func:`no_data_frame`: heading, lead, table (a Styler), the
+    table folded (``<details>``) when ``fold`` (default: more than 15 rows)."""
+    from IPython.display import HTML, display
+
+    fold = len(frame) > FOLD_ROWS if fold is None else fold
+    styler = no_data_styler(ctx, frame)
+    narrate.show(no_data_heading_html(ctx, frame))
+    if styler is None:
+        return
+    if fold:
+        display(HTML(fold_html(ctx, len(frame)) + styler.to_html() + "</details>"))
+    else:
+        display(styler)
+
+
+#: A no-data list longer than this is folded (:func:`show_no_data`).
+FOLD_ROWS = 15
+
+
+def heatmap_figure(ctx: Context, ids=None) -> Figure | None:
+    """The status heatmap (targets × years) of the targets ``ids`` (default: those with a value
+    in some year), in plan order; ``None`` when there is none. The other targets are left out,
+    not drawn as grey rows: they are listed by :func:`no_data_frame`."""
+    from helpers import charts
+
+    traj = ctx.trajectory
+    if ids is None:
+        ids = traj.loc[traj["value"].notna(), "indicator_id"].astype(str).unique()
+    rows = traj[traj["indicator_id"].astype(str).isin(set(map(str, ids)))]
+    if rows.empty:
+        return None
+    return charts.plot_status_heatmap(rows, lang=ctx.chart_lang, areas=ctx.plan.areas)
+
+
+def heatmap_heading_html(ctx: Context, ids) -> str:
+    n, total = len(list(ids)), len(ctx.targets)
+    head = heading("逐年状态", "Status by year", ctx.lang)
+    if not n:
+        return head + narrate.paragraphs("没有任何目标在任何年份有数值，不绘制逐年状态图。",
+                                         "No target has a value in any year: no status-by-year chart.", ctx.lang)
+    if n == total:
+        return head
+    return head + narrate.paragraphs(
+        f"只画出有数值的{n}项目标（共{total}项）；其余{total - n}项没有任何年份的数值，列于“{narrate.NO_DATA_HEADING[0]}”表。",
+        f"Only the {n} targets with a value in some year are drawn (of {total}); the other "
+        f"{total - n} have no value in any year and are listed under '{narrate.NO_DATA_HEADING[1]}'.",
+        ctx.lang)
+
+
+def ids_with_value(ctx: Context) -> list[str]:
+    """Targets with a value for :attr:`Context.geo` in some year of the trajectory, plan order."""
+    traj = ctx.trajectory
+    return list(dict.fromkeys(traj.loc[traj["value"].notna(), "indicator_id"].astype(str)))
 
 
 def findings_html(ctx: Context) -> str:
@@ -160,17 +338,49 @@ def area_intro_html(ctx: Context, area: str, method: str | None = None) -> str:
             + narrate.area_narrative(latest, area, ctx.as_of, jurisdiction(ctx), ctx.lang, bench, plan=ctx.plan))
 
 
+def _latest(ctx: Context, method: str | None) -> pd.DataFrame:
+    return ctx.latest if method in (None, ctx.method) else ctx.latest_for(method)
+
+
 def area_table_html(ctx: Context, area: str, method: str | None = None) -> str:
-    latest = ctx.latest if method in (None, ctx.method) else ctx.latest_for(method)
-    rows = latest[latest["area"] == area]
-    return (heading("差距与状态", "Gaps and statuses", ctx.lang)
-            + narrate.status_table(rows, ctx.targets, ctx.lang))
+    """The area's targets with a value (heading, lead, table), as HTML."""
+    frame = status_frame(ctx, area, method)
+    return known_heading_html(ctx, frame) + _html(status_styler(ctx, known(frame), with_area=False))
+
+
+def chart_ids(ctx: Context, area: str | None = None) -> list[str]:
+    """Targets (of ``area``, or all) worth a chart: with at least one statistic of their own
+    (any place, any year: the jurisdiction's values or benchmarks) or a context series. A target
+    with nothing to draw but its target is listed by :func:`no_data_frame` instead."""
+    ids = area_ids(ctx, area) if area is not None else ctx.targets["id"].astype(str).tolist()
+
+    def bases():
+        sid = ctx.statistics.loc[ctx.statistics["value"].notna(), "indicator_id"].astype(str)
+        return set(sid.str.split(":", n=1).str[0])
+
+    have = ctx.cached("statistics_base_ids", bases)
+    return [i for i in ids if i in have]
+
+
+def charts_heading_html(ctx: Context, area: str) -> str:
+    """Heading of the area's charts, and how many targets have nothing to draw."""
+    drawn, total = len(chart_ids(ctx, area)), len(area_ids(ctx, area))
+    head = heading("各目标轨迹", "Trajectory of each target", ctx.lang)
+    if drawn == total:
+        return head
+    return head + narrate.paragraphs(
+        f"只画出有数值（本地区、对照地区或参考序列）的{drawn}项目标；其余{total - drawn}项没有可画的数值，"
+        f"列于“{narrate.NO_DATA_HEADING[0]}”表。",
+        f"Charts for the {drawn} target{'' if drawn == 1 else 's'} with some value (own, benchmark or "
+        f"context); the other {total - drawn} {'has' if total - drawn == 1 else 'have'} nothing to draw "
+        f"and {'is' if total - drawn == 1 else 'are'} listed under '{narrate.NO_DATA_HEADING[1]}'.", ctx.lang)
 
 
 def show_area_charts(ctx: Context, area: str, method: str | None = None) -> None:
-    """A heading, then one trajectory chart per target of ``area``."""
-    narrate.show(heading("各目标轨迹", "Trajectory of each target", ctx.lang))
-    for ind in area_ids(ctx, area):
+    """A heading, then one trajectory chart per target of ``area`` that has something to draw
+    (:func:`chart_ids`)."""
+    narrate.show(charts_heading_html(ctx, area))
+    for ind in chart_ids(ctx, area):
         narrate.show_figure(trajectory_figure(ctx, ind, method))
 
 
@@ -205,22 +415,48 @@ def indicator_info_html(ctx: Context, indicator_id: str) -> str:
 
 
 def indicator_gap_html(ctx: Context, indicator_id: str) -> str:
-    """Gap by year with the linear and cagr methods side by side."""
-    lin = target_rows(ctx, indicator_id, "linear")
-    cagr = target_rows(ctx, indicator_id, "cagr")
-    note = narrate.paragraphs(
-        "“线性”：进度与应达份额之比；“复合增速”：实际年均复合增速与所需增速之比（仅适用于正值，否则为不适用）。"
-        f"“—”表示{narrate.NO_DATA[0]}。",
-        "'linear': progress over the expected share; 'cagr': actual over required compound annual "
-        "growth rate (positive values only, otherwise not applicable). '—' means no data.", ctx.lang)
-    return (heading("逐年差距（两种方法）", "Gap by year, both methods", ctx.lang) + note
-            + narrate.gap_by_year_table(lin, cagr, ctx.lang))
+    """Year by year (both gaps), with the linear and cagr methods side by side."""
+    return gap_heading_html(ctx) + by_year_styler(ctx, by_year_frame(ctx, indicator_id)).to_html()
+
+
+def gap_heading_html(ctx: Context) -> str:
+    """Heading of the by-year table and what its columns mean (:func:`gap_note_html`)."""
+    return heading("逐年进展（两种方法）", "Year by year, both methods", ctx.lang) + gap_note_html(ctx)
+
+
+def by_year_frame(ctx: Context, indicator_id: str, both_methods: bool = True) -> pd.DataFrame:
+    """One target, one row per year: value, required, gap to target, gap to path, progress,
+    status (linear; with ``both_methods`` also the cagr ratio and status) and notes
+    (:func:`helpers.narrate.by_year_frame`)."""
+    lin = target_rows(ctx, indicator_id, "linear" if both_methods else None)
+    cagr = target_rows(ctx, indicator_id, "cagr") if both_methods else None
+    return narrate.by_year_frame(lin, cagr, ctx.lang)
+
+
+def by_year_styler(ctx: Context, frame: pd.DataFrame):
+    """A :func:`by_year_frame` as a table (:func:`helpers.narrate.frame_styler`)."""
+    return narrate.frame_styler(frame, ctx.lang, ctx.plan, labels=narrate.BY_YEAR_LABELS)
+
+
+def gap_note_html(ctx: Context) -> str:
+    """What the columns of the by-year table mean: both gaps and both methods."""
+    zh = [narrate.GAP_TO_TARGET_HELP[0], narrate.GAP_TO_PATH_HELP[0],
+          "“线性”：进度与应达份额之比；“复合增速”：实际年均复合增速与所需增速之比（仅适用于正值，否则为不适用）",
+          f"“—”表示{narrate.NO_DATA[0]}"]
+    en = [narrate.GAP_TO_TARGET_HELP[1], narrate.GAP_TO_PATH_HELP[1],
+          "'linear': progress over the expected share; 'cagr': actual over required compound annual "
+          "growth rate (positive values only, otherwise not applicable)", "'—' means no data"]
+    return narrate.paragraphs(esc("；".join(zh) + "。"), esc("; ".join(en) + "."), ctx.lang)
 
 
 def indicator_projection_html(ctx: Context, indicator_id: str, method: str | None = None) -> str:
+    """The projection to the target year; none for an achieved target or a value not scored."""
     rows = target_rows(ctx, indicator_id, method)
     row = rows.iloc[-1] if len(rows) else pd.Series(dtype=object)
-    return heading("预测", "Projection", ctx.lang) + narrate.projection_sentence(row, ctx.lang)
+    latest = _latest(ctx, method)
+    lrow = latest[latest["indicator_id"].astype(str) == indicator_id]
+    return heading("预测", "Projection", ctx.lang) + narrate.projection_sentence(
+        row, ctx.lang, lrow.iloc[0] if len(lrow) else None)
 
 
 def indicator_sources_html(ctx: Context, indicator_id: str) -> str:

@@ -29,6 +29,9 @@ PALETTE: dict[str, str] = {
     "shortfall": "#E69F00",  # orange, translucent: observed short of required
     "benchmark": "#8C8C8C",  # grey: other jurisdictions
     "context": "#6B6B6B",  # dark grey dotted: proxy series, never scored
+    # dark bluish green: context series on the right axis, with that axis' ticks and label, so
+    # a reader sees which axis a line is read on
+    "context_right": "#117A65",
 }
 CYCLE: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
@@ -61,6 +64,9 @@ STYLE: dict[str, Any] = {
     "lines.markersize": 5.5,
     "axes.prop_cycle": cycler(color=list(CYCLE)),
     "image.cmap": "viridis",
+    # Names and units are data: a "$" is a dollar sign, never the start of mathtext (which would
+    # drop it, or fail on an unbalanced "$\\frac{").
+    "text.parse_math": False,
 }
 
 

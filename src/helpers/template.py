@@ -4,14 +4,20 @@
 jurisdiction, with what is already known, plus rows for the reference series of every
 ``relative`` target; the researcher fills ``value``, ``source_title``, ``source_url`` and ``note``
 in a spreadsheet. CSV files are written as UTF-8 with a byte-order mark so Excel shows the Chinese
-text; ``.xlsx`` workbooks through pandas/openpyxl.
+text; ``.xlsx`` workbooks through pandas/openpyxl. No cell of either can run as a formula: CSV text
+cells starting with ``=``, ``+``, ``-``, ``@``, tab or CR get a leading ``'``
+(:func:`helpers.fileio.neutralise_frame`, undone on import); xlsx text cells are always strings.
 
 :func:`import_template` merges the filled rows back into the statistics table. It checks the
 whole file first (problems name the template file, its line and column: the same messages as
 ``validate``), refuses a value without a source title, an unknown indicator, a year outside the
 target's plan years, a unit other than the target's, a cell that is not a number. A value that
 differs from the one stored stops the import (:class:`~helpers.exceptions.ImportConflictError`,
-naming indicator, geo, year, old and new) unless ``replace``. The merged table is sorted by
+naming indicator, geo, year, old and new) unless ``replace``. In an ``.xlsx`` file the sheet
+``template`` is read (else the first sheet with the required columns, else the first; the report
+names it); a cell formatted as a percentage is multiplied by 100 when the row's unit is ``%`` (the
+report says so) and refused otherwise; a formula cell without a saved value is refused, naming
+the cell. The merged table is sorted by
 (indicator_id, geo, year), validated again, and written atomically; on any error nothing is
 written. Rows already stored keep their text byte for byte.
 """
@@ -27,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import fileio, paths, schema, validate, vocab
+from helpers import fileio, locks, paths, schema, validate, vocab
 from helpers.exceptions import ImportConflictError, Problem, ValidationError
 from helpers.formats import fmt_exact
 
@@ -47,10 +53,10 @@ BOM = "\ufeff"
 # ------------------------------------------------------------------------------------ writing
 
 def _target_unit(t: pd.DataFrame) -> pd.Series:
-    """Unit of the statistics values of each target: ``value_unit`` for relative targets when
-    set, else ``unit``."""
+    """Unit of the statistics values of each target: its ``value_unit`` when set (a relative
+    target's own values, a rate ratio's yearly rates), else ``unit`` (the schema's rule)."""
     vu = t["value_unit"] if "value_unit" in t.columns else pd.Series(pd.NA, index=t.index, dtype="string")
-    return vu.where((t["kind"] == "relative").fillna(False), pd.NA).fillna(t["unit"])
+    return vu.fillna(t["unit"])
 
 
 def _years(frame: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
@@ -71,7 +77,7 @@ def build_template(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str) ->
                     value_meaning=t["kind"].map(lambda k: vocab.label(vocab.KIND_VALUE_MEANING.get(k, (k, k)))))
     rows = _years(rows, "baseline_year", "target_year")
 
-    rel = t[(t["kind"] == "relative").fillna(False) & t["reference_id"].notna()]
+    rel = t[t["kind"].isin(vocab.REFERENCE_KINDS).fillna(False) & t["reference_id"].notna()]
     if len(rel):
         refs = rel.groupby("reference_id", sort=False).agg(
             area=("area", "first"), name_zh=("name_zh", "first"), name_en=("name_en", "first"),
@@ -112,9 +118,24 @@ def _check_out(out: Path, overwrite: bool) -> None:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    text = frame.assign(known_value=frame["known_value"].map(fmt_exact)).to_csv(
+    # Text cells neutralised (a leading ' before =, +, -, @, tab, CR) before the numbers are
+    # turned into text, so a negative known_value stays a plain number.
+    safe = fileio.neutralise_frame(frame)
+    text = safe.assign(known_value=frame["known_value"].map(fmt_exact)).to_csv(
         index=False, lineterminator="\n", na_rep="")
     return (BOM + text).encode("utf-8")
+
+
+def _text_cells_as_text(ws) -> None:
+    """Every text cell of ``ws`` is stored as a string (data type ``s``), never as a formula;
+    one starting with a formula trigger also gets Excel's quote prefix (shown as typed, and
+    still text after the cell is edited)."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if cell.value.startswith(fileio.FORMULA_TRIGGERS):
+                    cell.quotePrefix = True
 
 
 def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
@@ -148,6 +169,8 @@ def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
         ]})
         help_rows.to_excel(xw, sheet_name="readme", index=False)
         xw.sheets["readme"].column_dimensions["A"].width = 100
+        for sheet in xw.sheets.values():
+            _text_cells_as_text(sheet)
     return buf.getvalue()
 
 
@@ -175,11 +198,10 @@ def write_template(out: str | Path, targets: pd.DataFrame, statistics: pd.DataFr
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Atomic write; an OS refusal (read-only folder, full disk) becomes a problem, not a traceback."""
-    try:
+    """Atomic write; an OS refusal (read-only folder, full disk) becomes an OutputError (exit 2)
+    naming the path and the reason, not a traceback."""
+    with fileio.writing(path):
         fileio.atomic_write_bytes(path, data)
-    except OSError as exc:
-        raise ValidationError([Problem(str(path), None, None, f"cannot write the file: {exc.strerror or exc}")]) from None
 
 
 # ------------------------------------------------------------------------------------ import
@@ -237,12 +259,45 @@ def _incoming(table: validate.Table, targets: pd.DataFrame, jurisdiction: str | 
     if jurisdiction is not None:
         inc["geo"] = inc["geo"].mask(inc["geo"].isna() & ~is_ref, jurisdiction)
     unit_of = pd.Series(_target_unit(t).to_numpy(), index=t["id"].to_numpy())
-    rel = t[(t["kind"] == "relative").fillna(False) & t["reference_id"].notna()]
+    rel = t[t["kind"].isin(vocab.REFERENCE_KINDS).fillna(False) & t["reference_id"].notna()]
     ref_unit = pd.Series(_target_unit(rel).to_numpy(), index=rel["reference_id"].str.strip().to_numpy())
     expected = pd.concat([unit_of, ref_unit[~ref_unit.index.duplicated()]])
     expected = expected[~expected.index.duplicated()]
     inc["unit"] = inc["unit"].fillna(inc["indicator_id"].str.strip().map(expected).astype("string"))
     return inc
+
+
+PERCENT_UNITS = ("%", "％")
+
+
+def _percent_cells(tpl: validate.Table, inc_raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[Problem]]:
+    """Excel percentage cells (``.xlsx`` only) in the filled rows, read as Excel means them: a
+    ``value`` cell formatted as a percentage stores 0.85 for "85%". When the row's unit is ``%``
+    the value is multiplied by 100 (and a note says so); for any other unit, or a percentage
+    ``year`` cell, it is a problem naming the sheet and the cell. Returns the adjusted rows, the
+    notes and the problems."""
+    notes: list[str] = []
+    problems: list[Problem] = []
+    if not tpl.percent_cells:
+        return inc_raw, notes, problems
+    out = inc_raw.copy()
+    for (line, col), (coord, number) in sorted(tpl.percent_cells.items()):
+        if line not in out.index or col not in ("value", "year"):
+            continue  # a row without a value is not imported; text columns are read as text
+        shown = validate.percent_value(number)
+        unit = out.at[line, "unit"]
+        unit = None if pd.isna(unit) else str(unit).strip()
+        if col == "value" and unit in PERCENT_UNITS:
+            out.at[line, "value"] = fmt_exact(shown)
+            notes.append(f"template line {line} ({tpl.cell_ref(coord)}): Excel percent cell {fmt_exact(number)} "
+                         f"read as {fmt_exact(shown)} %")
+            continue
+        what = f"the unit of '{out.at[line, 'indicator_id']}' is '{unit}', not %" if col == "value" else "a year is not a percentage"
+        problems.append(Problem(tpl.file, int(line), col,
+                                f"{tpl.cell_ref(coord)} is formatted as a percentage: Excel stores {fmt_exact(number)} "
+                                f"and shows {fmt_exact(shown)}%, but {what}; format the cell as a plain number "
+                                "(Format Cells > Number) and type the value in the row's unit"))
+    return out, notes, problems
 
 
 def _check_incoming(inc_raw: pd.DataFrame, file: str, targets: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -259,7 +314,8 @@ def _statistics_text(frame_raw: pd.DataFrame) -> str:
 
 
 def import_template(path: str | Path, statistics_path: str | Path, targets: pd.DataFrame,
-                    replace: bool = False, dry_run: bool = False, plan: dict | None = None) -> ImportReport:
+                    replace: bool = False, dry_run: bool = False, plan: dict | None = None,
+                    wait: bool = False) -> ImportReport:
     """Merge the filled rows of a template (``.csv`` or ``.xlsx``) into ``statistics_path``.
 
     A row is imported when its ``value`` cell is filled; other rows are ignored. ``targets`` is
@@ -268,13 +324,27 @@ def import_template(path: str | Path, statistics_path: str | Path, targets: pd.D
     the template, or in the existing statistics file) or ImportConflictError; in both cases
     nothing is written. With ``dry_run`` nothing is written either, but the report says what
     would change.
+
+    The data lock (:func:`helpers.locks.data_lock`) is held from reading ``statistics_path``
+    until the merged file is written, so a concurrent import, build or render never interleaves:
+    while another holds it, LockedError (exit 3) at once, or with ``wait`` the import waits. A
+    dry run takes no lock.
     """
+    if dry_run:
+        return _import(path, statistics_path, targets, replace, dry_run, plan)
+    with locks.data_lock(statistics_path, wait=wait, command="import"):
+        return _import(path, statistics_path, targets, replace, dry_run, plan)
+
+
+def _import(path: str | Path, statistics_path: str | Path, targets: pd.DataFrame, replace: bool,
+            dry_run: bool, plan: dict | None) -> ImportReport:
     from helpers.load import plan_jurisdiction
 
     path, statistics_path = Path(path), Path(statistics_path)
     tpl = validate.read_cells(path, IMPORT_REQUIRED)
     if tpl.raw is None or tpl.problems:  # unreadable, or ragged rows: refuse the whole file
         raise ValidationError(validate.sort_problems(tpl.problems, list(TEMPLATE_COLUMNS)))
+    tpl.raw = fileio.unneutralise_frame(tpl.raw)  # '=... as the template wrote it -> =... (refused below)
 
     existing = validate.read_table(statistics_path, "statistics")
     ex_problems = existing.problems + validate.check_statistics(existing, targets)
@@ -284,9 +354,15 @@ def import_template(path: str | Path, statistics_path: str | Path, targets: pd.D
     jur = plan_jurisdiction(plan or {}, old, targets)
 
     inc_raw = _incoming(tpl, targets, jur)
+    inc_raw, notes, pct_problems = _percent_cells(tpl, inc_raw)
     inc, problems = _check_incoming(inc_raw, str(path), targets)
+    invisible = validate.invisible_problems(tpl.raw.loc[inc_raw.index], str(path))
+    problems = pct_problems + invisible + validate.without_cells_of(problems, pct_problems + invisible)
     if problems:
         raise ValidationError(validate.sort_problems(problems, list(TEMPLATE_COLUMNS)))
+    if tpl.sheet is not None:
+        listed = ", ".join(f"'{n}'" for n in tpl.sheets)
+        notes.insert(0, f"read sheet '{tpl.sheet}' of {path} (sheets: {listed})")
 
     keys = ["indicator_id", "geo", "year"]
     both = inc.reset_index(names="line").merge(
@@ -309,7 +385,7 @@ def import_template(path: str | Path, statistics_path: str | Path, targets: pd.D
                                    "source_title": "new_source_title"})[
         ["indicator_id", "geo", "year", "old_value", "new_value", "old_source_title", "new_source_title", "line"]
     ].reset_index(drop=True)
-    report = ImportReport(path, statistics_path, added, changed, int(same.sum()), dry_run=dry_run)
+    report = ImportReport(path, statistics_path, added, changed, int(same.sum()), dry_run=dry_run, notes=notes)
     if inc.empty:
         report.notes.append(f"no value filled in {path}")
     if added.empty and changed.empty:
@@ -365,13 +441,14 @@ def cli_template(args) -> int:
 
 
 def cli_import(args) -> int:
-    """``python -m helpers import PATH [--replace] [--dry-run]``: prints what was added/changed."""
+    """``python -m helpers import PATH [--replace] [--dry-run] [--wait]``: prints what was
+    added/changed; exit 3 while another import, build or render holds the data lock."""
     from helpers.load import load_meta, load_targets
 
     targets = load_targets(args.targets)
     plan = load_meta(args.targets)
     report = import_template(args.path, args.statistics, targets, replace=args.replace,
-                             dry_run=args.dry_run, plan=plan)
+                             dry_run=args.dry_run, plan=plan, wait=getattr(args, "wait", False))
     for line in report.lines():
         print(line)
     sys.stdout.flush()

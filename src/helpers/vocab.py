@@ -13,6 +13,23 @@ KINDS: dict[str, tuple[str, str]] = {
     "annual": ("年度量", "yearly quota"),
     "cumulative": ("累计量", "running total"),
     "relative": ("相对值", "relative to a reference"),
+    "rate_avg": ("年均增速", "average annual rate"),
+    "rate_total": ("累计增减幅度(由逐年增速连乘)", "total change compounded from yearly rates"),
+    "period_total": ("期内累计量(逐年加总)", "total over the plan period"),
+    "annual_mean": ("年均量", "yearly average"),
+    "change": ("较基期的变化量", "change from the baseline"),
+    "change_pct": ("较基期的变化率(%)", "% change from the baseline"),
+    "direction": ("变化方向(无数值目标)", "direction (no number)"),
+    "unquantified": ("无量化目标", "no quantified target"),
+}
+
+#: Kinds that may name a reference series (``reference_id``); ``relative`` must.
+REFERENCE_KINDS: tuple[str, ...] = ("relative", "rate_avg")
+
+#: Optional ``binding`` column of the targets: 约束性 (binding) or 预期性 (expected).
+BINDING: dict[str, tuple[str, str]] = {
+    "binding": ("约束性", "binding"),
+    "expected": ("预期性", "expected"),
 }
 
 #: What the value in the statistics means, per kind (used by the fill-in template).
@@ -21,6 +38,16 @@ KIND_VALUE_MEANING: dict[str, tuple[str, str]] = {
     "annual": ("该年当年完成量(流量)", "that year's flow (done during the year)"),
     "cumulative": ("自基期年以来的累计完成量", "running total since the baseline year"),
     "relative": ("本地区该年的值(参照序列另存)", "the plan's own value that year (the reference series is stored separately)"),
+    "rate_avg": ("该年比上年增长的百分比(增长8.1%填8.1，下降2.1%填-2.1)",
+                 "that year's % change over the previous year (8.1 for +8.1 %, -2.1 for a 2.1 % fall)"),
+    "rate_total": ("该年比上年增长的百分比(增长8.1%填8.1，下降2.1%填-2.1)",
+                   "that year's % change over the previous year (8.1 for +8.1 %, -2.1 for a 2.1 % fall)"),
+    "period_total": ("该年当年的流量(当年完成量，不是累计数)", "that year's flow (done during the year, not a running total)"),
+    "annual_mean": ("该年当年的流量(当年完成量，不是累计数)", "that year's flow (done during the year, not a running total)"),
+    "change": ("该年年末(或全年)的水平值(不是变化量)", "the level in that year (not the change)"),
+    "change_pct": ("该年年末(或全年)的水平值(不是变化率)", "the level in that year (not the % change)"),
+    "direction": ("该年年末(或全年)的水平值", "the level in that year (end of year or annual figure)"),
+    "unquantified": ("该年公布的数值(只作展示，不评分)", "that year's published figure (shown, never scored)"),
 }
 
 COMPARATORS: tuple[str, ...] = (">=", "<=", "~", "between")

@@ -1,0 +1,198 @@
+"""What changed since the previous report set: values added and changed, statuses changed.
+
+Every published set keeps what it was built from (``inputs/``: the plan's ``plan.json``,
+``targets.csv`` and ``statistics.csv`` as validated) and the trajectory it scored
+(``trajectory.csv``), so two sets can be compared with nothing else. The previous set is the
+newest older dated set of the same plan with the same method and geo (``set.json``).
+
+- :func:`keep_snapshot` — write ``inputs/`` and ``trajectory.csv`` into a set being built;
+- :func:`previous_set` — the set to compare with, or ``None``;
+- :func:`compare` — the tidy table of changes (also written as ``changes.csv``);
+- :func:`changes_html` — the ``changes.html`` page.
+
+``changes.csv`` columns: ``change`` (``value_added``, ``value_changed``, ``value_removed``,
+``status_changed``, ``newly_scorable``), ``indicator_id``, ``geo``, ``year`` (the statistic's
+year; for a status change, the as-of years ``old → new``), ``old``, ``new``, ``old_source``,
+``new_source``. Values are compared exactly (the stored text as a number).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+SNAPSHOT_DIR = "inputs"
+TRAJECTORY_FILE = "trajectory.csv"
+CHANGES_CSV = "changes.csv"
+CHANGES_HTML = "changes.html"
+COLUMNS = ("change", "indicator_id", "geo", "year", "old", "new", "old_source", "new_source")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def keep_snapshot(folder: Path, input_bytes: dict, trajectory: pd.DataFrame) -> None:
+    """Write the input files as validated (``{file name: bytes}``) into ``folder/inputs/`` and
+    the scored trajectory as ``trajectory.csv``."""
+    from helpers.fileio import atomic_write_csv
+
+    snap = Path(folder) / SNAPSHOT_DIR
+    snap.mkdir(parents=True, exist_ok=True)
+    for name, data in input_bytes.items():
+        (snap / name).write_bytes(data)
+    atomic_write_csv(trajectory, Path(folder) / TRAJECTORY_FILE, float_format="%.10g")
+
+
+def _record(folder: Path) -> dict:
+    try:
+        rec = json.loads((folder / "set.json").read_text(encoding="utf-8"))
+        return rec if isinstance(rec, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def previous_set(plan_dir: Path, date: str, method: str, geo: str) -> Path | None:
+    """The newest set of ``plan_dir`` dated before ``date`` with the same method and geo that
+    kept its snapshot; ``None`` when there is none."""
+    plan_dir = Path(plan_dir)
+    if not plan_dir.is_dir():
+        return None
+    for p in sorted(plan_dir.iterdir(), reverse=True):
+        if not (p.is_dir() and not p.is_symlink() and _DATE_RE.match(p.name) and p.name < date):
+            continue
+        rec = _record(p)
+        if rec.get("method") == method and rec.get("geo") == geo and (p / TRAJECTORY_FILE).is_file() \
+                and (p / SNAPSHOT_DIR / "statistics.csv").is_file():
+            return p
+    return None
+
+
+def _stats(path: Path) -> pd.DataFrame:
+    s = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    s["num"] = pd.to_numeric(s["value"], errors="coerce")
+    return s
+
+
+def compare(old_set: Path, statistics: pd.DataFrame, trajectory: pd.DataFrame, as_of: int,
+            old_as_of: int | None = None) -> pd.DataFrame:
+    """Changes from ``old_set`` to the current statistics (as loaded) and trajectory."""
+    old = _stats(Path(old_set) / SNAPSHOT_DIR / "statistics.csv")
+    new = statistics.assign(year=statistics["year"].astype("Int64").astype(str),
+                            num=statistics["value"].astype("float64"))
+    keys = ["indicator_id", "geo", "year"]
+    both = old[keys + ["num", "source_title"]].merge(new[keys + ["num", "source_title"]], on=keys, how="outer",
+                                                     suffixes=("_old", "_new"), indicator="how")
+    rows = []
+    for r in both.itertuples(index=False):
+        if r.how == "right_only":
+            kind = "value_added"
+        elif r.how == "left_only":
+            kind = "value_removed"
+        elif r.num_old != r.num_new:
+            kind = "value_changed"
+        else:
+            continue
+        rows.append({"change": kind, "indicator_id": r.indicator_id, "geo": r.geo, "year": str(r.year),
+                     "old": r.num_old, "new": r.num_new,
+                     "old_source": r.source_title_old, "new_source": r.source_title_new})
+    old_traj = pd.read_csv(Path(old_set) / TRAJECTORY_FILE)
+    old_as_of = old_as_of if old_as_of is not None else as_of
+    from helpers import gaps
+
+    before = gaps.latest_status(old_traj, old_as_of)[["geo", "indicator_id", "year", "status"]]
+    after = gaps.latest_status(trajectory, as_of)[["geo", "indicator_id", "year", "status"]]
+    st = before.astype({"geo": str, "indicator_id": str}).merge(
+        after.astype({"geo": str, "indicator_id": str}), on=["geo", "indicator_id"], how="outer",
+        suffixes=("_old", "_new"))
+    for r in st.itertuples(index=False):
+        o, n = (r.status_old if isinstance(r.status_old, str) else "no_data"), (
+            r.status_new if isinstance(r.status_new, str) else "no_data")
+        if o == n:
+            continue
+        yo = "" if pd.isna(r.year_old) else str(int(r.year_old))
+        yn = "" if pd.isna(r.year_new) else str(int(r.year_new))
+        rows.append({"change": "newly_scorable" if o == "no_data" else "status_changed",
+                     "indicator_id": r.indicator_id, "geo": r.geo, "year": f"{yo} → {yn}".strip(" →"),
+                     "old": o, "new": n, "old_source": "", "new_source": ""})
+    out = pd.DataFrame(rows, columns=list(COLUMNS))
+    order = {k: i for i, k in enumerate(("newly_scorable", "status_changed", "value_added", "value_changed",
+                                         "value_removed"))}
+    return (out.assign(_o=out["change"].map(order)).sort_values(["_o", "indicator_id", "geo", "year"],
+                                                                 kind="mergesort")
+            .drop(columns="_o").reset_index(drop=True))
+
+
+def changes_html(table: pd.DataFrame | None, ctx, date: str, previous: Path | None) -> str:
+    """The set's ``changes.html``: against ``previous`` (its date linked), or a note that this
+    is the first set to compare from."""
+    from helpers.narrate import esc, t
+    from helpers.pages import report_css
+    from helpers.vocab import status_label
+
+    lang = ctx.lang
+    plan = ctx.plan
+    names = dict(zip(ctx.targets["id"].astype(str),
+                     [t(z, e, lang) for z, e in zip(ctx.targets["name_zh"], ctx.targets["name_en"])]))
+    labels = {"value_added": ("新增数值", "value added"), "value_changed": ("数值修改", "value changed"),
+              "value_removed": ("数值删除", "value removed"), "status_changed": ("状态变化", "status changed"),
+              "newly_scorable": ("新可评估", "newly scorable")}
+    if previous is None or table is None:
+        body = f"<p>{esc(t('这是该规划（同一方法与地区）的第一份报告，没有可比较的上一份。', 'This is the first report set of this plan (same method and geo): there is nothing to compare with.', lang))}</p>"
+    elif table.empty:
+        body = f"<p>{esc(t('与上一份报告相比没有变化。', 'Nothing changed since the previous set.', lang))}</p>"
+    else:
+        def show(v, status: bool):
+            if isinstance(v, str):
+                return esc(status_label(v, lang)) if status else esc(v)
+            return "—" if pd.isna(v) else esc(f"{v:g}")
+
+        trs = []
+        for r in table.itertuples(index=False):
+            is_status = r.change in ("status_changed", "newly_scorable")
+            src = "" if is_status else esc(" → ".join(x for x in (r.old_source, r.new_source) if isinstance(x, str) and x))
+            trs.append(f"<tr><td>{esc(t(*labels[r.change], lang))}</td><td>{esc(names.get(r.indicator_id, r.indicator_id))}"
+                       f" <code>{esc(r.indicator_id)}</code></td><td>{esc(plan.geo_label(r.geo, lang))}</td>"
+                       f"<td>{esc(r.year)}</td><td>{show(r.old, is_status)}</td><td>{show(r.new, is_status)}</td>"
+                       f"<td>{src}</td></tr>")
+        head = "".join(f"<th>{esc(t(z, e, lang))}</th>" for z, e in (
+            ("变化", "Change"), ("目标", "Target"), ("地区", "Geo"), ("年份", "Year"), ("原", "Before"),
+            ("新", "Now"), ("来源", "Sources")))
+        body = (f'<div style="overflow-x:auto"><table class="report-table"><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(trs)}</tbody></table></div>"
+                f'<p class="report-meta">{esc(t("机器可读版本", "Machine-readable", lang))}: '
+                f'<a href="{CHANGES_CSV}">{CHANGES_CSV}</a></p>')
+    prev = "" if previous is None else (
+        f'<p class="report-meta">{esc(t("对比", "Compared with", lang))}: '
+        f'<a href="../{esc(previous.name)}/index.html">{esc(previous.name)}</a></p>')
+    title = t("自上一份报告以来的变化", "What changed since the previous set", lang)
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{esc(title)} — {esc(plan.title(lang))} — {esc(date)}</title>
+<style>
+{report_css()}
+</style></head>
+<body><main>
+<h1>{esc(title)}</h1>
+<p class="report-meta">{esc(plan.title(lang))} · <span class="report-date">{esc(date)}</span> ·
+<a href="index.html">{esc(t("本期报告", "This set", lang))}</a></p>
+{prev}
+{body}
+</main></body></html>
+"""
+
+
+def write_changes(work: Path, prep, previous: Path | None) -> None:
+    """Keep the snapshot in ``work`` and write ``changes.html`` (and ``changes.csv`` when there is
+    a ``previous`` set to compare with: :func:`previous_set`)."""
+    ctx = prep.ctx
+    keep_snapshot(work, prep.input_bytes, ctx.trajectory)
+    table = None
+    if previous is not None:
+        table = compare(previous, ctx.statistics, ctx.trajectory, ctx.as_of, _record(previous).get("as_of"))
+        from helpers.fileio import atomic_write_csv
+
+        atomic_write_csv(table, work / CHANGES_CSV, float_format="%.10g")
+    (work / CHANGES_HTML).write_text(changes_html(table, ctx, prep.date, previous), encoding="utf-8")
