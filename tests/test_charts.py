@@ -132,7 +132,7 @@ def test_level_target_shortfall_marks_years_behind_the_required_path():
     fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE))
     # 2017: 4.5 ≥ 4.4 (ahead); 2018 missing; 2019 5.0 < 5.2; 2020 5.4 < 5.6; 2021 5.6 < 6.0.
     assert shortfall_years(fig) == [2019.0, 2020.0, 2021.0]
-    segments = collection_by_label(fig, "差距 / Shortfall").get_segments()
+    segments = collection_by_label(fig, "距应达路径 / Gap to path").get_segments()
     np.testing.assert_allclose([seg[:, 1] for seg in segments], [[5.0, 5.2], [5.4, 5.6], [5.6, 6.0]])
 
 
@@ -142,15 +142,15 @@ def test_trajectory_labels_in_both_languages():
     assert ax.get_title() == "合成床位数 / Synthetic beds"
     assert ax.get_xlabel() == "年份 / Year"
     assert ax.get_ylabel() == "张/千人 / beds per 1000"
-    assert legend_texts(fig) == ["实际值 / Observed", "要求路径 / Required path",
-                                 "目标 / Target 2021: ≥ 6 (张/千人 / beds per 1000)", "差距 / Shortfall"]
+    assert legend_texts(fig) == ["实际值 / Observed", "应达路径 / Required path",
+                                 "目标 / Target 2021: ≥ 6 (张/千人 / beds per 1000)", "距应达路径 / Gap to path"]
 
 
 def test_trajectory_labels_in_chinese_only():
     fig = charts.plot_trajectory(synthetic_traj(**LEVEL_GE), lang="zh")
     ax = fig.axes[0]
     assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("合成床位数", "年份", "张/千人")
-    assert legend_texts(fig) == ["实际值", "要求路径", "目标 2021: ≥ 6 (张/千人)", "差距"]
+    assert legend_texts(fig) == ["实际值", "应达路径", "目标 2021: ≥ 6 (张/千人)", "距应达路径"]
 
 
 def test_trajectory_labels_in_english_only():
@@ -158,7 +158,7 @@ def test_trajectory_labels_in_english_only():
     ax = fig.axes[0]
     assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("Synthetic beds", "Year", "beds per 1000")
     texts = legend_texts(fig)
-    assert texts == ["Observed", "Required path", "Target 2021: ≥ 6 (beds per 1000)", "Shortfall"]
+    assert texts == ["Observed", "Required path", "Target 2021: ≥ 6 (beds per 1000)", "Gap to path"]
     assert not any(CJK.search(t) for t in texts + [t.get_text() for t in ax.get_xticklabels()])
 
 
@@ -254,7 +254,7 @@ def test_annual_target_draws_bars_against_the_quota_line():
     assert list(quota.get_ydata()) == [2800.0, 2800.0]
     assert quota.get_xdata()[0] < 2017 and quota.get_xdata()[-1] > 2021
     assert quota.get_label() == "年度目标 / Yearly quota ≥ 2800 (个 / posts)"
-    short = [c for c in ax.containers if c.get_label() == "差距 / Shortfall"][0]
+    short = [c for c in ax.containers if c.get_label() == "距应达路径 / Gap to path"][0]
     assert [(p.get_x() + p.get_width() / 2, p.get_y(), p.get_height()) for p in short.patches] == [(2018, 2500.0, 300.0)]
     assert "无数据 / no data" in [t.get_text() for t in ax.texts]  # 2019 has no value
     assert ax.get_xticks().tolist() == YEARS  # a quota has no baseline year
@@ -264,7 +264,7 @@ def test_annual_ceiling_quota_hatches_the_excess():
     traj = synthetic_traj("annual", "<=", values=[10.0, 14.0, 12.0, 9.0, NAN],
                           required=[12.0] * 5, baseline=NAN, target=12.0, unit=("人", "persons"))
     fig = charts.plot_trajectory(traj, lang="en")
-    short = [c for c in fig.axes[0].containers if c.get_label() == "Shortfall"][0]
+    short = [c for c in fig.axes[0].containers if c.get_label() == "Gap to path"][0]
     assert [(p.get_y(), p.get_height()) for p in short.patches] == [(12.0, 2.0)]
 
 

@@ -121,6 +121,7 @@ def test_every_input_row_is_mapped_or_excluded(out, compiled, additions):
 
 # ----------------------------------------------------------------------------- the additions
 
+@needs_compilation
 def test_additions_file_has_the_compilations_header_and_sources(additions):
     with open(COMPILED, encoding="utf-8-sig", newline="") as fh:
         header = next(csv.reader(fh))

@@ -50,6 +50,7 @@ def lab(tmp_path_factory):
     shutil.copytree(ROOT / "scripts", repo / "scripts")
     os.symlink(ROOT / ".venv", repo / ".venv")
     (repo / ".gitattributes").write_text((ROOT / ".gitattributes").read_text())
+    (repo / ".gitignore").write_text((ROOT / ".gitignore").read_text())  # .ipynb_checkpoints/ too
     _git(repo, "init", "-q")
     _git(repo, "config", "user.email", "test@example.org")
     _git(repo, "config", "user.name", "test")

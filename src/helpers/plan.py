@@ -33,6 +33,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.exceptions import Problem, UnknownValueError, ValidationError
+from helpers.vocab import label
 
 #: Geo keys: lowercase, as in the statistics' ``geo`` column.
 GEO_PATTERN = r"^[a-z][a-z0-9_\-]*$"
@@ -261,15 +262,6 @@ def _pair(value: object, key: str) -> tuple[str, str]:
     return key, key
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    zh, en = pair
-    if lang == "zh":
-        return zh
-    if lang == "en":
-        return en
-    return f"{zh} / {en}" if zh != en else zh
-
-
 @dataclass
 class Plan:
     """One plan, built once (:func:`helpers.load.load_plan`) and passed to every layer.
@@ -323,17 +315,17 @@ class Plan:
         return self._geos.get(key, (key, key))
 
     def area_label(self, key: str, lang: str = "both") -> str:
-        return _pick(self.area_pair(str(key)), lang)
+        return label(self.area_pair(str(key)), lang)
 
     def geo_label(self, key: str, lang: str = "both") -> str:
-        return _pick(self.geo_pair(str(key)), lang)
+        return label(self.geo_pair(str(key)), lang)
 
     def title_pair(self) -> tuple[str, str]:
         zh, en = self.meta.get("title_zh") or "", self.meta.get("title_en") or ""
         return (zh or en), (en or zh)
 
     def title(self, lang: str = "both") -> str:
-        return _pick(self.title_pair(), lang)
+        return label(self.title_pair(), lang)
 
     def text(self, key: str) -> str:
         """An optional text key of ``plan.json`` stripped; ``""`` when absent."""
@@ -393,8 +385,7 @@ def write_skeleton(folder: str | Path, jurisdiction: str, title_zh: str = "", ti
         raise ValidationError([Problem(str(p), None, None, "exists already; nothing was written") for p in there])
     meta = {k: v for k, v in skeleton_meta(jurisdiction, title_zh, title_en).items() if v is not None}
     folder.mkdir(parents=True, exist_ok=True)
-    target_header = [*TARGET_COLUMNS[:5], "unit_zh", *TARGET_COLUMNS[5:], "value_unit", "baseline_value"]
-    assert set(target_header) == set(TARGET_COLUMNS) | set(TARGET_OPTIONAL_COLUMNS)
+    target_header = [*TARGET_COLUMNS, *(c for c in TARGET_OPTIONAL_COLUMNS if c not in TARGET_COLUMNS)]
     texts = {paths.PLAN_FILENAME: json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
              "targets.csv": ",".join(target_header) + "\n",
              "statistics.csv": ",".join(STATISTICS_COLUMNS) + "\n"}
