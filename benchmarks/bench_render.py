@@ -11,7 +11,7 @@ Prints (seconds, wall clock, on this machine)::
                          HELPERS_RENDER_ENGINE=nbclient): kernel start, imports, export and
                          publishing, the cost of rendering without a warm kernel
     render_vs_floor: R   render_s / floor_s (goal: at most 1.0; the renderer's ``warm-fork``
-                         engine pays kernel start and imports once per worker)
+                         engine pays kernel start and imports once per render)
     unchanged_rerender_s: N  a second render of the same inputs into the same reports folder
                          (every page unchanged, so copied: helpers.reuse)
     unchanged_rerender_vs_full: R  unchanged_rerender_s / render_s (goal: at most 0.10)

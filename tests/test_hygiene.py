@@ -31,14 +31,25 @@ def _start_render(out: Path) -> subprocess.Popen:
                              "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _wait_for_kernels(proc: subprocess.Popen, timeout: float = 120) -> set[int]:
-    """Wait until the render runs notebooks (some worker has a kernel child); its process tree."""
+def _is_kernel(pid: int) -> bool:
+    """A fresh kernel (``-m ipykernel_launcher``) or one forked from the render's kernel template
+    (a child of the template, with its command line: helpers.engines)."""
     import psutil
 
+    try:
+        p = psutil.Process(pid)
+        cmd = " ".join(p.cmdline())
+        return "ipykernel" in cmd or ("helpers._zygote" in cmd and "helpers._zygote" in " ".join(p.parent().cmdline()))
+    except (psutil.Error, AttributeError):
+        return False
+
+
+def _wait_for_kernels(proc: subprocess.Popen, timeout: float = 120) -> set[int]:
+    """Wait until the render runs notebooks (some process of it is a kernel); its process tree."""
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout:
         tree = _descendants(proc.pid)
-        if any("ipykernel" in " ".join(psutil.Process(p).cmdline()) for p in tree if psutil.pid_exists(p)):
+        if any(_is_kernel(p) for p in tree):
             return tree
         if proc.poll() is not None:
             pytest.fail(f"render ended early: {proc.stderr.read()}")

@@ -1,8 +1,8 @@
 """The template process of the ``warm-fork`` papermill engine (:mod:`helpers.engines`).
 
-Run by the renderer as ``<kernel python> <kernel flags> -c "...main()" SOCKET MODULE...``. It
+Run by the renderer as ``<kernel python> <kernel flags> -c "...main()" SOCKET SPECS.json``. It
 does what a fresh kernel does before a notebook's first line runs and what the notebooks' import
-cells do — imports ipykernel and the listed modules — and nothing else. Then, for every request
+cells do — imports ipykernel and the modules listed in ``SPECS.json`` — and nothing else. Then, for every request
 on the Unix socket ``SOCKET`` (one JSON line: the kernel's arguments, environment and working
 directory), it forks; the child becomes an ordinary ipykernel on the connection file it was given
 and the template replies with the child's pid. Every notebook therefore runs in a process of its
@@ -170,7 +170,9 @@ def _fork(conn: socket.socket, listener: socket.socket, req: dict, live: set[int
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    sock_path, specs = argv[0], argv[1:]
+    sock_path = argv[0]
+    with open(argv[1], encoding="utf-8") as fh:
+        specs = list(json.load(fh))
     if sys.path and sys.path[0] == "":
         del sys.path[0]  # the kernel app adds the kernel's working directory itself
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

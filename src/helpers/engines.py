@@ -94,11 +94,13 @@ class Template:
         """Start a template on the interpreter ``prefix`` (the kernel's, with its flags)."""
         import subprocess
 
-        sock = os.path.join(folder, "z")
+        sock, listing = os.path.join(folder, "z"), os.path.join(folder, "z.json")
+        with open(listing, "w", encoding="utf-8") as fh:  # not argv: ps shows no module names
+            json.dump(list(specs), fh)
         code = "from helpers._zygote import main; main()"
         log = open(log_path, "ab") if log_path else None  # the kernels' output goes there too
         try:
-            proc = subprocess.Popen([*prefix, "-c", code, sock, *specs], stdin=subprocess.PIPE, stdout=log,
+            proc = subprocess.Popen([*prefix, "-c", code, sock, listing], stdin=subprocess.PIPE, stdout=log,
                                     stderr=log, cwd=folder, env=env, start_new_session=True)
         finally:
             if log is not None:

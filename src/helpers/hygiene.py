@@ -50,7 +50,12 @@ def watch_parent(cleanup: Iterable[str]) -> threading.Thread:
     """Start a daemon thread in this (worker) process: once the parent has gone (this process
     was re-parented), end this process's children (its kernels), remove ``cleanup`` folders and
     exit at once."""
-    parent = os.getppid()
+    import multiprocessing
+
+    # The pid of the process that started this one (it may be gone already: a render killed
+    # while its workers were starting), else the current parent.
+    started_by = multiprocessing.parent_process()
+    parent = started_by.pid if started_by is not None and started_by.pid else os.getppid()
     folders = [str(c) for c in cleanup if c]
 
     def watch() -> None:

@@ -203,7 +203,7 @@ def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None,
     engine: ``warm-fork`` on the render's kernel template when the parent started one
     (``template``, :mod:`helpers.engines`), else papermill's own. The worker ends itself, its
     kernels and the render's temporary folders if the render dies
-    (:func:`helpers.hygiene.watch_parent`)."""
+    (:func:`helpers.hygiene.watch_parent`; the template ends its own kernels then)."""
     from helpers.hygiene import watch_parent
 
     watch_parent([kernel_root, os.path.dirname(log_path)])
@@ -514,11 +514,11 @@ def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeo
     # given the environment the workers' kernels will have (helpers.engines).
     kernel_env = dict(os.environ)
     _kernel_env(kernel_env)
-    if snapshot:
-        kernel_env[SNAPSHOT_ENV] = str(snapshot)
-    template = start_for_render(KERNEL_NAME, kernel_root, sorted({notebooks_dir / j.notebook for j in prep.jobs}),
-                                kernel_env, str(log_dir / "kernels.log"))
+    kernel_env[SNAPSHOT_ENV] = str(snapshot)
+    template = None
     try:
+        template = start_for_render(KERNEL_NAME, kernel_root, sorted({notebooks_dir / j.notebook for j in prep.jobs}),
+                                    kernel_env, str(log_dir / "kernels.log"))
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                  initargs=(kernel_root, str(log_dir / "kernels.log"),
                                            str(snapshot) if snapshot else None,
