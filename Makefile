@@ -53,3 +53,5 @@ bench: $(STAMP)  ## benchmarks: gap engine throughput, report render vs floor vs
 
 clean:  ## remove .venv and build files (data/ and reports/ are kept)
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	@# The notebooks' git filter runs .venv's Python: without it git would print an error per notebook.
+	@git config --unset filter.nbclean.clean 2>/dev/null || true

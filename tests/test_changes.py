@@ -1,6 +1,8 @@
 """Report sets that publish like a statistics office (SYNTHETIC plan from test_any_plan): a
 partial render never unpublishes a page, every set keeps its snapshot, the changes page shows an
-imported value and its status change against the previous set, the archive lists every set."""
+imported value and its status change against the previous set, the archive lists every set.
+
+The first tests compare two snapshots directly (no render); the ``slow`` ones render sets."""
 
 from __future__ import annotations
 
@@ -10,9 +12,77 @@ import json
 import pytest
 
 from helpers.cli import main
-from test_any_plan import write_plan
+from test_any_plan import S_HEADER, STATS, write_plan
 
-pytestmark = pytest.mark.slow
+slow = pytest.mark.slow
+ROW = ["synthetic yearbook 2020", "https://example.org/syn2020", "synthetic"]
+
+
+def _set_from(folder, tmp_path, name, stats):
+    """A published set's snapshot (inputs/ and trajectory.csv) built from ``stats`` rows, and the
+    context that scored them."""
+    from helpers import params
+    from helpers.changes import keep_snapshot
+
+    plan = write_plan(folder, stats=stats)
+    ctx = params.prepare(plan=str(plan), charts=False)
+    out = tmp_path / name
+    keep_snapshot(out, {"statistics.csv": (plan / "statistics.csv").read_bytes()}, ctx.trajectory)
+    return out, ctx
+
+
+def test_compare_lists_added_changed_removed_values_and_status_changes(tmp_path):
+    from helpers.changes import changes_html, compare
+
+    old, _ = _set_from(tmp_path / "p", tmp_path, "old", STATS)
+    new_stats = [r for r in STATS if r[:3] != ["P1", "synprov", "2015"]]  # removed
+    new_stats = [r[:3] + ["1.55"] + r[4:] if r[:3] == ["G12", "synprov", "2017"] else r for r in new_stats]
+    new_stats = [r[:6] + ["https://example.org/syn-v2"] + r[7:] if r[:3] == ["G12", "synnation", "2017"] else r
+                 for r in new_stats]  # same value, new source URL
+    new_stats += [["G12", "synprov", "2019", "1.85", "m2 per person", *ROW]]
+    _, ctx = _set_from(tmp_path / "p", tmp_path, "new", new_stats)
+    table = compare(old, ctx.statistics, ctx.trajectory, ctx.as_of, 2017)
+    got = [(r.change, r.indicator_id, r.year, r.old, r.new) for r in table.fillna("").itertuples()]
+    # ordered: status changes first, then values; P1 keeps only no_data (a baseline alone scores nothing)
+    assert got == [("status_changed", "G12", "2017 → 2019", "on_track", "achieved"),
+                   ("value_added", "G12", "2019", "", 1.85),
+                   ("value_changed", "G12", "2017", 1.5, 1.55),
+                   ("source_changed", "G12", "2017", 1.66, 1.66),
+                   ("value_removed", "P1", "2015", 5000.0, "")]
+    assert table.loc[1, "new_source"] == "synthetic yearbook 2020"
+    assert table.loc[3, ["geo", "old_url", "new_url"]].tolist() == [
+        "synnation", "https://example.org/syn", "https://example.org/syn-v2"]
+    page = changes_html(table, ctx, "2024-02-01", old)
+    # a source shown once when unchanged, both (linked) when it changed
+    assert page.count('href="https://example.org/syn-v2"') == 1
+    assert '<a href="https://example.org/syn2020" target="_blank" rel="noopener noreferrer">synthetic yearbook 2020</a>' in page
+    assert "status changed: 1" in page and "No target changed status." not in page
+
+def test_changes_page_names_context_series_counts_every_kind_and_says_no_status_changed(tmp_path):
+    from helpers.changes import changes_html, compare
+
+    old, _ = _set_from(tmp_path / "p", tmp_path, "old", STATS)
+    header_extra = STATS + [["G12:clubs", "synprov", "2017", "40", "clubs", *ROW]]
+    _, ctx = _set_from(tmp_path / "p", tmp_path, "new", header_extra)
+    table = compare(old, ctx.statistics, ctx.trajectory, ctx.as_of, ctx.as_of)
+    assert table["change"].tolist() == ["value_added"]
+    page = changes_html(table, ctx, "2024-02-01", old)
+    # the context series is named by its target and its label (the suffix in words), id once
+    assert "Sport ground per person (synthetic) · 参考序列 / context: clubs" in page
+    assert page.count("G12:clubs") == 1
+    for word in ("newly scorable: 0", "status changed: 0", "value added: 1", "value changed: 0",
+                 "source changed: 0", "value removed: 0"):
+        assert word in page
+    assert "No target changed status." in page
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in page
+
+
+def test_pages_share_one_head_with_the_report_language():
+    from helpers.pages import html_page
+
+    page = html_page("a <b> & c", "<p>x</p>", "en")
+    assert '<html lang="en">' in page and "<title>a &lt;b&gt; &amp; c</title>" in page
+    assert "<main>\n<p>x</p>\n</main>" in page and "<style>" in page
 
 
 def test_unknown_option_abbreviation_is_refused(capsys):
@@ -22,6 +92,7 @@ def test_unknown_option_abbreviation_is_refused(capsys):
     assert "unrecognized arguments: --area" in capsys.readouterr().err
 
 
+@slow
 def test_sets_changes_partial_renders_and_archive(tmp_path, capsys):
     from helpers.render import render_reports
 
@@ -71,6 +142,7 @@ def test_sets_changes_partial_renders_and_archive(tmp_path, capsys):
     assert "synprov_plan/2024-01-01/index.html" in archive and "synprov_plan/2024-02-01/index.html" in archive
 
 
+@slow
 def test_a_partial_render_of_a_new_date_says_which_pages_it_lacks(tmp_path):
     from helpers.render import render_reports
 

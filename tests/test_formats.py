@@ -86,3 +86,18 @@ def test_the_old_names_are_the_consolidated_functions():
     assert narrate.fmt_num is formats.fmt_num
     assert narrate.target_text is formats.target_text
     assert narrate.MISSING is formats.MISSING
+
+
+def test_series_label_pair_prefers_the_data_labels_then_the_suffix_in_words():
+    import pandas as pd
+
+    from helpers.formats import humanise, series_label_pair
+
+    assert humanise("lifted_in_year") == "lifted in year"
+    both = pd.DataFrame({"label_zh": [None, "当年脱贫"], "label_en": ["", "lifted that year"]})
+    assert series_label_pair(both, "lifted_in_year") == ("当年脱贫", "lifted that year")
+    en_only = pd.DataFrame({"label_en": ["lifted that year"]})
+    assert series_label_pair(en_only, "lifted_in_year") == ("lifted that year", "lifted that year")
+    zh_only = pd.DataFrame({"label_zh": ["当年脱贫"], "label_en": [float("nan")]})
+    assert series_label_pair(zh_only, "lifted_in_year") == ("当年脱贫", "lifted in year")
+    assert series_label_pair(pd.DataFrame({"value": [1]}), "first_half") == ("first half", "first half")

@@ -18,7 +18,9 @@ import nbformat
 import pytest
 
 from helpers import cli, paths
+from helpers.exceptions import ValidationError
 import fuyang_plan
+from helpers import render
 from helpers.render import (LATEST_NAME, LOCK_NAME, _point_latest, _publish, external_resources,
                             notebook_parameters, strip_ansi)
 from fuyang_plan import AREAS
@@ -128,6 +130,23 @@ def test_notebook_parameters_ignore_comments(tmp_path):
     path = tmp_path / "p.ipynb"
     nbformat.write(nb, str(path))
     assert notebook_parameters(path) == {"a", "b"}
+
+
+def test_notebook_parameters_read_list_sources_and_name_a_broken_file(tmp_path):
+    import json
+
+    path = tmp_path / "lines.ipynb"  # a saved notebook stores source as a list of lines
+    path.write_text(json.dumps({"cells": [
+        {"cell_type": "markdown", "metadata": {"tags": ["parameters"]}, "source": ["x = 1"]},
+        {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": ["plan = None\n", "area = 'a'\n"],
+         "outputs": [], "execution_count": None}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    assert notebook_parameters(path) == {"plan", "area"}
+    assert notebook_parameters(tmp_path / "lines.ipynb") == {"plan", "area"}
+    bad = tmp_path / "broken.ipynb"
+    bad.write_text('{"cells": [', encoding="utf-8")
+    with pytest.raises(ValidationError) as exc:
+        notebook_parameters(bad)
+    assert "broken.ipynb" in str(exc.value) and "not a readable notebook" in str(exc.value)
 
 
 def test_external_resources_are_found_and_links_are_not():
@@ -388,3 +407,17 @@ def test_second_render_while_locked_exits_3(tmp_path):
     assert str(plan_dir / LOCK_NAME) in proc.stderr
     assert sorted(p.name for p in out.iterdir()) == [fuyang_plan.NAME]  # no archive index written
     assert sorted(p.name for p in plan_dir.iterdir()) == [LOCK_NAME]
+
+
+def test_the_renderer_parent_prepares_without_importing_notebook_or_chart_libraries():
+    """The parent checks and scores the plan; kernels draw. nbformat (with jsonschema),
+    matplotlib and jupyter_client cost seconds to import and are left to the workers."""
+    code = ("import sys; from pathlib import Path; from helpers import render, paths; "
+            "from helpers.plan import locate; f = locate(None, None, None); "
+            "render._prepare(None, None, None, 'linear', 'both', Path(f.targets_path), Path(f.statistics_path), "
+            "None, paths.NOTEBOOKS_DIR, f.name); "
+            "print(sorted(m for m in ('nbformat', 'jsonschema', 'matplotlib', 'jupyter_client', 'nbclient') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(Path(render.__file__).parents[1])}).stdout
+    assert out.strip() == "[]"

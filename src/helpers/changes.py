@@ -10,10 +10,12 @@ newest older dated set of the same plan with the same method and geo (``set.json
 - :func:`compare` — the tidy table of changes (also written as ``changes.csv``);
 - :func:`changes_html` — the ``changes.html`` page.
 
-``changes.csv`` columns: ``change`` (``value_added``, ``value_changed``, ``value_removed``,
-``status_changed``, ``newly_scorable``), ``indicator_id``, ``geo``, ``year`` (the statistic's
-year; for a status change, the as-of years ``old → new``), ``old``, ``new``, ``old_source``,
-``new_source``. Values are compared exactly (the stored text as a number).
+``changes.csv`` columns: ``change`` (``newly_scorable``, ``status_changed``, ``value_added``,
+``value_changed``, ``source_changed`` (same value, another source title or URL),
+``value_removed``), ``indicator_id``, ``geo``, ``year`` (the statistic's year; for a status
+change, the as-of years ``old → new``), ``old``, ``new``, ``old_source``, ``new_source`` (source
+titles), ``old_url``, ``new_url`` (source URLs). Values are compared exactly (the stored text as
+a number).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ SNAPSHOT_DIR = "inputs"
 TRAJECTORY_FILE = "trajectory.csv"
 CHANGES_CSV = "changes.csv"
 CHANGES_HTML = "changes.html"
-COLUMNS = ("change", "indicator_id", "geo", "year", "old", "new", "old_source", "new_source")
+COLUMNS = ("change", "indicator_id", "geo", "year", "old", "new", "old_source", "new_source", "old_url",
+           "new_url")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -75,6 +78,21 @@ def _stats(path: Path) -> pd.DataFrame:
     return s
 
 
+def _text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _sources_html(row) -> str:
+    """The row's source titles, old → new (one when they are the same), each linked to its
+    http(s) URL."""
+    from helpers.narrate import safe_link
+
+    old = (_text(row.old_source), _text(row.old_url))
+    new = (_text(row.new_source), _text(row.new_url))
+    pairs = [p for p in dict.fromkeys((old, new)) if p[0] or p[1]]
+    return " → ".join(safe_link(url, title or url) for title, url in pairs)
+
+
 def compare(old_set: Path, statistics: pd.DataFrame, trajectory: pd.DataFrame, as_of: int,
             old_as_of: int | None = None) -> pd.DataFrame:
     """Changes from ``old_set`` to the current statistics (as loaded) and trajectory."""
@@ -82,8 +100,9 @@ def compare(old_set: Path, statistics: pd.DataFrame, trajectory: pd.DataFrame, a
     new = statistics.assign(year=statistics["year"].astype("Int64").astype(str),
                             num=statistics["value"].astype("float64"))
     keys = ["indicator_id", "geo", "year"]
-    both = old[keys + ["num", "source_title"]].merge(new[keys + ["num", "source_title"]], on=keys, how="outer",
-                                                     suffixes=("_old", "_new"), indicator="how")
+    cols = keys + ["num", "source_title", "source_url"]
+    both = old.reindex(columns=cols).merge(new.reindex(columns=cols), on=keys, how="outer",
+                                           suffixes=("_old", "_new"), indicator="how")
     rows = []
     for r in both.itertuples(index=False):
         if r.how == "right_only":
@@ -92,11 +111,15 @@ def compare(old_set: Path, statistics: pd.DataFrame, trajectory: pd.DataFrame, a
             kind = "value_removed"
         elif r.num_old != r.num_new:
             kind = "value_changed"
+        elif (_text(r.source_title_old), _text(r.source_url_old)) != (_text(r.source_title_new),
+                                                                       _text(r.source_url_new)):
+            kind = "source_changed"
         else:
             continue
         rows.append({"change": kind, "indicator_id": r.indicator_id, "geo": r.geo, "year": str(r.year),
                      "old": r.num_old, "new": r.num_new,
-                     "old_source": r.source_title_old, "new_source": r.source_title_new})
+                     "old_source": r.source_title_old, "new_source": r.source_title_new,
+                     "old_url": r.source_url_old, "new_url": r.source_url_new})
     old_traj = pd.read_csv(Path(old_set) / TRAJECTORY_FILE)
     old_as_of = old_as_of if old_as_of is not None else as_of
     from helpers import gaps
@@ -115,34 +138,72 @@ def compare(old_set: Path, statistics: pd.DataFrame, trajectory: pd.DataFrame, a
         yn = "" if pd.isna(r.year_new) else str(int(r.year_new))
         rows.append({"change": "newly_scorable" if o == "no_data" else "status_changed",
                      "indicator_id": r.indicator_id, "geo": r.geo, "year": f"{yo} → {yn}".strip(" →"),
-                     "old": o, "new": n, "old_source": "", "new_source": ""})
+                     "old": o, "new": n, "old_source": "", "new_source": "", "old_url": "", "new_url": ""})
     out = pd.DataFrame(rows, columns=list(COLUMNS))
-    order = {k: i for i, k in enumerate(("newly_scorable", "status_changed", "value_added", "value_changed",
-                                         "value_removed"))}
+    order = {k: i for i, k in enumerate(CHANGE_LABELS)}
     return (out.assign(_o=out["change"].map(order)).sort_values(["_o", "indicator_id", "geo", "year"],
                                                                  kind="mergesort")
             .drop(columns="_o").reset_index(drop=True))
+
+
+#: (中文, English) of each kind of change, in the page's order.
+CHANGE_LABELS: dict[str, tuple[str, str]] = {
+    "newly_scorable": ("新可评估", "newly scorable"), "status_changed": ("状态变化", "status changed"),
+    "value_added": ("新增数值", "value added"), "value_changed": ("数值修改", "value changed"),
+    "source_changed": ("来源更新", "source changed"), "value_removed": ("数值删除", "value removed")}
+
+
+def series_names(ctx, ids, lang: str) -> dict[str, str]:
+    """Reader's name of each statistics id in ``ids``: a target's name, or for a context series
+    ``<id>:<suffix>`` its target's name and the series' label (``label_zh``/``label_en`` of the
+    statistics, else the suffix in words) marked as context. An id of no known target keeps
+    the id."""
+    from helpers.formats import series_label_pair
+    from helpers.narrate import t
+
+    targets = dict(zip(ctx.targets["id"].astype(str),
+                       [t(z, e, lang) for z, e in zip(ctx.targets["name_zh"], ctx.targets["name_en"])]))
+    stats = ctx.statistics
+    out = {}
+    for i in dict.fromkeys(map(str, ids)):
+        base, sep, suffix = i.partition(":")
+        if not sep:
+            out[i] = targets.get(i, i)
+            continue
+        label = t(*series_label_pair(stats[stats["indicator_id"].astype(str) == i], suffix), lang)
+        word = t("参考序列", "context", lang)
+        out[i] = f"{targets.get(base, base)} · {word}: {label}"
+    return out
+
+
+def summary_html(table: pd.DataFrame, lang: str) -> str:
+    """One line counting every kind of change, zeros included (a reader sees that status
+    changes were looked for), and a sentence when no target changed status."""
+    from helpers.narrate import esc, t
+
+    counts = table["change"].value_counts()
+    items = " · ".join(f"{esc(t(*pair, lang))}: {int(counts.get(k, 0))}" for k, pair in CHANGE_LABELS.items())
+    none = "" if counts.get("status_changed", 0) or counts.get("newly_scorable", 0) else (
+        f"<p>{esc(t('没有目标的状态发生变化。', 'No target changed status.', lang))}</p>")
+    return f'<p class="report-meta">{items}</p>{none}'
 
 
 def changes_html(table: pd.DataFrame | None, ctx, date: str, previous: Path | None) -> str:
     """The set's ``changes.html``: against ``previous`` (its date linked), or a note that this
     is the first set to compare from."""
     from helpers.narrate import esc, t
-    from helpers.pages import report_css
+    from helpers.pages import html_page
     from helpers.vocab import status_label
 
     lang = ctx.lang
     plan = ctx.plan
-    names = dict(zip(ctx.targets["id"].astype(str),
-                     [t(z, e, lang) for z, e in zip(ctx.targets["name_zh"], ctx.targets["name_en"])]))
-    labels = {"value_added": ("新增数值", "value added"), "value_changed": ("数值修改", "value changed"),
-              "value_removed": ("数值删除", "value removed"), "status_changed": ("状态变化", "status changed"),
-              "newly_scorable": ("新可评估", "newly scorable")}
     if previous is None or table is None:
         body = f"<p>{esc(t('这是该规划（同一方法与地区）的第一份报告，没有可比较的上一份。', 'This is the first report set of this plan (same method and geo): there is nothing to compare with.', lang))}</p>"
     elif table.empty:
         body = f"<p>{esc(t('与上一份报告相比没有变化。', 'Nothing changed since the previous set.', lang))}</p>"
     else:
+        names = series_names(ctx, table["indicator_id"], lang)
+
         def show(v, status: bool):
             if isinstance(v, str):
                 return esc(status_label(v, lang)) if status else esc(v)
@@ -151,15 +212,16 @@ def changes_html(table: pd.DataFrame | None, ctx, date: str, previous: Path | No
         trs = []
         for r in table.itertuples(index=False):
             is_status = r.change in ("status_changed", "newly_scorable")
-            src = "" if is_status else esc(" → ".join(x for x in (r.old_source, r.new_source) if isinstance(x, str) and x))
-            trs.append(f"<tr><td>{esc(t(*labels[r.change], lang))}</td><td>{esc(names.get(r.indicator_id, r.indicator_id))}"
+            src = "" if is_status else _sources_html(r)
+            trs.append(f"<tr><td>{esc(t(*CHANGE_LABELS[r.change], lang))}</td><td>{esc(names[str(r.indicator_id)])}"
                        f" <code>{esc(r.indicator_id)}</code></td><td>{esc(plan.geo_label(r.geo, lang))}</td>"
                        f"<td>{esc(r.year)}</td><td>{show(r.old, is_status)}</td><td>{show(r.new, is_status)}</td>"
                        f"<td>{src}</td></tr>")
         head = "".join(f"<th>{esc(t(z, e, lang))}</th>" for z, e in (
             ("变化", "Change"), ("目标", "Target"), ("地区", "Geo"), ("年份", "Year"), ("原", "Before"),
             ("新", "Now"), ("来源", "Sources")))
-        body = (f'<div style="overflow-x:auto"><table class="report-table"><thead><tr>{head}</tr></thead>'
+        body = (summary_html(table, lang)
+                + f'<div style="overflow-x:auto"><table class="report-table"><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(trs)}</tbody></table></div>"
                 f'<p class="report-meta">{esc(t("机器可读版本", "Machine-readable", lang))}: '
                 f'<a href="{CHANGES_CSV}">{CHANGES_CSV}</a></p>')
@@ -167,21 +229,11 @@ def changes_html(table: pd.DataFrame | None, ctx, date: str, previous: Path | No
         f'<p class="report-meta">{esc(t("对比", "Compared with", lang))}: '
         f'<a href="../{esc(previous.name)}/index.html">{esc(previous.name)}</a></p>')
     title = t("自上一份报告以来的变化", "What changed since the previous set", lang)
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{esc(title)} — {esc(plan.title(lang))} — {esc(date)}</title>
-<style>
-{report_css()}
-</style></head>
-<body><main>
-<h1>{esc(title)}</h1>
+    return html_page(f"{title} — {plan.title(lang)} — {date}", f"""<h1>{esc(title)}</h1>
 <p class="report-meta">{esc(plan.title(lang))} · <span class="report-date">{esc(date)}</span> ·
 <a href="index.html">{esc(t("本期报告", "This set", lang))}</a></p>
 {prev}
-{body}
-</main></body></html>
-"""
+{body}""", lang)
 
 
 def write_changes(work: Path, prep, previous: Path | None) -> None:

@@ -103,3 +103,29 @@ def target_text(comparator: object, target: object, target_hi: object = None,
     if not _missing(unit) and str(unit):
         core += f" {unit}"
     return core
+
+
+def humanise(key: object) -> str:
+    """An internal key as words: ``lifted_in_year`` -> ``lifted in year``."""
+    return " ".join(str(key).replace("_", " ").split())
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def series_label_pair(rows: pd.DataFrame, suffix: str) -> tuple[str, str]:
+    """(中文, English) label of a context series (statistics rows of ``<id>:<suffix>``): its
+    ``label_zh`` / ``label_en`` (first non-empty value of the series), else the suffix in words
+    (``lifted_in_year`` -> ``lifted in year``). A missing English label falls back to the suffix
+    (never to Chinese, which a chart without a CJK font could not draw); a missing Chinese label
+    to the English one."""
+    def first(col: str) -> str | None:
+        return next((t for t in map(_text_or_none, rows[col]) if t), None) if col in rows.columns else None
+
+    zh, en = first("label_zh"), first("label_en")
+    plain = humanise(suffix)
+    return (zh or en or plain, en or plain)

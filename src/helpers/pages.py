@@ -28,6 +28,34 @@ def report_css() -> str:
     return (TEMPLATES_DIR / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
 
 
+#: ``<html lang>`` of a page by report language (``both`` pages lead with Chinese).
+HTML_LANG = {"zh": "zh-CN", "en": "en", "both": "zh-CN"}
+
+
+def html_page(title: str, body: str, lang: str = "both") -> str:
+    """A self-contained page around ``body`` (HTML, already escaped): the shared head (charset,
+    viewport, ``title`` escaped here, the reports' inline CSS) and ``<main>``."""
+    from helpers.narrate import esc
+
+    return f"""<!DOCTYPE html>
+<html lang="{HTML_LANG.get(lang, "zh-CN")}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{esc(title)}</title>
+<style>
+{report_css()}
+</style>
+</head>
+<body>
+<main>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
 def status_summary(prep):
     """Counts by status per area (rows: every area with a target, plan order, whether or not
     this render draws its page; columns: STATUS_ORDER; plus
@@ -90,19 +118,7 @@ def index_html(prep) -> str:
     link_items = "".join(f'<li><a href="{esc(href)}">{esc(text)}</a></li>' for href, text in links)
     stats_name = Path(str(plan.statistics_path)).name
     targets_name = Path(str(plan.targets_path)).name
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{esc(title)}</title>
-<style>
-{report_css()}
-</style>
-</head>
-<body>
-<main>
-<h1>{esc(title_zh)}</h1>
+    return html_page(title, f"""<h1>{esc(title_zh)}</h1>
 {'' if lang == 'zh' else f'<p class="report-meta"><em>{esc(title_en)}</em></p>'}
 <p class="report-meta">{esc(doc)}{' — ' if doc else ''}{esc(t(jur_zh, jur_en, lang))}</p>
 <p class="report-meta">{esc(t("报告日期", "Report date", lang))}: <span class="report-date">{esc(prep.date)}</span> ·
@@ -130,11 +146,7 @@ def index_html(prep) -> str:
 {esc(t("软件", "Software", lang))}: helpers {esc(__version__)} ·
 {esc(t("每份报告旁附有执行后的笔记本（.ipynb）以供核查。",
        "The executed notebook (.ipynb) beside each report is kept for audit.", lang))}</p>
-</footer>
-</main>
-</body>
-</html>
-"""
+</footer>""", lang)
 
 
 # --------------------------------------------------------------------------- command line
@@ -218,28 +230,12 @@ def archive_html(root: Path) -> str:
 </div>""")
     if not parts:
         parts.append("<p>尚无报告。 / No report set yet.</p>")
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>规划目标跟踪报告存档 / Plan tracking reports — archive</title>
-<style>
-{report_css()}
-</style>
-</head>
-<body>
-<main>
-<h1>规划目标跟踪报告存档</h1>
+    return html_page("规划目标跟踪报告存档 / Plan tracking reports — archive", f"""<h1>规划目标跟踪报告存档</h1>
 <p class="report-meta"><em>Plan tracking reports — archive</em></p>
 <p class="report-meta">每个规划的全部报告，最新在前；状态数为各目标截至“数据截至”年份的状态。 /
 Every plan's report sets, newest first; status counts are each target's status as of the set's data year.</p>
 {chr(10).join(parts)}
-<footer class="report-footer"><hr><p>helpers {esc(__version__)}</p></footer>
-</main>
-</body>
-</html>
-"""
+<footer class="report-footer"><hr><p>helpers {esc(__version__)}</p></footer>""")
 
 
 def write_archive(root: str | Path) -> Path:

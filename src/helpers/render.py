@@ -375,16 +375,27 @@ def _resolve_date(date) -> str:
 
 def notebook_parameters(nb_path: Path) -> set[str]:
     """Names assigned in the cell tagged ``parameters`` (parsed with :mod:`ast`, so comments
-    holding ``=`` do not confuse it)."""
+    holding ``=`` do not confuse it).
+
+    The notebook is read as plain JSON (nbformat 4: ``cells``, each ``source`` a string or a list
+    of lines): importing nbformat here would import jsonschema, seconds of CPU in the parent
+    process for a check that needs one cell. A file that is not a notebook is a
+    :class:`ValidationError` naming it."""
     import ast
+    import json
 
-    import nbformat
-
-    nb = nbformat.read(str(nb_path), as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+    try:
+        nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
+        cells = nb["cells"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValidationError([Problem(str(nb_path), None, None, f"not a readable notebook: {exc}")]) from None
+    for cell in cells:
+        meta = cell.get("metadata") or {}
+        if cell.get("cell_type") == "code" and "parameters" in (meta.get("tags") or []):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
             names = set()
-            for node in ast.walk(ast.parse(cell.source)):
+            for node in ast.walk(ast.parse(source)):
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                     names.add(node.id)
             return names
