@@ -4,11 +4,18 @@ Reads ``../shared/data/fyp14/statistics_compiled.csv`` (134 national values 2020
 row with its source URL), then this project's own additions ``data/raw/china_fyp14/compiled_additions.csv``
 (values found with the search tool, same columns, ``compiled_in`` = ``search 2026-12-01``), and writes
 ``data/raw/china_fyp14/statistics.csv`` in the statistics contract (plus the ``definition`` column), and
-``data/raw/china_fyp14/excluded_rows.csv`` listing every input row left out and why. Run it when an
-input changes; the output is then raw input like any other. Usage::
+``data/raw/china_fyp14/excluded_rows.csv`` listing every input row left out and why. Every row of a
+context series gets the legend label (``label_zh``, ``label_en``) that
+``data/raw/china_fyp14/series_labels.csv`` gives its id (columns ``indicator_id,label_zh,label_en``;
+other rows leave both empty). Run it when an input changes; the output is then raw input like any
+other. Usage::
 
-    python scripts/import_fyp14.py [--dry-run] [--replace] [--additions PATH]
+    python scripts/import_fyp14.py [--dry-run] [--replace] [--additions PATH] [--labels PATH]
         [--compiled PATH] [--statistics PATH] [--excluded PATH] [--targets PATH]
+
+Labels: every context series the inputs produce needs one row in the labels file with both labels
+(the run stops otherwise, naming the id), so a newly mapped series cannot go unlabelled; a label no
+produced series uses is listed in the output.
 
 Additions: a row whose note says it is a "better source for existing row" must match exactly one
 compiled row (same target_n, year, value, unit and form); it replaces that row's source title, URL and
@@ -21,7 +28,7 @@ Re-running is safe and idempotent (same inputs -> byte-identical files): a store
 a produced key whose stored row has another value, unit, source title or source URL stops the run
 before anything is written, naming the key (``--replace`` overwrites it), and so does a stored row
 this script wrote earlier (its note has the `` Compiled as `` mark) that the inputs no longer
-produce (``--replace`` drops it); notes and definitions are refreshed from the inputs. Files are written atomically, UTF-8 with LF line ends, and only
+produce (``--replace`` drops it); notes, definitions and labels are refreshed from the inputs. Files are written atomically, UTF-8 with LF line ends, and only
 when their content changes; ``--dry-run`` prints what would change and writes nothing.
 
 Mapping rules (each one is explained in data/raw/china_fyp14/README.md):
@@ -61,6 +68,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PLAN_DIR = ROOT / "data" / "raw" / "china_fyp14"
 SHARED = ROOT.parent / "shared" / "data" / "fyp14" / "statistics_compiled.csv"
 ADDITIONS = PLAN_DIR / "compiled_additions.csv"
+#: Legend labels of the context series: indicator_id, label_zh, label_en (one row per series).
+LABELS = PLAN_DIR / "series_labels.csv"
 #: An addition whose note contains this (case-insensitive) replaces the source of a compiled row.
 BETTER_SOURCE = "better source for existing row"
 #: Markers (upper case, as written in the additions' notes) and what the row must become.
@@ -73,6 +82,11 @@ YOY = "% over previous year"
 
 COLUMNS: tuple[str, ...] = ("indicator_id", "geo", "year", "value", "unit", "source_title", "source_url",
                             "note", "definition")
+#: The statistics contract's columns: a stored file must have them (``definition`` may be missing).
+STORED_REQUIRED: tuple[str, ...] = COLUMNS[:-1]
+#: Written after COLUMNS when a labels file is read (the contract's optional legend labels).
+LABEL_COLUMNS: tuple[str, ...] = ("label_zh", "label_en")
+LABELS_REQUIRED: tuple[str, ...] = ("indicator_id", *LABEL_COLUMNS)
 EXCLUDED_COLUMNS: tuple[str, ...] = ("target_n", "name_zh", "year", "value", "unit", "form", "reason",
                                      "source_title", "source_url", "compiled_in")
 COMPILED_REQUIRED: tuple[str, ...] = ("target_n", "name_zh", "year", "value", "unit", "form", "source_title",
@@ -437,6 +451,43 @@ def check_ids(rows: list[Mapped], targets_path: Path) -> None:
         raise MappingError(f"{targets_path}: no target or reference id for {', '.join(bad)}")
 
 
+# ------------------------------------------------------------------------------------ labels
+
+def read_labels(path: Path) -> dict[str, tuple[str, str]]:
+    """``indicator_id -> (label_zh, label_en)`` from a labels file (:data:`LABELS_REQUIRED`; cells
+    stripped). Each id is a context series ``<target id>:<suffix>``, listed once, with both labels;
+    MappingError names the file and line otherwise."""
+    _, rows = read_csv(path, LABELS_REQUIRED)
+    labels: dict[str, tuple[str, str]] = {}
+    for r in rows:
+        ind = r["indicator_id"].strip()
+        if ":" not in ind:
+            raise MappingError(f"{path} line {r['_line']}: {ind!r} is not a context series <target id>:<suffix>; "
+                               "only context series carry a legend label")
+        if ind in labels:
+            raise MappingError(f"{path} line {r['_line']}: {ind} is labelled twice")
+        zh, en = r["label_zh"].strip(), r["label_en"].strip()
+        if not zh or not en:
+            raise MappingError(f"{path} line {r['_line']}: {ind} needs both label_zh and label_en")
+        labels[ind] = (zh, en)
+    return labels
+
+
+def apply_labels(rows: list[Mapped], labels: dict[str, tuple[str, str]], labels_path: Path) -> list[str]:
+    """Set ``label_zh`` / ``label_en`` of every produced row: a context series' labels, empty for
+    the others. MappingError when a produced context series has no label. Returns the labelled
+    ids these rows do not use (other inputs may produce them; the run says so)."""
+    produced = {m.cells["indicator_id"] for m in rows if ":" in m.cells["indicator_id"]}
+    missing = sorted(produced - labels.keys())
+    if missing:
+        raise MappingError(f"{labels_path}: no label for the context series {', '.join(missing)}; add a row "
+                           f"({','.join(LABELS_REQUIRED)}) for each")
+    for m in rows:
+        zh, en = labels.get(m.cells["indicator_id"], ("", ""))
+        m.cells["label_zh"], m.cells["label_en"] = zh, en
+    return sorted(labels.keys() - produced)
+
+
 # ------------------------------------------------------------------------------------ merging
 
 def merge(header: list[str], stored: list[dict], produced: list[Mapped], replace: bool,
@@ -491,15 +542,18 @@ def _same(column: str, old: str, new: str) -> bool:
     return old == new
 
 
-def read_statistics(path: Path) -> tuple[list[str], list[dict]]:
-    """Header (the contract's columns first, then any extra ones kept) and rows of a stored file."""
+def read_statistics(path: Path, labelled: bool = False) -> tuple[list[str], list[dict]]:
+    """Header and rows of a stored file. The header is :data:`COLUMNS`, then (``labelled``, or when
+    the file has them) :data:`LABEL_COLUMNS`, then any other column of the file, kept."""
+    first = list(COLUMNS) + list(LABEL_COLUMNS if labelled else ())
     if not path.exists():
-        return list(COLUMNS), []
-    header, rows = read_csv(path, COLUMNS[:-1])
+        return first, []
+    header, rows = read_csv(path, STORED_REQUIRED)
     for r in rows:
         if not (r["year"] or "").strip().isdigit():
             raise MappingError(f"{path} line {r['_line']}: year {r['year']!r} is not a whole number")
-    return list(COLUMNS) + [c for c in header if c not in COLUMNS], rows
+    first += [c for c in LABEL_COLUMNS if c in header and c not in first]
+    return first + [c for c in header if c not in first], rows
 
 
 def csv_text(rows: list[dict], header: Sequence[str]) -> str:
@@ -522,11 +576,14 @@ def write_if_changed(path: Path, text: str, dry_run: bool) -> str:
 
 
 def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets_path: Path | None = None,
-        replace: bool = False, dry_run: bool = False, out=None, additions_path: Path | None = None) -> dict:
+        replace: bool = False, dry_run: bool = False, out=None, additions_path: Path | None = None,
+        labels_path: Path | None = None) -> dict:
     """Rebuild the statistics and excluded files; every check runs before anything is written.
     ``additions_path``: the project's additions, read after the compilation (None = none).
+    ``labels_path``: the context series' legend labels (:func:`read_labels`; None = none: no label
+    columns are added, and stored ones are kept as they are).
     Returns counts (compiled, additions, replaced sources, classified, mapped, target, reference,
-    context, excluded rows)."""
+    context, excluded rows, labelled context series)."""
     out = out or sys.stdout
     compiled_path, statistics_path, excluded_path = Path(compiled_path), Path(statistics_path), Path(excluded_path)
     targets_path = Path(targets_path) if targets_path else statistics_path.parent / "targets.csv"
@@ -541,7 +598,13 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets
     rows_in, replaced = apply_additions(compiled, additions)
     produced, excluded = build(rows_in)
     check_ids(produced, targets_path)
-    header, stored = read_statistics(statistics_path)
+    labels: dict[str, tuple[str, str]] = {}
+    unused: list[str] = []
+    if labels_path is not None:
+        labels_path = Path(labels_path)
+        labels = read_labels(labels_path)
+        unused = apply_labels(produced, labels, labels_path)
+    header, stored = read_statistics(statistics_path, labelled=labels_path is not None)
     rows, changes = merge(header, stored, produced, replace, str(statistics_path))
 
     stats_state = write_if_changed(statistics_path, csv_text(rows, header), dry_run)
@@ -551,7 +614,7 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets
               "classified": len(rows_in), "mapped": len(produced),
               "target": sum(":" not in i and i != REFERENCE_ID for i in ids),
               "reference": sum(i == REFERENCE_ID for i in ids), "context": sum(":" in i for i in ids),
-              "excluded": len(excluded)}
+              "excluded": len(excluded), "labelled": len(labels) - len(unused)}
     print(f"{statistics_path}: {len(rows)} rows ({stats_state}); " + ", ".join(
         f"{len(v)} {k}" for k, v in changes.items()), file=out)
     for k in ("added", "refreshed", "replaced", "dropped", "kept"):
@@ -569,6 +632,9 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets
           f"{counts['classified']} rows -> {counts['mapped']} statistics rows ({counts['target']} target, "
           f"{counts['reference']} reference, {counts['context']} context; one input row yields two) and "
           f"{counts['excluded']} excluded", file=out)
+    if labels_path is not None:
+        print(f"{labels_path}: labels of {counts['labelled']} context series"
+              + (f"; {len(unused)} not produced by these inputs: {', '.join(unused)}" if unused else ""), file=out)
     if dry_run:
         print("dry run: nothing written", file=out)
     return counts
@@ -579,6 +645,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--compiled", type=Path, default=SHARED, help="the shared compilation (default: %(default)s)")
     ap.add_argument("--additions", type=Path, default=ADDITIONS,
                     help="this project's additions, read after the compilation (default: %(default)s)")
+    ap.add_argument("--labels", type=Path, default=LABELS,
+                    help="legend labels of the context series (default: %(default)s)")
     ap.add_argument("--statistics", type=Path, default=PLAN_DIR / "statistics.csv",
                     help="statistics file to write (default: %(default)s)")
     ap.add_argument("--excluded", type=Path, default=PLAN_DIR / "excluded_rows.csv",
@@ -591,7 +659,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         run(args.compiled, args.statistics, args.excluded, args.targets, replace=args.replace, dry_run=args.dry_run,
-            additions_path=args.additions)
+            additions_path=args.additions, labels_path=args.labels)
     except MappingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -3,8 +3,11 @@
 Reads ``../shared/data/statistics_compiled.csv`` and ``../shared/data/statistics_round2.csv``
 (every row with its source URL) and writes
 ``data/raw/fuyang/statistics.csv`` in the statistics contract, plus ``data/raw/fuyang/excluded_rows.csv``
-listing the rows left out and why. Run it when the compilation changes; the output is then
-raw input like any other (researchers add their own figures with ``python -m helpers import``).
+listing the rows left out and why. Every row of a context series gets the legend label
+(``label_zh``, ``label_en``) that ``data/raw/fuyang/series_labels.csv`` gives its id (columns
+``indicator_id,label_zh,label_en``; other rows leave both empty). Run it when the compilation
+changes; the output is then raw input like any other (researchers add their own figures with
+``python -m helpers import``).
 
 Re-running is safe: a stored row whose (indicator_id, geo, year) the compilation does not produce
 (a researcher's row) is kept as it is; a produced key whose stored row has another value, unit,
@@ -12,11 +15,15 @@ source title or source URL is a conflict that stops the run, naming the key, bef
 written (``--replace`` overwrites those rows with the compilation's); a stored row that differs
 only in its note takes the compilation's note; a stored row that a rule of :data:`ROW_RULES` now
 re-dates or moves (same value and source, note written by this script) is removed from its old
-key. ``--dry-run`` prints what would change. Both files
+key. Labels are refreshed like notes. ``--dry-run`` prints what would change. Both files
 are written atomically, and only when their content changes. Usage::
 
-    python scripts/import_shared_compilation.py [--dry-run] [--replace]
+    python scripts/import_shared_compilation.py [--dry-run] [--replace] [--labels PATH]
         [--compiled PATH [--compiled PATH ...]] [--statistics PATH] [--excluded PATH]
+
+Labels: every context series the compilation produces needs one row in the labels file with both
+labels (the run stops otherwise, naming the id), so a newly mapped series cannot go unlabelled; a
+label no produced series uses is listed in the output.
 
 Two input layouts are read (told apart by their header): the first compilation's (``series_id``,
 ``measures``, ``kind``, ``scope_note``, ...: working labels mapped through :data:`MAP`) and the
@@ -52,6 +59,8 @@ SHARED = ROOT.parent / "shared" / "data" / "statistics_compiled.csv"
 SHARED_ROUND2 = ROOT.parent / "shared" / "data" / "statistics_round2.csv"
 #: The inputs read when no ``--compiled`` is given, in this order.
 DEFAULT_INPUTS: tuple[Path, ...] = (SHARED, SHARED_ROUND2)
+#: Legend labels of the context series: indicator_id, label_zh, label_en (one row per series).
+LABELS = ROOT / "data" / "raw" / "fuyang" / "series_labels.csv"
 
 # (series_id, geo) -> (indicator_id, unit in our contract, mapping note) ; years filtered below
 MAP: dict[tuple[str, str], tuple[str, str, str]] = {
@@ -187,6 +196,10 @@ def map_row(r: dict) -> tuple[str | None, str | None, str | None, float | None]:
 
 
 COLUMNS: tuple[str, ...] = ("indicator_id", "geo", "year", "value", "unit", "source_title", "source_url", "note")
+#: Written after the stored file's columns when a labels file is read (the contract's optional
+#: legend labels of a context series).
+LABEL_COLUMNS: tuple[str, ...] = ("label_zh", "label_en")
+LABELS_REQUIRED: tuple[str, ...] = ("indicator_id", *LABEL_COLUMNS)
 EXCLUDED_COLUMNS: tuple[str, ...] = ("series_id", "geo", "year", "value", "unit", "reason", "source_url")
 #: Columns of the compilation this script reads.
 COMPILED_REQUIRED: tuple[str, ...] = ("series_id", "geo", "year", "value", "unit", "kind", "scope_note",
@@ -346,14 +359,17 @@ def _same(column: str, old: str, new: str) -> bool:
     return old == new
 
 
-def read_statistics(path: Path) -> tuple[list[str], list[dict]]:
+def read_statistics(path: Path, labelled: bool = False) -> tuple[list[str], list[dict]]:
     """Header and rows of an existing statistics file (cells as text, ``year`` an int, ``_line``
-    added); ``(list(COLUMNS), [])`` when the file does not exist. Raises ValidationError naming
+    added); ``(list(COLUMNS), [])`` when the file does not exist. With ``labelled`` the header
+    ends with :data:`LABEL_COLUMNS` when the file lacks them. Raises ValidationError naming
     file, line and column for a missing column, a year that is not a whole number or a repeated
     (indicator_id, geo, year)."""
+    extra = list(LABEL_COLUMNS) if labelled else []
     if not path.exists():
-        return list(COLUMNS), []
+        return list(COLUMNS) + extra, []
     header, rows = _read_csv(path, COLUMNS)
+    header += [c for c in extra if c not in header]
     problems = _int_cells(rows, "year", str(path))
     first: dict[tuple, int] = {}
     for r in rows:
@@ -413,7 +429,7 @@ def merge(header: list[str], existing: list[dict], produced: list[dict], replace
             conflicts.append(f"{_show_key(_key(new))}: {file} line {old['_line']} differs from the compilation "
                              f"({new['_series']}, {new.get('_file', compiled_file)} line {new['_line']}): {shown}")
             m.replaced.append((old, merged, differ))
-        elif any((old[c] or "") != merged[c] for c in COLUMNS if c != "year"):
+        elif any((old.get(c) or "") != (merged.get(c) or "") for c in header if c != "year"):
             m.updated.append((old, merged))
         else:
             m.unchanged += 1
@@ -452,7 +468,7 @@ def _changes(m: Merge) -> list[str]:
     lines += [f"  > {_show_key(_key(old))}: removed, moved to {_show_key(_key(new))} by a rule (see its note)"
               for old, new in m.moved]
     for old, new in m.updated:
-        what = ", ".join(c for c in COLUMNS if c != "year" and (old[c] or "") != new[c])
+        what = ", ".join(c for c in m.header if c != "year" and (old.get(c) or "") != (new.get(c) or ""))
         lines.append(f"  ~ {_show_key(_key(new))}: {what} refreshed from the compilation")
     for old, new, differ in m.replaced:
         shown = "; ".join(f"{c} {old[c]!r} -> {new[c]!r}" for c in differ)
@@ -473,6 +489,48 @@ def _write_if_changed(path: Path, text: str, dry_run: bool) -> str:
         return "would be written"
     atomic_write_bytes(path, data)
     return "written"
+
+
+def read_labels(path: Path) -> dict[str, tuple[str, str]]:
+    """``indicator_id -> (label_zh, label_en)`` from a labels file (:data:`LABELS_REQUIRED`; cells
+    stripped). Each id is a context series ``<target id>:<suffix>``, listed once, with both labels;
+    ValidationError names the file, line and column otherwise."""
+    path = Path(path)
+    file = str(path)
+    _, rows = _read_csv(path, LABELS_REQUIRED)
+    labels: dict[str, tuple[str, str]] = {}
+    problems = []
+    for r in rows:
+        ind = (r["indicator_id"] or "").strip()
+        zh, en = (r["label_zh"] or "").strip(), (r["label_en"] or "").strip()
+        if ":" not in ind:
+            problems.append(Problem(file, r["_line"], "indicator_id", f"{ind!r} is not a context series "
+                                    "<target id>:<suffix>; only context series carry a legend label"))
+        elif ind in labels:
+            problems.append(Problem(file, r["_line"], "indicator_id", f"{ind} is labelled twice"))
+        for col, text in (("label_zh", zh), ("label_en", en)):
+            if not text:
+                problems.append(Problem(file, r["_line"], col, f"{ind} needs a {col}"))
+        labels.setdefault(ind, (zh, en))
+    if problems:
+        raise ValidationError(problems)
+    return labels
+
+
+def apply_labels(rows: list[dict], labels: dict[str, tuple[str, str]], labels_path: Path) -> list[str]:
+    """Set ``label_zh`` / ``label_en`` of every produced row (from :func:`build`): a context
+    series' labels, empty for the others. ValidationError naming the labels file when a produced
+    context series has no label. Returns the labelled ids these rows do not use (another set of
+    inputs may produce them; the run says so)."""
+    produced = {r["indicator_id"] for r in rows if ":" in r["indicator_id"]}
+    missing = sorted(produced - labels.keys())
+    if missing:
+        raise ValidationError([Problem(str(labels_path), None, None,
+                                       f"no label for the context series {', '.join(missing)}; "
+                                       f"add a row ({','.join(LABELS_REQUIRED)}) for each")])
+    for r in rows:
+        r["label_zh"], r["label_en"] = labels.get(r["indicator_id"], ("", ""))
+    return sorted(labels.keys() - produced)
 
 
 def check_merged(text: str, statistics_path: Path) -> None:
@@ -499,9 +557,11 @@ def check_merged(text: str, statistics_path: Path) -> None:
 
 
 def run(compiled_path, statistics_path: Path, excluded_path: Path, replace: bool = False,
-        dry_run: bool = False, out=None, err=None) -> Merge:
+        dry_run: bool = False, out=None, err=None, labels_path: Path | None = None) -> Merge:
     """Rebuild ``statistics_path`` and ``excluded_path`` from the compilation at ``compiled_path``
     (one path or a list of paths, read in order; either layout, see :func:`read_compiled`).
+    ``labels_path``: the context series' legend labels (:func:`read_labels`, :func:`apply_labels`);
+    None = none: no label columns are added, and stored ones are kept as they are.
 
     Every check runs before anything is written (the merged table too: :func:`check_merged`);
     each file is written atomically and only when
@@ -521,7 +581,12 @@ def run(compiled_path, statistics_path: Path, excluded_path: Path, replace: bool
     if problems:
         raise ValidationError(problems)
     produced, excluded = build(compiled, str(paths[0]))
-    header, existing = read_statistics(statistics_path)
+    labels: dict[str, tuple[str, str]] = {}
+    unused: list[str] = []
+    if labels_path is not None:
+        labels = read_labels(labels_path)
+        unused = apply_labels(produced, labels, labels_path)
+    header, existing = read_statistics(statistics_path, labelled=labels_path is not None)
     m = merge(header, existing, produced, replace, str(statistics_path), str(paths[0]))
 
     merged_text = csv_text(m.rows, header)
@@ -534,6 +599,9 @@ def run(compiled_path, statistics_path: Path, excluded_path: Path, replace: bool
     for line in _changes(m):
         print(line, file=out)
     print(f"{excluded_path}: {len(excluded)} rows ({excl_state})", file=out)
+    if labels_path is not None:
+        print(f"{labels_path}: labels of {len(labels) - len(unused)} context series"
+              + (f"; {len(unused)} not produced by these inputs: {', '.join(unused)}" if unused else ""), file=out)
     if dry_run:
         print("dry run: nothing written", file=out)
     print(f"{len(compiled)} compiled rows: {len(produced)} mapped, {len(excluded)} excluded", file=err)
@@ -545,6 +613,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--compiled", type=Path, action="append",
                     help="a shared compilation; repeat for several (default: "
                          + " and ".join(str(p) for p in DEFAULT_INPUTS) + ")")
+    ap.add_argument("--labels", type=Path, default=LABELS,
+                    help="legend labels of the context series (default: %(default)s)")
     ap.add_argument("--statistics", type=Path, default=ROOT / "data/raw/fuyang/statistics.csv",
                     help="statistics file to update (default: %(default)s)")
     ap.add_argument("--excluded", type=Path, default=ROOT / "data/raw/fuyang/excluded_rows.csv",
@@ -554,7 +624,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     args = ap.parse_args(argv)
     try:
-        run(args.compiled or list(DEFAULT_INPUTS), args.statistics, args.excluded, replace=args.replace, dry_run=args.dry_run)
+        run(args.compiled or list(DEFAULT_INPUTS), args.statistics, args.excluded, replace=args.replace,
+            dry_run=args.dry_run, labels_path=args.labels)
     except HelpersError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

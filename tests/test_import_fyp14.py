@@ -1,8 +1,8 @@
 """scripts/import_fyp14.py on the real shared compilation (../shared/data/fyp14/), this project's
 additions (data/raw/china_fyp14/compiled_additions.csv) and the shipped plan folder
 data/raw/china_fyp14/: idempotent, byte-identical re-runs, the committed files are the script's
-output, the additions are read (replaced sources, their own rows, markers honoured), and the data
-rules of issue 16 (sources, lower bounds, signs, ids, one series per scored id, coverage).
+output, the additions are read (replaced sources, their own rows, markers honoured), every context
+series carries its legend labels from series_labels.csv, and the data rules of issue 16 (sources, lower bounds, signs, ids, one series per scored id, coverage).
 
 Checked with csv/pandas directly, not with helpers' validation (which is being extended for the
 new ids and kinds at the same time)."""
@@ -342,6 +342,83 @@ def test_definition_breaks_are_marked_after_the_break(stats):
         assert rows.get("2020", "") == "", ind
     assert d[("I16", "2023")] == "" and d[("I16:excl_dust", "2023")] != ""
     assert len(set(d["I03"])) == 1  # one base for all urbanisation years
+
+
+# ----------------------------------------------------------------------------- legend labels
+
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def test_every_context_series_has_both_labels_and_no_other_row_has_one(stats):
+    """Fresh output and the shipped file: each context series' rows carry its labels from
+    series_labels.csv (short legend text, English without Chinese); target and reference rows none."""
+    labels = _read(PLAN / "series_labels.csv").set_index("indicator_id")
+    assert list(labels.columns) == ["label_zh", "label_en"] and labels.index.is_unique
+    for frame in (stats, _read(PLAN / "statistics.csv")):
+        context = frame["indicator_id"].str.contains(":", regex=False)
+        assert set(frame.loc[context, "indicator_id"]) == set(labels.index)
+        for col in ("label_zh", "label_en"):
+            assert (frame.loc[context, col] == frame.loc[context, "indicator_id"].map(labels[col])).all(), col
+            assert (frame.loc[~context, col] == "").all(), col
+    for ind, (zh, en) in labels.iterrows():
+        assert zh.strip() == zh and en.strip() == en and "_" not in zh + en, ind
+        assert len(CJK.findall(zh)) <= 20 and len(zh) <= 24, (ind, zh)
+        assert len(en) <= 40 and not CJK.search(en), (ind, en)
+        assert CJK.search(zh), (ind, zh)
+
+
+def _labels_file(tmp_path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    path = tmp_path / "series_labels.csv"
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(imp.LABELS_REQUIRED)
+    w.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_labels_are_written_refreshed_and_must_match_the_produced_series(tmp_path):
+    shutil.copy(PLAN / "targets.csv", tmp_path / "targets.csv")
+    stats_path, excl = tmp_path / "statistics.csv", tmp_path / "excluded_rows.csv"
+    compiled = _tiny(tmp_path, ">87")  # a lower bound: the context series I16:lower_bound
+    researcher = "I16:lower_bound,china,2021,88,%,a researcher's source,https://example.org/r,typed in,\n"
+    stats_path.write_text(",".join(imp.COLUMNS) + "\n" + researcher, encoding="utf-8")  # no label columns yet
+    labels = _labels_file(tmp_path, [("I16:lower_bound", "下限值", "Lower bound")])
+    imp.run(compiled, stats_path, excl, out=io.StringIO(), labels_path=labels)
+    text = stats_path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == ",".join(imp.COLUMNS + imp.LABEL_COLUMNS)
+    assert text.splitlines()[1].endswith(",下限值,Lower bound")  # the produced 2020 row
+    assert text.splitlines()[2] == researcher.rstrip("\n") + ",,"  # a researcher's row: kept, no label added
+    before = stats_path.read_bytes()
+    imp.run(compiled, stats_path, excl, out=io.StringIO(), labels_path=labels)
+    assert stats_path.read_bytes() == before  # a re-run is byte-identical
+    # a changed label is refreshed like a note (no conflict); --dry-run reports it and writes nothing
+    relabelled = _labels_file(tmp_path, [("I16:lower_bound", "下限", "Lower bound only")])
+    shown = io.StringIO()
+    imp.run(compiled, stats_path, excl, out=shown, labels_path=relabelled, dry_run=True)
+    assert "1 refreshed" in shown.getvalue() and stats_path.read_bytes() == before
+    imp.run(compiled, stats_path, excl, out=io.StringIO(), labels_path=relabelled)
+    assert ",下限,Lower bound only\n" in stats_path.read_text(encoding="utf-8")
+    # without a labels file the stored labels stay as they are
+    after = stats_path.read_bytes()
+    imp.run(compiled, stats_path, excl, out=io.StringIO())
+    assert stats_path.read_bytes() == after
+    # a label no produced series uses is said, not an error (other inputs may produce it)
+    shown = io.StringIO()
+    counts = imp.run(compiled, stats_path, excl, out=shown, labels_path=_labels_file(
+        tmp_path, [("I16:lower_bound", "下限", "Lower bound only"), ("I16:other", "其他", "Other")]))
+    assert counts["labelled"] == 1 and "1 not produced by these inputs: I16:other" in shown.getvalue()
+    assert stats_path.read_bytes() == after
+    # a produced context series without both labels, or a bad labels file, stops the run; nothing is written
+    for rows, message in [
+        ([], "no label for the context series I16:lower_bound"),
+        ([("I16", "优良天数", "Good days")], "not a context series"),
+        ([("I16:lower_bound", "下限值", " ")], "needs both label_zh and label_en"),
+        ([("I16:lower_bound", "下限值", "Lower bound")] * 2, "labelled twice"),
+    ]:
+        with pytest.raises(imp.MappingError, match=message):
+            imp.run(compiled, stats_path, excl, out=io.StringIO(), labels_path=_labels_file(tmp_path, rows))
+        assert stats_path.read_bytes() == after
 
 
 def _years(stats: pd.DataFrame, targets: pd.DataFrame) -> dict[str, list[int]]:

@@ -4,14 +4,15 @@ atomic output, re-runs that keep researchers' rows, conflicts, --replace and --d
 Series ids and geos are the script's real mapping keys (H01/china, H03/china, E12/china, ...);
 every value, title, URL and note is invented, except the value and source URL of the two rows the
 re-dating/moving rules (ROW_RULES) are written for. The last test reads the real shared compilations,
-when they are beside the project, and checks the corrected rows, the round-2 rows and that the
-shipped files are what the script produces."""
+when they are beside the project, and checks the corrected rows, the round-2 rows, the context
+series' labels (series_labels.csv) and that the shipped files are what the script produces."""
 
 from __future__ import annotations
 
 import csv
 import importlib.util
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -74,6 +75,15 @@ def files(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     return compiled, raw / "statistics.csv", raw / "excluded_rows.csv"
+
+
+def _label_columns(text: str, cells: dict[int, str] | None = None) -> str:
+    """``text`` (a statistics file, one line per row) with the label columns added: the header
+    gains ``label_zh,label_en``, row ``i`` (1 = the first row) the cells ``cells[i]``, others empty."""
+    lines = text.splitlines()
+    out = [lines[0] + "," + ",".join(isc.LABEL_COLUMNS)]
+    out += [line + "," + (cells or {}).get(i, ",") for i, line in enumerate(lines[1:], start=1)]
+    return "\n".join(out) + "\n"
 
 
 def _run(files, capsys, **kw):
@@ -203,6 +213,64 @@ def test_extra_columns_of_the_stored_file_are_kept(files, capsys):
                                                  + INCOME_LINE.rstrip("\n") + ",\n")
 
 
+STAFF_ID = "health.public_health_staff_per_1000:specialised_institutions"
+
+
+def _labels_file(folder: Path, rows: list[tuple[str, str, str]]) -> Path:
+    path = folder / "series_labels.csv"
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(isc.LABELS_REQUIRED)
+    w.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_labels_go_to_the_context_series_rows_and_a_rerun_is_byte_identical(files, tmp_path, capsys):
+    compiled, stats, excluded = files
+    write_compiled(compiled.parent, compiled_rows() + [_c("H03", "china", 2017, 62.5)])  # a context series
+    researcher = (f"{STAFF_ID},china,2018,6.4,persons per 1000 residents,synthetic yearbook,"
+                  "https://example.org/yb,typed in\n")
+    stats.write_text(STAT_HEADER + researcher, encoding="utf-8")  # a stored file without label columns
+    labels = _labels_file(tmp_path, [(STAFF_ID, "专业公共卫生机构人员", "Specialised institutions' staff")])
+    _, out, _ = _run(files, capsys, labels_path=labels)
+    lines = stats.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == STAT_HEADER.rstrip("\n") + ",label_zh,label_en"
+    assert lines[1] == BEDS_LINE.rstrip("\n") + ",,"                      # not a context series: no label
+    assert lines[2].startswith(f"{STAFF_ID},china,2017,6.25,")
+    assert lines[2].endswith(",专业公共卫生机构人员,Specialised institutions' staff")
+    assert lines[3] == researcher.rstrip("\n") + ",,"                     # a researcher's row: kept as it was
+    assert f"{labels}: labels of 1 context series" in out
+    before = stats.read_bytes()
+    _, out, _ = _run(files, capsys, labels_path=labels)
+    assert stats.read_bytes() == before and "(unchanged)" in out
+    # a changed label is an update like a note (never a conflict); --dry-run writes nothing
+    relabelled = _labels_file(tmp_path, [(STAFF_ID, "专业公共卫生机构人员数", "Staff of specialised institutions")])
+    _, out, _ = _run(files, capsys, labels_path=relabelled, dry_run=True)
+    assert f"  ~ {STAFF_ID}, geo china, 2017: label_zh, label_en refreshed" in out and stats.read_bytes() == before
+    m, _, _ = _run(files, capsys, labels_path=relabelled)
+    assert len(m.updated) == 1 and not m.replaced
+    assert ",专业公共卫生机构人员数,Staff of specialised institutions\n" in stats.read_text(encoding="utf-8")
+    # without a labels file the stored labels are kept
+    after = stats.read_bytes()
+    _run(files, capsys)
+    assert stats.read_bytes() == after
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([], f"no label for the context series {STAFF_ID}"),
+    ([(STAFF_ID, "专业公共卫生机构人员", "")], "needs a label_en"),
+    ([(STAFF_ID.split(":")[0], "公共卫生人员", "Public-health staff")], "not a context series"),
+    ([(STAFF_ID, "甲", "A"), (STAFF_ID, "乙", "B")], "labelled twice"),
+])
+def test_a_context_series_without_both_labels_stops_the_run(files, tmp_path, rows, message):
+    compiled, stats, excluded = files
+    write_compiled(compiled.parent, compiled_rows() + [_c("H03", "china", 2017, 62.5)])
+    with pytest.raises(ValidationError, match=message):
+        isc.run(compiled, stats, excluded, labels_path=_labels_file(tmp_path, rows))
+    assert not stats.exists() and not excluded.exists()
+
+
 def test_bad_compiled_cells_name_file_line_and_column(tmp_path):
     rows = compiled_rows()
     rows[1]["value"] = "about 5"
@@ -257,7 +325,9 @@ def test_cli_conflict_exit_code_and_message(files, capsys):
     assert isc.main(args + ["--dry-run", "--replace"]) == 0
     assert ",6.3," in stats.read_text(encoding="utf-8")
     assert isc.main(args + ["--replace"]) == 0
-    assert stats.read_text(encoding="utf-8") == STAT_HEADER + BEDS_LINE + INCOME_LINE
+    # the command line reads the plan's labels file, so the label columns are added (empty here:
+    # these rows are no context series)
+    assert stats.read_text(encoding="utf-8") == _label_columns(STAT_HEADER + BEDS_LINE + INCOME_LINE)
 
 
 def test_rows_added_with_helpers_import_survive_a_rerun(files, tmp_path, capsys):
@@ -447,12 +517,13 @@ def test_cli_reads_both_default_inputs(tmp_path, monkeypatch, capsys):
 
 # --- the real shared compilations (skipped where ../shared is not beside the project) -------------
 REAL_INPUTS = isc.DEFAULT_INPUTS
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 @pytest.mark.skipif(not all(p.is_file() for p in REAL_INPUTS), reason="the shared compilations are not here")
 def test_real_compilations_the_corrected_rows_and_the_shipped_file(tmp_path, capsys):
     stats, excluded = tmp_path / "statistics.csv", tmp_path / "excluded_rows.csv"
-    m, _, err = _run((list(REAL_INPUTS), stats, excluded), capsys)
+    m, _, err = _run((list(REAL_INPUTS), stats, excluded), capsys, labels_path=isc.LABELS)
     assert "110 compiled rows: 89 mapped, 21 excluded" in err
     rows = {isc._key(r): r for r in m.rows}
     # the headcount published on 2017-12-27 is the end-2016 stock; nothing is left at 2017
@@ -465,13 +536,26 @@ def test_real_compilations_the_corrected_rows_and_the_shipped_file(tmp_path, cap
         r = rows[(new_id, geo, year)]
         assert (r["value"], r["unit"], r["_series"]) == (new_value, new_unit, ind)
         assert r["note"].startswith(how)
-    # re-running is byte-identical, and the shipped files are what the script produces from them
+    # every context series carries both labels of series_labels.csv, and no other row a label
+    labels = isc.read_labels(isc.LABELS)
+    context = {r["indicator_id"] for r in m.rows if ":" in r["indicator_id"]}
+    assert context == set(labels) and len(context) == 16
+    for r in m.rows:
+        assert (r["label_zh"], r["label_en"]) == labels.get(r["indicator_id"], ("", "")), _key(r)
+    for ind, (zh, en) in labels.items():
+        assert len(CJK.findall(zh)) <= 20 and CJK.search(zh) and "_" not in zh, (ind, zh)
+        assert len(en) <= 40 and not CJK.search(en) and "_" not in en, (ind, en)
+    # re-running is byte-identical, and the shipped files are what the script produces from them:
+    # a fresh build gives the shipped bytes, and a run over the shipped file changes nothing
     before = stats.read_bytes(), excluded.read_bytes()
-    _run((list(REAL_INPUTS), stats, excluded), capsys)
+    _run((list(REAL_INPUTS), stats, excluded), capsys, labels_path=isc.LABELS)
     assert (stats.read_bytes(), excluded.read_bytes()) == before
     shipped = ROOT / "data" / "raw" / "fuyang"
+    assert before == ((shipped / "statistics.csv").read_bytes(), (shipped / "excluded_rows.csv").read_bytes()), \
+        "data/raw/fuyang is stale: re-run scripts/import_shared_compilation.py"
     copy = tmp_path / "shipped.csv"
     copy.write_bytes((shipped / "statistics.csv").read_bytes())
-    _, out, _ = _run((list(REAL_INPUTS), copy, tmp_path / "shipped_excluded.csv"), capsys)
+    _, out, _ = _run((list(REAL_INPUTS), copy, tmp_path / "shipped_excluded.csv"), capsys, labels_path=isc.LABELS)
     assert "0 added, 0 updated, 0 replaced, 89 unchanged" in out
+    assert copy.read_bytes() == (shipped / "statistics.csv").read_bytes()
     assert (tmp_path / "shipped_excluded.csv").read_bytes() == (shipped / "excluded_rows.csv").read_bytes()
