@@ -21,6 +21,7 @@ The package is laid out by role, after papermill's own layout:
 - ``sections``    the report notebooks' sections (titles, tables, charts, key figures)
 - ``widgets``     ipywidgets explorers for JupyterLab (skipped under papermill)
 - ``render``      papermill + nbconvert report renderer
+- ``publish``     publishing a finished set: atomic rename, ``latest``, ``.failed/``, clean-up
 - ``cli``         ``python -m helpers ...``
 """
 
