@@ -12,6 +12,7 @@ The package is laid out by role, after papermill's own layout:
 - ``validate``    turns schema failures into problems naming file, line and column
 - ``load``        validated loading of targets, statistics and plan metadata
 - ``gaps``        the gap-to-target engine (methods ``linear`` and ``cagr``), projections, roll-ups
+- ``kinds``       the target kinds' arithmetic and own status rules; Eurostat's thresholds on r
 - ``template``    the researchers' fill-in template and its validating import
 - ``coverage``    what is known and what is missing
 - ``processed``   rebuilds ``data/processed/`` (``make data``)
