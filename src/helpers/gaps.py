@@ -534,7 +534,8 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     antic = _progress(proj, is_annual[tp], lo_g, hi_g, is_band[tp], aim_b, d_b, gap_b)
     antic = np.where(is_dir[tp], np.nan, antic)  # no target, no anticipated progress
 
-    # --- definition breaks and the projection's absence, added to status_note
+    # --- definition breaks, added to status_note (a running kind's missing projection is shown by
+    # its empty projection columns and projection_points 0, not repeated in every row's note)
     definition = pd.Series(pd.NA, index=range(n_t), dtype="string").take(rt).reset_index(drop=True)
     if lk.definitions is not None:
         r_own, r_geo = own_id_code[rt], geo_code[grid["_gp"].to_numpy()]
@@ -542,7 +543,6 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
         differs = ~np.isnan(own) & (texts != lk.definition(r_own, r_geo, b_year[rt]))
         status_note = _join_notes(status_note, differs, kinds.NOTE_DEFINITION)
         definition = pd.Series(texts, dtype="string").replace("", pd.NA)
-    status_note = _join_notes(status_note, ~projected[rt], kinds.NOTE_NO_PROJECTION)
 
     # --- assemble (strings gathered from per-target arrays with take)
     def per_target(col: str) -> pd.Series:

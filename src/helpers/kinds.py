@@ -102,7 +102,6 @@ NOTE_MISSING_REFERENCE_YEAR = ("reference series: no value in {year}: a running 
 NOTE_REFERENCE_RATE = "reference series' average annual rate is not positive: no ratio; not scored"
 NOTE_NO_BASELINE_CHANGE = "no baseline value: the target is measured from it; not scored"
 NOTE_DIRECTION_NON_POSITIVE = "direction needs positive values (this year's and the baseline's); not scored"
-NOTE_NO_PROJECTION = "no projection for this kind (a running figure)"
 NOTE_DEFINITION = "definition differs from the baseline year's: not comparable"
 
 
