@@ -9,6 +9,8 @@ The package is laid out by role, after papermill's own layout:
 - ``fileio``      atomic writes (temp file + rename), formula neutralisation, output errors as messages
 - ``locks``       the data lock shared by ``import``, ``build`` and ``render``
 - ``schema``      pandera schemas of the targets and statistics contracts
+- ``readers``     input files read as text cells: file checks, encodings, CSV and .xlsx, invisible characters
+- ``coerce``      number cells turned into numbers, with a message for every cell that is not one
 - ``validate``    turns schema failures into problems naming file, line and column
 - ``load``        validated loading of targets, statistics and plan metadata
 - ``gaps``        the gap-to-target engine (methods ``linear`` and ``cagr``), projections, roll-ups

@@ -791,7 +791,7 @@ def cli_gaps(args) -> int:
     """``python -m helpers gaps``: load (ValidationError -> exit 2 in cli.main), compute, write."""
     from helpers import fileio
     from helpers.load import load_inputs
-    from helpers.validate import file_problem
+    from helpers.readers import file_problem
 
     problems = [file_problem(p, what=f"{label} file") for label, p in (("targets", args.targets),
                                                                       ("statistics", args.statistics))]
