@@ -469,7 +469,36 @@ def test_default_geo_is_the_one_rule_of_resolve_geos_and_plan_jurisdiction():
     assert gaps.default_geo({}, s[s["geo"] == "zz_proxy_only"]) is None
     with pytest.raises(UnknownValueError) as err:
         gaps.resolve_geos(None, {}, s[s["geo"] == "zz_proxy_only"])
-    assert str(err.value) == "unknown geo None; valid values are: zz_proxy_only"
+    assert str(err.value) == ("no geo given, and none can be inferred: plan.json names no jurisdiction and no "
+                              "statistic of a target names a geo; valid values are: zz_proxy_only")
+
+
+def test_a_plan_without_any_geo_says_so_instead_of_an_empty_list():
+    from helpers.geos import check_geo
+
+    none = _geo_stats().iloc[:0]  # no statistics, no plan.json: no geo is known at all
+    with pytest.raises(UnknownValueError) as err:
+        gaps.resolve_geos(None, {}, none)
+    assert str(err.value) == ("no geo given, and none can be inferred: plan.json names no jurisdiction and no "
+                              "statistic of a target names a geo; there is no geo to choose from")
+    assert err.value.value is None and err.value.valid == []
+    with pytest.raises(UnknownValueError) as err:
+        gaps.resolve_geos("all", None, none)
+    assert str(err.value).startswith("geo 'all' finds nothing to score: ")
+    assert str(err.value).endswith("; there is no geo to choose from")
+    for asked in ("fuyang", ""):
+        with pytest.raises(UnknownValueError) as err:
+            gaps.resolve_geos(asked, {}, none)
+        assert str(err.value) == f"unknown geo {asked!r}; there is no geo to choose from"
+    with pytest.raises(UnknownValueError) as err:
+        check_geo("fuyang", None, none)
+    assert "valid values are" not in str(err.value)
+    # benchmarks only: "all" has nothing to score, but the benchmark may be named
+    with pytest.raises(UnknownValueError) as err:
+        gaps.resolve_geos("all", {"benchmarks": ["bench_nation"]}, none)
+    assert str(err.value).endswith("; valid values are: bench_nation")
+    # any other UnknownValueError with nothing valid reads the same way
+    assert str(UnknownValueError("indicator_id", "x", [])) == "unknown indicator_id 'x'; there is no indicator_id to choose from"
 
 
 def test_valid_geos_own_first_then_benchmarks_and_statistics_geos_sorted():

@@ -1,6 +1,7 @@
 """Process and file hygiene of a render: a killed render leaves no process alive, SIGINT and
-SIGTERM stop a render within seconds, clean-up never deletes the only copy of a set, ``.failed/``
-keeps the latest failure per notebook and no empty file, bad ``--out`` folders are messages."""
+SIGTERM stop a render within seconds, orphaned temporary folders are removed, bad ``--out``
+folders are messages. (Clean-up of a killed render's folders and ``.failed/``:
+tests/test_publish.py.)"""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import hygiene, render
+from helpers import hygiene, publish
 from helpers.cli import main
 
 
@@ -104,32 +105,6 @@ def test_orphaned_temporary_folders_of_dead_renders_are_removed(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hk-1-live", "hk-notapid"]
 
 
-def test_clean_up_restores_the_only_copy_of_a_set(tmp_path):
-    aside = tmp_path / ".old-2024-01-01-999"
-    aside.mkdir()
-    (aside / "index.html").write_text("the only copy")
-    both = tmp_path / ".old-2024-02-01-999"
-    both.mkdir()
-    (tmp_path / "2024-02-01").mkdir()
-    (tmp_path / ".tmp-2024-03-01-999").mkdir()
-    render._clean_stale(tmp_path)
-    assert (tmp_path / "2024-01-01" / "index.html").read_text() == "the only copy"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-01-01", "2024-02-01"]
-
-
-def test_failed_keeps_the_latest_failure_per_notebook_and_no_empty_file(tmp_path):
-    failed = tmp_path / ".failed"
-    for text in ("first", "second"):
-        src = tmp_path / "area-x.ipynb"
-        src.write_text(text)
-        assert render._keep_failed(src, failed, "area-x.ipynb") == failed / "area-x.ipynb"
-    empty = tmp_path / "overview.ipynb"
-    empty.write_bytes(b"")
-    assert render._keep_failed(empty, failed, "overview.ipynb") is None
-    assert sorted(p.name for p in failed.iterdir()) == ["area-x.ipynb"]
-    assert (failed / "area-x.ipynb").read_text() == "second"
-
-
 def test_out_that_is_a_file_or_unwritable_is_a_message(tmp_path, capsys, monkeypatch):
     a_file = tmp_path / "reports"
     a_file.write_text("not a folder")
@@ -140,7 +115,7 @@ def test_out_that_is_a_file_or_unwritable_is_a_message(tmp_path, capsys, monkeyp
     def refuse(*_a, **_k):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(render.tempfile, "NamedTemporaryFile", refuse)
+    monkeypatch.setattr(publish.tempfile, "NamedTemporaryFile", refuse)
     assert main(["render", "--out", str(tmp_path / "ro"), "--quiet"]) == 2
     assert "cannot be written to (Permission denied)" in capsys.readouterr().err
 

@@ -21,8 +21,8 @@ from helpers import cli, paths
 from helpers.exceptions import ValidationError
 import fuyang_plan
 from helpers import render
-from helpers.render import (LATEST_NAME, LOCK_NAME, _point_latest, _publish, external_resources,
-                            notebook_parameters, strip_ansi)
+from helpers.publish import LATEST_NAME
+from helpers.render import LOCK_NAME, external_resources, notebook_parameters, strip_ansi
 from fuyang_plan import AREAS
 from render_fixtures import RENDER_DATE
 
@@ -160,34 +160,6 @@ def test_external_resources_are_found_and_links_are_not():
 
 def test_strip_ansi():
     assert strip_ansi("\x1b[0;31mValueError\x1b[0m: bad\x1b[1;32m") == "ValueError: bad"
-
-
-def test_publish_replaces_a_set_atomically(tmp_path):
-    final = tmp_path / "2024-05-01"
-    final.mkdir()
-    (final / "index.html").write_text("old")
-    (final / "stray.txt").write_text("only in the old set")
-    work = tmp_path / ".tmp-2024-05-01-1"
-    work.mkdir()
-    (work / "index.html").write_text("new")
-    _publish(work, final)
-    assert (final / "index.html").read_text() == "new"
-    assert not (final / "stray.txt").exists()  # replaced, not merged
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-05-01"]  # no .tmp-/.old- left
-
-
-def test_latest_points_to_newest_complete_set(tmp_path):
-    for day in ("2024-05-01", "2024-06-01", "2024-07-01"):
-        (tmp_path / day).mkdir()
-    (tmp_path / "2024-05-01" / "index.html").write_text("x")
-    (tmp_path / "2024-06-01" / "index.html").write_text("x")  # 2024-07-01 has no index: incomplete
-    _point_latest(tmp_path)
-    link = tmp_path / LATEST_NAME
-    assert link.is_symlink() and os.readlink(link) == "2024-06-01"  # relative
-    (tmp_path / "2024-07-01" / "index.html").write_text("x")
-    _point_latest(tmp_path)
-    assert os.readlink(link) == "2024-07-01"
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 # --------------------------------------------------------------------------- the rendered set

@@ -29,7 +29,8 @@ import re
 import pytest
 
 import fuyang_plan
-from helpers.render import LATEST_NAME, render_reports
+from helpers.publish import LATEST_NAME
+from helpers.render import render_reports
 from helpers.reuse import REUSE_ENV
 
 #: Files of a set that carry its date (compared with the date stripped).

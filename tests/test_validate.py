@@ -14,7 +14,7 @@ import pytest
 import synthetic_inputs as syn
 from helpers.cli import main
 from helpers.exceptions import Problem
-from helpers.validate import coerce_numbers, read_cells, validate_files
+from helpers.validate import validate_files
 
 
 def _write(tmp_path: Path, T=None, S=None, t_bytes=None, s_bytes=None) -> tuple[Path, Path]:
@@ -272,59 +272,10 @@ def test_bad_plan_json_is_reported(tmp_path):
     assert p.file == str(tmp_path / "plan.json") and p.line == 2 and "not valid JSON" in p.message
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("1,300", "thousands separator not allowed, write 1300"),
-    ("12,345.5", "thousands separator not allowed, write 12345.5"),
-    ("4,5", "use a dot for decimals, write 4.5"),
-    ("4.5%", "write the number without % (4.5)"),
-    ("N/A", "leave the cell empty for a missing value"),
-    ("-", "leave the cell empty for a missing value"),
-    ("１３００", "write the number with plain (half-width) digits: 1300"),
-    ("=SUM(A1:A3)", "looks like a spreadsheet formula"),
-    ("inf", "is not a finite number"),
-    ("4.1万", "write only the number; the unit belongs in the unit column"),
-    ("23，821", "'23，821': thousands separator not allowed (here the full-width comma '，'), write 23821"),
-    ("1 300", "thousands separator not allowed (here a space), write 1300"),
-    ("1\u00a0300", "'1<U+00A0>300': thousands separator not allowed (here a no-break space <U+00A0>), write 1300"),
-    ("1e400", "'1e400' is out of range: too large for a number"),
-    ("-1e400", "is out of range"),
-    ("+4.5%", "write the number without % (+4.5)"),
-    ("4.5\u200b", "'4.5<U+200B>'"),
-])
-def test_number_messages(text, expected):
-    import pandas as pd
-
-    raw = pd.DataFrame({"value": [text]}, index=pd.Index([7], name="line"), dtype="string")
-    typed, problems = coerce_numbers(raw, "f.csv", floats=("value",))
-    assert [(p.line, p.column) for p in problems] == [(7, "value")]
-    assert expected in problems[0].message
-    assert typed["value"].isna().all() and str(typed["value"].dtype) == "float64"
-
-
-def test_numbers_that_are_fine():
-    import pandas as pd
-
-    raw = pd.DataFrame({"value": ["1300", " 4.5 ", "-2", "1e3", None], "year": ["2017", "2018", "2019", "2020", "2021"]},
-                       index=pd.Index([2, 3, 4, 5, 6], name="line"), dtype="string")
-    typed, problems = coerce_numbers(raw, "f.csv", floats=("value",), ints=("year",))
-    assert problems == []
-    assert typed["value"].tolist()[:4] == [1300.0, 4.5, -2.0, 1000.0] and pd.isna(typed["value"].iloc[4])
-    assert str(typed["year"].dtype) == "Int64" and typed["year"].tolist() == [2017, 2018, 2019, 2020, 2021]
-
-
 def test_fmt_exact_as_validation_writes_numbers():
     from helpers.formats import fmt_exact
 
     assert [fmt_exact(x) for x in (1300.0, 4.5, 0.1 + 0.2, -0.0, 12324, float("nan"))] == ["1300", "4.5", "0.3", "0", "12324", ""]
-
-
-def test_read_cells_index_is_the_editor_line(tmp_path):
-    p = tmp_path / "synthetic.csv"
-    p.write_text('a,b\n1,"x\ny"\n\n2,z\n', encoding="utf-8")
-    table = read_cells(p, ("a", "b"))
-    assert table.problems == []
-    assert table.raw.index.tolist() == [2, 5]
-    assert table.raw.loc[2, "b"] == "x\ny"
 
 
 def test_new_kinds_validate_clean(tmp_path):
@@ -363,15 +314,6 @@ def test_invisible_characters_are_reported_escaped(tmp_path):
     assert [(p.line, p.column) for p in problems] == [(7, "source_title"), (7, "note")]
     assert problems[0].message.startswith("'synthetic<U+00AD> source' contains invisible characters (U+00AD SOFT HYPHEN)")
     assert "U+2066 LEFT-TO-RIGHT ISOLATE, U+2069 POP DIRECTIONAL ISOLATE" in problems[1].message
-
-
-def test_encoding_guesses():
-    from helpers.validate import _guess_encoding
-
-    assert _guess_encoding("合成统计年鉴丂乚,项目".encode("gb18030")).startswith("GBK/GB18030")
-    assert _guess_encoding("Zürich Müller café".encode("cp1252")) == "Windows-1252"
-    assert _guess_encoding("a,b\n".encode("utf-16")) == "UTF-16 LE (byte-order mark FF FE)"
-    assert _guess_encoding("a,b\n".encode("utf-16-be")) == "UTF-16 BE (every second byte is NUL)"
 
 
 def test_a_huge_number_is_refused_before_it_reaches_the_engine(tmp_path):

@@ -9,9 +9,12 @@ The package is laid out by role, after papermill's own layout:
 - ``fileio``      atomic writes (temp file + rename), formula neutralisation, output errors as messages
 - ``locks``       the data lock shared by ``import``, ``build`` and ``render``
 - ``schema``      pandera schemas of the targets and statistics contracts
+- ``readers``     input files read as text cells: file checks, encodings, CSV and .xlsx, invisible characters
+- ``coerce``      number cells turned into numbers, with a message for every cell that is not one
 - ``validate``    turns schema failures into problems naming file, line and column
 - ``load``        validated loading of targets, statistics and plan metadata
 - ``gaps``        the gap-to-target engine (methods ``linear`` and ``cagr``), projections, roll-ups
+- ``kinds``       the target kinds' arithmetic and own status rules; Eurostat's thresholds on r
 - ``template``    the researchers' fill-in template and its validating import
 - ``coverage``    what is known and what is missing
 - ``processed``   rebuilds ``data/processed/`` (``make data``)
@@ -21,6 +24,7 @@ The package is laid out by role, after papermill's own layout:
 - ``sections``    the report notebooks' sections (titles, tables, charts, key figures)
 - ``widgets``     ipywidgets explorers for JupyterLab (skipped under papermill)
 - ``render``      papermill + nbconvert report renderer
+- ``publish``     publishing a finished set: atomic rename, ``latest``, ``.failed/``, clean-up
 - ``cli``         ``python -m helpers ...``
 """
 

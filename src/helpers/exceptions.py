@@ -85,12 +85,21 @@ class ValidationError(HelpersError):
 
 
 class UnknownValueError(HelpersError, ValueError):
-    """A parameter names something that does not exist (an area, an indicator, a geo...)."""
+    """A parameter names something that does not exist (an area, an indicator, a geo...).
 
-    def __init__(self, what: str, value: object, valid: Sequence[object]):
+    The message is "unknown <what> <value>; valid values are: a, b", or, when nothing is valid
+    (e.g. a plan without statistics has no geo), "...; there is no <what> to choose from".
+    ``problem`` replaces the "unknown <what> <value>" part when the value was fine but led
+    nowhere (no geo given and none can be inferred)."""
+
+    def __init__(self, what: str, value: object, valid: Sequence[object], problem: str | None = None):
         self.what, self.value, self.valid = what, value, list(valid)
-        shown = ", ".join(map(str, self.valid))
-        super().__init__(f"unknown {what} {value!r}; valid values are: {shown}")
+        head = problem or f"unknown {what} {value!r}"
+        if self.valid:
+            tail = "valid values are: " + ", ".join(map(str, self.valid))
+        else:
+            tail = f"there is no {what} to choose from"
+        super().__init__(f"{head}; {tail}")
 
 
 class ImportConflictError(HelpersError):

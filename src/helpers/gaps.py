@@ -33,8 +33,9 @@ The method, with every edge case, is written out in ``docs/method.md``; the shor
   ``moderate``, else ``insufficient``, with ``r = progress / e_t`` (annual: ``r = progress``).
 * The kinds of issue 12 (``rate_avg``, ``rate_total``, ``period_total``, ``annual_mean``,
   ``change``, ``change_pct``, ``direction``) reuse these rules on their scored quantity; their own
-  arithmetic (running products and sums, targets resolved from the baseline, the trend rate) is
-  in :mod:`helpers.kinds`, the rules in docs/method.md section 12.
+  arithmetic and status rules (running products and sums, targets resolved from the baseline,
+  the trend rate, a ceiling on a period total) and Eurostat's thresholds on ``r`` are in
+  :mod:`helpers.kinds`, the rules in docs/method.md section 12.
 
 Rounding rule: every comparison of a computed quantity with a threshold or a target (``r`` with
 0.95 / 0.6, a gap with 0, a met check) uses the quantity rounded to 9 decimal places
@@ -56,12 +57,8 @@ import pandas as pd
 from helpers.exceptions import Problem, UnknownValueError, ValidationError
 from helpers import kinds
 from helpers.geos import _clean_labels, default_geo, resolve_geos, valid_geos  # noqa: F401  (one geo rule)
-from helpers.kinds import rounded
+from helpers.kinds import classify, first_label, rounded, safe_div
 from helpers.vocab import BINDING, COMPARATORS, KINDS, METHODS, STATUS_ORDER
-
-#: Eurostat's thresholds on r (linear: progress / expected share; cagr: actual / required growth).
-ON_TRACK_THRESHOLD = 0.95
-MODERATE_THRESHOLD = 0.6
 
 #: Status of a year with a value but no baseline, when the target is not met: progress cannot be
 #: measured, so the year is not scored (the value, gap and a ``status_note`` are still reported).
@@ -257,13 +254,6 @@ def _gap(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, aim: np.ndarray, d: np.n
         return np.where(is_band, dist, d * (aim - x))
 
 
-def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """num / den, NaN where den is 0 or NaN (never ±inf)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.divide(num, den, out=np.full(np.shape(num), np.nan), where=(den != 0) & ~np.isnan(den))
-    return out
-
-
 def _met(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """lo <= x <= hi, each difference rounded to 9 decimals (the rounding rule)."""
     with np.errstate(invalid="ignore"):
@@ -275,24 +265,16 @@ def _annual_progress(x: np.ndarray, aim: np.ndarray, d: np.ndarray) -> np.ndarra
     negative aim (a rate: "fall by at least 3 % a year" is ``<=`` −3) turns the ratio round."""
     with np.errstate(invalid="ignore"):
         up = (d > 0) != (aim < 0)
-    return np.where(up, _safe_div(x, aim), _safe_div(aim, x))
+    return np.where(up, safe_div(x, aim), safe_div(aim, x))
 
 
 def _progress(x, is_annual, lo, hi, is_band, aim_b, d_b, gap_b):
     """Progress of values ``x`` (a year's value or a projection) with the per-target aim."""
     gap_x = _gap(x, lo, hi, aim_b, d_b, is_band)
     with np.errstate(invalid="ignore"):
-        linear = np.where(rounded(gap_b) > 0, 1.0 - _safe_div(gap_x, gap_b), np.nan)
+        linear = np.where(rounded(gap_b) > 0, 1.0 - safe_div(gap_x, gap_b), np.nan)
     aim_x, d_x = _aim(lo, hi, x)
     return np.where(is_annual, _annual_progress(x, aim_x, d_x), linear)
-
-
-def _labels(conditions: list[np.ndarray], labels: Sequence[object], default: object) -> np.ndarray:
-    """Object array holding, per row, the label of the first true condition, else ``default``
-    (a label or a per-row object array). Labels are shared objects, not copied per row."""
-    codes = np.select(conditions, np.arange(len(labels)), -1)
-    table = np.asarray(list(labels) + [None], dtype=object)
-    return np.where(codes >= 0, table[codes], default)
 
 
 def _join_notes(notes: np.ndarray, where: np.ndarray, text: str) -> np.ndarray:
@@ -306,15 +288,6 @@ def _join_notes(notes: np.ndarray, where: np.ndarray, text: str) -> np.ndarray:
     out = notes.copy()
     out[i] = table[codes]  # code −1 (no note yet) picks the trailing text alone
     return out
-
-
-def _classify(r: np.ndarray, default: object) -> np.ndarray:
-    """``on_track`` / ``moderate`` / ``insufficient`` by Eurostat's thresholds on ``r`` rounded
-    to 9 decimals; NaN -> default."""
-    r = rounded(r)
-    with np.errstate(invalid="ignore"):
-        return _labels([r >= ON_TRACK_THRESHOLD, r >= MODERATE_THRESHOLD, ~np.isnan(r)],
-                       ["on_track", "moderate", "insufficient"], default)
 
 
 # ----------------------------------------------------------------------------- lookups
@@ -378,8 +351,8 @@ def _linear_fit(group: np.ndarray, x: np.ndarray, y: np.ndarray, n_groups: int):
     sxy = np.bincount(group, weights=x * y, minlength=n_groups)
     sxx = np.bincount(group, weights=x * x, minlength=n_groups)
     den = n * sxx - sx * sx
-    slope = _safe_div(n * sxy - sx * sy, np.where(den > 1e-9, den, 0.0))
-    intercept = _safe_div(sy - slope * sx, n)
+    slope = safe_div(n * sxy - sx * sy, np.where(den > 1e-9, den, 0.0))
+    intercept = safe_div(sy - slope * sx, n)
     return n.astype("int64"), slope, intercept
 
 
@@ -427,14 +400,8 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     if method not in METHODS:
         raise UnknownValueError("method", method, METHODS)
     plan = getattr(plan, "meta", plan) or {}
-    # A target without a quantified goal is computed as a direction (so its values flow through
-    # the same arrays) and then shown, never scored (below).
-    unq = (targets["kind"].astype("string").str.strip() == kinds.UNQUANTIFIED_KIND).fillna(False).to_numpy()
-    unq_ids = set(targets.loc[unq, "id"].astype(str).str.strip())
-    if unq.any():
-        targets = targets.copy()
-        targets.loc[unq, "kind"] = kinds.DIRECTION_KIND
-        targets.loc[unq, "comparator"] = ">="
+    # A target without a quantified goal is computed as a direction, then shown, never scored (below).
+    targets, unq_ids = kinds.unquantified_as_direction(targets)
     t = _normalise_targets(targets)
     s = _normalise_statistics(statistics)
     geos = resolve_geos(geo, plan, s, targets=t)
@@ -457,7 +424,6 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     is_rel = kind == "relative"
     has_ref = is_rel | ((kind == "rate_avg") & (ref_id != ""))
     is_run, is_dir = np.isin(kind, kinds.RUNNING_KINDS), kind == kinds.DIRECTION_KIND
-    is_ceil_total = (kind == "period_total") & (comp == "<=")
     ref_geo = np.where(has_ref, _reference_geos(t, s, plan, geos), "").astype(object)
     lk = _Lookup(s)
     own_id_code = lk.ids.get_indexer(_strings(t["id"]))
@@ -469,13 +435,9 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     tp = np.tile(np.arange(n_t), n_g)
     own_b = lk.get(own_id_code[tp], geo_code[gp], b_year[tp])
     ref_b = lk.get(ref_id_code[tp], ref_geo_code[tp], b_year[tp])
-    obs_b = np.where(is_rel[tp], _safe_div(own_b, ref_b), own_b)
+    obs_b = np.where(is_rel[tp], safe_div(own_b, ref_b), own_b)
     given_b = t["baseline_value"].to_numpy("float64")[tp]
-    cum = (kind == "cumulative")[tp]
-    zero = np.isin(kind, kinds.ZERO_BASE_KINDS)[tp]  # a total over the plan period starts at 0
-    x_b = np.select([zero, ~np.isnan(obs_b), ~np.isnan(given_b), cum], [0.0, obs_b, given_b, 0.0], np.nan)
-    b_src = _labels([zero, ~np.isnan(obs_b), ~np.isnan(given_b), cum],
-                    ["zero (running total)", "observed", "given", "zero (cumulative)"], "missing")
+    x_b, b_src = kinds.baseline(kind[tp], obs_b, given_b)  # a total over the plan period starts at 0
     # the band in levels (change, change_pct: from the baseline), the aim and the baseline's gap
     lo_g, hi_g = kinds.resolve_band(kind[tp], lo[tp], hi[tp], x_b)
     aim_b, d_b = _aim(lo_g, hi_g, x_b)
@@ -497,9 +459,9 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     own = lk.get(own_id_code[rt], geo_code[grid["_gp"].to_numpy()], year)
     ref = lk.get(ref_id_code[rt], ref_geo_code[rt], year)
     r_is_rel = is_rel[rt]
-    value = np.where(r_is_rel, _safe_div(own, ref), own)
+    value = np.where(r_is_rel, safe_div(own, ref), own)
     k_row = year - b_year[rt]
-    r_run, r_dir, r_ceil = is_run[rt], is_dir[rt], is_ceil_total[rt]
+    r_run = is_run[rt]
     runs = kinds.running(kind, rt, own, ref, k_row, year, has_ref)
     value = np.where(r_run, runs["value"], value)  # running kinds: the scored quantity v_t
 
@@ -516,49 +478,27 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     gap = _gap(value, r_lo, r_hi, aim, d, r_band)
     progress = _progress(value, r_annual, r_lo, r_hi, r_band, aim_b[rgrp], d_b[rgrp], r_gapb)
     required_linear = np.where(r_annual, aim, r_xb + (aim - r_xb) * e)
-    r_linear = np.where(r_annual, progress, _safe_div(progress, e))
+    r_linear = np.where(r_annual, progress, safe_div(progress, e))
     with np.errstate(invalid="ignore"):
         regress = ~r_annual & (rounded(gap - r_gapb) > 0)
     no_base = ~r_annual & np.isnan(r_xb)
 
-    status_linear = _labels(
+    status_linear = first_label(
         [~has_value, met, no_base, regress], ["no_data", "achieved", MISSING_BASELINE_STATUS, "regressing"],
-        _classify(r_linear, "no_data"))
+        classify(r_linear, "no_data"))
     with np.errstate(invalid="ignore"):
         baseline_met = ~r_annual & (rounded(r_gapb) <= 0)
-    status_note = _labels(
+    status_note = first_label(
         [~has_value, met & baseline_met, met, no_base, regress & baseline_met, regress, np.isnan(r_linear)],
         [None, NOTE_BASELINE_MET, None, NOTE_NO_BASELINE, NOTE_BASELINE_MET, None, NOTE_PROGRESS_UNDEFINED],
         None)
 
-    # --- kinds with a status rule of their own (computed on their rows only): a ceiling on a
-    # period total (S_t against the pro-rata budget x*·e_t), a direction (the trend rate)
-    trend = np.full(len(grid), np.nan)
-    i = np.flatnonzero(r_ceil)
-    if len(i):
-        total, x_star = value[i], r_hi[i]
-        with np.errstate(invalid="ignore"):
-            pos = rounded(total) > 0
-            ceil_r = np.where(pos, _safe_div(x_star * e[i], total), np.nan)
-            status_linear[i] = _labels([np.isnan(total), rounded(total - x_star) > 0, year[i] == t_year[rt[i]], ~pos],
-                                       ["no_data", "regressing", "achieved", "on_track"], _classify(ceil_r, "no_data"))
-        r_linear[i], progress[i] = ceil_r, np.nan
-    i = np.flatnonzero(r_dir)
-    if len(i):
-        trend[i] = kinds.direction_trend(value[i], r_xb[i], k_row[i], d[i])
-        status_linear[i] = kinds.direction_status(trend[i])  # no value, no baseline: NaN -> no_data
-        r_linear[i] = progress[i] = gap[i] = required_linear[i] = np.nan
-    r_change = np.isin(kind, kinds.CHANGE_KINDS)[rt]
-    i = np.flatnonzero(r_ceil | r_dir | (r_change & np.isnan(r_xb)) | runs["ref_not_positive"])
-    if len(i):
-        status_note[i] = _labels(
-            [r_ceil[i], (r_change[i] | r_dir[i]) & np.isnan(r_xb[i]), r_dir[i] & has_value[i] & np.isnan(trend[i]),
-             runs["ref_not_positive"][i], r_dir[i]],
-            [None, kinds.NOTE_NO_BASELINE_CHANGE, kinds.NOTE_DIRECTION_NON_POSITIVE, kinds.NOTE_REFERENCE_RATE, None],
-            status_note[i])
-    i = np.flatnonzero(np.isfinite(runs["missing"]) | np.isfinite(runs["ref_missing"]))
-    if len(i):
-        status_note[i] = kinds.missing_notes(runs["missing"][i], runs["ref_missing"][i])
+    # --- kinds with a status rule of their own (a ceiling on a period total, a direction), and
+    # the notes of the kinds; on their rows only, in place (helpers.kinds.score_own_kinds)
+    trend = kinds.score_own_kinds(kind, comp, rt, runs, value=value, x_b=r_xb, hi=r_hi, e=e, k=k_row, d=d,
+                                  final=year == t_year[rt], has_value=has_value, status=status_linear,
+                                  r=r_linear, progress=progress, gap=gap, required=required_linear,
+                                  note=status_note)
 
     if method == "linear":
         status, ratio, required = status_linear, r_linear, required_linear
@@ -574,10 +514,10 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
             g_req = np.power(growth, 1.0 / t_len) - 1.0
             g_act = np.power(value / np.where(applicable, r_xb, np.nan), 1.0 / k) - 1.0
             required = np.where(positive_path, r_xb * np.power(growth, e), required_linear)
-        ratio = np.where(applicable, _safe_div(g_act, g_req), np.nan)
-        status = np.where(applicable & has_value & ~met & ~regress, _classify(ratio, "no_data"), status_linear)
+        ratio = np.where(applicable, safe_div(g_act, g_req), np.nan)
+        status = np.where(applicable & has_value & ~met & ~regress, classify(ratio, "no_data"), status_linear)
         with np.errstate(invalid="ignore"):
-            method_note = _labels(
+            method_note = first_label(
                 [~has_value, (kind == "annual")[rt], ~np.isin(kind, kinds.CAGR_KINDS)[rt], np.isnan(r_xb),
                  rounded(r_gapb) <= 0, ~applicable & ~beyond, beyond],
                 [None, CAGR_NOTE_ANNUAL, CAGR_NOTE_KIND, CAGR_NOTE_NO_BASELINE, CAGR_NOTE_BASELINE_MET,
@@ -594,7 +534,8 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     antic = _progress(proj, is_annual[tp], lo_g, hi_g, is_band[tp], aim_b, d_b, gap_b)
     antic = np.where(is_dir[tp], np.nan, antic)  # no target, no anticipated progress
 
-    # --- definition breaks and the projection's absence, added to status_note
+    # --- definition breaks, added to status_note (a running kind's missing projection is shown by
+    # its empty projection columns and projection_points 0, not repeated in every row's note)
     definition = pd.Series(pd.NA, index=range(n_t), dtype="string").take(rt).reset_index(drop=True)
     if lk.definitions is not None:
         r_own, r_geo = own_id_code[rt], geo_code[grid["_gp"].to_numpy()]
@@ -602,7 +543,6 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
         differs = ~np.isnan(own) & (texts != lk.definition(r_own, r_geo, b_year[rt]))
         status_note = _join_notes(status_note, differs, kinds.NOTE_DEFINITION)
         definition = pd.Series(texts, dtype="string").replace("", pd.NA)
-    status_note = _join_notes(status_note, ~projected[rt], kinds.NOTE_NO_PROJECTION)
 
     # --- assemble (strings gathered from per-target arrays with take)
     def per_target(col: str) -> pd.Series:
@@ -795,7 +735,7 @@ def area_rollup(frame: pd.DataFrame, by_year: bool | None = None,
     agg = both.groupby(keys, sort=False, dropna=False).agg(
         **{c: (c, "sum") for c in counts}, mean_capped_progress=("capped", "mean")).reset_index()
     agg["n_scored"] = agg["n_targets"] - agg["n_no_data"]
-    agg["share_achieved_or_on_track"] = _safe_div(agg["n_good"].to_numpy("float64"),
+    agg["share_achieved_or_on_track"] = safe_div(agg["n_good"].to_numpy("float64"),
                                                   agg["n_scored"].to_numpy("float64"))
     agg["coverage"] = agg["n_with_value"] / agg["n_targets"]
     order = {a: i for i, a in enumerate(_area_order(work["area"], areas) + ["all"])}
@@ -851,7 +791,7 @@ def cli_gaps(args) -> int:
     """``python -m helpers gaps``: load (ValidationError -> exit 2 in cli.main), compute, write."""
     from helpers import fileio
     from helpers.load import load_inputs
-    from helpers.validate import file_problem
+    from helpers.readers import file_problem
 
     problems = [file_problem(p, what=f"{label} file") for label, p in (("targets", args.targets),
                                                                       ("statistics", args.statistics))]

@@ -96,13 +96,16 @@ def resolve_geos(geo_arg: str | Sequence[str] | None, plan: dict | None, statist
 
     ``targets`` (optional) tells which rows are target-id rows; without it every row whose
     ``indicator_id`` has no ``:`` counts (reference series included).
-    Raises :class:`UnknownValueError` (listing :func:`valid_geos`) for an unknown name, or for
-    ``None`` when no geo can be inferred.
+    Raises :class:`UnknownValueError` (listing :func:`valid_geos`, or saying there is none) for
+    an unknown name, for ``None`` when no geo can be inferred and for ``"all"`` when there is
+    nothing to score.
     """
     if geo_arg is None:
         geo = default_geo(plan, statistics, targets)
         if geo is None:
-            raise UnknownValueError("geo", None, valid_geos(plan, statistics))  # nothing to choose from
+            raise UnknownValueError("geo", None, valid_geos(plan, statistics),
+                                    problem="no geo given, and none can be inferred: plan.json names no "
+                                            "jurisdiction and no statistic of a target names a geo")
         return [geo]
 
     if isinstance(geo_arg, str):
@@ -111,7 +114,10 @@ def resolve_geos(geo_arg: str | Sequence[str] | None, plan: dict | None, statist
             scored = set(_clean_labels(_target_id_rows(statistics, targets)["geo"]))
             out = ([own] if own else []) + sorted(scored - _plan_benchmarks(plan) - {own, ""})
             if not out:
-                raise UnknownValueError("geo", geo_arg, valid_geos(plan, statistics))
+                raise UnknownValueError("geo", geo_arg, valid_geos(plan, statistics),
+                                        problem=f"geo {geo_arg!r} finds nothing to score: plan.json names no "
+                                                "jurisdiction and no statistic of a target names a geo other "
+                                                "than the plan's benchmarks")
             return out
         names = [g.strip() for g in geo_arg.split(",")]
     else:

@@ -1,15 +1,28 @@
-"""Arithmetic shared by the engine's target kinds (method layer, used by :mod:`helpers.gaps`).
+"""The engine's target kinds: their arithmetic and their own status rules (method layer, used by
+:mod:`helpers.gaps`, whose :func:`~helpers.gaps.compute_gaps` is the one entry point).
 
 - :data:`ROUND_DECIMALS` / :func:`rounded` — the rounding rule: every comparison of a computed
   quantity with a threshold or a target (r with 0.95 and 0.6, a gap with 0, a met check, the
   direction rate with ±1) uses the quantity rounded to 9 decimal places, so a value that sits on
   a threshold in decimal terms (0.24 / 0.4 = 0.6) is not pushed below it by binary floating point
   (0.5999999999999996).
+- :func:`classify` — Eurostat's thresholds on r (:data:`ON_TRACK_THRESHOLD`,
+  :data:`MODERATE_THRESHOLD`), shared by every kind; :func:`first_label`, :func:`safe_div`.
+- per kind: :func:`baseline` (which baseline a kind starts from), :func:`running` (the running
+  rates and totals), :func:`resolve_band` (targets stated as a change from the baseline),
+  :func:`direction_trend` / :func:`direction_status`, :func:`score_own_kinds` (the kinds with a
+  status rule of their own, and their notes), :func:`unquantified_as_direction` /
+  :func:`unquantified_rows` (targets without a number: shown, never scored).
+
+Arrays are per row of the engine's year grid unless a docstring says per target (then ``rt``,
+the target of each row, maps one to the other). NaN means "no value".
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from typing import Sequence
 
 from helpers.vocab import REFERENCE_KINDS  # noqa: F401  (relative: a ratio of levels; rate_avg: of rates)
 
@@ -20,6 +33,37 @@ ROUND_DECIMALS = 9
 def rounded(x) -> np.ndarray:
     """``x`` rounded to :data:`ROUND_DECIMALS` places (NaN and ±inf unchanged)."""
     return np.round(np.asarray(x, dtype="float64"), ROUND_DECIMALS)
+
+
+def safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den, NaN where den is 0 or NaN (never ±inf)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.divide(num, den, out=np.full(np.shape(num), np.nan), where=(den != 0) & ~np.isnan(den))
+    return out
+
+
+def first_label(conditions: list[np.ndarray], labels: Sequence[object], default: object) -> np.ndarray:
+    """Object array holding, per row, the label of the first true condition, else ``default``
+    (a label or a per-row object array). Labels are shared objects, not copied per row."""
+    codes = np.select(conditions, np.arange(len(labels)), -1)
+    table = np.asarray(list(labels) + [None], dtype=object)
+    return np.where(codes >= 0, table[codes], default)
+
+
+# ----------------------------------------------------------------------------- the status scale
+
+#: Eurostat's thresholds on r (linear: progress / expected share; cagr: actual / required growth).
+ON_TRACK_THRESHOLD = 0.95
+MODERATE_THRESHOLD = 0.6
+
+
+def classify(r: np.ndarray, default: object) -> np.ndarray:
+    """``on_track`` / ``moderate`` / ``insufficient`` by Eurostat's thresholds on ``r`` rounded
+    to 9 decimals; NaN -> default."""
+    r = rounded(r)
+    with np.errstate(invalid="ignore"):
+        return first_label([r >= ON_TRACK_THRESHOLD, r >= MODERATE_THRESHOLD, ~np.isnan(r)],
+                           ["on_track", "moderate", "insufficient"], default)
 
 
 # ----------------------------------------------------------------------------- the kinds
@@ -58,7 +102,6 @@ NOTE_MISSING_REFERENCE_YEAR = ("reference series: no value in {year}: a running 
 NOTE_REFERENCE_RATE = "reference series' average annual rate is not positive: no ratio; not scored"
 NOTE_NO_BASELINE_CHANGE = "no baseline value: the target is measured from it; not scored"
 NOTE_DIRECTION_NON_POSITIVE = "direction needs positive values (this year's and the baseline's); not scored"
-NOTE_NO_PROJECTION = "no projection for this kind (a running figure)"
 NOTE_DEFINITION = "definition differs from the baseline year's: not comparable"
 
 
@@ -79,6 +122,20 @@ def _accumulate(x: np.ndarray, k: np.ndarray, op) -> np.ndarray:
         sel = order[np.searchsorted(ks, j, "left"):np.searchsorted(ks, j, "right")]
         out[sel] = op(out[sel - 1], x[sel])
     return out
+
+
+def baseline(kind: np.ndarray, observed: np.ndarray, given: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The baseline x_b each target starts from and where it comes from, per geo × target
+    (``kind`` per the same rows): 0 for a total over the plan period (:data:`ZERO_BASE_KINDS`,
+    "zero (running total)"), else the statistic of the baseline year ("observed"), else the
+    targets' ``baseline_value`` ("given"), else 0 for ``cumulative`` ("zero (cumulative)"), else
+    NaN ("missing")."""
+    cum = kind == "cumulative"
+    zero = np.isin(kind, ZERO_BASE_KINDS)
+    conditions = [zero, ~np.isnan(observed), ~np.isnan(given), cum]
+    x_b = np.select(conditions, [0.0, observed, given, 0.0], np.nan)
+    source = first_label(conditions, ["zero (running total)", "observed", "given", "zero (cumulative)"], "missing")
+    return x_b, source
 
 
 def running(kind: np.ndarray, rt: np.ndarray, own: np.ndarray, ref: np.ndarray, k: np.ndarray,
@@ -168,6 +225,59 @@ def direction_status(c: np.ndarray) -> np.ndarray:
     return table[code]
 
 
+def score_own_kinds(kind: np.ndarray, comp: np.ndarray, rt: np.ndarray, runs: dict[str, np.ndarray], *,
+                    value, x_b, hi, e, k, d, final, has_value, status, r, progress, gap, required,
+                    note) -> np.ndarray:
+    """The kinds with a status rule of their own, applied in place on their rows of the year grid
+    after the common rules scored every row; returns ``trend`` (the direction rate c_t, % a year;
+    NaN on other rows).
+
+    ``kind`` / ``comp`` are per target, ``rt`` the target of each row, ``runs`` what
+    :func:`running` returned. Per row: ``value`` (the scored quantity), ``x_b``, ``hi`` (the
+    band's upper end), ``e`` (expected share), ``k`` (t − b), ``d`` (direction), ``final`` (the
+    target year), ``has_value``. Changed in place, on the rows of these kinds only: ``status``,
+    ``r`` (the linear ratio), ``progress``, ``gap``, ``required``, ``note`` (``status_note``).
+
+    - ``period_total`` with ``<=`` (a budget): the total S_t against the pro-rata budget x*·e_t,
+      r = x*·e_t / S_t; ``regressing`` once S_t > x*, ``achieved`` in the target year within it,
+      ``on_track`` while S_t <= 0; no progress.
+    - ``direction``: the trend rate (:func:`direction_trend`, :func:`direction_status`); no r,
+      progress, gap or required path.
+    - notes: a change or direction target without a baseline, a direction with a non-positive
+      value, a reference series whose average rate is not positive, and (over any other note) the
+      first missing year of a running figure (:func:`missing_notes`).
+    """
+    r_ceil = ((kind == "period_total") & (comp == "<="))[rt]
+    r_dir = (kind == DIRECTION_KIND)[rt]
+    trend = np.full(len(rt), np.nan)
+    i = np.flatnonzero(r_ceil)
+    if len(i):
+        total, x_star = value[i], hi[i]
+        with np.errstate(invalid="ignore"):
+            pos = rounded(total) > 0
+            ceil_r = np.where(pos, safe_div(x_star * e[i], total), np.nan)
+            status[i] = first_label([np.isnan(total), rounded(total - x_star) > 0, final[i], ~pos],
+                                    ["no_data", "regressing", "achieved", "on_track"], classify(ceil_r, "no_data"))
+        r[i], progress[i] = ceil_r, np.nan
+    i = np.flatnonzero(r_dir)
+    if len(i):
+        trend[i] = direction_trend(value[i], x_b[i], k[i], d[i])
+        status[i] = direction_status(trend[i])  # no value, no baseline: NaN -> no_data
+        r[i] = progress[i] = gap[i] = required[i] = np.nan
+    r_change = np.isin(kind, CHANGE_KINDS)[rt]
+    i = np.flatnonzero(r_ceil | r_dir | (r_change & np.isnan(x_b)) | runs["ref_not_positive"])
+    if len(i):
+        note[i] = first_label(
+            [r_ceil[i], (r_change[i] | r_dir[i]) & np.isnan(x_b[i]), r_dir[i] & has_value[i] & np.isnan(trend[i]),
+             runs["ref_not_positive"][i], r_dir[i]],
+            [None, NOTE_NO_BASELINE_CHANGE, NOTE_DIRECTION_NON_POSITIVE, NOTE_REFERENCE_RATE, None],
+            note[i])
+    i = np.flatnonzero(np.isfinite(runs["missing"]) | np.isfinite(runs["ref_missing"]))
+    if len(i):
+        note[i] = missing_notes(runs["missing"][i], runs["ref_missing"][i])
+    return trend
+
+
 def missing_notes(missing: np.ndarray, ref_missing: np.ndarray) -> np.ndarray:
     """Per row, the note naming the first year without a statistic (own series first, then the
     reference series); None where every year b+1..t has one."""
@@ -178,6 +288,19 @@ def missing_notes(missing: np.ndarray, ref_missing: np.ndarray) -> np.ndarray:
         for y in np.unique(years[mask]):
             out[mask & (years == y)] = text.format(year=int(y))
     return out
+
+
+def unquantified_as_direction(targets):
+    """A target without a quantified goal is computed as a direction (``>=``), so its values flow
+    through the same arrays, then shown, never scored (:func:`unquantified_rows`). Returns the
+    targets (a copy when any is ``unquantified``, else the frame given) and those targets' ids."""
+    unq = (targets["kind"].astype("string").str.strip() == UNQUANTIFIED_KIND).fillna(False).to_numpy()
+    ids = set(targets.loc[unq, "id"].astype(str).str.strip())
+    if unq.any():
+        targets = targets.copy()
+        targets.loc[unq, "kind"] = DIRECTION_KIND
+        targets.loc[unq, "comparator"] = ">="
+    return targets, ids
 
 
 def unquantified_rows(out, ids: set):

@@ -54,7 +54,7 @@ def processed_tables(targets_path: str | Path,
     """
     from helpers.load import load_inputs
 
-    from helpers.validate import file_problem
+    from helpers.readers import file_problem
 
     problems = [file_problem(p, what=f"{label} file") for label, p in (("targets", targets_path),
                                                                       ("statistics", statistics_path))]

@@ -1,8 +1,9 @@
 """Pandera schemas of the targets and statistics contracts (pandas backend).
 
-The schemas check *typed* frames: :mod:`helpers.validate` reads every cell as text, turns the
-numeric columns into numbers (with its own messages for "1,300", "4.5%", "N/A"...) and indexes
-each row by its line number in the file, so every pandera failure maps straight to a line.
+The schemas check *typed* frames: :mod:`helpers.readers` reads every cell as text, indexing each
+row by its line number in the file, and :mod:`helpers.coerce` turns the numeric columns into
+numbers (with its own messages for "1,300", "4.5%", "N/A"...), so every pandera failure maps
+straight to a line (:mod:`helpers.validate`).
 
 Each check carries a ``name`` (a stable key) and an ``error`` (a message template). Templates are
 filled by :func:`helpers.validate.schema_problems` with ``{value}`` (the offending cell) and any

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import fileio, locks, paths, schema, validate, vocab
+from helpers import coerce, fileio, locks, paths, readers, schema, validate, vocab
 from helpers.exceptions import ImportConflictError, Problem, ValidationError
 from helpers.formats import fmt_exact
 
@@ -246,7 +246,7 @@ class ImportReport:
         return out
 
 
-def _incoming(table: validate.Table, targets: pd.DataFrame, jurisdiction: str | None) -> pd.DataFrame:
+def _incoming(table: readers.Table, targets: pd.DataFrame, jurisdiction: str | None) -> pd.DataFrame:
     """Filled template rows as statistics-contract text cells (template line index); empty geo
     and unit cells take the jurisdiction (not for reference series) and the expected unit."""
     raw = table.raw
@@ -270,7 +270,7 @@ def _incoming(table: validate.Table, targets: pd.DataFrame, jurisdiction: str | 
 PERCENT_UNITS = ("%", "％")
 
 
-def _percent_cells(tpl: validate.Table, inc_raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[Problem]]:
+def _percent_cells(tpl: readers.Table, inc_raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[Problem]]:
     """Excel percentage cells (``.xlsx`` only) in the filled rows, read as Excel means them: a
     ``value`` cell formatted as a percentage stores 0.85 for "85%". When the row's unit is ``%``
     the value is multiplied by 100 (and a note says so); for any other unit, or a percentage
@@ -284,7 +284,7 @@ def _percent_cells(tpl: validate.Table, inc_raw: pd.DataFrame) -> tuple[pd.DataF
     for (line, col), (coord, number) in sorted(tpl.percent_cells.items()):
         if line not in out.index or col not in ("value", "year"):
             continue  # a row without a value is not imported; text columns are read as text
-        shown = validate.percent_value(number)
+        shown = readers.percent_value(number)
         unit = out.at[line, "unit"]
         unit = None if pd.isna(unit) else str(unit).strip()
         if col == "value" and unit in PERCENT_UNITS:
@@ -301,7 +301,7 @@ def _percent_cells(tpl: validate.Table, inc_raw: pd.DataFrame) -> tuple[pd.DataF
 
 
 def _check_incoming(inc_raw: pd.DataFrame, file: str, targets: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Problem]]:
-    typed, problems = validate.coerce_numbers(inc_raw, file, schema.STATISTICS_FLOAT_COLUMNS, schema.STATISTICS_INT_COLUMNS)
+    typed, problems = coerce.coerce_numbers(inc_raw, file, schema.STATISTICS_FLOAT_COLUMNS, schema.STATISTICS_INT_COLUMNS)
     frame = schema.prepare_statistics(typed, targets)
     found = validate.run_schema(schema.statistics_schema(list(frame.columns), True), frame, file)
     found += validate.run_schema(schema.import_schema(), frame, file)
@@ -341,7 +341,7 @@ def _import(path: str | Path, statistics_path: str | Path, targets: pd.DataFrame
     from helpers.load import plan_jurisdiction
 
     path, statistics_path = Path(path), Path(statistics_path)
-    tpl = validate.read_cells(path, IMPORT_REQUIRED)
+    tpl = readers.read_cells(path, IMPORT_REQUIRED)
     if tpl.raw is None or tpl.problems:  # unreadable, or ragged rows: refuse the whole file
         raise ValidationError(validate.sort_problems(tpl.problems, list(TEMPLATE_COLUMNS)))
     tpl.raw = fileio.unneutralise_frame(tpl.raw)  # '=... as the template wrote it -> =... (refused below)
@@ -356,7 +356,7 @@ def _import(path: str | Path, statistics_path: str | Path, targets: pd.DataFrame
     inc_raw = _incoming(tpl, targets, jur)
     inc_raw, notes, pct_problems = _percent_cells(tpl, inc_raw)
     inc, problems = _check_incoming(inc_raw, str(path), targets)
-    invisible = validate.invisible_problems(tpl.raw.loc[inc_raw.index], str(path))
+    invisible = readers.invisible_problems(tpl.raw.loc[inc_raw.index], str(path))
     problems = pct_problems + invisible + validate.without_cells_of(problems, pct_problems + invisible)
     if problems:
         raise ValidationError(validate.sort_problems(problems, list(TEMPLATE_COLUMNS)))
@@ -406,8 +406,8 @@ def _import(path: str | Path, statistics_path: str | Path, targets: pd.DataFrame
     merged.index = pd.RangeIndex(2, len(merged) + 2, name="line")
 
     # The merged table must validate as a whole (line numbers of the file about to be written).
-    check = validate.Table(statistics_path, str(statistics_path), raw=merged)
-    check.frame, check.problems = validate.coerce_numbers(merged, str(statistics_path),
+    check = readers.Table(statistics_path, str(statistics_path), raw=merged)
+    check.frame, check.problems = coerce.coerce_numbers(merged, str(statistics_path),
                                                           schema.STATISTICS_FLOAT_COLUMNS, schema.STATISTICS_INT_COLUMNS)
     final = check.problems + validate.check_statistics(check, targets)
     if final:
