@@ -127,7 +127,7 @@ def compare(old_set: Path, statistics: pd.DataFrame, trajectory: pd.DataFrame, a
 def changes_html(table: pd.DataFrame | None, ctx, date: str, previous: Path | None) -> str:
     """The set's ``changes.html``: against ``previous`` (its date linked), or a note that this
     is the first set to compare from."""
-    from helpers.narrate import esc, t
+    from helpers.htmltext import esc, t
     from helpers.pages import report_css
     from helpers.vocab import status_label
 

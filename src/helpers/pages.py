@@ -48,7 +48,7 @@ def index_html(prep) -> str:
     """The set's front page: plan, date, as-of year, status counts per area with links. Every
     data-derived string is escaped."""
     from helpers import __version__, sections
-    from helpers.narrate import esc, t
+    from helpers.htmltext import esc, t
     from helpers.vocab import METHOD_LABELS, STATUS_COLOURS, STATUS_ORDER, status_label
 
     ctx = prep.ctx
@@ -182,7 +182,7 @@ def archive_html(root: Path) -> str:
     """``<root>/index.html``: per plan (folders of ``root`` holding dated sets), its sets newest
     first with as-of year, method, geo and status counts, each linking to the set's index."""
     from helpers import __version__
-    from helpers.narrate import esc
+    from helpers.htmltext import esc
     from helpers.vocab import METHOD_LABELS, STATUS_COLOURS, STATUS_ORDER, STATUSES
 
     root = Path(root)
