@@ -54,7 +54,7 @@ def notebook_imports() -> list[str]:
     module loaded once a notebook has prepared its context (found by doing it here)."""
     import subprocess as sp
 
-    code = ("import sys; from helpers import charts, narrate, params, sections, widgets; "
+    code = ("import sys; from helpers import charts, htmltext, narrate, params, sections, widgets; "
             "params.prepare(area='health'); "
             "print(' '.join(sorted(m for m in sys.modules if m.startswith('helpers.'))))")
     mods = sp.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

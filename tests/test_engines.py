@@ -118,7 +118,8 @@ def test_notebook_imports_are_the_top_level_import_statements(tmp_path):
 
 def test_report_notebooks_imports_are_preloaded():
     specs = _zygote.notebook_imports(sorted(paths.NOTEBOOKS_DIR.glob("0[124]_*.ipynb")))
-    assert specs == ["helpers:charts,narrate,params,sections,widgets"]
+    assert specs == ["helpers:charts,htmltext,narrate,params,sections,widgets",  # 01 prints the key figures
+                     "helpers:charts,htmltext,params,sections,widgets"]
 
 
 def test_unknown_engine_is_refused(monkeypatch):

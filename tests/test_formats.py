@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import formats, narrate
+from helpers import formats, frames, htmltext, narrate, tables
 from helpers.formats import MISSING, cmp_sign, fmt_exact, fmt_num, target_spec, target_text
 
 NAN = float("nan")
@@ -25,7 +25,7 @@ def test_fmt_exact_writes_every_digit_and_nothing_more(x, expected):
 
 
 @pytest.mark.parametrize("x, expected", [
-    (0.0, "0"), (-0.0, "0"), (6.0, "6"), (np.int64(12), "12"), (4.5, "4.5"), (2.346, "2.35"),
+    (0.0, "0"), (-0.0, "0"), (6.0, "6"), (np.int64(12), "12"), (4.5, "4.5"), (2.346, "2.35"), (2.345, "2.35"),
     (999.994, "999.99"), (-1.5, "-1.5"), (-12.345678, "-12.35"),
     (1000.0, "1,000"), (35128.0, "35,128"), (1234.56, "1,235"), (1234567.0, "1,234,567"),
     (-1234.6, "-1,235"),
@@ -81,11 +81,14 @@ def test_target_text_adds_the_unit_only_when_there_is_one():
     assert target_text(">=", 6.0, unit=pd.NA) == "≥ 6"
 
 
-def test_the_old_names_are_the_consolidated_functions():
-    # One implementation each: narrate's names (used by sections) point here.
-    assert narrate.fmt_num is formats.fmt_num
-    assert narrate.target_text is formats.target_text
-    assert narrate.MISSING is formats.MISSING
+def test_the_report_modules_use_the_consolidated_functions():
+    # One implementation each: the report modules that use these names import them from here.
+    for module in (htmltext, frames, tables, narrate):
+        for name in ("fmt_num", "target_text", "MISSING"):
+            if hasattr(module, name):
+                assert getattr(module, name) is getattr(formats, name), (module.__name__, name)
+    assert frames.target_text is formats.target_text and tables.fmt_num is formats.fmt_num
+    assert htmltext.MISSING is formats.MISSING
 
 
 def test_series_label_pair_prefers_the_data_labels_then_the_suffix_in_words():

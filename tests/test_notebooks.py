@@ -13,7 +13,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import load, narrate, params, sections
+from helpers import htmltext, load, params, sections
 from fuyang_plan import AREAS
 from nb_runner import ROOT, execute_many
 from nb_synthetic import write_synthetic_project
@@ -121,7 +121,7 @@ def test_overview_leads_with_what_is_known_and_lists_the_rest_once(runs):
     assert html.index("Targets with a value") < html.index("Status by year") < html.index("Targets without data")
     # Every target without data is named exactly once in the whole page (the compact list; the
     # narrative gives the count only), with the data that would score it.
-    for name in missing["name"].map(narrate.esc):
+    for name in missing["name"].map(htmltext.esc):
         assert html.count(f" / {name}<") + html.count(f">{name}<") == 1, name
     assert html.count("<details><summary>") == 1  # the long list is folded, its count in the summary
     assert f"Show the {len(missing)} targets without data" in html
@@ -170,7 +170,7 @@ def test_area_notebook_for_every_area(runs, area):
     assert "Targets without data" in html
     assert ("<details>" in html) == (len(missing) > sections.FOLD_ROWS)
     for name in missing["name"]:
-        assert narrate.esc(name) in html
+        assert htmltext.esc(name) in html
 
 
 @pytest.mark.parametrize("indicator_id", INDICATORS + ["en-cagr"])

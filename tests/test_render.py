@@ -238,7 +238,7 @@ def test_no_code_in_any_report(rendered_set):
         classes = " ".join(a.get("class", "") for _, a in parse(text))
         for cls in ("jp-InputArea", "jp-InputPrompt", "input_area", "jp-Editor", "highlight"):
             assert cls not in classes.split(), (path.name, cls)
-        for code in ("import helpers", "from helpers import", "params.prepare(", "narrate.show("):
+        for code in ("import helpers", "from helpers import", "params.prepare(", "htmltext.show("):
             assert code not in text, (path.name, code)
 
 

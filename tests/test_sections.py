@@ -10,10 +10,10 @@ import pytest
 
 matplotlib.use("Agg")
 
-from helpers import narrate, params, sections, widgets  # noqa: E402
+from helpers import htmltext, params, sections, tables, widgets  # noqa: E402
 from fuyang_plan import AREAS
 from nb_synthetic import write_synthetic_project  # noqa: E402
-from test_narrate import table_head, table_rows  # noqa: E402
+from report_samples import table_head, table_rows  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -207,7 +207,7 @@ def test_footer_states_method_sources_versions_and_as_of(hostile_ctx):
     assert f"{n_rows} values with a source (of {n_rows} rows)" in footer
     assert "<strong>数据截至 / Data as of</strong>: 2021" in footer
     assert "<code>statistics.csv</code>" in footer or "data/raw/synthetic/statistics.csv" in footer
-    assert narrate.METHOD_TEXT["linear"][1] in footer
+    assert htmltext.METHOD_TEXT["linear"][1] in footer
 
 
 def test_area_without_targets_says_so(tmp_path):
@@ -229,13 +229,13 @@ def test_area_without_targets_says_so(tmp_path):
 
 
 def test_related_statistics_are_the_rows_of_related_ids_in_file_order(hostile_ctx):
-    """The grouped lookup the charts use gives exactly the rows narrate.related_ids names."""
+    """The grouped lookup the charts use gives exactly the rows tables.related_ids names."""
     ctx = hostile_ctx
     ids = ctx.targets["id"].astype(str).tolist()
     with_rows = 0
     for ind in ids:
         expected = ctx.statistics[ctx.statistics["indicator_id"].isin(
-            narrate.related_ids(ind, ctx.targets, ctx.statistics))]
+            tables.related_ids(ind, ctx.targets, ctx.statistics))]
         got = sections.related_statistics(ctx, ind)
         assert got.index.tolist() == expected.index.tolist(), ind
         with_rows += len(got) > 0

@@ -20,7 +20,11 @@ The package is laid out by role, after papermill's own layout:
 - ``processed``   rebuilds ``data/processed/`` (``make data``)
 - ``fonts``/``style``/``charts``  CJK-safe matplotlib styling and one function per chart
 - ``params``      the notebooks' parameter checks and shared context (``params.prepare``)
-- ``narrate``     escaped HTML text, tables and generated sentences for the notebooks
+- ``htmltext``    HTML/text primitives: escaping, safe links, headings, paragraphs, footer, display
+- ``terms``       the reports' words (two gaps, no data, not scored), report statuses, engine notes in words
+- ``frames``      the report's tables as DataFrames (status, no data, by year), numbers as numbers
+- ``tables``      those tables as escaped HTML (pandas Styler) and plain text; sources, coverage
+- ``narrate``     the generated sentences (narratives, findings, one target) and the key figures text
 - ``sections``    the report notebooks' sections (titles, tables, charts, key figures)
 - ``widgets``     ipywidgets explorers for JupyterLab (skipped under papermill)
 - ``render``      papermill + nbconvert report renderer

@@ -85,7 +85,7 @@ def _text(value) -> str:
 def _sources_html(row) -> str:
     """The row's source titles, old → new (one when they are the same), each linked to its
     http(s) URL."""
-    from helpers.narrate import safe_link
+    from helpers.htmltext import safe_link
 
     old = (_text(row.old_source), _text(row.old_url))
     new = (_text(row.new_source), _text(row.new_url))
@@ -159,7 +159,7 @@ def series_names(ctx, ids, lang: str) -> dict[str, str]:
     statistics, else the suffix in words) marked as context. An id of no known target keeps
     the id."""
     from helpers.formats import series_label_pair
-    from helpers.narrate import t
+    from helpers.htmltext import t
 
     targets = dict(zip(ctx.targets["id"].astype(str),
                        [t(z, e, lang) for z, e in zip(ctx.targets["name_zh"], ctx.targets["name_en"])]))
@@ -179,7 +179,7 @@ def series_names(ctx, ids, lang: str) -> dict[str, str]:
 def summary_html(table: pd.DataFrame, lang: str) -> str:
     """One line counting every kind of change, zeros included (a reader sees that status
     changes were looked for), and a sentence when no target changed status."""
-    from helpers.narrate import esc, t
+    from helpers.htmltext import esc, t
 
     counts = table["change"].value_counts()
     items = " · ".join(f"{esc(t(*pair, lang))}: {int(counts.get(k, 0))}" for k, pair in CHANGE_LABELS.items())
@@ -191,7 +191,7 @@ def summary_html(table: pd.DataFrame, lang: str) -> str:
 def changes_html(table: pd.DataFrame | None, ctx, date: str, previous: Path | None) -> str:
     """The set's ``changes.html``: against ``previous`` (its date linked), or a note that this
     is the first set to compare from."""
-    from helpers.narrate import esc, t
+    from helpers.htmltext import esc, t
     from helpers.pages import html_page
     from helpers.vocab import status_label
 

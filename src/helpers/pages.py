@@ -35,7 +35,7 @@ HTML_LANG = {"zh": "zh-CN", "en": "en", "both": "zh-CN"}
 def html_page(title: str, body: str, lang: str = "both") -> str:
     """A self-contained page around ``body`` (HTML, already escaped): the shared head (charset,
     viewport, ``title`` escaped here, the reports' inline CSS) and ``<main>``."""
-    from helpers.narrate import esc
+    from helpers.htmltext import esc
 
     return f"""<!DOCTYPE html>
 <html lang="{HTML_LANG.get(lang, "zh-CN")}">
@@ -76,7 +76,7 @@ def index_html(prep) -> str:
     """The set's front page: plan, date, as-of year, status counts per area with links. Every
     data-derived string is escaped."""
     from helpers import __version__, sections
-    from helpers.narrate import esc, t
+    from helpers.htmltext import esc, t
     from helpers.vocab import METHOD_LABELS, STATUS_COLOURS, STATUS_ORDER, status_label
 
     ctx = prep.ctx
@@ -194,7 +194,7 @@ def archive_html(root: Path) -> str:
     """``<root>/index.html``: per plan (folders of ``root`` holding dated sets), its sets newest
     first with as-of year, method, geo and status counts, each linking to the set's index."""
     from helpers import __version__
-    from helpers.narrate import esc
+    from helpers.htmltext import esc
     from helpers.vocab import METHOD_LABELS, STATUS_COLOURS, STATUS_ORDER, STATUSES
 
     root = Path(root)

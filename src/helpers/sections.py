@@ -1,4 +1,5 @@
-"""The sections of the report notebooks, composed from the engine, the charts and :mod:`narrate`.
+"""The sections of the report notebooks, composed from the engine, the charts, the frames and
+tables (:mod:`helpers.frames`, :mod:`helpers.tables`) and the sentences (:mod:`helpers.narrate`).
 
 Each notebook cell calls a few functions here, so the notebooks show the analysis in plain
 pandas / matplotlib terms and the static cells and the widgets (:mod:`helpers.widgets`) draw
@@ -9,7 +10,7 @@ exactly the same thing:
 - ``*_styler`` show such a frame as a table (a pandas Styler: headers in the report's language,
   "—" for a missing number, status colours), in JupyterLab and in the HTML report alike;
 - ``*_figure`` return a matplotlib Figure (:func:`trajectory_figure`, :func:`heatmap_figure`);
-- ``*_html`` return an HTML string (data-derived text escaped by :mod:`helpers.narrate`);
+- ``*_html`` return an HTML string (data-derived text escaped by :mod:`helpers.htmltext`);
   ``show_*`` display into the current notebook output.
 
 Reports lead with what is known: the tables and charts of the targets with a value come first;
@@ -23,8 +24,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from helpers import narrate
-from helpers.narrate import esc, heading, t
+from helpers import formats, frames, htmltext, narrate, tables, terms
+from helpers.htmltext import esc, heading, t
 from helpers.params import Context
 from helpers.vocab import KINDS, METHOD_LABELS, label
 
@@ -77,7 +78,7 @@ def trajectory_figure(ctx: Context, indicator_id: str, method: str | None = None
 
 
 def related_statistics(ctx: Context, indicator_id: str) -> pd.DataFrame:
-    """The statistics rows of :func:`helpers.narrate.related_ids` (the target's own series, its
+    """The statistics rows of :func:`helpers.tables.related_ids` (the target's own series, its
     context series ``<id>:<suffix>`` and its reference series), in file order. The statistics are
     grouped by base id once per context, so an area's charts do not each scan the whole table."""
     def by_base():
@@ -105,9 +106,9 @@ def title_html(ctx: Context, zh: str, en: str) -> str:
     doc = esc(plan.text("document_number"))
     tz, te = (esc(x) for x in plan.title_pair())
     mz, me = METHOD_LABELS.get(ctx.method, (ctx.method, ctx.method))
-    nd = "" if ctx.has_data else f"（{narrate.NO_DATA[0]}）"
-    nd_en = "" if ctx.has_data else f" ({narrate.NO_DATA[1]})"
-    sub = narrate.paragraphs(
+    nd = "" if ctx.has_data else f"（{terms.NO_DATA[0]}）"
+    nd_en = "" if ctx.has_data else f" ({terms.NO_DATA[1]})"
+    sub = htmltext.paragraphs(
         f"《{tz}》{doc} — {esc(jz)}；方法：{esc(mz)}；数据截至{ctx.as_of}年{nd}。",
         f"{te}{f' ({doc})' if doc else ''} — {esc(je)}; method: {esc(me)}; data as of {ctx.as_of}{nd_en}.",
         ctx.lang)
@@ -123,7 +124,7 @@ def area_title_html(ctx: Context, area: str) -> str:
 
 def status_frame(ctx: Context, area: str | None = None, method: str | None = None) -> pd.DataFrame:
     """One row per target (of ``area``, or all), as of :attr:`Context.as_of`: the columns of
-    :data:`helpers.narrate.STATUS_FRAME_COLUMNS` (id, area, name, target, binding, year of data,
+    :data:`helpers.frames.STATUS_FRAME_COLUMNS` (id, area, name, target, binding, year of data,
     value, required, gap to target, gap to path, progress, status, anticipated progress, note).
 
     ``status`` is the report status: the engine's, with ``not_scored`` for a value it could not
@@ -132,7 +133,7 @@ def status_frame(ctx: Context, area: str | None = None, method: str | None = Non
     latest = _latest(ctx, method)
     if area is not None:
         latest = latest[latest["area"] == area]
-    return narrate.status_frame(latest, ctx.targets, ctx.lang)
+    return frames.status_frame(latest, ctx.targets, ctx.lang)
 
 
 def known(frame: pd.DataFrame) -> pd.DataFrame:
@@ -145,21 +146,21 @@ def no_data_frame(ctx: Context, area: str | None = None) -> pd.DataFrame:
     id, area, name, target, kind, ``needed`` (the data that would score it) and
     ``other_values`` (benchmark and context years, never scored)."""
     latest = ctx.latest if area is None else ctx.latest[ctx.latest["area"] == area]
-    return narrate.no_data_frame(latest, ctx.targets, ctx.statistics, ctx.geo, ctx.lang, plan=ctx.plan)
+    return frames.no_data_frame(latest, ctx.targets, ctx.statistics, ctx.geo, ctx.lang, plan=ctx.plan)
 
 
 def status_styler(ctx: Context, frame: pd.DataFrame, with_area: bool | None = None):
-    """A :func:`status_frame` (or some of its rows) as a table: :func:`helpers.narrate.frame_styler`
-    with the columns a reader needs (:func:`helpers.narrate.status_columns`; the area column when
+    """A :func:`status_frame` (or some of its rows) as a table: :func:`helpers.tables.frame_styler`
+    with the columns a reader needs (:func:`helpers.tables.status_columns`; the area column when
     ``with_area``, default: when the rows span more than one area). ``None`` for no rows."""
     if frame.empty:
         return None
     if with_area is None:
         with_area = frame["area"].nunique() > 1
-    cols = narrate.status_columns(frame, with_area=False)
-    shown, labels = narrate.with_target_year(frame, ctx.lang)
-    return narrate.frame_styler(shown, ctx.lang, ctx.plan, cols, group_by="area" if with_area else None,
-                                labels=labels, notes=narrate.table_notes(frame, ctx.lang))
+    cols = tables.status_columns(frame, with_area=False)
+    shown, labels = tables.with_target_year(frame, ctx.lang)
+    return tables.frame_styler(shown, ctx.lang, ctx.plan, cols, group_by="area" if with_area else None,
+                               labels=labels, notes=tables.table_notes(frame, ctx.lang))
 
 
 def no_data_styler(ctx: Context, frame: pd.DataFrame, with_area: bool | None = None):
@@ -168,10 +169,10 @@ def no_data_styler(ctx: Context, frame: pd.DataFrame, with_area: bool | None = N
         return None
     if with_area is None:
         with_area = frame["area"].nunique() > 1
-    shown, labels = narrate.with_target_year(frame, ctx.lang)
+    shown, labels = tables.with_target_year(frame, ctx.lang)
     cols = ["name", "target", "needed"] + (["other_values"] if frame["other_values"].notna().any() else [])
-    return narrate.frame_styler(shown, ctx.lang, ctx.plan, cols, group_by="area" if with_area else None,
-                                labels=labels)
+    return tables.frame_styler(shown, ctx.lang, ctx.plan, cols, group_by="area" if with_area else None,
+                               labels=labels)
 
 
 def _html(styler) -> str:
@@ -185,29 +186,29 @@ def known_heading_html(ctx: Context, frame: pd.DataFrame) -> str:
     n, k = len(frame), len(rows)
     head = heading("有数值的目标", "Targets with a value", ctx.lang)
     if not n:
-        return head + narrate.paragraphs("没有量化目标。", "There are no targets here.", ctx.lang)
+        return head + htmltext.paragraphs("没有量化目标。", "There are no targets here.", ctx.lang)
     if not k:
-        return head + narrate.paragraphs(
-            f"截至{ctx.as_of}年，{n}项目标都没有任何数值（{narrate.NO_DATA[0]}），见下表。",
-            f"Up to {ctx.as_of}, none of the {n} targets has a value ({narrate.NO_DATA[1]}); see the "
+        return head + htmltext.paragraphs(
+            f"截至{ctx.as_of}年，{n}项目标都没有任何数值（{terms.NO_DATA[0]}），见下表。",
+            f"Up to {ctx.as_of}, none of the {n} targets has a value ({terms.NO_DATA[1]}); see the "
             "list below.", ctx.lang)
-    lead = narrate.paragraphs(
+    lead = htmltext.paragraphs(
         f"{n}项目标中{k}项截至{ctx.as_of}年有数值；每项取截至该年最近一个有数据的年份（“数据年份”列）。",
         f"{k} of {n} targets {'has' if k == 1 else 'have'} a value up to {ctx.as_of}; each is shown as "
         "of its latest year with data (column 'Year of data').", ctx.lang)
-    return head + lead + narrate.status_help(rows, ctx.lang)
+    return head + lead + tables.status_help(rows, ctx.lang)
 
 
 def no_data_heading_html(ctx: Context, frame: pd.DataFrame) -> str:
     """Heading and lead of the compact list of targets without any value."""
-    head = heading(*narrate.NO_DATA_HEADING, ctx.lang)
+    head = heading(*terms.NO_DATA_HEADING, ctx.lang)
     jz, je = (esc(x) for x in jurisdiction(ctx))
     if frame.empty:
-        return head + narrate.paragraphs("每项目标都有数值。", "Every target has a value.", ctx.lang)
-    return head + narrate.paragraphs(
-        f"以下{len(frame)}项目标截至{ctx.as_of}年{jz}没有任何数值（{narrate.NO_DATA[0]}），无法评估进度；"
+        return head + htmltext.paragraphs("每项目标都有数值。", "Every target has a value.", ctx.lang)
+    return head + htmltext.paragraphs(
+        f"以下{len(frame)}项目标截至{ctx.as_of}年{jz}没有任何数值（{terms.NO_DATA[0]}），无法评估进度；"
         "每行说明需要什么数据才能评分。其他地区的对照数据和参考序列只作背景，不计分。",
-        f"These {len(frame)} targets have no value for {je} up to {ctx.as_of} ({narrate.NO_DATA[1]}), so "
+        f"These {len(frame)} targets have no value for {je} up to {ctx.as_of} ({terms.NO_DATA[1]}), so "
         "their progress cannot be assessed; each line says what data would score it. Benchmark "
         "values of other places and context series are background only and are never scored.", ctx.lang)
 
@@ -232,8 +233,8 @@ def fold_html(ctx: Context, n: int) -> str:
     """The opening of a folded list (``<details><summary>…</summary>``; close it with
     ``</details>``): plain HTML, no script, so the report stays self-contained and the list is
     one click away (the summary gives the count)."""
-    return ("<details><summary>" + esc(narrate.t(f"展开{n}项无数据的目标", f"Show the {n} targets without data",
-                                                ctx.lang)) + "</summary>")
+    return ("<details><summary>" + esc(htmltext.t(f"展开{n}项无数据的目标", f"Show the {n} targets without data",
+                                                  ctx.lang)) + "</summary>")
 
 
 def show_no_data(ctx: Context, frame: pd.DataFrame, fold: bool | None = None) -> None:
@@ -243,7 +244,7 @@ def show_no_data(ctx: Context, frame: pd.DataFrame, fold: bool | None = None) ->
 
     fold = len(frame) > FOLD_ROWS if fold is None else fold
     styler = no_data_styler(ctx, frame)
-    narrate.show(no_data_heading_html(ctx, frame))
+    htmltext.show(no_data_heading_html(ctx, frame))
     if styler is None:
         return
     if fold:
@@ -275,14 +276,14 @@ def heatmap_heading_html(ctx: Context, ids) -> str:
     n, total = len(list(ids)), len(ctx.targets)
     head = heading("逐年状态", "Status by year", ctx.lang)
     if not n:
-        return head + narrate.paragraphs("没有任何目标在任何年份有数值，不绘制逐年状态图。",
-                                         "No target has a value in any year: no status-by-year chart.", ctx.lang)
+        return head + htmltext.paragraphs("没有任何目标在任何年份有数值，不绘制逐年状态图。",
+                                          "No target has a value in any year: no status-by-year chart.", ctx.lang)
     if n == total:
         return head
-    return head + narrate.paragraphs(
-        f"只画出有数值的{n}项目标（共{total}项）；其余{total - n}项没有任何年份的数值，列于“{narrate.NO_DATA_HEADING[0]}”表。",
+    return head + htmltext.paragraphs(
+        f"只画出有数值的{n}项目标（共{total}项）；其余{total - n}项没有任何年份的数值，列于“{terms.NO_DATA_HEADING[0]}”表。",
         f"Only the {n} targets with a value in some year are drawn (of {total}); the other "
-        f"{total - n} have no value in any year and are listed under '{narrate.NO_DATA_HEADING[1]}'.",
+        f"{total - n} have no value in any year and are listed under '{terms.NO_DATA_HEADING[1]}'.",
         ctx.lang)
 
 
@@ -301,19 +302,19 @@ def findings_html(ctx: Context) -> str:
 def coverage_html(ctx: Context, per_target: bool = False) -> str:
     """Coverage per area (and per target with its sources when ``per_target``)."""
     cov_t, cov_a = ctx.coverage()
-    out = heading("数据覆盖（按领域）", "Data coverage by area", ctx.lang) + narrate.coverage_area_table(cov_a, ctx.lang, plan=ctx.plan)
+    out = heading("数据覆盖（按领域）", "Data coverage by area", ctx.lang) + tables.coverage_area_table(cov_a, ctx.lang, plan=ctx.plan)
     if per_target:
         out += (heading("数据覆盖（按目标）与来源", "Data coverage by target, with sources", ctx.lang)
-                + narrate.coverage_target_table(cov_t, ctx.targets, ctx.statistics, ctx.geo, ctx.lang,
-                                                  plan=ctx.plan))
+                + tables.coverage_target_table(cov_t, ctx.targets, ctx.statistics, ctx.geo, ctx.lang,
+                                               plan=ctx.plan))
     return out
 
 
 def coverage_intro_html(ctx: Context) -> str:
     """What the coverage notebook counts, and that a missing value is shown as missing."""
     jz, je = (esc(s) for s in jurisdiction(ctx))
-    return narrate.paragraphs(
-        f"下表统计每个领域、每项目标在{jz}有多少年份有数值（基期至目标年），缺失的年份即{narrate.NO_DATA[0]}，"
+    return htmltext.paragraphs(
+        f"下表统计每个领域、每项目标在{jz}有多少年份有数值（基期至目标年），缺失的年份即{terms.NO_DATA[0]}，"
         "不按0计、不插值。对照地区与参考序列只作背景，不计入覆盖。",
         f"The tables count, per area and per target, how many years from the baseline to the target "
         f"year have a value for {je}; a missing year is shown as missing (no data), never as 0 and "
@@ -325,7 +326,7 @@ def coverage_key_text(ctx: Context) -> str:
     """Plain-text coverage counts per area (for a check cell)."""
     cov = ctx.coverage()[1]
     cols = ["area", "targets", "with_baseline", "with_progress", "no_data", "years_filled", "years_possible"]
-    return narrate.plain_table(cov[cols].reset_index(drop=True))
+    return tables.plain_table(cov[cols].reset_index(drop=True))
 
 
 # --------------------------------------------------------------------------- 02 area
@@ -368,20 +369,20 @@ def charts_heading_html(ctx: Context, area: str) -> str:
     head = heading("各目标轨迹", "Trajectory of each target", ctx.lang)
     if drawn == total:
         return head
-    return head + narrate.paragraphs(
+    return head + htmltext.paragraphs(
         f"只画出有数值（本地区、对照地区或参考序列）的{drawn}项目标；其余{total - drawn}项没有可画的数值，"
-        f"列于“{narrate.NO_DATA_HEADING[0]}”表。",
+        f"列于“{terms.NO_DATA_HEADING[0]}”表。",
         f"Charts for the {drawn} target{'' if drawn == 1 else 's'} with some value (own, benchmark or "
         f"context); the other {total - drawn} {'has' if total - drawn == 1 else 'have'} nothing to draw "
-        f"and {'is' if total - drawn == 1 else 'are'} listed under '{narrate.NO_DATA_HEADING[1]}'.", ctx.lang)
+        f"and {'is' if total - drawn == 1 else 'are'} listed under '{terms.NO_DATA_HEADING[1]}'.", ctx.lang)
 
 
 def show_area_charts(ctx: Context, area: str, method: str | None = None) -> None:
     """A heading, then one trajectory chart per target of ``area`` that has something to draw
     (:func:`chart_ids`)."""
-    narrate.show(charts_heading_html(ctx, area))
+    htmltext.show(charts_heading_html(ctx, area))
     for ind in chart_ids(ctx, area):
-        narrate.show_figure(trajectory_figure(ctx, ind, method))
+        htmltext.show_figure(trajectory_figure(ctx, ind, method))
 
 
 def area_key_text(ctx: Context, area: str) -> str:
@@ -396,7 +397,7 @@ def indicator_info_html(ctx: Context, indicator_id: str) -> str:
     area, target value and year, kind, baseline year, lead agency, the plan's clause and the
     reading note (all escaped), then its status in words."""
     r = ctx.targets.loc[ctx.targets["id"] == indicator_id].iloc[0]
-    tgt = narrate.target_text(r["comparator"], r["target"], r.get("target_hi"), r.get("tolerance"), r["unit"])
+    tgt = formats.target_text(r["comparator"], r["target"], r.get("target_hi"), r.get("tolerance"), r["unit"])
     info = pd.DataFrame({
         t("项目", "Item", ctx.lang): [
             t("编号", "Id", ctx.lang), t("领域", "Area", ctx.lang), t("目标值", "Target", ctx.lang),
@@ -405,11 +406,11 @@ def indicator_info_html(ctx: Context, indicator_id: str) -> str:
             t("牵头单位", "Lead agency", ctx.lang), t("规划原文", "Plan clause", ctx.lang),
             t("说明", "Note", ctx.lang)],
         t("内容", "Value", ctx.lang): [
-            indicator_id, ctx.plan.area_label(str(r["area"]), ctx.lang), tgt, narrate.fmt_year(r["target_year"]),
-            narrate.fmt_year(r["baseline_year"]), label(KINDS.get(str(r["kind"]), (r["kind"], r["kind"])), ctx.lang),
+            indicator_id, ctx.plan.area_label(str(r["area"]), ctx.lang), tgt, htmltext.fmt_year(r["target_year"]),
+            htmltext.fmt_year(r["baseline_year"]), label(KINDS.get(str(r["kind"]), (r["kind"], r["kind"])), ctx.lang),
             r.get("reference_id"), r.get("lead_agency"), r.get("source_ref"), r.get("note")],
     })
-    return (title_html(ctx, str(r["name_zh"]), str(r["name_en"])) + narrate.html_table(info)
+    return (title_html(ctx, str(r["name_zh"]), str(r["name_en"])) + tables.html_table(info)
             + narrate.indicator_summary(ctx.latest, ctx.statistics, indicator_id, ctx.as_of,
                                         ctx.geo, jurisdiction(ctx), ctx.lang, plan=ctx.plan))
 
@@ -427,26 +428,26 @@ def gap_heading_html(ctx: Context) -> str:
 def by_year_frame(ctx: Context, indicator_id: str, both_methods: bool = True) -> pd.DataFrame:
     """One target, one row per year: value, required, gap to target, gap to path, progress,
     status (linear; with ``both_methods`` also the cagr ratio and status) and notes
-    (:func:`helpers.narrate.by_year_frame`)."""
+    (:func:`helpers.frames.by_year_frame`)."""
     lin = target_rows(ctx, indicator_id, "linear" if both_methods else None)
     cagr = target_rows(ctx, indicator_id, "cagr") if both_methods else None
-    return narrate.by_year_frame(lin, cagr, ctx.lang)
+    return frames.by_year_frame(lin, cagr, ctx.lang)
 
 
 def by_year_styler(ctx: Context, frame: pd.DataFrame):
-    """A :func:`by_year_frame` as a table (:func:`helpers.narrate.frame_styler`)."""
-    return narrate.frame_styler(frame, ctx.lang, ctx.plan, labels=narrate.BY_YEAR_LABELS)
+    """A :func:`by_year_frame` as a table (:func:`helpers.tables.frame_styler`)."""
+    return tables.frame_styler(frame, ctx.lang, ctx.plan, labels=tables.BY_YEAR_LABELS)
 
 
 def gap_note_html(ctx: Context) -> str:
     """What the columns of the by-year table mean: both gaps and both methods."""
-    zh = [narrate.GAP_TO_TARGET_HELP[0], narrate.GAP_TO_PATH_HELP[0],
+    zh = [terms.GAP_TO_TARGET_HELP[0], terms.GAP_TO_PATH_HELP[0],
           "“线性”：进度与应达份额之比；“复合增速”：实际年均复合增速与所需增速之比（仅适用于正值，否则为不适用）",
-          f"“—”表示{narrate.NO_DATA[0]}"]
-    en = [narrate.GAP_TO_TARGET_HELP[1], narrate.GAP_TO_PATH_HELP[1],
+          f"“—”表示{terms.NO_DATA[0]}"]
+    en = [terms.GAP_TO_TARGET_HELP[1], terms.GAP_TO_PATH_HELP[1],
           "'linear': progress over the expected share; 'cagr': actual over required compound annual "
           "growth rate (positive values only, otherwise not applicable)", "'—' means no data"]
-    return narrate.paragraphs(esc("；".join(zh) + "。"), esc("; ".join(en) + "."), ctx.lang)
+    return htmltext.paragraphs(esc("；".join(zh) + "。"), esc("; ".join(en) + "."), ctx.lang)
 
 
 def indicator_projection_html(ctx: Context, indicator_id: str, method: str | None = None) -> str:
@@ -460,14 +461,14 @@ def indicator_projection_html(ctx: Context, indicator_id: str, method: str | Non
 
 
 def indicator_sources_html(ctx: Context, indicator_id: str) -> str:
-    ids = narrate.related_ids(indicator_id, ctx.targets, ctx.statistics)
-    note = narrate.paragraphs(
+    ids = tables.related_ids(indicator_id, ctx.targets, ctx.statistics)
+    note = htmltext.paragraphs(
         "本目标的全部数值及其来源：本地区数值计分；省级、全国为对照；带“:”后缀的为口径不同的参考序列，不计分。",
         "Every value behind this target with its source: the jurisdiction's own values are scored; "
         "provincial and national values are benchmarks; series with a ':' suffix are context "
         "(a different measure), never scored.", ctx.lang)
     return (heading("数据来源", "Sources of every value", ctx.lang) + note
-            + narrate.sources_table(ctx.statistics, ids, ctx.lang, jurisdiction=ctx.geo, plan=ctx.plan))
+            + tables.sources_table(ctx.statistics, ids, ctx.lang, jurisdiction=ctx.geo, plan=ctx.plan))
 
 
 def indicator_key_text(ctx: Context, indicator_id: str) -> str:
@@ -475,14 +476,14 @@ def indicator_key_text(ctx: Context, indicator_id: str) -> str:
     lin = target_rows(ctx, indicator_id, "linear")
     cagr = target_rows(ctx, indicator_id, "cagr")[["year", "status"]].rename(columns={"status": "status_cagr"})
     d = lin[["year", "value", "required", "gap", "status"]].merge(cagr, on="year", how="left")
-    d["year"] = d["year"].map(narrate.fmt_year)
+    d["year"] = d["year"].map(htmltext.fmt_year)
     for c in ("value", "required", "gap"):
         d[c] = d[c].astype("float64")
-    return narrate.plain_table(d)
+    return tables.plain_table(d)
 
 
 # --------------------------------------------------------------------------- footer
 
 def footer_html(ctx: Context) -> str:
-    return narrate.report_footer(ctx.meta, ctx.as_of, ctx.method, ctx.statistics_path,
-                                 statistics=ctx.statistics, lang=ctx.lang)
+    return htmltext.report_footer(ctx.meta, ctx.as_of, ctx.method, ctx.statistics_path,
+                                  statistics=ctx.statistics, lang=ctx.lang)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib.util
 from typing import Callable
 
-from helpers import narrate, sections
+from helpers import frames, htmltext, narrate, sections
 from helpers.params import Context
 from helpers.vocab import METHOD_LABELS, METHODS, label
 
@@ -35,7 +35,7 @@ def figure_png(fig) -> bytes:
     """PNG bytes of a Figure, which is then closed (never shown twice)."""
     import matplotlib.pyplot as plt
 
-    from helpers.narrate import figure_png as _png
+    from helpers.htmltext import figure_png as _png
 
     png = _png(fig)
     plt.close(fig)
@@ -46,7 +46,7 @@ def _method_buttons(ctx: Context):
     import ipywidgets as w
 
     return w.ToggleButtons(options=[(label(METHOD_LABELS[m], ctx.lang), m) for m in METHODS], value=ctx.method,
-                           description=narrate.t("方法", "Method", ctx.lang))
+                           description=htmltext.t("方法", "Method", ctx.lang))
 
 
 def target_view(ctx: Context, indicator_id: str, method: str) -> tuple[str, object]:
@@ -55,8 +55,8 @@ def target_view(ctx: Context, indicator_id: str, method: str) -> tuple[str, obje
     rows = sections.target_rows(ctx, indicator_id, method)
     latest = ctx.latest if method == ctx.method else ctx.latest_for(method)
     one = latest[latest["indicator_id"].astype(str) == indicator_id]
-    frame = narrate.by_year_frame(rows, None, ctx.lang)
-    html = (f"<h3>{narrate.esc(narrate.names(rows.head(1), ctx.lang).iloc[0])}</h3>"
+    frame = frames.by_year_frame(rows, None, ctx.lang)
+    html = (f"<h3>{htmltext.esc(htmltext.names(rows.head(1), ctx.lang).iloc[0])}</h3>"
             + narrate.indicator_summary(latest, ctx.statistics, indicator_id, ctx.as_of, ctx.geo,
                                         sections.jurisdiction(ctx), ctx.lang, plan=ctx.plan)
             + sections.gap_note_html(ctx)
@@ -73,7 +73,7 @@ def indicator_view(ctx: Context, indicator_id: str, method: str) -> tuple[str, l
 
 def _target_options(ctx: Context, area: str | None, with_area: bool) -> list[tuple[str, str]]:
     tg = ctx.targets if area is None else ctx.targets[ctx.targets["area"] == area]
-    labels = narrate.names(tg, ctx.lang)
+    labels = htmltext.names(tg, ctx.lang)
     if with_area:
         labels = [f"{ctx.plan.area_label(a, ctx.lang)}: {n}" for a, n in zip(tg["area"], labels)]
     return list(zip(labels, tg["id"].astype(str)))
@@ -102,7 +102,7 @@ def target_explorer(ctx: Context, area: str | None = None, indicator_id: str | N
     options = _target_options(ctx, area, with_area=area is None)
     ids = [v for _, v in options]
     target = w.Dropdown(options=options, value=indicator_id if indicator_id in ids else first(area),
-                        description=narrate.t("目标", "Target", ctx.lang), layout=w.Layout(width="60%"))
+                        description=htmltext.t("目标", "Target", ctx.lang), layout=w.Layout(width="60%"))
     buttons = _method_buttons(ctx)
     text = w.HTML()
     image = w.Image(format="png", layout=w.Layout(max_width="100%"))
@@ -110,7 +110,7 @@ def target_explorer(ctx: Context, area: str | None = None, indicator_id: str | N
     picker = None
     if choose_area:
         picker = w.Dropdown(options=[(ctx.plan.area_label(a, ctx.lang), a) for a in areas], value=area,
-                            description=narrate.t("领域", "Area", ctx.lang))
+                            description=htmltext.t("领域", "Area", ctx.lang))
         controls.insert(0, picker)
 
     def redraw(_change=None) -> None:
@@ -151,9 +151,9 @@ def explore(interactive: bool, factory: Callable, ctx: Context, *args):
         return None
     from IPython.display import display
 
-    narrate.show(narrate.heading("交互探索", "Explore interactively", ctx.lang)
-                 + narrate.paragraphs("选择一项目标（或计算方法），图和表随即重画。",
-                                      "Pick a target (or a method): its chart and table are redrawn.", ctx.lang))
+    htmltext.show(htmltext.heading("交互探索", "Explore interactively", ctx.lang)
+                  + htmltext.paragraphs("选择一项目标（或计算方法），图和表随即重画。",
+                                        "Pick a target (or a method): its chart and table are redrawn.", ctx.lang))
     widget = factory(ctx, *args)
     display(widget)
     return widget
