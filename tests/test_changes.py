@@ -152,3 +152,24 @@ def test_a_partial_render_of_a_new_date_says_which_pages_it_lacks(tmp_path):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="area-sport.html"' in index and 'href="area-housing.html"' not in index
     assert "no page in this set" in index
+
+
+def test_archive_lists_sets_newest_first_with_their_geo_named_from_the_snapshot(tmp_path):
+    from helpers.pages import archive_html
+
+    plan = json.loads((write_plan(tmp_path / "p") / "plan.json").read_text(encoding="utf-8"))
+    for date, achieved in (("2024-01-01", 1), ("2024-02-01", 2)):
+        folder = tmp_path / "reports" / "synprov_plan" / date
+        (folder / "inputs").mkdir(parents=True)
+        (folder / "index.html").write_text("x", encoding="utf-8")
+        (folder / "inputs" / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+        (folder / "set.json").write_text(json.dumps({
+            "plan": "synprov_plan", "title_zh": plan["title_zh"], "title_en": plan["title_en"], "as_of": 2019,
+            "method": "linear", "geo": "synprov", "targets": 3,
+            "status_counts": {"achieved": achieved, "no_data": 3 - achieved}}), encoding="utf-8")
+    (tmp_path / "reports" / "synprov_plan" / "2023-12-01").mkdir()  # no index.html: not a published set
+    page = archive_html(tmp_path / "reports")
+    assert page.index("2024-02-01/index.html") < page.index("2024-01-01/index.html")
+    assert "2023-12-01" not in page
+    assert page.count("<td>合成省 / Synprovince</td>") == 2 and "<td>synprov</td>" not in page
+    assert "2 份报告 / 2 report sets" in page and "synprov_plan/latest/index.html" in page

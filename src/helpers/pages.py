@@ -186,8 +186,21 @@ def _read_sets(plan_dir: Path) -> list[dict]:
             rec = json.loads((p / SET_RECORD).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             rec = {}
-        sets.append({"date": p.name, **(rec if isinstance(rec, dict) else {})})
+        sets.append({"date": p.name, **(rec if isinstance(rec, dict) else {}), "geo_label": _geo_label(p, rec)})
     return sets
+
+
+def _geo_label(folder: Path, rec) -> str:
+    """"中文 / English" name of the set's geo from the plan.json it was built from (its
+    ``inputs/``), else the geo key as recorded."""
+    geo = rec.get("geo", "") if isinstance(rec, dict) else ""
+    try:
+        meta = json.loads((folder / "inputs" / "plan.json").read_text(encoding="utf-8"))
+        names = meta["geos"][geo]
+        pair = [str(names.get("zh") or "").strip(), str(names.get("en") or "").strip()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return str(geo)
+    return " / ".join(dict.fromkeys(x for x in pair if x)) or str(geo)
 
 
 def archive_html(root: Path) -> str:
@@ -214,7 +227,7 @@ def archive_html(root: Path) -> str:
             cells = "".join(f'<td class="num">{esc(counts.get(s, ""))}</td>' for s in STATUS_ORDER)
             rows.append(f'<tr><td><a href="{esc(name)}/{esc(rec["date"])}/index.html">{esc(rec["date"])}</a></td>'
                         f'<td class="num">{esc(rec.get("as_of", ""))}</td><td>{esc(mz)} / {esc(me)}</td>'
-                        f'<td>{esc(rec.get("geo", ""))}</td><td class="num">{esc(rec.get("targets", ""))}</td>{cells}</tr>')
+                        f'<td>{esc(rec.get("geo_label", ""))}</td><td class="num">{esc(rec.get("targets", ""))}</td>{cells}</tr>')
         parts.append(f"""<h2>{esc(title)}</h2>
 <p class="report-meta">{esc(doc)}{' — ' if doc else ''}<code>{esc(name)}</code> ·
 {len(sets)} 份报告 / {len(sets)} report set{'s' if len(sets) != 1 else ''} ·
