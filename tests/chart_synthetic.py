@@ -93,16 +93,28 @@ def context_rows(suffix: str, unit: str = "beds per 1000", years=(2017, 2019), v
     return frame
 
 
-def heatmap_traj() -> pd.DataFrame:
+#: A target name longer than a heatmap row label's line in every language (as long as the 14th
+#: Five-Year Plan's air-quality target).
+LONG_ROW_NAME = ("合成地级及以上城市空气质量优良天数比率(名称很长)",
+                 "Synthetic share of days with good air quality, cities at prefecture level and above")
+
+
+def heatmap_traj(long_name: bool = False, n_more: int = 0) -> pd.DataFrame:
     """3 synthetic targets: health first in the frame, employment must come first on the chart;
-    the poverty-like target ends a year earlier (its 2021 cell does not exist)."""
+    the poverty-like target ends a year earlier (its 2021 cell does not exist).
+    ``long_name``: health A is named :data:`LONG_ROW_NAME`. ``n_more``: as many further synthetic
+    health targets (a long heatmap), every third of them with the long name."""
+    health_a = LONG_ROW_NAME if long_name else ("合成卫生甲", "Synthetic health A")
     rows = [
-        ("health.a", "health", "合成卫生甲", "Synthetic health A", 2020, "achieved"),
-        ("health.a", "health", "合成卫生甲", "Synthetic health A", 2021, "on_track"),
+        ("health.a", "health", *health_a, 2020, "achieved"),
+        ("health.a", "health", *health_a, 2021, "on_track"),
         ("employment.b", "employment", "合成就业乙", "Synthetic jobs B", 2020, "no_data"),
         ("employment.b", "employment", "合成就业乙", "Synthetic jobs B", 2021, "regressing"),
         ("poverty.c", "poverty", "合成脱贫丙", "Synthetic poverty C", 2020, "achieved"),
     ]
+    for i in range(n_more):
+        name = LONG_ROW_NAME if i % 3 == 0 else (f"合成卫生{i}", f"Synthetic health {i}")
+        rows += [(f"health.more{i}", "health", *name, year, "no_data") for year in (2020, 2021)]
     return pd.DataFrame(rows, columns=["indicator_id", "area", "name_zh", "name_en", "year", "status"])
 
 

@@ -211,14 +211,30 @@ def test_trajectory_margins_are_not_wasteful():
 
 
 @pytest.mark.parametrize("lang", ["zh", "en", "both"])
-def test_heatmap_legend_and_labels_stay_inside_the_figure(lang):
-    fig = charts.plot_status_heatmap(heatmap_traj(), lang=lang, areas=AREA_LABELS)
+@pytest.mark.parametrize("case", ["short_names", "a_long_name", "long_names_in_a_long_heatmap"])
+def test_heatmap_legend_and_labels_stay_inside_the_figure(lang, case):
+    traj = {"short_names": heatmap_traj(), "a_long_name": heatmap_traj(long_name=True),
+            # more than HEATMAP_TWO_LINE_ROWS targets: one line per row for the names that fit it
+            "long_names_in_a_long_heatmap": heatmap_traj(long_name=True, n_more=charts.HEATMAP_TWO_LINE_ROWS)}[case]
+    fig = charts.plot_status_heatmap(traj, lang=lang, areas=AREA_LABELS)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     width, height = fig.canvas.get_width_height()
     ax = fig.axes[0]
     boxes = [fig.legends[0].get_window_extent(renderer), ax.title.get_window_extent(renderer)]
     boxes += [t.get_window_extent(renderer) for t in ax.texts]  # area names on the right
-    boxes += [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
+    rows = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
+    boxes += rows
     for bb in boxes:
         assert bb.x0 >= 0 and bb.y0 >= 0 and bb.x1 <= width and bb.y1 <= height, bb
+    # Each row label lies within its own row (so no two overlap), left of the cells.
+    (mesh,) = ax.collections
+    edges = mesh.get_coordinates()[:, 0, 1]  # rows' y edges, top to bottom
+    px = ax.transData.transform(np.column_stack([np.zeros(len(edges)), edges]))[:, 1]
+    cells = ax.get_window_extent(renderer)
+    assert len(rows) == len(edges) - 1
+    for bb, top, bottom in zip(rows, px[:-1], px[1:]):
+        assert bottom <= bb.y0 and bb.y1 <= top, (bb, bottom, top)
+        assert bb.x1 <= cells.x0
+    for upper, lower in zip(rows[:-1], rows[1:]):
+        assert lower.y1 < upper.y0

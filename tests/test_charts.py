@@ -21,7 +21,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from helpers import charts, vocab  # noqa: E402
 
-from chart_synthetic import (AREA_LABELS, CJK, LEVEL_GE, NAN, cjk_fonts_and_cleanup,  # noqa: E402, F401
+from chart_synthetic import (AREA_LABELS, CJK, LEVEL_GE, LONG_ROW_NAME, NAN, cjk_fonts_and_cleanup,  # noqa: E402, F401
                              heatmap_traj, legend_texts, line_by_gid, line_by_label, shortfall_years,
                              synthetic_traj)
 
@@ -117,6 +117,28 @@ def test_heatmap_title_and_legend_in_each_language(lang, title, legend_first, n_
     assert texts[:-1] == [vocab.status_label(s, lang) for s in vocab.STATUS_ORDER]
     first = "合成就业乙\nSynthetic jobs B" if lang == "both" else vocab.label(("合成就业乙", "Synthetic jobs B"), lang)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()][0] == first  # bilingual: two lines
+
+
+@pytest.mark.parametrize("lang", ["both", "en", "zh"])
+def test_heatmap_long_row_label_is_shown_in_full_on_more_lines(lang):
+    fig = charts.plot_status_heatmap(heatmap_traj(long_name=True), lang=lang, areas=AREA_LABELS)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    lines = labels[1].split("\n")  # health A, after jobs B
+    zh, en = LONG_ROW_NAME
+    assert not any("…" in label for label in labels)
+    if lang == "both":  # the Chinese name, then the English one on two lines
+        assert lines[0] == zh and " ".join(lines[1:]) == en and len(lines) == 3
+    elif lang == "en":
+        assert " ".join(lines) == en and len(lines) == 3
+    else:
+        assert "".join(lines) == zh and len(lines) == 2
+    short = {"both": "合成就业乙\nSynthetic jobs B", "en": "Synthetic jobs B", "zh": "合成就业乙"}[lang]
+    assert labels[0] == short  # a name that fits keeps its one line (two when bilingual)
+    # Its row grows to hold its lines; the others keep their height.
+    (mesh,) = ax.collections
+    heights = np.diff(mesh.get_coordinates()[:, 0, 1])
+    assert heights[1] > heights[0] * 1.2 and heights[0] == pytest.approx(heights[2])
 
 
 def test_heatmap_rejects_unknown_status_and_several_geos():

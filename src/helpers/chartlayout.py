@@ -3,6 +3,7 @@ from the chart's own texts, and a free spot for the "no data" note.
 
 - :func:`set_title` — a title wrapped at :data:`TITLE_COLUMNS` display columns (a CJK character
   counts two), never cut with "…"; longer than :data:`TITLE_MAX_LINES` lines, it is set smaller.
+  :func:`wrap_text` and :func:`label_lines` wrap any name so (the heatmap's row labels).
 - :func:`trajectory_legend` / :func:`bottom_legend` — a figure legend centred at the bottom edge,
   never over the data; the caller (or :func:`place_single_axes`) makes room for it.
 - :func:`place_single_axes` (a trajectory chart, with its optional right axis and lower panel) and
@@ -77,7 +78,23 @@ def _wrap_cjk(text: str, width: int) -> list[str]:
     return lines
 
 
-def _wrap_part(text: str, width: int) -> list[str]:
+def wrap_text(text: str, width: int, balanced: bool = False) -> list[str]:
+    """``text`` on lines of at most ``width`` display columns (a CJK character counts two),
+    nothing left out: Chinese breaks between characters, other text between words (a single
+    word longer than ``width`` keeps a line of its own). No line for empty text.
+    ``balanced``: the same number of lines, as even as they can be (wrapped at the narrowest
+    width that needs no more lines), so that no last word stands alone."""
+    lines = _wrap_greedy(text, width)
+    if balanced and len(lines) > 1:
+        narrow = width
+        while narrow > 1 and len(_wrap_greedy(text, narrow - 1)) == len(lines):
+            narrow -= 1
+        lines = _wrap_greedy(text, narrow)
+    return lines
+
+
+def _wrap_greedy(text: str, width: int) -> list[str]:
+    """Lines filled in turn up to ``width`` columns (:func:`wrap_text`)."""
     if not text:
         return []
     if any(unicodedata.east_asian_width(ch) in "WF" for ch in text):
@@ -85,15 +102,16 @@ def _wrap_part(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False) or [text]
 
 
-def _title_lines(zh: str, en: str, lang: str, width: int = TITLE_COLUMNS) -> list[str]:
-    """The title's lines, never shortened: one line when it fits; a bilingual title too long for
-    one line goes on two or more (Chinese first, then English), each wrapped at ``width``."""
+def label_lines(zh: str, en: str, lang: str, width: int = TITLE_COLUMNS, balanced: bool = False) -> list[str]:
+    """A name's lines (a title, a heatmap row), never shortened: one line when it fits ``width``
+    display columns; a bilingual name too long for one line goes on two or more (Chinese first,
+    then English), each wrapped at ``width`` (``balanced``: see :func:`wrap_text`)."""
     one = vocab.label((zh, en), lang)
     if _columns(one) <= width:
         return [one]
     if lang == "both" and zh != en:
-        return _wrap_part(zh, width) + _wrap_part(en, width)
-    return _wrap_part(one, width)
+        return wrap_text(zh, width, balanced) + wrap_text(en, width, balanced)
+    return wrap_text(one, width, balanced)
 
 
 def set_title(ax: Axes, zh: str, en: str, lang: str, subtitle: str | None = None) -> None:
@@ -102,13 +120,13 @@ def set_title(ax: Axes, zh: str, en: str, lang: str, subtitle: str | None = None
     ``subtitle`` goes on a last line of its own (e.g. "no quantified target")."""
     size = plt.rcParams["axes.titlesize"]
     width = TITLE_COLUMNS
-    lines = _title_lines(zh, en, lang, width)
+    lines = label_lines(zh, en, lang, width)
     while len(lines) > TITLE_MAX_LINES and size > 8.5:
         size -= 1.0
         width = int(TITLE_COLUMNS * plt.rcParams["axes.titlesize"] / size)
-        lines = _title_lines(zh, en, lang, width)
+        lines = label_lines(zh, en, lang, width)
     if subtitle:
-        lines = lines + _wrap_part(subtitle, width)
+        lines = lines + wrap_text(subtitle, width)
     # A fixed title height: no top ticks can collide with it, and matplotlib's automatic title
     # placement measures the axes on every draw (a fifth of a chart's cost).
     ax.set_title("\n".join(lines), y=1.0, fontsize=size)

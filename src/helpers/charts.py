@@ -36,8 +36,9 @@ from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from helpers import kinds, vocab
 from helpers.chartcontext import benchmark_lines, context_lines, key_name
-from helpers.chartlayout import (AREA_LABEL_GAP_PT, AREA_LABEL_SIZE, bottom_legend, no_data_note,
-                                 place_heatmap, place_single_axes, set_title, trajectory_legend)
+from helpers.chartlayout import (AREA_LABEL_GAP_PT, AREA_LABEL_SIZE, bottom_legend, label_lines,
+                                 no_data_note, place_heatmap, place_single_axes, set_title,
+                                 trajectory_legend, wrap_text)
 from helpers.chartparts import (T_NO_BASELINE, T_NO_DATA, as_floats, change_origin, draw_annual,
                                 draw_flat, draw_path, draw_raw, first_value, fmt_level,
                                 raw_shares_axis, raw_unit_pair, require_columns, resolve_change,
@@ -266,6 +267,15 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
 # heatmap
 
 
+#: A bilingual heatmap of at most this many targets writes each name on two lines.
+HEATMAP_TWO_LINE_ROWS = 40
+#: Display columns (a CJK character counts two) of a heatmap row label's lines, by language;
+#: ``two_lines``: (Chinese, English) of the two-line labels. A longer name wraps, never cut.
+HEATMAP_LABEL_COLUMNS: dict = {"zh": 44, "en": 40, "both": 48, "two_lines": (60, 56)}
+#: Inches between the row labels of neighbouring rows, at least (a row grows to keep it).
+HEATMAP_ROW_PAD = 0.09
+
+
 def _area_pair(areas: dict | None, key: str) -> tuple[str, str]:
     return (areas or {}).get(key, (key, key))
 
@@ -281,8 +291,30 @@ def _target_order(traj: pd.DataFrame, areas: dict | None = None) -> list[str]:
     return first.sort_values(["rank", "pos"])["indicator_id"].astype(str).tolist()
 
 
-def _truncate(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _row_labels(names: pd.DataFrame, lang: str, two_lines: bool) -> list[str]:
+    """Each target's row label, never cut: the name wrapped at :data:`HEATMAP_LABEL_COLUMNS`
+    display columns into even lines (two-line labels: the Chinese name, then the English one,
+    each wrapped so)."""
+    labels = []
+    for zh, en in zip(names["name_zh"].astype(str), names["name_en"].astype(str)):
+        if two_lines:
+            lines = wrap_text(zh, HEATMAP_LABEL_COLUMNS["two_lines"][0], balanced=True)
+            if en != zh:
+                lines += wrap_text(en, HEATMAP_LABEL_COLUMNS["two_lines"][1], balanced=True)
+        else:
+            lines = label_lines(zh, en, lang, HEATMAP_LABEL_COLUMNS[lang], balanced=True)
+        labels.append("\n".join(lines))
+    return labels
+
+
+def _row_edges(labels: list[str], label_size: float, row_height: float) -> np.ndarray:
+    """y of the rows' edges (top to bottom), in units of ``row_height`` inches: each row is
+    ``row_height`` high, or as high as its label's lines need (:data:`HEATMAP_ROW_PAD` apart).
+    Equal rows have their edges at −0.5, 0.5, …, n − 0.5 (row i centred on i)."""
+    line = label_size * 1.2  # points from one line to the next (matplotlib's text line spacing)
+    heights = [max(row_height, (label.count("\n") + 1) * line / 72 + HEATMAP_ROW_PAD) / row_height
+               for label in labels]
+    return np.concatenate([[0.0], np.cumsum(heights)]) - 0.5
 
 
 def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | None = None) -> Figure:
@@ -291,9 +323,10 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
     ``traj``: the engine's trajectory table for one geo (columns indicator_id, area, name_zh,
     name_en, year, status). Colours come from :data:`helpers.vocab.STATUS_COLOURS`; ``no_data``
     is light grey. A year outside a target's own span (it ends before the others) is left blank
-    ("not applicable"). Row labels are the target names in ``lang``, shortened to fit; a bilingual
+    ("not applicable"). Row labels are the target names in ``lang``, never cut: a bilingual
     heatmap of at most :data:`HEATMAP_TWO_LINE_ROWS` targets gives each name two lines (Chinese,
-    English) and taller rows.
+    English) and taller rows; a name wider than :data:`HEATMAP_LABEL_COLUMNS` wraps onto more
+    lines, and its row grows to hold them (the others keep their height).
     """
     require_columns(traj, ("indicator_id", "area", "name_zh", "name_en", "year", "status"), "trajectory")
     if traj.empty:
@@ -317,30 +350,26 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
     names = traj.drop_duplicates("indicator_id").set_index("indicator_id").loc[order]
     n_rows = len(order)
     # A bilingual heatmap of a few dozen targets has room for each name on two lines (Chinese,
-    # then English) and longer; a long one keeps one short line per row.
+    # then English) and longer; a long one keeps one line per row for the names that fit it.
     two_lines = lang == "both" and n_rows <= HEATMAP_TWO_LINE_ROWS
-    if two_lines:
-        labels = [_truncate(str(z), 30) + ("\n" + _truncate(str(e), 56) if str(e) != str(z) else "")
-                  for z, e in zip(names["name_zh"], names["name_en"])]
-    else:
-        width = {"zh": 22, "en": 40, "both": 40}[lang]
-        labels = [_truncate(vocab.label((str(z), str(e)), lang), width)
-                  for z, e in zip(names["name_zh"], names["name_en"])]
+    labels = _row_labels(names, lang, two_lines)
+    label_size = 7.5 if n_rows > 30 or two_lines else 8.5
     area_keys = names["area"].astype(str).tolist()
 
     row_height = 0.36 if two_lines else 0.24
-    fig, ax = plt.subplots(figsize=(8.0 if lang != "zh" else 7.0, max(3.0, row_height * n_rows + 1.6)),
+    edges = _row_edges(labels, label_size, row_height)
+    centres = (edges[:-1] + edges[1:]) / 2
+    fig, ax = plt.subplots(figsize=(8.0 if lang != "zh" else 7.0, max(3.0, row_height * (edges[-1] - edges[0]) + 1.6)),
                            layout="none")  # margins: place_heatmap
     cmap = ListedColormap([vocab.STATUS_COLOURS[s] for s in vocab.STATUS_ORDER]).with_extremes(bad=(1, 1, 1, 0))
     norm = BoundaryNorm(np.arange(len(vocab.STATUS_ORDER) + 1) - 0.5, cmap.N)
-    ax.pcolormesh(np.arange(len(years) + 1) - 0.5, np.arange(n_rows + 1) - 0.5, codes, cmap=cmap,
+    ax.pcolormesh(np.arange(len(years) + 1) - 0.5, edges, codes, cmap=cmap,
                   norm=norm, edgecolors="white", linewidth=0.8)
-    ax.set_ylim(n_rows - 0.5, -0.5)
+    ax.set_ylim(edges[-1], edges[0])
     ax.set_xlim(-0.5, len(years) - 0.5)
     ax.set_xticks(np.arange(len(years)), [str(y) for y in years])
-    ax.set_yticks(np.arange(n_rows), labels)
+    ax.set_yticks(centres, labels)
     ax.tick_params(axis="both", length=0)
-    label_size = 7.5 if n_rows > 30 or two_lines else 8.5
     ax.tick_params(axis="y", labelsize=label_size)
     ax.xaxis.tick_top()
     ax.grid(False)
@@ -354,9 +383,9 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else n_rows
         if start > 0:
-            ax.axhline(start - 0.5, color="#444444", linewidth=0.9)
+            ax.axhline(edges[start], color="#444444", linewidth=0.9)
         area_names.append(vocab.label(_area_pair(areas, area_keys[start]), lang).replace(" / ", "\n"))
-        ax.text(1.0, (start + end - 1) / 2, area_names[-1], transform=beside,
+        ax.text(1.0, (edges[start] + edges[end]) / 2, area_names[-1], transform=beside,
                 va="center", ha="left", fontsize=AREA_LABEL_SIZE, color="#444444")
     ax.set_title(vocab.label(T_HEATMAP_TITLE, lang))
     handles = [Patch(facecolor=vocab.STATUS_COLOURS[s], edgecolor="#BBBBBB", linewidth=0.5,
@@ -368,10 +397,6 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
                            title=vocab.label(T_STATUS, lang))
     place_heatmap(fig, ax, legend, labels, label_size, area_names)
     return fig
-
-
-#: A bilingual heatmap of at most this many targets writes each name on two lines.
-HEATMAP_TWO_LINE_ROWS = 40
 
 
 # ---------------------------------------------------------------------------------------------
