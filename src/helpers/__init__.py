@@ -18,7 +18,11 @@ The package is laid out by role, after papermill's own layout:
 - ``template``    the researchers' fill-in template and its validating import
 - ``coverage``    what is known and what is missing
 - ``processed``   rebuilds ``data/processed/`` (``make data``)
-- ``fonts``/``style``/``charts``  CJK-safe matplotlib styling and one function per chart
+- ``fonts``/``style``  CJK-safe matplotlib styling: one shared look, labels in a drawable language
+- ``charts``      one function per chart (trajectory, heatmap, scoreboard), each returning a Figure
+- ``chartparts``  a trajectory chart's pieces that draw the target's own series, by kind
+- ``chartcontext`` the lines beside a target, never scored: other places (benchmarks) and proxy series
+- ``chartlayout`` titles wrapped whole, legends below the axes, measured margins, the "no data" note
 - ``params``      the notebooks' parameter checks and shared context (``params.prepare``)
 - ``htmltext``    HTML/text primitives: escaping, safe links, headings, paragraphs, footer, display
 - ``terms``       the reports' words (two gaps, no data, not scored), report statuses, engine notes in words
