@@ -4,7 +4,7 @@ same target (benchmarks) and proxy series ``<target_id>:<suffix>`` (context).
 - :func:`benchmark_lines` — thin grey lines with markers, one per other geo, for the kinds in
   :data:`BENCHMARK_KINDS` only (a ``relative`` target's are divided by its reference series);
 - :func:`context_lines` — dotted lines labelled by the statistics' ``label_zh`` / ``label_en``
-  (:func:`context_label_pair`; never an internal key): on the main axis in the target's unit, else
+  (:func:`helpers.formats.series_label_pair`; never an internal key): on the main axis in the target's unit, else
   on ONE right axis for one other unit, which its label names; series in further units are left
   out and counted in the legend.
 
@@ -23,7 +23,8 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from helpers import vocab
-from helpers.chartparts import as_floats, first_value, require_columns, same_unit, text_or_none
+from helpers.chartparts import as_floats, first_value, require_columns, same_unit
+from helpers.formats import series_label_pair
 from helpers.style import PALETTE
 
 # Bilingual strings of the series drawn beside a target (zh, en).
@@ -44,23 +45,6 @@ SINGLE_POINT_MARKERSIZE = 6.5
 def key_name(key: str, lang: str) -> str:
     """A geo or area without a label: shown as its key."""
     return str(key)
-
-
-def _humanise(key: str) -> str:
-    """An internal key as words: ``lifted_in_year`` -> ``lifted in year``."""
-    return " ".join(str(key).replace("_", " ").split())
-
-
-def context_label_pair(rows: pd.DataFrame, suffix: str) -> tuple[str, str]:
-    """(中文, English) legend label of a context series: its ``label_zh`` / ``label_en`` when the
-    statistics have them (first non-empty value of the series), else the suffix in words
-    (``lifted_in_year`` -> ``lifted in year``). A missing English label falls back to the suffix
-    (never to Chinese, which a chart without a CJK font could not draw); a missing Chinese label
-    to the English one."""
-    zh = next((t for t in map(text_or_none, rows["label_zh"]) if t), None) if "label_zh" in rows.columns else None
-    en = next((t for t in map(text_or_none, rows["label_en"]) if t), None) if "label_en" in rows.columns else None
-    plain = _humanise(suffix)
-    return (zh or en or plain, en or plain)
 
 
 def benchmark_lines(ax: Axes, traj: pd.DataFrame, benchmarks: pd.DataFrame | None, kind: str,
@@ -105,7 +89,7 @@ def context_lines(ax: Axes, traj: pd.DataFrame, context: pd.DataFrame | None, ow
     """Proxy series ``<target_id>:<suffix>`` (dotted, grey, with markers); returns the handles.
 
     Each is labelled with its ``label_zh`` / ``label_en`` from the statistics when given, else
-    its suffix in words (:func:`context_label_pair`). A series in the target's own unit shares
+    its suffix in words (:func:`helpers.formats.series_label_pair`). A series in the target's own unit shares
     the main axis; the others go on ONE secondary axis, for one unit only (two foreign units on
     one axis would mislead), whose label says it is the right axis of the context series and
     names the unit; series in further units are left out and a legend entry says how many.
@@ -153,7 +137,7 @@ def context_lines(ax: Axes, traj: pd.DataFrame, context: pd.DataFrame | None, ow
                 twin.spines["right"].set_color(PALETTE["context_right"])
             target_ax = twin
         suffix = str(key[0]).split(":", 1)[1]
-        name_zh, name_en = context_label_pair(grp, suffix)
+        name_zh, name_en = series_label_pair(grp, suffix)
         show_geo = len(keys) > 1 and (several_geos or str(key[1]) != own_geo)
         if show_geo:
             name_zh += f" ({geo_names(str(key[1]), 'zh')})"

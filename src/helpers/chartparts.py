@@ -26,7 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from helpers import vocab
-from helpers.formats import fmt_exact, fmt_num, target_spec
+from helpers.formats import fmt_exact, fmt_num, target_spec, text_or_none
 from helpers.style import PALETTE
 
 # Bilingual strings of a target's own series (zh, en).
@@ -71,12 +71,6 @@ def as_floats(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy()
 
 
-def text_or_none(value) -> str | None:
-    """``value`` as stripped text; None for a missing value (None, NA, NaN) or empty text."""
-    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:

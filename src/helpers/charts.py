@@ -43,8 +43,8 @@ from helpers.chartparts import (T_NO_BASELINE, T_NO_DATA, as_floats, change_orig
                                 draw_flat, draw_path, draw_raw, first_value, fmt_level,
                                 raw_shares_axis, raw_unit_pair, require_columns, resolve_change,
                                 running_gap_entry, target_band, target_direction,
-                                target_legend_text, text_or_none, trend_entry, unit_pair)
-from helpers.formats import fmt_exact
+                                target_legend_text, trend_entry, unit_pair)
+from helpers.formats import fmt_exact, text_or_none
 from helpers.style import resolve_lang, use_style
 
 #: Columns plot_trajectory needs; baseline_year/target_year/tolerance/unit_zh/geo are optional.

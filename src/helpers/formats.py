@@ -110,7 +110,8 @@ def humanise(key: object) -> str:
     return " ".join(str(key).replace("_", " ").split())
 
 
-def _text_or_none(value: object) -> str | None:
+def text_or_none(value: object) -> str | None:
+    """``value`` as stripped text; None for a missing value (None, NA, NaN) or empty text."""
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return None
     text = str(value).strip()
@@ -124,7 +125,7 @@ def series_label_pair(rows: pd.DataFrame, suffix: str) -> tuple[str, str]:
     (never to Chinese, which a chart without a CJK font could not draw); a missing Chinese label
     to the English one."""
     def first(col: str) -> str | None:
-        return next((t for t in map(_text_or_none, rows[col]) if t), None) if col in rows.columns else None
+        return next((t for t in map(text_or_none, rows[col]) if t), None) if col in rows.columns else None
 
     zh, en = first("label_zh"), first("label_en")
     plain = humanise(suffix)
