@@ -139,8 +139,9 @@ def make_screenshots(targets_path: Path, statistics_path: Path, out: Path, lang:
         other.unlink(missing_ok=True)
         written.append(_save(fig, out, name))
         print(f"{name}: {'real data, ' + str(tid) if real else 'SYNTHETIC example (real data too thin)'}")
-    # The heatmap is tall (one row per target): a lower dpi keeps the file small, rows stay legible.
-    written.append(_save(charts.plot_status_heatmap(traj, lang=lang, areas=inputs.areas), out, "status_heatmap.png", dpi=90))
+    # As in the reports: the targets with a value in some year (the others would be grey rows).
+    with_values = traj[traj["indicator_id"].isin(traj.loc[traj["value"].notna(), "indicator_id"].unique())]
+    written.append(_save(charts.plot_status_heatmap(with_values, lang=lang, areas=inputs.areas), out, "status_heatmap.png"))
     written.append(_save(charts.plot_area_scoreboard(gaps.latest_status(traj), lang=lang, areas=inputs.areas), out, "area_scoreboard.png"))
     return written
 
