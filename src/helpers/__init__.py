@@ -24,6 +24,7 @@ The package is laid out by role, after papermill's own layout:
 - ``sections``    the report notebooks' sections (titles, tables, charts, key figures)
 - ``widgets``     ipywidgets explorers for JupyterLab (skipped under papermill)
 - ``render``      papermill + nbconvert report renderer
+- ``workers``     the render's worker processes: start-up, one notebook executed and exported
 - ``publish``     publishing a finished set: atomic rename, ``latest``, ``.failed/``, clean-up
 - ``cli``         ``python -m helpers ...``
 """

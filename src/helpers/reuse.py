@@ -75,7 +75,7 @@ def _environment() -> dict:
     from importlib import metadata
 
     from helpers import paths
-    from helpers.render import KERNEL_NAME
+    from helpers.workers import KERNEL_NAME
 
     versions = {}
     for name in LIBRARIES:
@@ -103,7 +103,7 @@ def _inputs_digest(plan) -> str:
 
 
 def page_fingerprint(job, date: str, notebooks_dir: Path, common: str) -> str:
-    """The fingerprint of one :class:`~helpers.render.ReportJob` (module docstring); ``common`` is
+    """The fingerprint of one :class:`~helpers.workers.ReportJob` (module docstring); ``common`` is
     :func:`common_digest` of the render."""
     params = {k: v for k, v in job.parameters.items() if str(v) != date}
     page = {"key": job.key, "notebook": job.notebook, "title": job.title, "parameters": params,
