@@ -57,8 +57,8 @@ from helpers import locks, paths, workers
 from helpers.changes import previous_set, write_changes
 from helpers.hygiene import clean_orphans, kill_tree, terminate_on_signals
 from helpers.pages import index_html, write_archive, write_set_record
-from helpers.publish import (FAILED_DIR, LATEST_NAME, _check_out, _clean_stale, _keep_failed,
-                             _keep_unrendered_pages, _point_latest, _publish)
+from helpers.publish import (FAILED_DIR, LATEST_NAME, check_out, clean_stale, keep_failed,
+                             keep_unrendered_pages, point_latest, publish_set)
 from helpers.exceptions import (
     LockedError,
     Problem,
@@ -408,8 +408,8 @@ def _render(date, areas, as_of, method, lang, targets_path, statistics_path, geo
                         notebooks_dir, name)
     n_workers = max(1, min(jobs or os.cpu_count() or 1, len(prep.jobs)))
 
-    _check_out(root)
-    _check_out(out)
+    check_out(root)
+    check_out(out)
     lock = FileLock(str(out / LOCK_NAME))
     try:
         lock.acquire(timeout=-1 if wait else 0)
@@ -425,7 +425,7 @@ def _render(date, areas, as_of, method, lang, targets_path, statistics_path, geo
             with locks.data_lock(statistics_path, wait=wait, required=False, command="render"):
                 prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path),
                                 geo, notebooks_dir, name)
-        _clean_stale(out)
+        clean_stale(out)
         clean_orphans(tempfile.gettempdir(), ("hk-", "helpers-render-log-"))
         final = out / prep.date
         prep.previous = previous_set(out, prep.date, prep.ctx.method, prep.ctx.geo)
@@ -455,23 +455,23 @@ def _render(date, areas, as_of, method, lang, targets_path, statistics_path, geo
                 kept: dict[str, Path] = {}
                 failed_dir = out / FAILED_DIR
                 for f in failures:
-                    dest = _keep_failed(Path(f["ipynb"]), failed_dir, f"{f['key']}.ipynb")
+                    dest = keep_failed(Path(f["ipynb"]), failed_dir, f"{f['key']}.ipynb")
                     if dest is not None:
                         kept[f["key"]] = dest
-                log_kept = _keep_failed(log_dir / "kernels.log", failed_dir, "kernels.log")
+                log_kept = keep_failed(log_dir / "kernels.log", failed_dir, "kernels.log")
                 raise RenderError(_failure_message(failures, len(prep.jobs), notebooks_dir, kept, log_kept, out),
                                   notebook=failures[0]["notebook"] if failures else None,
                                   cell=failures[0]["cell"] if failures else None)
-            kept = _keep_unrendered_pages(final, work, prep) if areas is not None else []
+            kept = keep_unrendered_pages(final, work, prep) if areas is not None else []
             write_changes(work, prep, prep.previous)
             (work / "index.html").write_text(index.get("html") or index_html(prep), encoding="utf-8")
             write_set_record(work, prep)
             reuse.write(work)
-            _publish(work, final)
+            publish_set(work, final)
             if kept:
                 _progress(progress, f"kept {len(kept)} published page(s) of {final} that this partial "
                                     f"render did not redo: {', '.join(kept)}")
-            _point_latest(out)
+            point_latest(out)
             write_archive(root)
             _progress(progress, f"wrote {len(prep.jobs) + 1} reports to {final} "
                                 f"in {time.perf_counter() - t0:.1f} s")
