@@ -26,16 +26,16 @@ import tempfile
 from pathlib import Path
 
 from helpers.exceptions import Problem, ValidationError
+from helpers.paths import ISO_DATE_RE
 
 LATEST_NAME = "latest"
 FAILED_DIR = ".failed"
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _newest_set(out: Path) -> str | None:
     """The newest dated folder of ``out`` that holds a complete set (its index.html)."""
     dates = sorted(p.name for p in out.iterdir()
-                   if p.is_dir() and not p.is_symlink() and _DATE_RE.match(p.name)
+                   if p.is_dir() and not p.is_symlink() and ISO_DATE_RE.match(p.name)
                    and (p / "index.html").is_file())
     return dates[-1] if dates else None
 

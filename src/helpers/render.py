@@ -75,7 +75,6 @@ NOTEBOOKS = {
     "coverage": "04_data_coverage.ipynb",
 }
 LOCK_NAME = ".render.lock"
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 # --------------------------------------------------------------------------- the job list
@@ -114,7 +113,7 @@ def _resolve_date(date) -> str:
         return date.isoformat()
     text = str(date).strip()
     try:
-        if not _DATE_RE.match(text):
+        if not paths.ISO_DATE_RE.match(text):
             raise ValueError
         _dt.date.fromisoformat(text)
     except ValueError:

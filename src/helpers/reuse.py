@@ -37,11 +37,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from helpers.paths import ISO_DATE_RE
 
 FINGERPRINTS = "fingerprints.json"
 REUSE_ENV = "HELPERS_RENDER_REUSE"
@@ -51,7 +52,6 @@ LIBRARIES = ("pandas", "numpy", "matplotlib", "mplfonts", "nbconvert", "nbformat
 #: HELPERS_* variables that choose how a render runs, not what a page shows.
 _RUN_SWITCHES = {"HELPERS_RENDER_ENGINE", REUSE_ENV, "HELPERS_INPUTS_SNAPSHOT"}
 _PACKAGE_DIR = Path(__file__).resolve().parent
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _VERSION = 1
 
 
@@ -146,7 +146,7 @@ class Reuse:
 
 def _published(out: Path, date: str) -> list[Path]:
     """The plan's published sets: the one of ``date`` first, then the others newest first."""
-    sets = sorted((p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and _DATE_RE.match(p.name)
+    sets = sorted((p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and ISO_DATE_RE.match(p.name)
                    and (p / "index.html").is_file() and (p / FINGERPRINTS).is_file()),
                   key=lambda p: p.name, reverse=True)
     return [p for p in sets if p.name == date] + [p for p in sets if p.name != date]
