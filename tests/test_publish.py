@@ -3,7 +3,7 @@ complete set, clean-up after a killed render that never deletes the only copy of
 ``.failed/`` keeping the latest failure per notebook and no empty file.
 
 Exercised only through a render (tests/test_changes.py, test_render.py, test_hygiene.py):
-``_keep_unrendered_pages`` (a partial render keeps its date's other pages) and ``_check_out``
+``keep_unrendered_pages`` (a partial render keeps its date's other pages) and ``check_out``
 (a reports folder that is a file or cannot be written to).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from helpers.publish import LATEST_NAME, _clean_stale, _keep_failed, _point_latest, _publish
+from helpers.publish import LATEST_NAME, clean_stale, keep_failed, point_latest, publish_set
 
 
 def test_publish_replaces_a_set_atomically(tmp_path):
@@ -22,7 +22,7 @@ def test_publish_replaces_a_set_atomically(tmp_path):
     work = tmp_path / ".tmp-2024-05-01-1"
     work.mkdir()
     (work / "index.html").write_text("new")
-    _publish(work, final)
+    publish_set(work, final)
     assert (final / "index.html").read_text() == "new"
     assert not (final / "stray.txt").exists()  # replaced, not merged
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-05-01"]  # no .tmp-/.old- left
@@ -33,11 +33,11 @@ def test_latest_points_to_newest_complete_set(tmp_path):
         (tmp_path / day).mkdir()
     (tmp_path / "2024-05-01" / "index.html").write_text("x")
     (tmp_path / "2024-06-01" / "index.html").write_text("x")  # 2024-07-01 has no index: incomplete
-    _point_latest(tmp_path)
+    point_latest(tmp_path)
     link = tmp_path / LATEST_NAME
     assert link.is_symlink() and os.readlink(link) == "2024-06-01"  # relative
     (tmp_path / "2024-07-01" / "index.html").write_text("x")
-    _point_latest(tmp_path)
+    point_latest(tmp_path)
     assert os.readlink(link) == "2024-07-01"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
@@ -50,7 +50,7 @@ def test_clean_up_restores_the_only_copy_of_a_set(tmp_path):
     both.mkdir()
     (tmp_path / "2024-02-01").mkdir()
     (tmp_path / ".tmp-2024-03-01-999").mkdir()
-    _clean_stale(tmp_path)
+    clean_stale(tmp_path)
     assert (tmp_path / "2024-01-01" / "index.html").read_text() == "the only copy"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-01-01", "2024-02-01"]
 
@@ -60,9 +60,9 @@ def test_failed_keeps_the_latest_failure_per_notebook_and_no_empty_file(tmp_path
     for text in ("first", "second"):
         src = tmp_path / "area-x.ipynb"
         src.write_text(text)
-        assert _keep_failed(src, failed, "area-x.ipynb") == failed / "area-x.ipynb"
+        assert keep_failed(src, failed, "area-x.ipynb") == failed / "area-x.ipynb"
     empty = tmp_path / "overview.ipynb"
     empty.write_bytes(b"")
-    assert _keep_failed(empty, failed, "overview.ipynb") is None
+    assert keep_failed(empty, failed, "overview.ipynb") is None
     assert sorted(p.name for p in failed.iterdir()) == ["area-x.ipynb"]
     assert (failed / "area-x.ipynb").read_text() == "second"

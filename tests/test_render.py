@@ -22,7 +22,8 @@ from helpers.exceptions import ValidationError
 import fuyang_plan
 from helpers import render
 from helpers.publish import LATEST_NAME
-from helpers.render import LOCK_NAME, external_resources, notebook_parameters, strip_ansi
+from helpers.render import LOCK_NAME, notebook_parameters
+from helpers.workers import external_resources
 from fuyang_plan import AREAS
 from render_fixtures import RENDER_DATE
 
@@ -84,9 +85,9 @@ def test_bad_input_file_exits_2_and_writes_nothing(tmp_path, capsys):
 
 
 def test_missing_kernel_exits_2_with_the_install_command(tmp_path, capsys, monkeypatch):
-    from helpers import render
+    from helpers import workers
 
-    monkeypatch.setattr(render, "KERNEL_NAME", "no-such-kernel-for-this-test")
+    monkeypatch.setattr(workers, "KERNEL_NAME", "no-such-kernel-for-this-test")
     out = tmp_path / "reports"
     assert cli.main(["render", "--areas", "health", "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
@@ -147,19 +148,6 @@ def test_notebook_parameters_read_list_sources_and_name_a_broken_file(tmp_path):
     with pytest.raises(ValidationError) as exc:
         notebook_parameters(bad)
     assert "broken.ipynb" in str(exc.value) and "not a readable notebook" in str(exc.value)
-
-
-def test_external_resources_are_found_and_links_are_not():
-    page = ('<img src="data:image/png;base64,AAAA"><img alt="x" src="http://cdn.example/a.png">'
-            '<script src=https://cdn.example/r.js></script><link rel="stylesheet" href="//cdn.example/c.css">'
-            '<a href="https://www.fy.gov.cn/">source</a> &lt;img src=x onerror=alert(1)&gt;'
-            '<style>@import url("https://fonts.example/f.css");</style>')
-    assert external_resources(page) == ["http://cdn.example/a.png", "https://cdn.example/r.js",
-                                        "//cdn.example/c.css", "https://fonts.example/f.css"]
-
-
-def test_strip_ansi():
-    assert strip_ansi("\x1b[0;31mValueError\x1b[0m: bad\x1b[1;32m") == "ValueError: bad"
 
 
 # --------------------------------------------------------------------------- the rendered set

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths, render, reuse
+from helpers import paths, render, reuse, workers
 import fuyang_plan
 
 D1, D2, D3 = "2024-06-01", "2024-06-02", "2024-06-03"
@@ -122,9 +122,9 @@ def test_fingerprint_covers_package_source_and_parameters_but_not_the_date(tmp_p
     common = reuse.common_digest(prep.ctx.plan)
     fp = reuse.page_fingerprint(job, D1, paths.NOTEBOOKS_DIR, common)
     assert reuse.page_fingerprint(job, D2, paths.NOTEBOOKS_DIR, common) == fp
-    other = render.ReportJob(job.key, job.notebook, {**job.parameters, "lang": "en"}, job.title, job.label)
+    other = workers.ReportJob(job.key, job.notebook, {**job.parameters, "lang": "en"}, job.title, job.label)
     assert reuse.page_fingerprint(other, D1, paths.NOTEBOOKS_DIR, common) != fp
-    dated = render.ReportJob(job.key, job.notebook, {**job.parameters, "day": D1}, job.title, job.label)
+    dated = workers.ReportJob(job.key, job.notebook, {**job.parameters, "day": D1}, job.title, job.label)
     assert reuse.page_fingerprint(dated, D1, paths.NOTEBOOKS_DIR, common) == fp  # a date parameter is not
 
     package = tmp_path / "helpers"

@@ -1,23 +1,34 @@
 """helpers — track a government plan's quantitative targets against what actually happened.
 
-The package is laid out by role, after papermill's own layout:
+The package is laid out by role, after papermill's own layout, in three layers; a module imports
+only from its own layer or the ones above it in this list (data -> method -> report), never the
+reverse.
 
-- ``paths``       default locations of the raw and processed data and reports
+Data layer (the plan's files, read, checked and loaded):
+
+- ``paths``       default locations of the data and reports; a set folder's date pattern
 - ``exceptions``  every error the package raises on purpose, typed, in one module
-- ``vocab``       controlled vocabularies (areas, kinds, comparators, statuses) and their zh/en labels
+- ``vocab``       the generic vocabularies (kinds, comparators, statuses, methods, languages), zh/en labels
 - ``formats``     numbers and targets as text ("1300" exact, "1,300" for tables; "≥ 6", "≈ 75 ± 5")
 - ``fileio``      atomic writes (temp file + rename), formula neutralisation, output errors as messages
 - ``locks``       the data lock shared by ``import``, ``build`` and ``render``
+- ``plan``        a plan: ``plan.json``'s vocabulary (areas, places), where its files are, ``new-plan``
+- ``geos``        which places a plan is scored for: the one geo rule every command shares
 - ``schema``      pandera schemas of the targets and statistics contracts
 - ``readers``     input files read as text cells: file checks, encodings, CSV and .xlsx, invisible characters
 - ``coerce``      number cells turned into numbers, with a message for every cell that is not one
 - ``validate``    turns schema failures into problems naming file, line and column
-- ``load``        validated loading of targets, statistics and plan metadata
-- ``gaps``        the gap-to-target engine (methods ``linear`` and ``cagr``), projections, roll-ups
-- ``kinds``       the target kinds' arithmetic and own status rules; Eurostat's thresholds on r
+- ``load``        validated loading of targets, statistics and plan metadata; the render's inputs snapshot
 - ``template``    the researchers' fill-in template and its validating import
+
+Method layer (the arithmetic):
+
+- ``kinds``       the target kinds' arithmetic and own status rules; Eurostat's thresholds on r
+- ``gaps``        the gap-to-target engine (methods ``linear`` and ``cagr``), projections, roll-ups
 - ``coverage``    what is known and what is missing
-- ``processed``   rebuilds ``data/processed/`` (``make data``)
+
+Report layer (notebooks, pages, the renderer and the commands):
+
 - ``fonts``/``style``  CJK-safe matplotlib styling: one shared look, labels in a drawable language
 - ``charts``      one function per chart (trajectory, heatmap, scoreboard), each returning a Figure
 - ``chartparts``  a trajectory chart's pieces that draw the target's own series, by kind
@@ -31,9 +42,18 @@ The package is laid out by role, after papermill's own layout:
 - ``narrate``     the generated sentences (narratives, findings, one target) and the key figures text
 - ``sections``    the report notebooks' sections (titles, tables, charts, key figures)
 - ``widgets``     ipywidgets explorers for JupyterLab (skipped under papermill)
-- ``render``      papermill + nbconvert report renderer
+- ``pages``       the pages around the reports: a set's ``index.html`` and ``set.json``, the archive
+- ``changes``     what changed since the previous set (``changes.csv``/``.html``); a set's ``inputs/`` snapshot
+- ``render``      papermill + nbconvert report renderer: checks, plans and drives a render
+- ``workers``     the render's worker processes: start-up, one notebook executed and exported
+- ``engines``     the ``warm-fork`` papermill engine: kernels forked from one template per render
+- ``_zygote``     the template process of ``warm-fork`` (run on the kernel's interpreter)
+- ``_warmfork``   papermill and jupyter_client classes that fork kernels from the template
+- ``hygiene``     no orphaned workers or kernels, no leaked temporary folders; SIGTERM stops a render
+- ``reuse``       pages unchanged since a published set are copied, not executed (``fingerprints.json``)
 - ``publish``     publishing a finished set: atomic rename, ``latest``, ``.failed/``, clean-up
-- ``cli``         ``python -m helpers ...``
+- ``processed``   rebuilds ``data/processed/`` (``make data``)
+- ``cli``         ``python -m helpers ...`` (``__main__`` runs it)
 """
 
 __version__ = "0.1.0"

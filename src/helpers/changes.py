@@ -21,11 +21,12 @@ a number).
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
+
+from helpers.paths import ISO_DATE_RE
 
 SNAPSHOT_DIR = "inputs"
 TRAJECTORY_FILE = "trajectory.csv"
@@ -33,7 +34,6 @@ CHANGES_CSV = "changes.csv"
 CHANGES_HTML = "changes.html"
 COLUMNS = ("change", "indicator_id", "geo", "year", "old", "new", "old_source", "new_source", "old_url",
            "new_url")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def keep_snapshot(folder: Path, input_bytes: dict, trajectory: pd.DataFrame) -> None:
@@ -63,7 +63,7 @@ def previous_set(plan_dir: Path, date: str, method: str, geo: str) -> Path | Non
     if not plan_dir.is_dir():
         return None
     for p in sorted(plan_dir.iterdir(), reverse=True):
-        if not (p.is_dir() and not p.is_symlink() and _DATE_RE.match(p.name) and p.name < date):
+        if not (p.is_dir() and not p.is_symlink() and ISO_DATE_RE.match(p.name) and p.name < date):
             continue
         rec = _record(p)
         if rec.get("method") == method and rec.get("geo") == geo and (p / TRAJECTORY_FILE).is_file() \

@@ -13,15 +13,15 @@ Every data-derived string is escaped; the pages are self-contained (inline CSS, 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
+
+from helpers.paths import ISO_DATE_RE
 
 #: The nbconvert template under ``src/helpers/templates/`` (its CSS styles these pages too).
 TEMPLATE_NAME = "plan_report"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 SET_RECORD = "set.json"
 ARCHIVE_NAME = "index.html"
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def report_css() -> str:
@@ -180,7 +180,7 @@ def _read_sets(plan_dir: Path) -> list[dict]:
     """The published sets of one plan folder (dated folders with index.html), newest first."""
     sets = []
     for p in sorted(plan_dir.iterdir(), reverse=True):
-        if not (p.is_dir() and not p.is_symlink() and _DATE_RE.match(p.name) and (p / "index.html").is_file()):
+        if not (p.is_dir() and not p.is_symlink() and ISO_DATE_RE.match(p.name) and (p / "index.html").is_file()):
             continue
         try:
             rec = json.loads((p / SET_RECORD).read_text(encoding="utf-8"))

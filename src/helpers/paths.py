@@ -1,7 +1,8 @@
 """Default locations, resolved from the project root (the folder holding ``pyproject.toml``).
 
 Plans live in ``RAW_DIR/<plan>/``; their generated tables in ``PROCESSED_DIR/<plan>/`` and their
-reports in ``REPORTS_DIR/<plan>/`` (see :mod:`helpers.plan`).
+reports in ``REPORTS_DIR/<plan>/<YYYY-MM-DD>/`` (see :mod:`helpers.plan`; the date folders match
+:data:`ISO_DATE_RE`).
 
 Every path can be overridden on the command line or as a notebook parameter; these are only
 the defaults. ``HELPERS_PROJECT_ROOT`` overrides the root (used by tests that work on a copy).
@@ -10,6 +11,7 @@ the defaults. ``HELPERS_PROJECT_ROOT`` overrides the root (used by tests that wo
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 
@@ -30,6 +32,10 @@ RAW_DIR: Path = DATA_DIR / "raw"
 PROCESSED_DIR: Path = DATA_DIR / "processed"
 REPORTS_DIR: Path = PROJECT_ROOT / "reports"
 NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
+#: A date written ``YYYY-MM-DD``: a report set's folder name (``REPORTS_DIR/<plan>/2024-06-01/``),
+#: ``render --date``, plan.json's ``issued``. The shape only (``2024-13-01`` matches); callers
+#: that need a real calendar day also check ``datetime.date.fromisoformat``.
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 

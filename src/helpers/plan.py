@@ -152,7 +152,7 @@ def _check_meta(meta: dict, file: str) -> list[Problem]:
     issued = meta.get("issued")
     if issued is not None:
         try:
-            if not (isinstance(issued, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", issued)):
+            if not (isinstance(issued, str) and paths.ISO_DATE_RE.fullmatch(issued)):
                 raise ValueError
             _dt.date.fromisoformat(issued)
         except ValueError:

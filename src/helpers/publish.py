@@ -2,17 +2,17 @@
 
 A render writes into ``<out>/.tmp-<date>-<pid>/`` (:mod:`helpers.render`); this module then
 
-- checks that the reports folder is a folder it can write to (:func:`_check_out`, exit 2),
-- tidies what a killed render left (:func:`_clean_stale`): temporary folders, a set renamed
+- checks that the reports folder is a folder it can write to (:func:`check_out`, exit 2),
+- tidies what a killed render left (:func:`clean_stale`): temporary folders, a set renamed
   aside (restored when it is the only copy of its date, never deleted), stray ``latest`` links,
 - keeps a partial render (``--areas``) from unpublishing the other pages of its date
-  (:func:`_keep_unrendered_pages`),
+  (:func:`keep_unrendered_pages`),
 - renames the temporary folder into place, the replaced set of that date renamed aside first and
-  deleted only after (:func:`_publish`),
+  deleted only after (:func:`publish_set`),
 - points ``<out>/latest`` (a relative symlink) at the newest complete set, swapped atomically
-  (:func:`_point_latest`; a real folder named ``latest`` is never replaced),
+  (:func:`point_latest`; a real folder named ``latest`` is never replaced),
 - and, when a render fails, keeps the failed executed notebook and the kernel log in
-  ``<out>/.failed/``, the latest failure per notebook, never an empty file (:func:`_keep_failed`).
+  ``<out>/.failed/``, the latest failure per notebook, never an empty file (:func:`keep_failed`).
 
 ``<out>`` is one plan's folder (``reports/<plan>/``); the caller holds its render lock.
 """
@@ -26,21 +26,21 @@ import tempfile
 from pathlib import Path
 
 from helpers.exceptions import Problem, ValidationError
+from helpers.paths import ISO_DATE_RE
 
 LATEST_NAME = "latest"
 FAILED_DIR = ".failed"
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _newest_set(out: Path) -> str | None:
     """The newest dated folder of ``out`` that holds a complete set (its index.html)."""
     dates = sorted(p.name for p in out.iterdir()
-                   if p.is_dir() and not p.is_symlink() and _DATE_RE.match(p.name)
+                   if p.is_dir() and not p.is_symlink() and ISO_DATE_RE.match(p.name)
                    and (p / "index.html").is_file())
     return dates[-1] if dates else None
 
 
-def _point_latest(out: Path) -> None:
+def point_latest(out: Path) -> None:
     """``out/latest`` -> the newest complete set, swapped atomically (relative symlink)."""
     newest = _newest_set(out)
     if newest is None:
@@ -54,7 +54,7 @@ def _point_latest(out: Path) -> None:
     os.replace(tmp, link)
 
 
-def _keep_unrendered_pages(final: Path, work: Path, prep) -> list[str]:
+def keep_unrendered_pages(final: Path, work: Path, prep) -> list[str]:
     """A partial render (``--areas``) into a date that already has a set: copy that set's other
     report pages (and their notebooks) into the new one, so no published page disappears; the
     index is recomputed for every area from this render's inputs. Returns the kept page names."""
@@ -74,7 +74,7 @@ def _keep_unrendered_pages(final: Path, work: Path, prep) -> list[str]:
     return kept
 
 
-def _publish(work: Path, final: Path) -> None:
+def publish_set(work: Path, final: Path) -> None:
     """Rename the finished temporary folder into place; an existing set of that date is
     renamed aside first and deleted only after the new one is in place."""
     old = None
@@ -94,7 +94,7 @@ def _publish(work: Path, final: Path) -> None:
 _OLD_RE = re.compile(r"^\.old-(\d{4}-\d{2}-\d{2})-\d+$")
 
 
-def _keep_failed(src: Path, failed_dir: Path, name: str) -> Path | None:
+def keep_failed(src: Path, failed_dir: Path, name: str) -> Path | None:
     """Keep a failed notebook (or the kernel log) as ``.failed/<name>``: the latest failure per
     notebook replaces the previous one, and an empty file (e.g. written on a full disk) is not
     kept. Best effort: a folder we cannot write to keeps nothing rather than hiding the error."""
@@ -109,7 +109,7 @@ def _keep_failed(src: Path, failed_dir: Path, name: str) -> Path | None:
         return None
 
 
-def _check_out(out: Path) -> None:
+def check_out(out: Path) -> None:
     """The reports folder must be a folder we can write to; say so plainly otherwise (exit 2)."""
     problem = None
     if out.exists() and not out.is_dir():
@@ -125,7 +125,7 @@ def _check_out(out: Path) -> None:
         raise ValidationError([Problem(str(out), None, "--out", f"the reports folder {problem}")])
 
 
-def _clean_stale(out: Path) -> None:
+def clean_stale(out: Path) -> None:
     """Tidy what a killed render left (we hold the lock, so no other render is using it):
     temporary folders go; a set renamed aside (``.old-<date>-<pid>``) whose date has no set any
     more (killed between the two renames of publishing) is put back, never deleted; an aside

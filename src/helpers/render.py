@@ -21,12 +21,10 @@ How a render runs, and why:
 3. Notebooks run in parallel on ``jobs`` worker processes started with the ``spawn`` context
    (a forked pool can inherit a half-initialised event loop and silently never start its
    kernels). Each worker executes its share in-process with ``papermill.execute_notebook``
-   (papermill's ``cwd`` changes the process's directory, which is safe in a process of its own
-   but not in a thread), exports HTML with one reused ``HTMLExporter``, and starts its kernels
-   on IPC (Unix socket) transport in a private folder, so two kernels starting at the same
-   moment cannot collide on a TCP port. The heaviest notebooks are scheduled first. The inputs
-   validated in step 1 are written to a snapshot the kernels reuse instead of validating the
-   same files again (:func:`helpers.load.write_snapshot`).
+   and exports HTML with one reused exporter, its kernels on IPC transport in a private
+   folder (the worker side is :mod:`helpers.workers`). The heaviest notebooks are scheduled
+   first. The inputs validated in step 1 are written to a snapshot the kernels reuse instead of
+   validating the same files again (:func:`helpers.load.write_snapshot`).
 4. Everything is written into ``<out>/.tmp-<date>-<pid>/`` and renamed into place when every
    report is there; an existing set of the same date is renamed aside first and deleted after.
    On failure the temporary folder is removed, the failed executed notebook is kept in
@@ -42,7 +40,6 @@ nbclient and kernel chatter is silenced (kernel stderr goes to a log file that i
 from __future__ import annotations
 
 import datetime as _dt
-import logging
 import multiprocessing
 import os
 import re
@@ -56,12 +53,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from helpers import locks, paths
+from helpers import locks, paths, workers
 from helpers.changes import previous_set, write_changes
 from helpers.hygiene import clean_orphans, kill_tree, terminate_on_signals
-from helpers.pages import TEMPLATE_NAME, TEMPLATES_DIR, index_html, write_archive, write_set_record
-from helpers.publish import (FAILED_DIR, LATEST_NAME, _check_out, _clean_stale, _keep_failed,
-                             _keep_unrendered_pages, _point_latest, _publish)
+from helpers.pages import index_html, write_archive, write_set_record
+from helpers.publish import (FAILED_DIR, LATEST_NAME, check_out, clean_stale, keep_failed,
+                             keep_unrendered_pages, point_latest, publish_set)
 from helpers.exceptions import (
     LockedError,
     Problem,
@@ -69,15 +66,8 @@ from helpers.exceptions import (
     UnknownValueError,
     ValidationError,
 )
+from helpers.workers import ReportJob, strip_ansi
 
-#: Jupyter kernel the notebooks run on (installed by ``make env``).
-KERNEL_NAME = "plan-tracker"
-#: Cells with one of these tags are executed (and kept in the .ipynb) but left out of the HTML:
-#: nbval's key-figure printouts are for the regression check, not for readers.
-HIDDEN_CELL_TAGS = ("nbval-check-output", "remove-cell", "report-hide")
-#: Cells that never show anything (the parameters); dropped from the HTML so it carries no
-#: empty cell wrappers and no per-run cell ids.
-_PARAMETER_TAGS = ("parameters", "injected-parameters")
 #: Notebook files (in ``notebooks/``) by report kind.
 NOTEBOOKS = {
     "overview": "01_overview.ipynb",
@@ -85,29 +75,9 @@ NOTEBOOKS = {
     "coverage": "04_data_coverage.ipynb",
 }
 LOCK_NAME = ".render.lock"
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-
-
-def strip_ansi(text: str) -> str:
-    """Remove ANSI colour / cursor escape sequences (IPython colours its tracebacks)."""
-    return _ANSI_RE.sub("", text)
 
 
 # --------------------------------------------------------------------------- the job list
-
-@dataclass(frozen=True)
-class ReportJob:
-    """One report: ``key`` is the file stem (``area-<key>``), ``notebook`` the source file name,
-    ``weight`` a rough relative cost used to start the heaviest notebooks first."""
-
-    key: str
-    notebook: str
-    parameters: dict
-    title: str
-    label: tuple[str, str]
-    weight: float = 1.0
-
 
 def plan_jobs(areas: Sequence[str], plan, parameters: dict) -> list[ReportJob]:
     """The report jobs of a :class:`~helpers.plan.Plan`, heaviest first. Cost model: an area
@@ -134,229 +104,6 @@ def plan_jobs(areas: Sequence[str], plan, parameters: dict) -> list[ReportJob]:
     return sorted(jobs, key=lambda j: -j.weight)
 
 
-# --------------------------------------------------------------------------- worker side
-
-_WORKER: dict = {}
-
-
-def _quiet_logging() -> None:
-    """Only warnings and errors from the Jupyter stack; papermill's parameter-parsing notes are
-    noise in cron mail (the renderer checks parameter names itself)."""
-    logging.getLogger("papermill").setLevel(logging.ERROR)
-    for name in ("nbclient", "nbconvert", "traitlets", "jupyter_client", "asyncio"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-
-
-def _kernel_env(env=None) -> None:
-    """Environment inherited by the kernels (set in ``env``, default ``os.environ``): no
-    debugger frozen-modules note, no platformdirs migration note, deterministic hashing (set
-    iteration order, so HTML is reproducible)."""
-    env = os.environ if env is None else env
-    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-    env["JUPYTER_PLATFORM_DIRS"] = "1"
-    env["PYTHONHASHSEED"] = "0"
-    # Some terminals' colour hints reach IPython; tracebacks in messages are stripped anyway.
-    env["NO_COLOR"] = "1"
-    env.pop("FORCE_COLOR", None)
-
-
-def make_exporter():
-    """The HTML exporter: our template, input cells and prompts hidden, ``<html lang="zh-CN">``.
-
-    Created once per worker and reused for every notebook it exports.
-    """
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    class ReportExporter(HTMLExporter):
-        def _init_resources(self, resources):
-            resources = super()._init_resources(resources)
-            # nbconvert accepts ISO 639-1 codes only ("zh"); readers' browsers and screen
-            # readers pick the simplified-Chinese fonts and voices from "zh-CN".
-            resources["language_code"] = "zh-CN"
-            return resources
-
-    exporter = ReportExporter(
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_anchor_links=True,
-        embed_images=True,
-    )
-    exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_CELL_TAGS) | set(_PARAMETER_TAGS), enabled=True), enabled=True)
-    return exporter
-
-
-def _skip_unused_imports() -> None:
-    """jsonschema, imported by nbformat, builds an RFC 3987 parser at import when the optional
-    ``rfc3987_syntax`` is installed (seconds of CPU, the largest part of a worker's start), for
-    its "iri" format check; nbformat, nbconvert, nbclient and papermill never check formats."""
-    sys.modules.setdefault("rfc3987_syntax", None)  # None: "import rfc3987_syntax" fails
-
-
-def _init_worker(kernel_root: str, log_path: str, snapshot: str | None = None,
-                 template: dict | None = None) -> None:
-    """Spawned worker start-up: quiet logs, kernel stderr to a log file, one exporter, a
-    private folder for the kernels' IPC sockets, (inherited by the kernels) the snapshot of
-    the inputs validated by the parent (:func:`helpers.load.write_snapshot`), and the papermill
-    engine: ``warm-fork`` on the render's kernel template when the parent started one
-    (``template``, :mod:`helpers.engines`), else papermill's own. The worker ends itself, its
-    kernels and the render's temporary folders if the render dies
-    (:func:`helpers.hygiene.watch_parent`; the template ends its own kernels then)."""
-    from helpers.hygiene import watch_parent
-
-    watch_parent([kernel_root, os.path.dirname(log_path)])
-    _skip_unused_imports()
-    _quiet_logging()
-    _kernel_env()
-    if snapshot:
-        from helpers.load import SNAPSHOT_ENV
-
-        os.environ[SNAPSHOT_ENV] = snapshot
-    # Kernels inherit this process's stdout/stderr: route both to the log file so kernel
-    # start-up notes never reach the terminal (or cron mail). Results travel back by pickling.
-    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    os.dup2(fd, 1)
-    os.dup2(fd, 2)
-    os.close(fd)
-    folder = os.path.join(kernel_root, f"w{os.getpid()}")
-    os.makedirs(folder, exist_ok=True)
-    from traitlets.config import Config
-
-    cfg = Config()
-    cfg.KernelManager.transport = "ipc"
-    cfg.KernelManager.ip = os.path.join(folder, "k")
-    # Once the last cell ran, everything is in the notebook: stop the kernel at once instead of
-    # the graceful shutdown handshake (saves about 0.3 s per notebook).
-    cfg.NotebookClient.shutdown_kernel = "immediate"
-    # No IPython history database: parallel kernels would contend for one SQLite file, and a
-    # report needs no history.
-    cfg.NotebookClient.extra_arguments = ["--HistoryManager.enabled=False"]
-    _WORKER["config"] = cfg
-    _WORKER["exporter"] = make_exporter()
-    import papermill  # noqa: F401  (import cost paid once, before the first notebook)
-
-    from helpers import engines
-
-    _WORKER["engine"] = engines.attach(template)
-    if template:
-        engines.register()
-
-
-def _failed_cell(nb_path: Path) -> tuple[int | None, str, str, str]:
-    """From a saved executed notebook: (source-notebook cell index, first source line, error
-    name, error value) of the cell that failed or was running when execution stopped."""
-    import nbformat
-
-    try:
-        nb = nbformat.read(str(nb_path), as_version=4)
-    except Exception:  # nothing saved (e.g. the kernel never started)
-        return None, "", "", ""
-    src_index = -1
-    found = None
-    for cell in nb.cells:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if "papermill-error-cell-tag" in tags:
-            continue
-        if "injected-parameters" not in tags:
-            src_index += 1
-        pm = cell.get("metadata", {}).get("papermill", {})
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        if errors:
-            return (src_index if "injected-parameters" not in tags else None,
-                    _first_line(cell.source), errors[0].get("ename", ""), errors[0].get("evalue", ""))
-        if pm.get("start_time"):
-            found = (src_index if "injected-parameters" not in tags else None, _first_line(cell.source))
-    if found:
-        return found[0], found[1], "", ""
-    return None, "", "", ""
-
-
-def _first_line(source: str) -> str:
-    for line in str(source).splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            return line.strip()
-    return str(source).strip().splitlines()[0] if str(source).strip() else ""
-
-
-_LOADED_RESOURCE = re.compile(
-    r"<(?:img|script|iframe|embed|source|video|audio|track|input)\b[^>]*?\ssrc\s*=\s*[\"']?([^\"'\s>]*)"
-    r"|<link\b[^>]*?\shref\s*=\s*[\"']?([^\"'\s>]*)"
-    r"|@import\s+(?:url\()?[\"']?([^\"')\s;]*)",
-    re.IGNORECASE)
-
-
-def external_resources(page: str) -> list[str]:
-    """Addresses a browser would fetch to show ``page`` (``src`` of images, scripts, frames,
-    media; ``<link href>``; CSS ``@import``) other than embedded ``data:`` URIs. A
-    self-contained report has none. Links (``<a href>``) are not fetched and not counted."""
-    found = []
-    for m in _LOADED_RESOURCE.finditer(page):
-        url = next(g for g in m.groups() if g is not None)
-        if not url.lower().startswith("data:"):
-            found.append(url)
-    return found
-
-
-def _tidy_executed(nb, job: ReportJob) -> None:
-    """Make the executed notebook reproducible and self-describing: papermill gives its injected
-    cell a random id (use a fixed one) and records the temporary output path (use the file's
-    name in the published set); no widget state is kept (the renderer passes interactive=False)."""
-    for cell in nb.cells:
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            cell["id"] = "injected-parameters"
-    pm_meta = nb.metadata.get("papermill")
-    if pm_meta is not None:
-        pm_meta["output_path"] = f"{job.key}.ipynb"
-    nb.metadata.pop("widgets", None)
-
-
-def _render_one(job: ReportJob, src_dir: str, work_dir: str, timeout: int) -> dict:
-    """Execute one notebook and export it; returns a picklable result (never raises for a
-    notebook failure: the parent decides what to do)."""
-    import nbformat
-    import papermill as pm
-
-    t0 = time.perf_counter()
-    nb_out = Path(work_dir) / f"{job.key}.ipynb"
-    result = {"key": job.key, "notebook": job.notebook, "ok": False, "seconds": 0.0,
-              "ipynb": str(nb_out), "cell": None, "first_line": "", "ename": "", "evalue": "",
-              "error": "", "stage": "execute"}
-    try:
-        nb = pm.execute_notebook(
-            str(Path(src_dir) / job.notebook), str(nb_out), parameters=job.parameters,
-            kernel_name=KERNEL_NAME, cwd=src_dir, progress_bar=False, log_output=False,
-            execution_timeout=timeout, start_timeout=120, config=_WORKER["config"],
-            engine_name=_WORKER.get("engine"))
-        _tidy_executed(nb, job)
-        nbformat.write(nb, str(nb_out))
-        body, _ = _WORKER["exporter"].from_notebook_node(nb, resources={"metadata": {"name": job.title}})
-        external = external_resources(body)
-        if external:
-            result.update(stage="export", ename="ExternalResourceError",
-                          evalue="the HTML would load from outside the file (reports must open "
-                                 "offline): " + ", ".join(sorted(set(external))[:5]))
-        else:
-            (Path(work_dir) / f"{job.key}.html").write_text(body, encoding="utf-8")
-            result["ok"] = True
-    except Exception as exc:  # noqa: BLE001 — reported to the parent with notebook and cell
-        cell, first, ename, evalue = _failed_cell(nb_out)
-        result.update(cell=cell, first_line=first,
-                      ename=getattr(exc, "ename", None) or ename or type(exc).__name__,
-                      evalue=strip_ansi(str(getattr(exc, "evalue", None) or evalue or exc)).strip())
-        if not ename and getattr(exc, "ename", None) is None:
-            result["error"] = strip_ansi(str(exc)).strip()
-    from helpers.engines import LAUNCHES
-
-    result["kernel"] = "; ".join(LAUNCHES)  # how its kernel started: "forked" or "fresh: <why>"
-    LAUNCHES.clear()
-    result["seconds"] = time.perf_counter() - t0
-    return result
-
-
 # --------------------------------------------------------------------------- parent side
 
 def _resolve_date(date) -> str:
@@ -366,7 +113,7 @@ def _resolve_date(date) -> str:
         return date.isoformat()
     text = str(date).strip()
     try:
-        if not _DATE_RE.match(text):
+        if not paths.ISO_DATE_RE.match(text):
             raise ValueError
         _dt.date.fromisoformat(text)
     except ValueError:
@@ -463,11 +210,11 @@ def _check_kernel() -> None:
     kernel-spec manager looks, without importing jupyter_client into this process."""
     from jupyter_core.paths import jupyter_path
 
-    if not any((Path(d) / KERNEL_NAME.lower() / "kernel.json").is_file() for d in jupyter_path("kernels")):
-        raise ValidationError([Problem(f"kernel {KERNEL_NAME}", None, None,
+    if not any((Path(d) / workers.KERNEL_NAME.lower() / "kernel.json").is_file() for d in jupyter_path("kernels")):
+        raise ValidationError([Problem(f"kernel {workers.KERNEL_NAME}", None, None,
                                        "the Jupyter kernel the report notebooks run on is not installed; "
                                        "run `make env`, or in an activated conda environment "
-                                       f"`python -m ipykernel install --sys-prefix --name {KERNEL_NAME}`")])
+                                       f"`python -m ipykernel install --sys-prefix --name {workers.KERNEL_NAME}`")])
 
 
 def _prepare(date, areas, as_of, method, lang, targets_path, statistics_path, geo,
@@ -526,13 +273,13 @@ def _run_jobs(prep: _Prepared, notebooks_dir: Path, work: Path, jobs: int, timeo
     # The warm engine's kernel template, started first so it imports while the workers start;
     # given the environment the workers' kernels will have (helpers.engines).
     kernel_env = dict(os.environ)
-    _kernel_env(kernel_env)
+    workers.kernel_env(kernel_env)
     kernel_env[SNAPSHOT_ENV] = str(snapshot)
     template = None
     try:
-        template = start_for_render(KERNEL_NAME, kernel_root, sorted({notebooks_dir / j.notebook for j in prep.jobs}),
+        template = start_for_render(workers.KERNEL_NAME, kernel_root, sorted({notebooks_dir / j.notebook for j in prep.jobs}),
                                     kernel_env, str(log_dir / "kernels.log"))
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=workers.init_worker,
                                  initargs=(kernel_root, str(log_dir / "kernels.log"),
                                            str(snapshot) if snapshot else None,
                                            template.info() if template else None)) as pool:
@@ -557,7 +304,7 @@ def _collect(pool, prep: _Prepared, notebooks_dir: Path, work: Path, timeout: in
     """Submit every job to ``pool`` and gather the results (progress lines as they finish);
     stop scheduling after the first failure."""
     n = len(prep.jobs)
-    futures = {pool.submit(_render_one, job, str(notebooks_dir), str(work), timeout): job
+    futures = {pool.submit(workers.render_one, job, str(notebooks_dir), str(work), timeout): job
                for job in prep.jobs}
     pending = set(futures)
     if on_start is not None:
@@ -660,8 +407,8 @@ def _render(date, areas, as_of, method, lang, targets_path, statistics_path, geo
                         notebooks_dir, name)
     n_workers = max(1, min(jobs or os.cpu_count() or 1, len(prep.jobs)))
 
-    _check_out(root)
-    _check_out(out)
+    check_out(root)
+    check_out(out)
     lock = FileLock(str(out / LOCK_NAME))
     try:
         lock.acquire(timeout=-1 if wait else 0)
@@ -677,7 +424,7 @@ def _render(date, areas, as_of, method, lang, targets_path, statistics_path, geo
             with locks.data_lock(statistics_path, wait=wait, required=False, command="render"):
                 prep = _prepare(date, areas, as_of, method, lang, Path(targets_path), Path(statistics_path),
                                 geo, notebooks_dir, name)
-        _clean_stale(out)
+        clean_stale(out)
         clean_orphans(tempfile.gettempdir(), ("hk-", "helpers-render-log-"))
         final = out / prep.date
         prep.previous = previous_set(out, prep.date, prep.ctx.method, prep.ctx.geo)
@@ -707,23 +454,23 @@ def _render(date, areas, as_of, method, lang, targets_path, statistics_path, geo
                 kept: dict[str, Path] = {}
                 failed_dir = out / FAILED_DIR
                 for f in failures:
-                    dest = _keep_failed(Path(f["ipynb"]), failed_dir, f"{f['key']}.ipynb")
+                    dest = keep_failed(Path(f["ipynb"]), failed_dir, f"{f['key']}.ipynb")
                     if dest is not None:
                         kept[f["key"]] = dest
-                log_kept = _keep_failed(log_dir / "kernels.log", failed_dir, "kernels.log")
+                log_kept = keep_failed(log_dir / "kernels.log", failed_dir, "kernels.log")
                 raise RenderError(_failure_message(failures, len(prep.jobs), notebooks_dir, kept, log_kept, out),
                                   notebook=failures[0]["notebook"] if failures else None,
                                   cell=failures[0]["cell"] if failures else None)
-            kept = _keep_unrendered_pages(final, work, prep) if areas is not None else []
+            kept = keep_unrendered_pages(final, work, prep) if areas is not None else []
             write_changes(work, prep, prep.previous)
             (work / "index.html").write_text(index.get("html") or index_html(prep), encoding="utf-8")
             write_set_record(work, prep)
             reuse.write(work)
-            _publish(work, final)
+            publish_set(work, final)
             if kept:
                 _progress(progress, f"kept {len(kept)} published page(s) of {final} that this partial "
                                     f"render did not redo: {', '.join(kept)}")
-            _point_latest(out)
+            point_latest(out)
             write_archive(root)
             _progress(progress, f"wrote {len(prep.jobs) + 1} reports to {final} "
                                 f"in {time.perf_counter() - t0:.1f} s")

@@ -37,11 +37,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from helpers.paths import ISO_DATE_RE
 
 FINGERPRINTS = "fingerprints.json"
 REUSE_ENV = "HELPERS_RENDER_REUSE"
@@ -51,7 +52,6 @@ LIBRARIES = ("pandas", "numpy", "matplotlib", "mplfonts", "nbconvert", "nbformat
 #: HELPERS_* variables that choose how a render runs, not what a page shows.
 _RUN_SWITCHES = {"HELPERS_RENDER_ENGINE", REUSE_ENV, "HELPERS_INPUTS_SNAPSHOT"}
 _PACKAGE_DIR = Path(__file__).resolve().parent
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _VERSION = 1
 
 
@@ -75,7 +75,7 @@ def _environment() -> dict:
     from importlib import metadata
 
     from helpers import paths
-    from helpers.render import KERNEL_NAME
+    from helpers.workers import KERNEL_NAME
 
     versions = {}
     for name in LIBRARIES:
@@ -103,7 +103,7 @@ def _inputs_digest(plan) -> str:
 
 
 def page_fingerprint(job, date: str, notebooks_dir: Path, common: str) -> str:
-    """The fingerprint of one :class:`~helpers.render.ReportJob` (module docstring); ``common`` is
+    """The fingerprint of one :class:`~helpers.workers.ReportJob` (module docstring); ``common`` is
     :func:`common_digest` of the render."""
     params = {k: v for k, v in job.parameters.items() if str(v) != date}
     page = {"key": job.key, "notebook": job.notebook, "title": job.title, "parameters": params,
@@ -146,7 +146,7 @@ class Reuse:
 
 def _published(out: Path, date: str) -> list[Path]:
     """The plan's published sets: the one of ``date`` first, then the others newest first."""
-    sets = sorted((p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and _DATE_RE.match(p.name)
+    sets = sorted((p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and ISO_DATE_RE.match(p.name)
                    and (p / "index.html").is_file() and (p / FINGERPRINTS).is_file()),
                   key=lambda p: p.name, reverse=True)
     return [p for p in sets if p.name == date] + [p for p in sets if p.name != date]
