@@ -27,7 +27,7 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 
-from helpers import gaps
+from helpers import gaps, summaries
 
 BASELINE_YEAR, TARGET_YEAR = 2015, 2021  # 6 scored years: 2016..2021
 KIND_CYCLE = ["level"] * 4 + ["annual", "cumulative", "relative",
@@ -129,7 +129,7 @@ def main(argv=None) -> int:
     run("linear")  # warm-up (imports, first-call caches)
     secs, traj = best_of(args.repeat, lambda: run("linear"))
     secs_cagr, _ = best_of(args.repeat, lambda: run("cagr"))
-    secs_summary, _ = best_of(args.repeat, lambda: (gaps.latest_status(traj), gaps.area_rollup(traj)))
+    secs_summary, _ = best_of(args.repeat, lambda: (summaries.latest_status(traj), summaries.area_rollup(traj)))
     tracemalloc.start()
     run("linear")
     _, peak = tracemalloc.get_traced_memory()

@@ -25,7 +25,7 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 
-from helpers import charts, gaps, load, paths  # noqa: E402
+from helpers import charts, gaps, load, paths, summaries  # noqa: E402
 from helpers.plan import locate  # noqa: E402
 
 KINDS: tuple[str, ...] = ("level", "annual", "cumulative", "relative")
@@ -142,7 +142,7 @@ def make_screenshots(targets_path: Path, statistics_path: Path, out: Path, lang:
     # As in the reports: the targets with a value in some year (the others would be grey rows).
     with_values = traj[traj["indicator_id"].isin(traj.loc[traj["value"].notna(), "indicator_id"].unique())]
     written.append(_save(charts.plot_status_heatmap(with_values, lang=lang, areas=inputs.areas), out, "status_heatmap.png"))
-    written.append(_save(charts.plot_area_scoreboard(gaps.latest_status(traj), lang=lang, areas=inputs.areas), out, "area_scoreboard.png"))
+    written.append(_save(charts.plot_area_scoreboard(summaries.latest_status(traj), lang=lang, areas=inputs.areas), out, "area_scoreboard.png"))
     return written
 
 

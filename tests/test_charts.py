@@ -222,6 +222,7 @@ def test_scoreboard_rejects_a_frame_without_statuses():
 
 def test_charts_draw_the_engine_output_unchanged():
     gaps = pytest.importorskip("helpers.gaps")
+    summaries = pytest.importorskip("helpers.summaries")
     targets = pd.DataFrame([
         {"id": "health.synthetic_beds", "area": "health", "name_zh": "合成床位", "name_en": "Synthetic beds",
          "unit": "beds per 1000", "comparator": ">=", "target": 6.0, "target_hi": NAN, "tolerance": NAN,
@@ -253,12 +254,12 @@ def test_charts_draw_the_engine_output_unchanged():
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Synthetic income ratio", "Synthetic beds"]
     assert fig.axes[0].collections[0].get_array().shape == (2, 5)
 
-    latest = gaps.latest_status(traj)
+    latest = summaries.latest_status(traj)
     by_status = latest.groupby("status").size()
     fig = charts.plot_area_scoreboard(latest, lang="en", areas=AREA_LABELS)
     total = {c.get_label(): sum(p.get_width() for p in c.patches) for c in fig.axes[0].containers}
     assert {k: v for k, v in total.items() if v} == {vocab.status_label(s, "en"): n for s, n in by_status.items()}
-    fig = charts.plot_area_scoreboard(gaps.area_rollup_as_of(traj), lang="en", areas=AREA_LABELS)
+    fig = charts.plot_area_scoreboard(summaries.area_rollup_as_of(traj), lang="en", areas=AREA_LABELS)
     total_rollup = {c.get_label(): sum(p.get_width() for p in c.patches) for c in fig.axes[0].containers}
     assert total_rollup == total
 

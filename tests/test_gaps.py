@@ -12,11 +12,9 @@ import math
 import pandas as pd
 import pytest
 
-from engine_synthetic import (GEO, PLAN, LAKESIDE_TARGETS, stats_frame, target,
-                              targets_frame, write_lakeside_plan)
-from helpers import gaps, vocab
-from helpers.cli import main
-from helpers.exceptions import UnknownValueError, ValidationError
+from engine_synthetic import GEO, PLAN, stats_frame, target, targets_frame
+from helpers import gaps
+from helpers.exceptions import UnknownValueError
 
 approx = pytest.approx
 
@@ -220,25 +218,6 @@ def test_relative_target_divides_by_the_reference_series_of_the_same_year():
     assert column(traj, i, "status") == ["no_data", "on_track", "achieved", "no_data", "no_data"]
 
 
-def test_reference_geo_rule():
-    both = stats_frame(REL_STATS[0], ("ref.income", "bench_nation", {2016: 20000.0, 2018: 25000.0}),
-                       ("ref.income", "bench_province", {2016: 16000.0, 2018: 20000.0}))
-    ref_geo = lambda traj: at(traj, "employment.income_vs_nation", 2018)["reference_geo"]  # noqa: E731
-    # several geos hold the series: the plan's benchmarks in their listed order decide
-    assert ref_geo(run(targets_frame(REL), both, plan={"jurisdiction": GEO, "benchmarks": ["bench_nation", "bench_province"]})) == "bench_nation"
-    traj = run(targets_frame(REL), both, plan={"jurisdiction": GEO, "benchmarks": ["bench_province", "bench_nation"]})
-    assert ref_geo(traj) == "bench_province"
-    assert at(traj, "employment.income_vs_nation", 2018)["value"] == approx(22000 / 20000)
-    # an explicit reference_geo column wins
-    named = targets_frame({**REL, "reference_geo": "bench_nation"})
-    assert ref_geo(run(named, both, plan={"jurisdiction": GEO, "benchmarks": ["bench_province", "bench_nation"]})) == "bench_nation"
-    # no benchmarks listed: a geo that is not being scored beats the scored one, then alphabetical
-    own_too = stats_frame(REL_STATS[0], ("ref.income", GEO, {2016: 1.0, 2018: 1.0}),
-                          ("ref.income", "zeta", {2016: 20000.0, 2018: 25000.0}),
-                          ("ref.income", "omega", {2016: 10000.0, 2018: 10000.0}))
-    assert ref_geo(run(targets_frame(REL), own_too, plan={"jurisdiction": GEO})) == "omega"
-
-
 # ------------------------------------------------------------------ edge cases
 
 def test_zero_target_poverty_to_zero_ends_in_2020():
@@ -366,66 +345,6 @@ def test_projection_least_squares_through_baseline_and_observed_years():
     assert (j["projected_value_at_target"], j["anticipated_progress"]) == approx((40.0, 40 / 2800))
 
 
-# ------------------------------------------------------------------ latest status, roll-ups
-
-def test_latest_status_as_of():
-    traj = run(targets_frame(BEDS), stats_frame(BEDS_STATS))
-    latest = gaps.latest_status(traj)
-    assert len(latest) == 1
-    r = latest.iloc[0]
-    assert (r["year"], r["as_of"], r["value"], r["status"]) == (2021, 2021, 6.1, "achieved")
-    r = gaps.latest_status(traj, 2020).iloc[0]
-    assert (r["year"], r["value"], r["status"], r["as_of_limit"]) == (2020, 4.6, "insufficient", 2020)
-    r = gaps.latest_status(traj, 2019).iloc[0]
-    assert (r["year"], r["status"], r["ratio"]) == (2019, "moderate", approx(0.7 / 1.5 / 0.6))
-    r = gaps.latest_status(traj, 2017).iloc[0]  # 2016 is the baseline, not a scored year
-    assert r["status"] == "no_data" and pd.isna(r["year"]) and math.isnan(r["value"])
-    # the projection only sees values up to the cut-off: (0, 4.5), (2, 5.1) -> 6.0 at 2021
-    r = gaps.latest_status(traj, 2018).iloc[0]
-    assert (r["projected_value_at_target"], r["anticipated_progress"], r["projection_points"]) == approx((6.0, 1.0, 2))
-
-
-def _rollup_inputs():
-    infant = target("health.infant_mortality", comparator="<=", target=7.0)
-    doctors = target("health.doctors", target=6.0)
-    poor = target("poverty.poor", comparator="<=", target=0.0, target_year=2020)
-    s = stats_frame(BEDS_STATS,
-                    ("health.infant_mortality", GEO, {2016: 10.0, 2017: 9.5, 2018: 10.5, 2019: 8.0}),
-                    ("health.doctors", GEO, {2018: 5.5, 2019: 6.2}),
-                    ("poverty.poor", GEO, {2016: 50.0, 2017: 35.0, 2018: 30.0, 2019: 45.0}))
-    return run(targets_frame(BEDS, infant, doctors, poor), s)
-
-
-def test_area_rollup_counts_and_shares_per_year():
-    roll = gaps.area_rollup(_rollup_inputs()).set_index(["area", "year"])
-    h = roll.loc[("health", 2018)]
-    # beds on_track (0.4), infant regressing (−0.17 -> 0), doctors: value but no baseline
-    assert (h["n_targets"], h["n_on_track"], h["n_regressing"], h["n_no_data"]) == (3, 1, 1, 1)
-    assert (h["n_with_value"], h["n_scored"]) == (3, 2)
-    assert (h["share_achieved_or_on_track"], h["mean_capped_progress"], h["coverage"]) == approx((0.5, 0.2, 1.0))
-    h17 = roll.loc[("health", 2017)]  # only infant has a value: moderate, progress 1/6
-    assert (h17["n_moderate"], h17["n_scored"], h17["share_achieved_or_on_track"]) == (1, 1, 0.0)
-    assert (h17["mean_capped_progress"], h17["coverage"]) == approx((1 / 6, 1 / 3))
-    a = roll.loc[("all", 2018)]
-    assert (a["n_targets"], a["n_on_track"], a["n_moderate"], a["n_regressing"], a["n_no_data"]) == (4, 1, 1, 1, 1)
-    assert (a["share_achieved_or_on_track"], a["mean_capped_progress"]) == approx((1 / 3, 0.8 / 3))
-    assert ("poverty", 2021) not in roll.index  # poverty ends in 2020
-    h21 = roll.loc[("health", 2021)]  # beds achieved: capped at 1 although progress is 1.07
-    assert (h21["n_achieved"], h21["mean_capped_progress"], h21["coverage"]) == approx((1, 1.0, 1 / 3))
-    areas = list(dict.fromkeys(roll.reset_index()["area"]))
-    assert areas == ["health", "poverty", "all"]  # plan order, then "all"
-
-
-def test_area_rollup_as_of():
-    roll = gaps.area_rollup_as_of(_rollup_inputs(), 2019).set_index("area")
-    h = roll.loc["health"]
-    # beds 2019 moderate (0.467), infant 2019 on_track (0.667), doctors 2019 achieved (1)
-    assert (h["n_achieved"], h["n_on_track"], h["n_moderate"], h["n_scored"]) == (1, 1, 1, 3)
-    assert (h["share_achieved_or_on_track"], h["mean_capped_progress"]) == approx((2 / 3, (0.7 / 1.5 + 2 / 3 + 1) / 3))
-    assert roll.loc["poverty", "n_insufficient"] == 1 and roll.loc["poverty", "as_of_limit"] == 2019
-    assert "year" not in roll.columns
-
-
 # ------------------------------------------------------------------ jurisdictions
 
 def _geo_stats():
@@ -522,80 +441,8 @@ def test_several_jurisdictions_scored_with_a_geo_column():
     assert at(traj, "health.beds", 2021)["status"] == "achieved"
 
 
-# ------------------------------------------------------------------ bad input
+# ------------------------------------------------------------------ bad input (the inputs' own checks: test_gapinputs.py)
 
-def test_bad_targets_name_line_and_column():
-    bad = targets_frame(BEDS, target("health.x", comparator="=>", target=1.0),
-                        target("health.y", comparator="between", target=1.0))
-    with pytest.raises(ValidationError) as err:
-        run(bad, stats_frame(BEDS_STATS))
-    found = {(p.line, p.column) for p in err.value.problems}
-    assert found == {(3, "comparator"), (4, "target_hi")}
+def test_unknown_method_is_rejected():
     with pytest.raises(UnknownValueError):
         run(targets_frame(BEDS), stats_frame(BEDS_STATS), method="geometric")
-
-
-def test_duplicate_statistics_key_is_reported():
-    s = pd.concat([stats_frame(BEDS_STATS), stats_frame(("health.beds", GEO, {2018: 5.0}))], ignore_index=True)
-    with pytest.raises(ValidationError) as err:
-        run(targets_frame(BEDS), s)
-    assert err.value.problems[0].line == 7 and "duplicate" in err.value.problems[0].message
-
-
-# ------------------------------------------------------------------ command line, unseen plan
-
-ISSUE_COLUMNS = ["indicator_id", "year", "value", "required", "gap", "progress", "status"]
-
-
-def test_cli_runs_a_plan_it_has_never_seen(tmp_path, capsys):
-    tpath, spath = write_lakeside_plan(tmp_path / "raw")
-    out = tmp_path / "out" / "gaps.csv"
-    rc = main(["gaps", "--targets", str(tpath), "--statistics", str(spath), "--out", str(out)])
-    assert rc == 0
-    printed = capsys.readouterr().out
-    assert printed.count("\n") == 1 and "7 targets x 1 geo(s): lakeside" in printed
-    df = pd.read_csv(out)
-    assert list(df.columns[:7]) == ISSUE_COLUMNS and "geo" in df.columns
-    assert set(df["geo"]) == {"lakeside"} and df["indicator_id"].nunique() == len(LAKESIDE_TARGETS)
-    assert set(df["status"]) <= set(vocab.STATUSES)
-    row = df[(df["indicator_id"] == "ecology.sewage_treatment_rate") & (df["year"] == 2018)].iloc[0]
-    # baseline 80, target 95: required 86, gap 9, progress 6/15 = 0.4, r = 1 -> on_track
-    assert (row["value"], row["required"], row["gap"], row["progress"], row["status"]) == (86, 86, 9, 0.4, "on_track")
-    wage = df[(df["indicator_id"] == "employment.wage_vs_nation") & (df["year"] == 2018)].iloc[0]
-    assert (wage["value"], wage["status"], wage["reference_geo"]) == (0.9, "on_track", "synthetic_nation")
-
-    rc = main(["gaps", "--targets", str(tpath), "--statistics", str(spath), "--out", str(out),
-               "--geo", "all", "--method", "cagr"])
-    assert rc == 0
-    df = pd.read_csv(out)
-    assert list(dict.fromkeys(df["geo"])) == ["lakeside", "hilltown", "riverbend"]
-    assert set(df["method"]) == {"cagr"}
-
-    before = out.read_bytes()
-    assert main(["gaps", "--targets", str(tpath), "--statistics", str(spath), "--out", str(out),
-                 "--geo", "atlantis"]) == 2
-    assert "atlantis" in capsys.readouterr().err
-    assert out.read_bytes() == before  # nothing written on error
-
-
-def test_cli_bad_input_exits_2_naming_file_line_column(tmp_path, capsys):
-    tpath, spath = write_lakeside_plan(tmp_path / "raw")
-    text = spath.read_text(encoding="utf-8").splitlines()
-    text[1] = text[1].replace(",80.0,", ',"1,300",', 1)
-    spath.write_text("\n".join(text) + "\n", encoding="utf-8")
-    out = tmp_path / "gaps.csv"
-    rc = main(["gaps", "--targets", str(tpath), "--statistics", str(spath), "--out", str(out)])
-    assert rc == 2 and not out.exists()
-    err = capsys.readouterr().err
-    assert "statistics.csv:2" in err and "value" in err
-
-
-def test_cli_without_plan_json_exits_2_naming_the_missing_file(tmp_path, capsys):
-    tpath, spath = write_lakeside_plan(tmp_path / "raw", with_plan=False)
-    assert not (tmp_path / "raw" / "plan.json").exists()
-    out = tmp_path / "gaps.csv"
-    assert main(["gaps", "--targets", str(tpath), "--statistics", str(spath), "--out", str(out)]) == 2
-    out_text, err = capsys.readouterr()
-    assert f"{tmp_path / 'raw' / 'plan.json'}: plan.json not found" in err
-    assert "Traceback" not in out_text + err
-    assert not out.exists()  # nothing written

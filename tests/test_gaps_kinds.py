@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from engine_synthetic import GEO, PLAN, stats_frame, target, targets_frame
-from helpers import gaps, kinds
+from helpers import gaps, kinds, summaries, vocab
 
 approx = pytest.approx
 
@@ -427,7 +427,7 @@ def test_projection_only_for_level_like_kinds():
     d = at(traj, "health.exercise", 2017)
     assert d["projected_value_at_target"] == approx(110.0) and math.isnan(d["anticipated_progress"])
     # latest_status recomputes the same way
-    latest = gaps.latest_status(traj).set_index("indicator_id")
+    latest = summaries.latest_status(traj).set_index("indicator_id")
     assert latest.loc["health.life_expectancy", "anticipated_progress"] == approx(1.0)
     assert math.isnan(latest.loc["employment.gdp", "projected_value_at_target"])
     assert math.isnan(latest.loc["health.exercise", "anticipated_progress"])
@@ -443,17 +443,17 @@ def test_binding_is_carried_counted_and_filtered():
                     ("health.b", GEO, {2016: 4.5, 2018: 6.1}),   # achieved
                     ("health.c", GEO, {2016: 4.5, 2018: 4.4}))   # regressing
     traj = run(targets_frame(a, b, c), s)
-    latest = gaps.latest_status(traj)
+    latest = summaries.latest_status(traj)
     assert latest["binding"].tolist()[:2] == ["binding", "expected"] and pd.isna(latest["binding"].iloc[2])
-    roll = gaps.area_rollup_as_of(traj).set_index("area")
+    roll = summaries.area_rollup_as_of(traj).set_index("area")
     h = roll.loc["health"]
     assert (h["n_targets"], h["n_achieved"], h["n_on_track"], h["n_regressing"]) == (3, 1, 1, 1)
     assert (h["n_binding"], h["n_binding_on_track"], h["n_binding_achieved"]) == (1, 1, 0)
-    only = gaps.area_rollup_as_of(traj, binding_only=True).set_index("area")
+    only = summaries.area_rollup_as_of(traj, binding_only=True).set_index("area")
     assert (only.loc["health", "n_targets"], only.loc["health", "n_on_track"]) == (1, 1)
     # the existing columns unchanged, in their order; the binding counts appended
-    statuses = list(gaps.STATUS_ORDER)
-    assert list(gaps.area_rollup(traj).columns) == [
+    statuses = list(vocab.STATUS_ORDER)
+    assert list(summaries.area_rollup(traj).columns) == [
         "geo", "area", "year", "n_targets", *[f"n_{x}" for x in statuses], "n_with_value", "n_scored",
         "share_achieved_or_on_track", "mean_capped_progress", "coverage",
         "n_binding", *[f"n_binding_{x}" for x in statuses]]

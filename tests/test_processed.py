@@ -10,8 +10,8 @@ import re
 import pandas as pd
 import pytest
 
-from engine_synthetic import write_lakeside_plan
-from helpers import processed
+from engine_synthetic import LAKESIDE_TARGETS, write_lakeside_plan
+from helpers import processed, vocab
 from helpers.cli import main
 from helpers.exceptions import ValidationError
 
@@ -113,12 +113,69 @@ def test_cli_build_geo(tmp_path, capsys):
 
 
 def test_processed_csvs_neutralise_formula_text(tmp_path):
-    """gaps/build write every table through gaps.write_table -> fileio.atomic_write_csv, which
+    """gaps/build write every table through processed.write_table -> fileio.atomic_write_csv, which
     neutralises text a spreadsheet would run (issue 14.3)."""
-    from helpers import gaps
-
     frame = pd.DataFrame({"indicator_id": ["synthetic.a"], "name_en": ['+1+HYPERLINK("http://evil.example/","x")'],
                           "status_note": ["=1+1"], "value": [-2.0]})
-    path = gaps.write_table(frame, tmp_path / "gaps.csv")
+    path = processed.write_table(frame, tmp_path / "gaps.csv")
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[1] == 'synthetic.a,"\'+1+HYPERLINK(""http://evil.example/"",""x"")",\'=1+1,-2'
+
+
+# ------------------------------------------------------------------ python -m helpers gaps (cli_gaps), unseen plan
+
+ISSUE_COLUMNS = ["indicator_id", "year", "value", "required", "gap", "progress", "status"]
+
+
+def test_cli_runs_a_plan_it_has_never_seen(tmp_path, capsys):
+    tpath, spath = write_lakeside_plan(tmp_path / "raw")
+    out = tmp_path / "out" / "gaps.csv"
+    rc = main(["gaps", "--targets", str(tpath), "--statistics", str(spath), "--out", str(out)])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    assert printed.count("\n") == 1 and "7 targets x 1 geo(s): lakeside" in printed
+    df = pd.read_csv(out)
+    assert list(df.columns[:7]) == ISSUE_COLUMNS and "geo" in df.columns
+    assert set(df["geo"]) == {"lakeside"} and df["indicator_id"].nunique() == len(LAKESIDE_TARGETS)
+    assert set(df["status"]) <= set(vocab.STATUSES)
+    row = df[(df["indicator_id"] == "ecology.sewage_treatment_rate") & (df["year"] == 2018)].iloc[0]
+    # baseline 80, target 95: required 86, gap 9, progress 6/15 = 0.4, r = 1 -> on_track
+    assert (row["value"], row["required"], row["gap"], row["progress"], row["status"]) == (86, 86, 9, 0.4, "on_track")
+    wage = df[(df["indicator_id"] == "employment.wage_vs_nation") & (df["year"] == 2018)].iloc[0]
+    assert (wage["value"], wage["status"], wage["reference_geo"]) == (0.9, "on_track", "synthetic_nation")
+
+    rc = main(["gaps", "--targets", str(tpath), "--statistics", str(spath), "--out", str(out),
+               "--geo", "all", "--method", "cagr"])
+    assert rc == 0
+    df = pd.read_csv(out)
+    assert list(dict.fromkeys(df["geo"])) == ["lakeside", "hilltown", "riverbend"]
+    assert set(df["method"]) == {"cagr"}
+
+    before = out.read_bytes()
+    assert main(["gaps", "--targets", str(tpath), "--statistics", str(spath), "--out", str(out),
+                 "--geo", "atlantis"]) == 2
+    assert "atlantis" in capsys.readouterr().err
+    assert out.read_bytes() == before  # nothing written on error
+
+
+def test_cli_bad_input_exits_2_naming_file_line_column(tmp_path, capsys):
+    tpath, spath = write_lakeside_plan(tmp_path / "raw")
+    text = spath.read_text(encoding="utf-8").splitlines()
+    text[1] = text[1].replace(",80.0,", ',"1,300",', 1)
+    spath.write_text("\n".join(text) + "\n", encoding="utf-8")
+    out = tmp_path / "gaps.csv"
+    rc = main(["gaps", "--targets", str(tpath), "--statistics", str(spath), "--out", str(out)])
+    assert rc == 2 and not out.exists()
+    err = capsys.readouterr().err
+    assert "statistics.csv:2" in err and "value" in err
+
+
+def test_cli_without_plan_json_exits_2_naming_the_missing_file(tmp_path, capsys):
+    tpath, spath = write_lakeside_plan(tmp_path / "raw", with_plan=False)
+    assert not (tmp_path / "raw" / "plan.json").exists()
+    out = tmp_path / "gaps.csv"
+    assert main(["gaps", "--targets", str(tpath), "--statistics", str(spath), "--out", str(out)]) == 2
+    out_text, err = capsys.readouterr()
+    assert f"{tmp_path / 'raw' / 'plan.json'}: plan.json not found" in err
+    assert "Traceback" not in out_text + err
+    assert not out.exists()  # nothing written

@@ -24,7 +24,9 @@ Data layer (the plan's files, read, checked and loaded):
 Method layer (the arithmetic):
 
 - ``kinds``       the target kinds' arithmetic and own status rules; Eurostat's thresholds on r
-- ``gaps``        the gap-to-target engine (methods ``linear`` and ``cagr``), projections, roll-ups
+- ``gapinputs``   the engine's inputs: targets and statistics checked, typed; a relative target's reference geo
+- ``gaps``        the gap-to-target engine (methods ``linear`` and ``cagr``), projections
+- ``summaries``   a trajectory summed up: the latest status per target, counts by status per area (roll-ups)
 - ``coverage``    what is known and what is missing
 
 Report layer (notebooks, pages, the renderer and the commands):
@@ -52,7 +54,7 @@ Report layer (notebooks, pages, the renderer and the commands):
 - ``hygiene``     no orphaned workers or kernels, no leaked temporary folders; SIGTERM stops a render
 - ``reuse``       pages unchanged since a published set are copied, not executed (``fingerprints.json``)
 - ``publish``     publishing a finished set: atomic rename, ``latest``, ``.failed/``, clean-up
-- ``processed``   rebuilds ``data/processed/`` (``make data``)
+- ``processed``   rebuilds ``data/processed/`` (``make data``); the ``gaps`` command's table
 - ``cli``         ``python -m helpers ...`` (``__main__`` runs it)
 """
 

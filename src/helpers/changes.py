@@ -121,10 +121,10 @@ def compare(old_set: Path, statistics: pd.DataFrame, trajectory: pd.DataFrame, a
                      "old_url": r.source_url_old, "new_url": r.source_url_new})
     old_traj = pd.read_csv(Path(old_set) / TRAJECTORY_FILE)
     old_as_of = old_as_of if old_as_of is not None else as_of
-    from helpers import gaps
+    from helpers import summaries
 
-    before = gaps.latest_status(old_traj, old_as_of)[["geo", "indicator_id", "year", "status"]]
-    after = gaps.latest_status(trajectory, as_of)[["geo", "indicator_id", "year", "status"]]
+    before = summaries.latest_status(old_traj, old_as_of)[["geo", "indicator_id", "year", "status"]]
+    after = summaries.latest_status(trajectory, as_of)[["geo", "indicator_id", "year", "status"]]
     st = before.astype({"geo": str, "indicator_id": str}).merge(
         after.astype({"geo": str, "indicator_id": str}), on=["geo", "indicator_id"], how="outer",
         suffixes=("_old", "_new"))

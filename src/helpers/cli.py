@@ -167,7 +167,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from helpers.validate import cli_validate
         return cli_validate(args)
     if cmd == "gaps":
-        from helpers.gaps import cli_gaps
+        from helpers.processed import cli_gaps
         return cli_gaps(args)
     if cmd == "build":
         from helpers.processed import cli_build

@@ -55,7 +55,7 @@ ENGINE_NAME = "warm-fork"
 FRESH_ENGINE = "nbclient"
 ENGINE_ENV = "HELPERS_RENDER_ENGINE"
 #: Imported by every report notebook at run time (``params.prepare`` imports them lazily).
-PRELOAD_EXTRA = ("helpers.load", "helpers.gaps")
+PRELOAD_EXTRA = ("helpers.load", "helpers.gaps", "helpers.summaries")
 #: What a fresh ipykernel imports before the notebook's first line.
 KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel")
 _LAUNCHER = ["-m", "ipykernel_launcher"]

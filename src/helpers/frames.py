@@ -98,7 +98,7 @@ def _with_targets(latest: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
 
 
 def status_frame(latest: pd.DataFrame, targets: pd.DataFrame, lang: str = "both") -> pd.DataFrame:
-    """One row per target of ``latest`` (:func:`helpers.gaps.latest_status`), the columns a reader
+    """One row per target of ``latest`` (:func:`helpers.summaries.latest_status`), the columns a reader
     needs (:data:`STATUS_FRAME_COLUMNS`), numbers as numbers:
 
     - ``name`` (in ``lang``), ``target`` (:func:`target_cell`, without the year), ``target_year``,

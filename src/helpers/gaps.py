@@ -8,12 +8,11 @@ Public API:
 - :func:`compute_gaps` — the tidy trajectory table, one row per geo × target × year from
   ``baseline_year + 1`` to ``target_year``; methods ``linear`` (default) and ``cagr``; a linear
   projection to the target year per target.
-- :func:`latest_status` — one row per geo × target: its latest year with a value up to an
-  "as of" year, and the status in that year (``no_data`` when none).
-- :func:`area_rollup` / :func:`area_rollup_as_of` — counts by status per area (and year), the
-  binding targets counted apart.
 - :func:`filter_binding` — the binding (约束性) targets only.
-- :func:`cli_gaps` — ``python -m helpers gaps`` (``--binding``).
+
+Elsewhere: the inputs' checks and dtypes are in :mod:`helpers.gapinputs`; the summaries of a
+trajectory (``latest_status``, ``area_rollup``) in :mod:`helpers.summaries`; the command
+``python -m helpers gaps`` (``--binding``) and the CSV it writes in :mod:`helpers.processed`.
 
 The method, with every edge case, is written out in ``docs/method.md``; the short version:
 
@@ -48,17 +47,17 @@ Units: ``value``, ``baseline``, ``required``, ``gap``, ``target`` are in the tar
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from helpers.exceptions import Problem, UnknownValueError, ValidationError
+from helpers.exceptions import UnknownValueError
 from helpers import kinds
-from helpers.geos import _clean_labels, default_geo, resolve_geos, valid_geos  # noqa: F401  (one geo rule)
+from helpers.gapinputs import normalise_statistics, normalise_targets, reference_geos, str_array
+from helpers.geos import default_geo, resolve_geos, valid_geos  # noqa: F401  (one geo rule)
 from helpers.kinds import classify, first_label, rounded, safe_div
-from helpers.vocab import BINDING, COMPARATORS, KINDS, METHODS, STATUS_ORDER
+from helpers.vocab import METHODS
 
 #: Status of a year with a value but no baseline, when the target is not met: progress cannot be
 #: measured, so the year is not scored (the value, gap and a ``status_note`` are still reported).
@@ -87,140 +86,6 @@ TRAJECTORY_COLUMNS: tuple[str, ...] = (
     "trend", "binding", "definition",
 )
 
-_REQUIRED_TARGET_COLUMNS = ("id", "area", "name_zh", "name_en", "unit", "comparator", "target",
-                            "target_hi", "tolerance", "target_year", "baseline_year", "kind",
-                            "reference_id")
-_REQUIRED_STATISTICS_COLUMNS = ("indicator_id", "geo", "year", "value")
-
-#: CSV float format: 10 significant digits, so a rebuild is byte-identical and readable.
-CSV_FLOAT_FORMAT = "%.10g"
-
-
-# ----------------------------------------------------------------------------- input checks
-
-def _line_of(df: pd.DataFrame, mask: np.ndarray) -> list[int | None]:
-    """1-based file lines (header = line 1) of the rows in ``mask``, for a frame in file order."""
-    pos = np.flatnonzero(mask)
-    if isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1:
-        return [int(p) + 2 for p in pos]
-    return [None] * len(pos)
-
-
-def _strings(s: pd.Series) -> np.ndarray:
-    """Object array of str (missing -> "") for vectorised comparisons."""
-    return s.astype("string").fillna("").to_numpy(dtype=object)
-
-
-def _normalise_targets(targets: pd.DataFrame) -> pd.DataFrame:
-    """Copy with explicit dtypes; raises ValidationError naming every bad cell the engine needs."""
-    missing = [c for c in _REQUIRED_TARGET_COLUMNS if c not in targets.columns]
-    if missing:
-        raise ValidationError(Problem("targets", None, c, "required column is missing") for c in missing)
-    t = targets.reset_index(drop=True).copy()
-    problems: list[Problem] = []
-    for col in ("target", "target_hi", "tolerance", "baseline_value"):
-        if col not in t.columns:
-            t[col] = np.nan
-        num = pd.to_numeric(t[col], errors="coerce").astype("float64")
-        bad = (num.isna() & t[col].notna()).to_numpy()
-        problems += [Problem("targets", ln, col, f"not a number: {v!r}")
-                     for ln, v in zip(_line_of(t, bad), t.loc[bad, col])]
-        t[col] = num.astype("float64")
-    for col in ("target_year", "baseline_year"):
-        num = pd.to_numeric(t[col], errors="coerce").astype("float64")
-        bad = (num.isna() | (num != num.round())).to_numpy()
-        problems += [Problem("targets", ln, col, "expected a year (integer)") for ln in _line_of(t, bad)]
-        t[col] = num.fillna(0).round().astype("int64")
-    for col in ("id", "area", "name_zh", "name_en", "unit", "comparator", "kind", "reference_id",
-                "unit_zh", "value_unit", "reference_geo", "binding"):
-        t[col] = (t[col].astype("string").str.strip().replace("", pd.NA) if col in t.columns
-                  else pd.Series(pd.NA, index=t.index, dtype="string"))
-    kind, comp = _strings(t["kind"]), _strings(t["comparator"])
-    is_dir = kind == kinds.DIRECTION_KIND
-    for col, values, allowed in (("kind", kind, tuple(KINDS)), ("comparator", comp, COMPARATORS),
-                                 ("binding", _strings(t["binding"]), ("", *BINDING))):
-        bad = ~np.isin(values, allowed)
-        problems += [Problem("targets", ln, col, f"{v!r} is not one of {', '.join(allowed)}")
-                     for ln, v in zip(_line_of(t, bad), values[bad])]
-    checks = (
-        ("target", ~is_dir & t["target"].isna().to_numpy(), "a target value is required"),
-        ("target", is_dir & t["target"].notna().to_numpy(), "a 'direction' target has no target value"),
-        ("comparator", is_dir & ~np.isin(comp, (">=", "<=")), "a 'direction' target needs >= or <="),
-        ("target_hi", (comp == "between") & t["target_hi"].isna().to_numpy(), "'between' needs target_hi"),
-        ("target_hi", (comp == "between") & (t["target_hi"] < t["target"]).to_numpy(),
-         "target_hi is below target"),
-        ("tolerance", (comp == "~") & ~(t["tolerance"] >= 0).to_numpy(), "'~' needs a tolerance >= 0"),
-        ("reference_id", (kind == "relative") & t["reference_id"].isna().to_numpy(),
-         "a relative target needs reference_id"),
-        ("target_year", (t["target_year"] <= t["baseline_year"]).to_numpy(),
-         "target_year must be after baseline_year"),
-        ("id", t["id"].isna().to_numpy() | t["id"].duplicated().to_numpy(), "missing or duplicate id"),
-    )
-    for col, bad, msg in checks:
-        problems += [Problem("targets", ln, col, msg) for ln in _line_of(t, bad)]
-    if problems:
-        raise ValidationError(problems)
-    return t
-
-
-def _normalise_statistics(statistics: pd.DataFrame) -> pd.DataFrame:
-    """indicator_id/geo as str, year int64, value float64; rows without a value dropped."""
-    missing = [c for c in _REQUIRED_STATISTICS_COLUMNS if c not in statistics.columns]
-    if missing:
-        raise ValidationError(Problem("statistics", None, c, "required column is missing") for c in missing)
-    s = statistics.reset_index(drop=True)
-    value = pd.to_numeric(s["value"], errors="coerce").astype("float64")
-    year = pd.to_numeric(s["year"], errors="coerce").astype("float64")
-    problems = [Problem("statistics", ln, "value", f"not a number: {v!r}") for ln, v in
-                zip(_line_of(s, (value.isna() & s["value"].notna()).to_numpy()),
-                    s.loc[(value.isna() & s["value"].notna()).to_numpy(), "value"])]
-    problems += [Problem("statistics", ln, "year", "expected a year (integer)")
-                 for ln in _line_of(s, (year.isna() | (year != year.round())).to_numpy())]
-    if problems:
-        raise ValidationError(problems)
-    out = pd.DataFrame({
-        "indicator_id": _clean_labels(s["indicator_id"]),
-        "geo": _clean_labels(s["geo"]),
-        "year": year.round().astype("int64"),
-        "value": value,
-    })
-    if "definition" in s.columns:
-        out["definition"] = _clean_labels(s["definition"])
-    dup = out.duplicated(["indicator_id", "geo", "year"], keep="first").to_numpy()
-    if dup.any():
-        raise ValidationError(
-            Problem("statistics", ln, None,
-                    f"duplicate key (indicator_id, geo, year) = ({i}, {g}, {y})")
-            for ln, i, g, y in zip(_line_of(s, dup), out.loc[dup, "indicator_id"],
-                                   out.loc[dup, "geo"], out.loc[dup, "year"]))
-    keep = out["value"].notna() & (out["indicator_id"] != "") & (out["geo"] != "")
-    return out[keep.to_numpy()].reset_index(drop=True)
-
-
-def _reference_geos(t: pd.DataFrame, s: pd.DataFrame, plan: dict, scored: Sequence[str]) -> np.ndarray:
-    """Per target, the geo whose series ``reference_id`` is the reference (``""`` if none).
-
-    Rule (documented in docs/method.md): a ``reference_geo`` column in the targets, when set,
-    wins. Otherwise, among the geos holding the series: the plan's benchmarks in their listed
-    order, then other geos that are not being scored (alphabetical), then scored geos
-    (alphabetical). One reference geo per target, the same for every scored geo.
-    """
-    out = _strings(t["reference_geo"]).copy()
-    ref_ids = _strings(t["reference_id"])
-    need = (ref_ids != "") & (out == "")
-    if not need.any():
-        return out
-    rows = s.loc[s["indicator_id"].isin(set(ref_ids[need])), ["indicator_id", "geo"]].drop_duplicates()
-    if rows.empty:
-        return out
-    bench = {g: i for i, g in enumerate(plan.get("benchmarks", []) or [])}
-    rows = rows.assign(
-        _tier=np.where(rows["geo"].isin(list(bench)), 0, np.where(rows["geo"].isin(list(scored)), 2, 1)),
-        _bench=rows["geo"].map(bench).fillna(len(bench)).astype("int64"),
-    ).sort_values(["indicator_id", "_tier", "_bench", "geo"], kind="mergesort")
-    best = rows.drop_duplicates("indicator_id").set_index("indicator_id")["geo"]
-    chosen = pd.Series(ref_ids).map(best).fillna("").to_numpy(dtype=object)
-    return np.where(need, chosen, out)
 
 
 # ----------------------------------------------------------------------------- the arithmetic
@@ -402,8 +267,8 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     plan = getattr(plan, "meta", plan) or {}
     # A target without a quantified goal is computed as a direction, then shown, never scored (below).
     targets, unq_ids = kinds.unquantified_as_direction(targets)
-    t = _normalise_targets(targets)
-    s = _normalise_statistics(statistics)
+    t = normalise_targets(targets)
+    s = normalise_statistics(statistics)
     geos = resolve_geos(geo, plan, s, targets=t)
     if binding_only:
         t = filter_binding(t).reset_index(drop=True)
@@ -412,21 +277,21 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
         return _empty_trajectory()
 
     # --- per target (arrays of length n_t)
-    comp = _strings(t["comparator"])
-    kind = _strings(t["kind"])
+    comp = str_array(t["comparator"])
+    kind = str_array(t["kind"])
     is_annual = np.isin(kind, kinds.ANNUAL_LIKE_KINDS)  # scored year by year against x*
     is_band = np.isin(comp, ("between", "~"))
     target = t["target"].to_numpy("float64")
     lo, hi = _band(comp, target, t["target_hi"].to_numpy("float64"), t["tolerance"].to_numpy("float64"))
     b_year = t["baseline_year"].to_numpy("int64")
     t_year = t["target_year"].to_numpy("int64")
-    ref_id = _strings(t["reference_id"])
+    ref_id = str_array(t["reference_id"])
     is_rel = kind == "relative"
     has_ref = is_rel | ((kind == "rate_avg") & (ref_id != ""))
     is_run, is_dir = np.isin(kind, kinds.RUNNING_KINDS), kind == kinds.DIRECTION_KIND
-    ref_geo = np.where(has_ref, _reference_geos(t, s, plan, geos), "").astype(object)
+    ref_geo = np.where(has_ref, reference_geos(t, s, plan, geos), "").astype(object)
     lk = _Lookup(s)
-    own_id_code = lk.ids.get_indexer(_strings(t["id"]))
+    own_id_code = lk.ids.get_indexer(str_array(t["id"]))
     ref_id_code, ref_geo_code = lk.codes(np.where(has_ref, ref_id, ""), ref_geo)
     geo_code = lk.geos.get_indexer(np.asarray(geos, dtype=object))
 
@@ -602,212 +467,3 @@ def filter_binding(targets: pd.DataFrame) -> pd.DataFrame:
     if "binding" not in targets.columns:
         return targets.iloc[0:0]
     return targets[(targets["binding"].astype("string").str.strip() == "binding").fillna(False).to_numpy()]
-
-
-# ----------------------------------------------------------------------------- summaries
-
-_KEYS = ["geo", "indicator_id"]
-
-
-def latest_status(trajectory: pd.DataFrame, as_of_year: int | None = None) -> pd.DataFrame:
-    """One row per (geo, target): its latest year ``<= as_of_year`` with a value, and that row.
-
-    ``as_of_year=None`` -> no limit. ``year`` and ``as_of`` are the year the status refers to
-    (``<NA>`` with status ``no_data`` and empty numbers when the target has no value up to then);
-    ``as_of_limit`` is the requested cut-off. No carrying forward beyond that: the status is
-    the status *in* that year. The projection columns are recomputed from the values up to the
-    cut-off (plus the baseline), so an "as of 2019" summary does not see 2020 data.
-    Row order: geos and targets in their order of first appearance.
-    """
-    traj = trajectory.reset_index(drop=True)
-    if "geo" not in traj.columns:
-        traj = traj.assign(geo=pd.array([""] * len(traj), dtype="string"))
-    year = traj["year"].astype("float64").to_numpy()
-    limit = np.inf if as_of_year is None else float(as_of_year)
-    with_value = traj["value"].notna().to_numpy() & (year <= limit)
-
-    keys = traj[_KEYS].drop_duplicates().reset_index(drop=True)
-    chosen = (traj[with_value].sort_values("year", kind="mergesort")
-              .drop_duplicates(_KEYS, keep="last"))
-    first = traj.drop_duplicates(_KEYS, keep="first")
-    per_target_cols = [c for c in traj.columns if c in {
-        "area", "name_zh", "name_en", "unit", "unit_zh", "kind", "comparator", "target",
-        "target_hi", "tolerance", "baseline_year", "target_year", "baseline", "baseline_source",
-        "reference_id", "reference_geo", "method", "binding"}]
-    base = keys.merge(first[_KEYS + per_target_cols], on=_KEYS, how="left")
-    year_cols = [c for c in traj.columns if c not in per_target_cols and c not in _KEYS]
-    out = base.merge(chosen[_KEYS + year_cols], on=_KEYS, how="left")
-    out["status"] = out["status"].astype("string").fillna("no_data")
-    out["as_of"] = out["year"]
-    out["as_of_limit"] = pd.array([as_of_year] * len(out), dtype="Int64")
-
-    if {"baseline", "comparator", "kind", "target", "baseline_year", "target_year"} <= set(traj.columns):
-        proj, antic, n_pts = _project_frame(traj[with_value], out)
-        out["projected_value_at_target"] = proj
-        out["anticipated_progress"] = antic
-        out["projection_points"] = pd.array(n_pts, dtype="Int64")
-
-    lead = [c for c in TRAJECTORY_COLUMNS if c in out.columns]
-    rest = [c for c in out.columns if c not in lead]
-    return out[lead + rest].reset_index(drop=True)
-
-
-def _project_frame(points: pd.DataFrame, per_target: pd.DataFrame):
-    """Projection for each row of ``per_target`` from its rows in ``points`` plus its baseline."""
-    g = pd.MultiIndex.from_frame(per_target[_KEYS].astype(str)).get_indexer(
-        pd.MultiIndex.from_frame(points[_KEYS].astype(str))) if len(points) else np.array([], dtype="int64")
-    n = len(per_target)
-    b = per_target["baseline_year"].astype("float64").to_numpy()
-    tt = per_target["target_year"].astype("float64").to_numpy()
-    xb = per_target["baseline"].astype("float64").to_numpy()
-    base_pts = ~np.isnan(xb)
-    grp = np.concatenate([g, np.flatnonzero(base_pts)]).astype("int64")
-    xs = np.concatenate([points["year"].astype("float64").to_numpy() - b[g] if len(points) else np.array([]),
-                         np.zeros(int(base_pts.sum()))])
-    ys = np.concatenate([points["value"].astype("float64").to_numpy(), xb[base_pts]])
-    proj, n_pts = _projection(grp, xs, ys, n, tt - b)
-    comp = _strings(per_target["comparator"])
-    kind = _strings(per_target["kind"])
-    tol = per_target["tolerance"].astype("float64").to_numpy() if "tolerance" in per_target else np.full(n, np.nan)
-    thi = per_target["target_hi"].astype("float64").to_numpy() if "target_hi" in per_target else np.full(n, np.nan)
-    lo, hi = _band(comp, per_target["target"].astype("float64").to_numpy(), thi, tol)
-    lo, hi = kinds.resolve_band(kind, lo, hi, xb)
-    is_band = np.isin(comp, ("between", "~"))
-    aim_b, d_b = _aim(lo, hi, xb)
-    gap_b = _gap(xb, lo, hi, aim_b, d_b, is_band)
-    antic = _progress(proj, np.isin(kind, kinds.ANNUAL_LIKE_KINDS), lo, hi, is_band, aim_b, d_b, gap_b)
-    projected = np.isin(kind, kinds.PROJECTED_KINDS)  # as in compute_gaps
-    antic = np.where(projected & (kind != kinds.DIRECTION_KIND), antic, np.nan)
-    return np.where(projected, proj, np.nan), antic, np.where(projected, n_pts, 0)
-
-
-def _area_order(present: Iterable[str], areas: Sequence[str] | None) -> list[str]:
-    """``areas`` (the plan's order) that are present, then the others in first-appearance order."""
-    seen = list(dict.fromkeys(present))
-    declared = [a for a in (areas or []) if a in set(seen)]
-    return declared + [a for a in seen if a not in set(declared)]
-
-
-def area_rollup(frame: pd.DataFrame, by_year: bool | None = None,
-                areas: Sequence[str] | None = None, binding_only: bool = False) -> pd.DataFrame:
-    """Per geo × area (× year): counts of targets by status and three shares.
-
-    ``frame`` is a trajectory (``by_year`` defaults to True: one row per area and year) or a
-    :func:`latest_status` table (detected by its ``as_of`` column; one row per area). Area
-    ``"all"`` follows the areas, in the order of ``areas`` (the plan's area keys) when given,
-    else in first-appearance order. Columns: ``n_targets``, ``n_<status>`` for every status,
-    ``n_with_value`` (rows with a value), ``n_scored`` (status other than ``no_data``),
-    ``share_achieved_or_on_track`` (among scored; NaN when none is scored), ``mean_capped_progress``
-    (mean of progress clipped to [0, 1], achieved counted as 1, rows without a progress left
-    out; NaN when none), ``coverage`` (n_with_value / n_targets); then ``n_binding`` and
-    ``n_binding_<status>``: the same counts among the binding (约束性) targets (0 without a
-    ``binding`` column). ``binding_only``: roll up only the binding targets.
-    A target whose span ends earlier than the others simply has no row in later years.
-    """
-    if by_year is None:
-        by_year = "as_of" not in frame.columns
-    f = frame.reset_index(drop=True)
-    is_binding = (f["binding"].astype("string").str.strip() == "binding").fillna(False).to_numpy() \
-        if "binding" in f.columns else np.zeros(len(f), dtype=bool)
-    if binding_only:
-        f, is_binding = f[is_binding].reset_index(drop=True), is_binding[is_binding]
-    geo = f["geo"].astype("string").fillna("") if "geo" in f.columns else pd.Series("", index=f.index, dtype="string")
-    status = f["status"].astype("string").fillna("no_data").to_numpy(dtype=object)
-    progress = f["progress"].astype("float64").to_numpy()
-    achieved = status == "achieved"
-    capped = np.where(achieved, 1.0, np.clip(progress, 0.0, 1.0))
-    work = pd.DataFrame({
-        "geo": geo.to_numpy(dtype=object),
-        "area": f["area"].astype("string").fillna("").to_numpy(dtype=object),
-        "year": f["year"].astype("Int64") if by_year else 0,
-        **{f"n_{s}": (status == s).astype("int64") for s in STATUS_ORDER},
-        "n_with_value": f["value"].notna().to_numpy().astype("int64"),
-        "n_good": np.isin(status, ("achieved", "on_track")).astype("int64"),
-        "capped": np.where(status == "no_data", np.nan, capped),
-        "n_binding": is_binding.astype("int64"),
-        **{f"n_binding_{s}": (is_binding & (status == s)).astype("int64") for s in STATUS_ORDER},
-    })
-    work["n_targets"] = 1
-    keys = ["geo", "area", "year"]
-    everything = work.assign(area="all")
-    both = pd.concat([work, everything], ignore_index=True)
-    counts = [c for c in both.columns if c.startswith("n_")]
-    agg = both.groupby(keys, sort=False, dropna=False).agg(
-        **{c: (c, "sum") for c in counts}, mean_capped_progress=("capped", "mean")).reset_index()
-    agg["n_scored"] = agg["n_targets"] - agg["n_no_data"]
-    agg["share_achieved_or_on_track"] = safe_div(agg["n_good"].to_numpy("float64"),
-                                                  agg["n_scored"].to_numpy("float64"))
-    agg["coverage"] = agg["n_with_value"] / agg["n_targets"]
-    order = {a: i for i, a in enumerate(_area_order(work["area"], areas) + ["all"])}
-    geo_order = {g: i for i, g in enumerate(pd.unique(work["geo"]))}
-    agg = agg.assign(_a=agg["area"].map(order), _g=agg["geo"].map(geo_order)) \
-        .sort_values(["_g", "_a", "year"], kind="mergesort").drop(columns=["_a", "_g", "n_good"])
-    cols = ["geo", "area", "year", "n_targets", *[f"n_{s}" for s in STATUS_ORDER],
-            "n_with_value", "n_scored", "share_achieved_or_on_track", "mean_capped_progress", "coverage"]
-    binding_cols = ["n_binding", *[f"n_binding_{s}" for s in STATUS_ORDER]]
-    agg = agg[cols + binding_cols].reset_index(drop=True)
-    agg["geo"] = agg["geo"].astype("string")
-    agg["area"] = agg["area"].astype("string")
-    for c in cols[3:-3] + binding_cols:
-        agg[c] = agg[c].astype("int64")
-    if not by_year:
-        agg = agg.drop(columns="year")
-        if "as_of_limit" in f.columns:
-            agg.insert(2, "as_of_limit", f["as_of_limit"].iloc[0] if len(f) else pd.NA)
-            agg["as_of_limit"] = agg["as_of_limit"].astype("Int64")
-    return agg
-
-
-def area_rollup_as_of(trajectory: pd.DataFrame, as_of_year: int | None = None,
-                      areas: Sequence[str] | None = None, binding_only: bool = False) -> pd.DataFrame:
-    """The "as of" roll-up: :func:`area_rollup` of :func:`latest_status` (one row per area)."""
-    return area_rollup(latest_status(trajectory, as_of_year), by_year=False, areas=areas,
-                       binding_only=binding_only)
-
-
-# ----------------------------------------------------------------------------- output
-
-def write_table(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table atomically as UTF-8 CSV with the engine's fixed float format (text a
-    spreadsheet would run as a formula neutralised, :func:`helpers.fileio.neutralise_frame`)."""
-    from helpers.fileio import atomic_write_csv
-
-    return atomic_write_csv(df, path, float_format=CSV_FLOAT_FORMAT)
-
-
-def table_bytes(df: pd.DataFrame) -> bytes:
-    """What :func:`write_table` writes, as bytes."""
-    from helpers.fileio import csv_bytes
-
-    return csv_bytes(df, float_format=CSV_FLOAT_FORMAT)
-
-
-def status_counts_text(frame: pd.DataFrame) -> str:
-    counts = frame["status"].astype("string").value_counts()
-    return ", ".join(f"{s}={int(counts.get(s, 0))}" for s in STATUS_ORDER)
-
-
-def cli_gaps(args) -> int:
-    """``python -m helpers gaps``: load (ValidationError -> exit 2 in cli.main), compute, write."""
-    from helpers import fileio
-    from helpers.load import load_inputs
-    from helpers.readers import file_problem
-
-    problems = [file_problem(p, what=f"{label} file") for label, p in (("targets", args.targets),
-                                                                      ("statistics", args.statistics))]
-    if any(problems):
-        raise ValidationError([p for p in problems if p is not None])
-    fileio.check_output_file(args.out, make_folder=True)  # before computing anything
-    plan = load_inputs(args.targets, args.statistics)
-    geos = resolve_geos(args.geo, plan.meta, plan.statistics, targets=plan.targets)
-    binding_only = bool(getattr(args, "binding", False))
-    traj = compute_gaps(plan.targets, plan.statistics, geo=geos, method=args.method, plan=plan.meta,
-                        binding_only=binding_only)
-    with fileio.writing(args.out):
-        write_table(traj, args.out)
-    latest = latest_status(traj)
-    n_targets = traj["indicator_id"].nunique()
-    which = " binding" if binding_only else ""
-    print(f"wrote {args.out}: {len(traj)} rows ({n_targets}{which} targets x {len(geos)} geo(s): "
-          f"{','.join(geos)}; method {args.method}); latest status: {status_counts_text(latest)}")
-    return 0

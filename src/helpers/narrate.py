@@ -239,7 +239,7 @@ def indicator_summary(latest: pd.DataFrame, statistics: pd.DataFrame, indicator_
 def projection_sentence(row: pd.Series, lang: str = "both", latest: pd.Series | None = None) -> str:
     """One target's projection: the linear trend of its observed values carried to the target
     year, and the anticipated progress that implies, with what that means; says so when it
-    cannot be projected. With ``latest`` (the target's :func:`helpers.gaps.latest_status` row):
+    cannot be projected. With ``latest`` (the target's :func:`helpers.summaries.latest_status` row):
     an achieved target gets no anticipated progress (it would only contradict "achieved"), nor
     does a target whose value is not scored."""
     pv = row.get("projected_value_at_target", np.nan)

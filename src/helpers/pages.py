@@ -59,12 +59,12 @@ def html_page(title: str, body: str, lang: str = "both") -> str:
 def status_summary(prep):
     """Counts by status per area (rows: every area with a target, plan order, whether or not
     this render draws its page; columns: STATUS_ORDER; plus
-    ``total``): :func:`helpers.gaps.area_rollup` of the statuses as of the report's as-of year,
+    ``total``): :func:`helpers.summaries.area_rollup` of the statuses as of the report's as-of year,
     the same table the notebooks narrate."""
-    from helpers import gaps
+    from helpers import summaries
     from helpers.vocab import STATUS_ORDER
 
-    rollup = gaps.area_rollup(prep.ctx.latest, by_year=False, areas=prep.ctx.plan.area_keys).set_index("area")
+    rollup = summaries.area_rollup(prep.ctx.latest, by_year=False, areas=prep.ctx.plan.area_keys).set_index("area")
     counts = rollup.reindex(prep.ctx.plan.areas_in_use())[[f"n_{s}" for s in STATUS_ORDER]].fillna(0).astype("int64")
     counts.columns = list(STATUS_ORDER)
     counts["total"] = counts.sum(axis=1)

@@ -124,9 +124,9 @@ class Context:
             self.targets, self.statistics, geo=self.geo, method=method, plan=self.meta))
 
     def latest_for(self, method: str) -> pd.DataFrame:
-        from helpers import gaps
+        from helpers import summaries
 
-        return gaps.latest_status(self.trajectory_for(method), self.as_of)
+        return summaries.latest_status(self.trajectory_for(method), self.as_of)
 
     def cached(self, key, compute):
         """``compute()`` once per ``key`` for this context: tables derived from the inputs that
@@ -170,7 +170,7 @@ def prepare(*, plan=None, as_of_year=None, method: str = "linear", lang: str = "
     ``charts=False`` (a caller that draws nothing, such as the report renderer's parent process)
     leaves matplotlib alone: no shared style is applied and ``chart_lang`` is ``lang`` unresolved.
     """
-    from helpers import gaps, load
+    from helpers import gaps, load, summaries
 
     check_choice("method", method, METHODS)
     check_choice("lang", lang, LANGS)
@@ -204,7 +204,7 @@ def prepare(*, plan=None, as_of_year=None, method: str = "linear", lang: str = "
     ctx = Context(
         plan=loaded, method=method, lang=lang, chart_lang=chart_lang, geo=geo_,
         as_of=as_of, as_of_requested=requested, has_data=has_data,
-        trajectory=trajectory, latest=gaps.latest_status(trajectory, as_of),
+        trajectory=trajectory, latest=summaries.latest_status(trajectory, as_of),
         area=area, indicator_id=indicator_id,
     )
     ctx._cache[("trajectory", method)] = trajectory

@@ -1,4 +1,5 @@
-"""Rebuild every table in ``data/processed/`` from ``data/raw/`` (``make data``).
+"""Rebuild every table in ``data/processed/`` from ``data/raw/`` (``make data``), and the one table
+of ``python -m helpers gaps`` (:func:`cli_gaps`).
 
 Files written (UTF-8 CSV, fixed float format, deterministic row order, so a rebuild from the
 same inputs is byte-identical):
@@ -22,12 +23,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import coverage, fileio, gaps, locks
+from helpers import coverage, fileio, gaps, locks, summaries
 from helpers.exceptions import OutputError, ValidationError
+
+#: CSV float format: 10 significant digits, so a rebuild is byte-identical and readable.
+CSV_FLOAT_FORMAT = "%.10g"
 
 #: The files ``build`` writes, in writing order.
 TABLE_NAMES: tuple[str, ...] = ("gaps.csv", "gaps_cagr.csv", "latest_status.csv", "area_rollup.csv",
                                 "area_rollup_latest.csv", "coverage_by_area.csv", "coverage_by_target.csv")
+
+
+def write_table(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table atomically as UTF-8 CSV with the engine's fixed float format (text a
+    spreadsheet would run as a formula neutralised, :func:`helpers.fileio.neutralise_frame`)."""
+    return fileio.atomic_write_csv(df, path, float_format=CSV_FLOAT_FORMAT)
+
+
+def table_bytes(df: pd.DataFrame) -> bytes:
+    """What :func:`write_table` writes, as bytes."""
+    return fileio.csv_bytes(df, float_format=CSV_FLOAT_FORMAT)
 
 
 def _coverage_tables(targets: pd.DataFrame, statistics: pd.DataFrame,
@@ -70,13 +85,13 @@ def processed_tables(targets_path: str | Path,
 
     linear = gaps.compute_gaps(t, s, geo=geos, method="linear", plan=plan)
     cagr = gaps.compute_gaps(t, s, geo=geos, method="cagr", plan=plan)
-    latest = gaps.latest_status(linear)
+    latest = summaries.latest_status(linear)
     return {
         "gaps.csv": linear,
         "gaps_cagr.csv": cagr,
         "latest_status.csv": latest,
-        "area_rollup.csv": gaps.area_rollup(linear, areas=order),
-        "area_rollup_latest.csv": gaps.area_rollup(latest, by_year=False, areas=order),
+        "area_rollup.csv": summaries.area_rollup(linear, areas=order),
+        "area_rollup_latest.csv": summaries.area_rollup(latest, by_year=False, areas=order),
         **_coverage_tables(t, s, geos, loaded.areas),
     }
 
@@ -95,7 +110,7 @@ def _write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> dict[
     """Write every table in one step (:func:`helpers.fileio.atomic_write_many`): all or none is
     replaced; an OS error (read-only folder, full disk) is an OutputError naming the file."""
     out_dir = _check_out_dir(out_dir)
-    items = {out_dir / name: gaps.table_bytes(frame) for name, frame in tables.items()}
+    items = {out_dir / name: table_bytes(frame) for name, frame in tables.items()}
     with fileio.writing(out_dir):
         fileio.atomic_write_many(items)
     return {name: out_dir / name for name in tables}
@@ -120,4 +135,29 @@ def cli_build(args) -> int:
     written = _write_tables(tables, args.out_dir)
     for name, path in written.items():
         print(f"wrote {path} ({len(tables[name])} rows)")
+    return 0
+
+
+def cli_gaps(args) -> int:
+    """``python -m helpers gaps``: load (ValidationError -> exit 2 in cli.main), compute, write."""
+    from helpers.load import load_inputs
+    from helpers.readers import file_problem
+
+    problems = [file_problem(p, what=f"{label} file") for label, p in (("targets", args.targets),
+                                                                      ("statistics", args.statistics))]
+    if any(problems):
+        raise ValidationError([p for p in problems if p is not None])
+    fileio.check_output_file(args.out, make_folder=True)  # before computing anything
+    plan = load_inputs(args.targets, args.statistics)
+    geos = gaps.resolve_geos(args.geo, plan.meta, plan.statistics, targets=plan.targets)
+    binding_only = bool(getattr(args, "binding", False))
+    traj = gaps.compute_gaps(plan.targets, plan.statistics, geo=geos, method=args.method, plan=plan.meta,
+                             binding_only=binding_only)
+    with fileio.writing(args.out):
+        write_table(traj, args.out)
+    latest = summaries.latest_status(traj)
+    n_targets = traj["indicator_id"].nunique()
+    which = " binding" if binding_only else ""
+    print(f"wrote {args.out}: {len(traj)} rows ({n_targets}{which} targets x {len(geos)} geo(s): "
+          f"{','.join(geos)}; method {args.method}); latest status: {summaries.status_counts_text(latest)}")
     return 0
