@@ -253,3 +253,22 @@ def test_target_rows_are_one_targets_years_in_order(hostile_ctx):
         assert set(rows["indicator_id"].astype(str)) == {ind}
         assert rows["year"].is_monotonic_increasing
         assert len(rows) == int((ctx.trajectory["indicator_id"] == ind).sum())
+
+
+def test_coverage_by_target_leads_with_targets_that_have_a_value_and_folds_the_rest():
+    ctx = params.prepare(plan="fuyang", charts=False)  # the shipped plan: 78 targets, few values
+    html = sections.coverage_html(ctx, per_target=True)
+    cov = ctx.coverage()[0]
+    valued = set(ctx.statistics.loc[ctx.statistics["value"].notna(), "indicator_id"].astype(str)
+                 .str.split(":", n=1).str[0])
+    n_some = int(cov["id"].isin(valued).sum())
+    n_rest = len(cov) - n_some
+    assert 0 < n_some < len(cov) and n_rest > sections.FOLD_ROWS
+    shown, folded = html.split("<details>", 1)
+    tables_shown = shown.split("<table")[1:]
+    assert len(table_rows(tables_shown[-1])) == n_some  # the per-target table before the fold
+    assert f"The {n_rest} targets below have no value at all" in shown
+    assert len(table_rows(folded)) == n_rest and folded.rstrip().endswith("</details>")
+    # every target is in one of the two tables, once
+    for name in cov["name_en"]:
+        assert htmltext.esc(name) in html

@@ -300,14 +300,35 @@ def findings_html(ctx: Context) -> str:
 
 
 def coverage_html(ctx: Context, per_target: bool = False) -> str:
-    """Coverage per area (and per target with its sources when ``per_target``)."""
+    """Coverage per area and, when ``per_target``, per target with its sources: first the
+    targets with any value (their own, a benchmark's or a context series'), then the targets
+    with no value at all in the same table form, folded (``<details>``) when there are more
+    than :data:`FOLD_ROWS` of them, so the page leads with what is known and loses nothing."""
     cov_t, cov_a = ctx.coverage()
     out = heading("数据覆盖（按领域）", "Data coverage by area", ctx.lang) + tables.coverage_area_table(cov_a, ctx.lang, plan=ctx.plan)
-    if per_target:
-        out += (heading("数据覆盖（按目标）与来源", "Data coverage by target, with sources", ctx.lang)
-                + tables.coverage_target_table(cov_t, ctx.targets, ctx.statistics, ctx.geo, ctx.lang,
-                                               plan=ctx.plan))
-    return out
+    if not per_target:
+        return out
+    stats = ctx.statistics
+    valued = stats.loc[stats["value"].notna(), "indicator_id"].astype(str).str.split(":", n=1).str[0]
+    some = cov_t["id"].astype(str).isin(set(valued))
+    out += heading("数据覆盖（按目标）与来源", "Data coverage by target, with sources", ctx.lang)
+
+    def table(rows: pd.DataFrame) -> str:
+        return tables.coverage_target_table(rows, ctx.targets, ctx.statistics, ctx.geo, ctx.lang, plan=ctx.plan)
+
+    if some.any():
+        out += table(cov_t[some])
+    rest = cov_t[~some]
+    if rest.empty:
+        return out
+    n = len(rest)
+    lead = htmltext.t(f"以下{n}项目标没有任何数值（本地、对照或参考序列）。",
+                      f"The {n} targets below have no value at all (own, benchmark or context).", ctx.lang)
+    out += f"<p>{esc(lead)}</p>"
+    if n > FOLD_ROWS:
+        summary = htmltext.t(f"展开{n}项没有任何数值的目标", f"Show the {n} targets with no value at all", ctx.lang)
+        return out + f"<details><summary>{esc(summary)}</summary>{table(rest)}</details>"
+    return out + table(rest)
 
 
 def coverage_intro_html(ctx: Context) -> str:
