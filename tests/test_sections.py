@@ -269,6 +269,6 @@ def test_coverage_by_target_leads_with_targets_that_have_a_value_and_folds_the_r
     assert len(table_rows(tables_shown[-1])) == n_some  # the per-target table before the fold
     assert f"The {n_rest} targets below have no value at all" in shown
     assert len(table_rows(folded)) == n_rest and folded.rstrip().endswith("</details>")
-    # every target is in one of the two tables, once
+    # no target is dropped
     for name in cov["name_en"]:
         assert htmltext.esc(name) in html
