@@ -9,9 +9,9 @@ What may differ between two renders, and is stripped before comparing:
 - Executed notebooks (.ipynb): the execution timestamps and durations papermill and nbclient
   record (``metadata.papermill`` start_time / end_time / duration of the notebook and of each
   cell, and each cell's ``metadata.execution``); :func:`normalise_notebook` drops those keys.
-  Also the memory address in an object's plain-text repr (``<pandas.io.formats.style.Styler at
-  0x7f...>``, stored beside the table's HTML), masked as the nbval sanitize patterns mask it
-  (tests/nbval_sanitize.cfg, ``memory_addresses``); nothing else in an output is touched.
+  Also a memory address in an object's plain-text repr (``<... at 0x7f...>``; the report tables'
+  Stylers print their table instead, helpers.tables), masked as the nbval sanitize patterns mask
+  it (tests/nbval_sanitize.cfg, ``memory_addresses``); nothing else in an output is touched.
 
 Besides .html and .ipynb a set keeps what it was built from (``inputs/``: copies of the plan's
 three files) and what it scored (``trajectory.csv``); those and set.json must be byte-identical

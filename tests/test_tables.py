@@ -78,3 +78,15 @@ def test_related_ids_and_sources_table():
 def test_plain_table_alignment():
     df = pd.DataFrame({"a": ["x", "yyy"], "v": [1.23456, np.nan]})
     assert tables.plain_table(df) == "a    v\nx    1.235\nyyy  —"
+
+
+def test_a_report_table_shows_as_text_in_plain_text_not_as_a_memory_address():
+    from IPython.core.formatters import PlainTextFormatter
+    from pandas.io.formats.style import Styler
+
+    frame = pd.DataFrame({"name": ["Beds per 1,000"], "value": [6.5], "status": ["on_track"]})
+    sty = tables.frame_styler(frame, "en")
+    assert isinstance(sty, Styler) and sty.to_html() == tables.frame_styler(frame, "en").to_html()
+    text = PlainTextFormatter()(sty)  # what a notebook stores beside the table's HTML
+    assert "0x" not in text and "Beds per 1,000" in text and "6.5" in text
+    assert "0x" not in PlainTextFormatter()(sty.hide(axis="index"))  # Styler methods keep the class

@@ -158,6 +158,27 @@ def _cell_formatter(col: str, lang: str, plan) -> "callable":
     return lambda v: esc(v)
 
 
+def _report_styler_class():
+    """A pandas Styler whose plain-text form is the table as text, not the default
+    ``<...Styler at 0x7f...>``: a notebook stores that text beside the HTML, so an executed
+    notebook holds no memory address and a plain-text front end shows the table. Built on first
+    use (importing the Styler pulls in jinja2)."""
+    global _ReportStyler
+    if _ReportStyler is None:
+        from pandas.io.formats.style import Styler
+
+        class ReportStyler(Styler):
+            def __repr__(self) -> str:
+                return self.data.to_string()
+
+        ReportStyler.__qualname__ = "ReportStyler"
+        _ReportStyler = ReportStyler
+    return _ReportStyler
+
+
+_ReportStyler = None
+
+
 def frame_styler(frame: pd.DataFrame, lang: str = "both", plan=None, columns: Sequence[str] | None = None,
                  status_cols: Sequence[str] = ("status", "status_linear", "status_cagr"),
                  group_by: str | None = None, labels: dict[str, tuple[str, str]] | None = None,
@@ -175,8 +196,6 @@ def frame_styler(frame: pd.DataFrame, lang: str = "both", plan=None, columns: Se
     """
     import hashlib
 
-    from pandas.io.formats.style import Styler
-
     heads = {**COLUMN_LABELS, **(labels or {})}
     cols = [c for c in (columns or frame.columns) if c in frame.columns and c != group_by]
     shown = frame[cols].reset_index(drop=True)
@@ -184,7 +203,7 @@ def frame_styler(frame: pd.DataFrame, lang: str = "both", plan=None, columns: Se
         keys = frame[group_by].astype(object).where(frame[group_by].notna(), MISSING).to_numpy()
         shown.index = pd.MultiIndex.from_arrays([keys, np.arange(len(shown))])
     digest = hashlib.sha1(shown.to_csv().encode("utf-8") + lang.encode()).hexdigest()[:10]
-    sty = Styler(shown, uuid=f"h{digest}", cell_ids=False)
+    sty = _report_styler_class()(shown, uuid=f"h{digest}", cell_ids=False)
     sty.format({c: _cell_formatter(c, lang, plan) for c in cols})
     sty.format_index(lambda c: esc(cap(heads.get(c, (c, c)), lang)), axis=1)
     if group_by is None:
