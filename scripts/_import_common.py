@@ -1,6 +1,7 @@
 """What the import scripts (``import_fyp14.py``, ``import_shared_compilation.py``) share: reading
 their CSV inputs and stored statistics table, comparing and writing its cells, and the context
-series' legend labels of ``data/raw/<plan>/series_labels.csv``.
+series' legend labels of ``data/raw/<plan>/series_labels.csv``; and the end of their command
+line (``--replace``, ``--dry-run``, errors as ``error: ...`` and an exit code).
 
 Each script loads this file by its path (it is not a package module: the data layer reads
 researchers' files with :mod:`helpers.readers`; these are the scripts' own, stricter readers of
@@ -11,8 +12,10 @@ is, ``import_fyp14.py`` turns it into its MappingError at its edge.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
+import sys
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -128,3 +131,25 @@ def apply_labels(rows: Iterable[dict], labels: dict[str, tuple[str, str]], label
     for r in rows:
         r["label_zh"], r["label_en"] = labels.get(r["indicator_id"], ("", ""))
     return sorted(labels.keys() - produced)
+
+
+def add_write_options(ap: argparse.ArgumentParser) -> None:
+    """The options both scripts' command lines end with: ``--replace`` and ``--dry-run``."""
+    ap.add_argument("--replace", action="store_true",
+                    help="overwrite stored rows whose value, unit or source differs from the compilation")
+    ap.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+
+
+def cli(call: Callable[[], object], errors: type[Exception]) -> int:
+    """Run ``call`` as a command: exit code 0; for one of the script's own ``errors``, ``error:
+    <message>`` on stderr and its ``exit_code`` (2 when it has none); for an OSError the file it
+    could not read or write, and 2."""
+    try:
+        call()
+    except errors as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", 2)
+    except OSError as exc:
+        print(f"error: cannot read or write {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0

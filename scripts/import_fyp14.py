@@ -596,20 +596,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="where to list the rows left out (default: %(default)s)")
     ap.add_argument("--targets", type=Path, default=None,
                     help="targets file whose ids the rows must use (default: targets.csv beside --statistics)")
-    ap.add_argument("--replace", action="store_true",
-                    help="overwrite stored rows whose value, unit or source differs from the compilation")
-    ap.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    common.add_write_options(ap)
     args = ap.parse_args(argv)
-    try:
-        run(args.compiled, args.statistics, args.excluded, args.targets, replace=args.replace, dry_run=args.dry_run,
-            additions_path=args.additions, labels_path=args.labels)
-    except MappingError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: cannot read or write {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    return 0
+    return common.cli(lambda: run(args.compiled, args.statistics, args.excluded, args.targets, replace=args.replace,
+                                  dry_run=args.dry_run, additions_path=args.additions, labels_path=args.labels),
+                      MappingError)
 
 
 if __name__ == "__main__":

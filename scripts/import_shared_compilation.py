@@ -520,20 +520,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="statistics file to update (default: %(default)s)")
     ap.add_argument("--excluded", type=Path, default=ROOT / "data/raw/fuyang/excluded_rows.csv",
                     help="where to list the rows left out (default: %(default)s)")
-    ap.add_argument("--replace", action="store_true",
-                    help="overwrite stored rows whose value, unit or source differs from the compilation")
-    ap.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    common.add_write_options(ap)
     args = ap.parse_args(argv)
-    try:
-        run(args.compiled or list(DEFAULT_INPUTS), args.statistics, args.excluded, replace=args.replace,
-            dry_run=args.dry_run, labels_path=args.labels)
-    except HelpersError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except OSError as exc:
-        print(f"error: cannot read or write {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    return 0
+    return common.cli(lambda: run(args.compiled or list(DEFAULT_INPUTS), args.statistics, args.excluded,
+                                  replace=args.replace, dry_run=args.dry_run, labels_path=args.labels),
+                      HelpersError)
 
 
 if __name__ == "__main__":

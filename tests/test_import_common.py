@@ -65,3 +65,21 @@ def test_labels_are_read_applied_and_checked(tmp_path):
         common.read_labels(bad)
     assert [(p.line, p.column) for p in exc.value.problems] == [(2, "indicator_id"), (2, "label_zh"),
                                                                (4, "indicator_id")]
+
+
+def test_cli_turns_the_scripts_errors_into_a_message_and_an_exit_code(capsys):
+    class Own(Exception):
+        exit_code = 3
+
+    def fail(exc):
+        def call():
+            raise exc
+        return call
+
+    assert common.cli(lambda: None, Own) == 0
+    assert common.cli(fail(Own("bad row")), Own) == 3 and capsys.readouterr().err == "error: bad row\n"
+    assert common.cli(fail(ValueError("plain")), ValueError) == 2
+    assert common.cli(fail(FileNotFoundError(2, "No such file", "x.csv")), Own) == 2
+    assert capsys.readouterr().err.endswith("error: cannot read or write x.csv: No such file\n")
+    with pytest.raises(KeyError):
+        common.cli(fail(KeyError("not the script's own")), Own)
