@@ -56,13 +56,21 @@ trailing zeros), computed with :mod:`decimal` so a conversion never adds float n
 from __future__ import annotations
 
 import argparse
-import csv
-import io
+import importlib.util
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
+
+from helpers.exceptions import Problem, ValidationError
+
+#: The readers, cell comparison, writing and labels this script shares with
+#: import_shared_compilation.py.
+_spec = importlib.util.spec_from_file_location("_import_common", Path(__file__).with_name("_import_common.py"))
+common = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(common)
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_DIR = ROOT / "data" / "raw" / "china_fyp14"
@@ -84,9 +92,6 @@ COLUMNS: tuple[str, ...] = ("indicator_id", "geo", "year", "value", "unit", "sou
                             "note", "definition")
 #: The statistics contract's columns: a stored file must have them (``definition`` may be missing).
 STORED_REQUIRED: tuple[str, ...] = COLUMNS[:-1]
-#: Written after COLUMNS when a labels file is read (the contract's optional legend labels).
-LABEL_COLUMNS: tuple[str, ...] = ("label_zh", "label_en")
-LABELS_REQUIRED: tuple[str, ...] = ("indicator_id", *LABEL_COLUMNS)
 EXCLUDED_COLUMNS: tuple[str, ...] = ("target_n", "name_zh", "year", "value", "unit", "form", "reason",
                                      "source_title", "source_url", "compiled_in")
 COMPILED_REQUIRED: tuple[str, ...] = ("target_n", "name_zh", "year", "value", "unit", "form", "source_title",
@@ -99,6 +104,21 @@ COMPILED_MARK = " Compiled as "
 
 class MappingError(Exception):
     """A problem with the inputs or the mapping; the message names file, line and what to fix."""
+
+
+def _problem_text(p: Problem) -> str:
+    where = p.file + (f" line {p.line}" if p.line is not None else "")
+    return f"{where}: " + (f"column '{p.column}': " if p.column else "") + p.message
+
+
+@contextmanager
+def mapping_errors() -> Iterator[None]:
+    """The shared code's ValidationError (every problem found) raised as this script's
+    MappingError: one line per problem, ``<file> line <n>: [column '<c>': ]<message>``."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise MappingError("\n".join(_problem_text(p) for p in exc.problems)) from None
 
 
 # ------------------------------------------------------------------------------------ the rules
@@ -335,25 +355,12 @@ def classify(r: dict, superseded: bool = False) -> tuple[list[Mapped], str]:
 # ------------------------------------------------------------------------------------ reading
 
 def read_csv(path: Path, required: Sequence[str]) -> tuple[list[str], list[dict]]:
-    """Header and rows of a UTF-8 CSV file; each row gets ``_line`` (header = line 1) and ``_where``
-    (``<file name> line <n>``)."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = list(reader.fieldnames or [])
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise MappingError(f"{path}: required column(s) missing: {', '.join(missing)}")
-            rows, end = [], reader.line_num
-            for row in reader:
-                if None in row or any(v is None for v in row.values()):
-                    raise MappingError(f"{path} line {end + 1}: the row has another number of cells than the header")
-                row["_line"] = end + 1
-                row["_where"] = f"{path.name} line {end + 1}"
-                end = reader.line_num
-                rows.append(row)
-    except UnicodeDecodeError:
-        raise MappingError(f"{path}: not UTF-8 text") from None
+    """Header and rows of a UTF-8 CSV file (``common.read_csv``: each row gets ``_line``, header =
+    line 1), each row also ``_where`` (``<file name> line <n>``); MappingError on a bad file."""
+    with mapping_errors():
+        header, rows = common.read_csv(path, required)
+    for row in rows:
+        row["_where"] = f"{path.name} line {row['_line']}"
     return header, rows
 
 
@@ -451,43 +458,6 @@ def check_ids(rows: list[Mapped], targets_path: Path) -> None:
         raise MappingError(f"{targets_path}: no target or reference id for {', '.join(bad)}")
 
 
-# ------------------------------------------------------------------------------------ labels
-
-def read_labels(path: Path) -> dict[str, tuple[str, str]]:
-    """``indicator_id -> (label_zh, label_en)`` from a labels file (:data:`LABELS_REQUIRED`; cells
-    stripped). Each id is a context series ``<target id>:<suffix>``, listed once, with both labels;
-    MappingError names the file and line otherwise."""
-    _, rows = read_csv(path, LABELS_REQUIRED)
-    labels: dict[str, tuple[str, str]] = {}
-    for r in rows:
-        ind = r["indicator_id"].strip()
-        if ":" not in ind:
-            raise MappingError(f"{path} line {r['_line']}: {ind!r} is not a context series <target id>:<suffix>; "
-                               "only context series carry a legend label")
-        if ind in labels:
-            raise MappingError(f"{path} line {r['_line']}: {ind} is labelled twice")
-        zh, en = r["label_zh"].strip(), r["label_en"].strip()
-        if not zh or not en:
-            raise MappingError(f"{path} line {r['_line']}: {ind} needs both label_zh and label_en")
-        labels[ind] = (zh, en)
-    return labels
-
-
-def apply_labels(rows: list[Mapped], labels: dict[str, tuple[str, str]], labels_path: Path) -> list[str]:
-    """Set ``label_zh`` / ``label_en`` of every produced row: a context series' labels, empty for
-    the others. MappingError when a produced context series has no label. Returns the labelled
-    ids these rows do not use (other inputs may produce them; the run says so)."""
-    produced = {m.cells["indicator_id"] for m in rows if ":" in m.cells["indicator_id"]}
-    missing = sorted(produced - labels.keys())
-    if missing:
-        raise MappingError(f"{labels_path}: no label for the context series {', '.join(missing)}; add a row "
-                           f"({','.join(LABELS_REQUIRED)}) for each")
-    for m in rows:
-        zh, en = labels.get(m.cells["indicator_id"], ("", ""))
-        m.cells["label_zh"], m.cells["label_en"] = zh, en
-    return sorted(labels.keys() - produced)
-
-
 # ------------------------------------------------------------------------------------ merging
 
 def merge(header: list[str], stored: list[dict], produced: list[Mapped], replace: bool,
@@ -507,7 +477,7 @@ def merge(header: list[str], stored: list[dict], produced: list[Mapped], replace
         if old is None:
             changes["added"].append(label)
         else:
-            differ = [c for c in COMPARED if not _same(c, old.get(c) or "", new[c])]
+            differ = [c for c in COMPARED if not common.same_cell(c, old.get(c) or "", new[c], Decimal)]
             if differ:
                 shown = "; ".join(f"{c} {old.get(c)!r} -> {new[c]!r}" for c in differ)
                 conflicts.append(f"{label}: {file} line {old['_line']} differs from the compilation: {shown}")
@@ -533,46 +503,18 @@ def merge(header: list[str], stored: list[dict], produced: list[Mapped], replace
     return rows, changes
 
 
-def _same(column: str, old: str, new: str) -> bool:
-    if column == "value":
-        try:
-            return Decimal(old) == Decimal(new)
-        except InvalidOperation:
-            pass
-    return old == new
-
-
 def read_statistics(path: Path, labelled: bool = False) -> tuple[list[str], list[dict]]:
     """Header and rows of a stored file. The header is :data:`COLUMNS`, then (``labelled``, or when
-    the file has them) :data:`LABEL_COLUMNS`, then any other column of the file, kept."""
-    first = list(COLUMNS) + list(LABEL_COLUMNS if labelled else ())
+    the file has them) ``common.LABEL_COLUMNS``, then any other column of the file, kept."""
+    first = list(COLUMNS) + list(common.LABEL_COLUMNS if labelled else ())
     if not path.exists():
         return first, []
     header, rows = read_csv(path, STORED_REQUIRED)
     for r in rows:
         if not (r["year"] or "").strip().isdigit():
             raise MappingError(f"{path} line {r['_line']}: year {r['year']!r} is not a whole number")
-    first += [c for c in LABEL_COLUMNS if c in header and c not in first]
+    first += [c for c in common.LABEL_COLUMNS if c in header and c not in first]
     return first + [c for c in header if c not in first], rows
-
-
-def csv_text(rows: list[dict], header: Sequence[str]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(header), lineterminator="\n", extrasaction="ignore")
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
-
-
-def write_if_changed(path: Path, text: str, dry_run: bool) -> str:
-    data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
-        return "unchanged"
-    if dry_run:
-        return "would be written"
-    from helpers.fileio import atomic_write_bytes  # only needed when writing
-    atomic_write_bytes(path, data)
-    return "written"
 
 
 def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets_path: Path | None = None,
@@ -580,7 +522,7 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets
         labels_path: Path | None = None) -> dict:
     """Rebuild the statistics and excluded files; every check runs before anything is written.
     ``additions_path``: the project's additions, read after the compilation (None = none).
-    ``labels_path``: the context series' legend labels (:func:`read_labels`; None = none: no label
+    ``labels_path``: the context series' legend labels (``common.read_labels``; None = none: no label
     columns are added, and stored ones are kept as they are).
     Returns counts (compiled, additions, replaced sources, classified, mapped, target, reference,
     context, excluded rows, labelled context series)."""
@@ -602,13 +544,14 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets
     unused: list[str] = []
     if labels_path is not None:
         labels_path = Path(labels_path)
-        labels = read_labels(labels_path)
-        unused = apply_labels(produced, labels, labels_path)
+        with mapping_errors():
+            labels = common.read_labels(labels_path)
+            unused = common.apply_labels([m.cells for m in produced], labels, labels_path)
     header, stored = read_statistics(statistics_path, labelled=labels_path is not None)
     rows, changes = merge(header, stored, produced, replace, str(statistics_path))
 
-    stats_state = write_if_changed(statistics_path, csv_text(rows, header), dry_run)
-    excl_state = write_if_changed(excluded_path, csv_text(excluded, EXCLUDED_COLUMNS), dry_run)
+    stats_state = common.write_if_changed(statistics_path, common.csv_text(rows, header), dry_run)
+    excl_state = common.write_if_changed(excluded_path, common.csv_text(excluded, EXCLUDED_COLUMNS), dry_run)
     ids = [m.cells["indicator_id"] for m in produced]
     counts = {"compiled": len(compiled), "additions": len(additions), "replaced": len(replaced),
               "classified": len(rows_in), "mapped": len(produced),
@@ -653,20 +596,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="where to list the rows left out (default: %(default)s)")
     ap.add_argument("--targets", type=Path, default=None,
                     help="targets file whose ids the rows must use (default: targets.csv beside --statistics)")
-    ap.add_argument("--replace", action="store_true",
-                    help="overwrite stored rows whose value, unit or source differs from the compilation")
-    ap.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    common.add_write_options(ap)
     args = ap.parse_args(argv)
-    try:
-        run(args.compiled, args.statistics, args.excluded, args.targets, replace=args.replace, dry_run=args.dry_run,
-            additions_path=args.additions, labels_path=args.labels)
-    except MappingError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: cannot read or write {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    return 0
+    return common.cli(lambda: run(args.compiled, args.statistics, args.excluded, args.targets, replace=args.replace,
+                                  dry_run=args.dry_run, additions_path=args.additions, labels_path=args.labels),
+                      MappingError)
 
 
 if __name__ == "__main__":

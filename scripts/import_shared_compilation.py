@@ -45,14 +45,18 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
+import importlib.util
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 from helpers.exceptions import HelpersError, ImportConflictError, Problem, ValidationError
-from helpers.fileio import atomic_write_bytes
+
+#: The readers, cell comparison, writing and labels this script shares with import_fyp14.py.
+_spec = importlib.util.spec_from_file_location("_import_common", Path(__file__).with_name("_import_common.py"))
+common = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(common)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "statistics_compiled.csv"
@@ -196,10 +200,6 @@ def map_row(r: dict) -> tuple[str | None, str | None, str | None, float | None]:
 
 
 COLUMNS: tuple[str, ...] = ("indicator_id", "geo", "year", "value", "unit", "source_title", "source_url", "note")
-#: Written after the stored file's columns when a labels file is read (the contract's optional
-#: legend labels of a context series).
-LABEL_COLUMNS: tuple[str, ...] = ("label_zh", "label_en")
-LABELS_REQUIRED: tuple[str, ...] = ("indicator_id", *LABEL_COLUMNS)
 EXCLUDED_COLUMNS: tuple[str, ...] = ("series_id", "geo", "year", "value", "unit", "reason", "source_url")
 #: Columns of the compilation this script reads.
 COMPILED_REQUIRED: tuple[str, ...] = ("series_id", "geo", "year", "value", "unit", "kind", "scope_note",
@@ -212,33 +212,6 @@ ROUND2_REQUIRED: tuple[str, ...] = ("indicator_id", "geo", "year", "value", "uni
 COMPARED: tuple[str, ...] = ("value", "unit", "source_title", "source_url")
 #: Every note this script writes contains this marker (see :func:`build`).
 COMPILED_MARK = " Compiled as "
-
-
-def _read_csv(path: Path, required: Sequence[str]) -> tuple[list[str], list[dict]]:
-    """Header and rows of a UTF-8 CSV file; each row gets ``_line`` (its first line as an editor
-    shows it, header = line 1). Raises ValidationError naming the file when it is not UTF-8, a
-    required column is missing or a row has another number of cells than the header."""
-    file = str(path)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        try:
-            reader = csv.DictReader(fh)
-            header = list(reader.fieldnames or [])
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise ValidationError([Problem(file, 1, c, "required column is missing") for c in missing])
-            rows, problems, end = [], [], reader.line_num
-            for row in reader:
-                row["_line"] = end + 1
-                end = reader.line_num
-                n = len(header) + len(row.get(None, [])) - sum(v is None for v in row.values())
-                if n != len(header):
-                    problems.append(Problem(file, row["_line"], None, f"{n} cells but the header has {len(header)}"))
-                rows.append(row)
-        except UnicodeDecodeError:
-            raise ValidationError([Problem(file, None, None, "not UTF-8 text; save it as CSV UTF-8")]) from None
-    if problems:
-        raise ValidationError(problems)
-    return header, rows
 
 
 def _int_cells(rows: list[dict], column: str, file: str) -> list[Problem]:
@@ -262,7 +235,7 @@ def read_compiled(path: Path) -> list[dict]:
     with path.open("rb") as fh:
         first = fh.readline().decode("utf-8-sig", errors="replace")
     round2 = "series_id" not in first and "indicator_id" in next(csv.reader([first]), [])
-    _, rows = _read_csv(path, ROUND2_REQUIRED if round2 else COMPILED_REQUIRED)
+    _, rows = common.read_csv(path, ROUND2_REQUIRED if round2 else COMPILED_REQUIRED)
     for r in rows:
         r["_file"] = str(path)
         if round2:
@@ -349,26 +322,16 @@ def _show_key(key: tuple[str, str, int]) -> str:
     return f"{key[0]}, geo {key[1]}, {key[2]}"
 
 
-def _same(column: str, old: str, new: str) -> bool:
-    """Cell equality; values compare as numbers (``4.50`` equals ``4.5``)."""
-    if column == "value":
-        try:
-            return float(old) == float(new)
-        except ValueError:
-            pass
-    return old == new
-
-
 def read_statistics(path: Path, labelled: bool = False) -> tuple[list[str], list[dict]]:
     """Header and rows of an existing statistics file (cells as text, ``year`` an int, ``_line``
     added); ``(list(COLUMNS), [])`` when the file does not exist. With ``labelled`` the header
-    ends with :data:`LABEL_COLUMNS` when the file lacks them. Raises ValidationError naming
+    ends with ``common.LABEL_COLUMNS`` when the file lacks them. Raises ValidationError naming
     file, line and column for a missing column, a year that is not a whole number or a repeated
     (indicator_id, geo, year)."""
-    extra = list(LABEL_COLUMNS) if labelled else []
+    extra = list(common.LABEL_COLUMNS) if labelled else []
     if not path.exists():
         return list(COLUMNS) + extra, []
-    header, rows = _read_csv(path, COLUMNS)
+    header, rows = common.read_csv(path, COLUMNS)
     header += [c for c in extra if c not in header]
     problems = _int_cells(rows, "year", str(path))
     first: dict[tuple, int] = {}
@@ -423,7 +386,7 @@ def merge(header: list[str], existing: list[dict], produced: list[dict], replace
             m.rows.append(new)
             continue
         merged = {**old, **new}
-        differ = [c for c in COMPARED if not _same(c, old[c] or "", new[c])]
+        differ = [c for c in COMPARED if not common.same_cell(c, old[c] or "", new[c])]
         if differ:
             shown = "; ".join(f"{c} {old[c]!r} -> {new[c]!r}" for c in differ)
             conflicts.append(f"{_show_key(_key(new))}: {file} line {old['_line']} differs from the compilation "
@@ -449,17 +412,8 @@ def _written_here(old: dict, new: dict) -> bool:
     """Whether the stored row ``old`` is this script's earlier output for the compiled row behind
     ``new`` (same value and source, a note written here) -- so a rule that moved ``new`` may
     remove it. A researcher's row at that key is never removed."""
-    return (COMPILED_MARK in (old.get("note") or "") and _same("value", old["value"] or "", new["value"])
+    return (COMPILED_MARK in (old.get("note") or "") and common.same_cell("value", old["value"] or "", new["value"])
             and all((old[c] or "") == new[c] for c in ("unit", "source_title", "source_url")))
-
-
-def csv_text(rows: list[dict], header: Sequence[str]) -> str:
-    """CSV text with ``\\n`` line ends; keys starting with ``_`` are left out."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(header), lineterminator="\n")
-    w.writeheader()
-    w.writerows({k: v for k, v in r.items() if not k.startswith("_")} for r in rows)
-    return buf.getvalue()
 
 
 def _changes(m: Merge) -> list[str]:
@@ -478,59 +432,6 @@ def _changes(m: Merge) -> list[str]:
                 "by hand if the compilation dropped it" if COMPILED_MARK in (r.get("note") or "") else "")
         lines.append(f"  = {_show_key(_key(r))}: kept (line {r['_line']}, not from the compilation){hint}")
     return lines
-
-
-def _write_if_changed(path: Path, text: str, dry_run: bool) -> str:
-    """Write ``text`` atomically unless the file already holds it; returns what happened."""
-    data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
-        return "unchanged"
-    if dry_run:
-        return "would be written"
-    atomic_write_bytes(path, data)
-    return "written"
-
-
-def read_labels(path: Path) -> dict[str, tuple[str, str]]:
-    """``indicator_id -> (label_zh, label_en)`` from a labels file (:data:`LABELS_REQUIRED`; cells
-    stripped). Each id is a context series ``<target id>:<suffix>``, listed once, with both labels;
-    ValidationError names the file, line and column otherwise."""
-    path = Path(path)
-    file = str(path)
-    _, rows = _read_csv(path, LABELS_REQUIRED)
-    labels: dict[str, tuple[str, str]] = {}
-    problems = []
-    for r in rows:
-        ind = (r["indicator_id"] or "").strip()
-        zh, en = (r["label_zh"] or "").strip(), (r["label_en"] or "").strip()
-        if ":" not in ind:
-            problems.append(Problem(file, r["_line"], "indicator_id", f"{ind!r} is not a context series "
-                                    "<target id>:<suffix>; only context series carry a legend label"))
-        elif ind in labels:
-            problems.append(Problem(file, r["_line"], "indicator_id", f"{ind} is labelled twice"))
-        for col, text in (("label_zh", zh), ("label_en", en)):
-            if not text:
-                problems.append(Problem(file, r["_line"], col, f"{ind} needs a {col}"))
-        labels.setdefault(ind, (zh, en))
-    if problems:
-        raise ValidationError(problems)
-    return labels
-
-
-def apply_labels(rows: list[dict], labels: dict[str, tuple[str, str]], labels_path: Path) -> list[str]:
-    """Set ``label_zh`` / ``label_en`` of every produced row (from :func:`build`): a context
-    series' labels, empty for the others. ValidationError naming the labels file when a produced
-    context series has no label. Returns the labelled ids these rows do not use (another set of
-    inputs may produce them; the run says so)."""
-    produced = {r["indicator_id"] for r in rows if ":" in r["indicator_id"]}
-    missing = sorted(produced - labels.keys())
-    if missing:
-        raise ValidationError([Problem(str(labels_path), None, None,
-                                       f"no label for the context series {', '.join(missing)}; "
-                                       f"add a row ({','.join(LABELS_REQUIRED)}) for each")])
-    for r in rows:
-        r["label_zh"], r["label_en"] = labels.get(r["indicator_id"], ("", ""))
-    return sorted(labels.keys() - produced)
 
 
 def check_merged(text: str, statistics_path: Path) -> None:
@@ -560,7 +461,7 @@ def run(compiled_path, statistics_path: Path, excluded_path: Path, replace: bool
         dry_run: bool = False, out=None, err=None, labels_path: Path | None = None) -> Merge:
     """Rebuild ``statistics_path`` and ``excluded_path`` from the compilation at ``compiled_path``
     (one path or a list of paths, read in order; either layout, see :func:`read_compiled`).
-    ``labels_path``: the context series' legend labels (:func:`read_labels`, :func:`apply_labels`);
+    ``labels_path``: the context series' legend labels (``common.read_labels``, ``common.apply_labels``);
     None = none: no label columns are added, and stored ones are kept as they are.
 
     Every check runs before anything is written (the merged table too: :func:`check_merged`);
@@ -584,15 +485,15 @@ def run(compiled_path, statistics_path: Path, excluded_path: Path, replace: bool
     labels: dict[str, tuple[str, str]] = {}
     unused: list[str] = []
     if labels_path is not None:
-        labels = read_labels(labels_path)
-        unused = apply_labels(produced, labels, labels_path)
+        labels = common.read_labels(labels_path)
+        unused = common.apply_labels(produced, labels, labels_path)
     header, existing = read_statistics(statistics_path, labelled=labels_path is not None)
     m = merge(header, existing, produced, replace, str(statistics_path), str(paths[0]))
 
-    merged_text = csv_text(m.rows, header)
+    merged_text = common.csv_text(m.rows, header)
     check_merged(merged_text, statistics_path)
-    stats_state = _write_if_changed(statistics_path, merged_text, dry_run)
-    excl_state = _write_if_changed(excluded_path, csv_text(excluded, EXCLUDED_COLUMNS), dry_run)
+    stats_state = common.write_if_changed(statistics_path, merged_text, dry_run)
+    excl_state = common.write_if_changed(excluded_path, common.csv_text(excluded, EXCLUDED_COLUMNS), dry_run)
     moved = f", {len(m.moved)} moved" if m.moved else ""
     print(f"{statistics_path}: {len(m.added)} added, {len(m.updated)} updated, {len(m.replaced)} replaced{moved}, "
           f"{m.unchanged} unchanged, {len(m.kept)} other row(s) kept -> {len(m.rows)} rows ({stats_state})", file=out)
@@ -619,20 +520,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="statistics file to update (default: %(default)s)")
     ap.add_argument("--excluded", type=Path, default=ROOT / "data/raw/fuyang/excluded_rows.csv",
                     help="where to list the rows left out (default: %(default)s)")
-    ap.add_argument("--replace", action="store_true",
-                    help="overwrite stored rows whose value, unit or source differs from the compilation")
-    ap.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    common.add_write_options(ap)
     args = ap.parse_args(argv)
-    try:
-        run(args.compiled or list(DEFAULT_INPUTS), args.statistics, args.excluded, replace=args.replace,
-            dry_run=args.dry_run, labels_path=args.labels)
-    except HelpersError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except OSError as exc:
-        print(f"error: cannot read or write {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    return 0
+    return common.cli(lambda: run(args.compiled or list(DEFAULT_INPUTS), args.statistics, args.excluded,
+                                  replace=args.replace, dry_run=args.dry_run, labels_path=args.labels),
+                      HelpersError)
 
 
 if __name__ == "__main__":

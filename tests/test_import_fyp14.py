@@ -10,11 +10,9 @@ new ids and kinds at the same time)."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import re
 import shutil
-import sys
 from pathlib import Path
 
 from decimal import Decimal, InvalidOperation
@@ -22,12 +20,11 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 import pytest
 
+from import_scripts import labels_file, load_script
+
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "data" / "raw" / "china_fyp14"
-_spec = importlib.util.spec_from_file_location("import_fyp14", ROOT / "scripts" / "import_fyp14.py")
-imp = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault(_spec.name, imp)  # dataclasses look their module up there
-_spec.loader.exec_module(imp)
+imp = load_script("import_fyp14")
 
 COMPILED = imp.SHARED
 ADDITIONS = PLAN / "compiled_additions.csv"
@@ -228,6 +225,10 @@ def test_additions_replace_sources_and_stop_on_unhonoured_markers(tmp_path):
         bad = tmp_path / "bad.csv"
         bad.write_text(",".join(imp.COMPILED_REQUIRED) + ",extra\n", encoding="utf-8")
         imp.run(_tiny(tmp_path), stats_path, excl, out=io.StringIO(), additions_path=bad)
+    # the shared reader's problems arrive as this script's MappingError, one line each
+    bad.write_text(",".join(imp.COMPILED_REQUIRED[1:]) + "\n1\n", encoding="utf-8")
+    with pytest.raises(imp.MappingError, match=f"^{re.escape(str(bad))} line 1: column 'target_n': required column"):
+        imp.run(_tiny(tmp_path), stats_path, excl, out=io.StringIO(), additions_path=bad)
 
 
 # ----------------------------------------------------------------------------- merging
@@ -367,33 +368,23 @@ def test_every_context_series_has_both_labels_and_no_other_row_has_one(stats):
         assert CJK.search(zh), (ind, zh)
 
 
-def _labels_file(tmp_path: Path, rows: list[tuple[str, str, str]]) -> Path:
-    path = tmp_path / "series_labels.csv"
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(imp.LABELS_REQUIRED)
-    w.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return path
-
-
 def test_labels_are_written_refreshed_and_must_match_the_produced_series(tmp_path):
     shutil.copy(PLAN / "targets.csv", tmp_path / "targets.csv")
     stats_path, excl = tmp_path / "statistics.csv", tmp_path / "excluded_rows.csv"
     compiled = _tiny(tmp_path, ">87")  # a lower bound: the context series I16:lower_bound
     researcher = "I16:lower_bound,china,2021,88,%,a researcher's source,https://example.org/r,typed in,\n"
     stats_path.write_text(",".join(imp.COLUMNS) + "\n" + researcher, encoding="utf-8")  # no label columns yet
-    labels = _labels_file(tmp_path, [("I16:lower_bound", "下限值", "Lower bound")])
+    labels = labels_file(tmp_path, [("I16:lower_bound", "下限值", "Lower bound")])
     imp.run(compiled, stats_path, excl, out=io.StringIO(), labels_path=labels)
     text = stats_path.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == ",".join(imp.COLUMNS + imp.LABEL_COLUMNS)
+    assert text.splitlines()[0] == ",".join(imp.COLUMNS + imp.common.LABEL_COLUMNS)
     assert text.splitlines()[1].endswith(",下限值,Lower bound")  # the produced 2020 row
     assert text.splitlines()[2] == researcher.rstrip("\n") + ",,"  # a researcher's row: kept, no label added
     before = stats_path.read_bytes()
     imp.run(compiled, stats_path, excl, out=io.StringIO(), labels_path=labels)
     assert stats_path.read_bytes() == before  # a re-run is byte-identical
     # a changed label is refreshed like a note (no conflict); --dry-run reports it and writes nothing
-    relabelled = _labels_file(tmp_path, [("I16:lower_bound", "下限", "Lower bound only")])
+    relabelled = labels_file(tmp_path, [("I16:lower_bound", "下限", "Lower bound only")])
     shown = io.StringIO()
     imp.run(compiled, stats_path, excl, out=shown, labels_path=relabelled, dry_run=True)
     assert "1 refreshed" in shown.getvalue() and stats_path.read_bytes() == before
@@ -405,7 +396,7 @@ def test_labels_are_written_refreshed_and_must_match_the_produced_series(tmp_pat
     assert stats_path.read_bytes() == after
     # a label no produced series uses is said, not an error (other inputs may produce it)
     shown = io.StringIO()
-    counts = imp.run(compiled, stats_path, excl, out=shown, labels_path=_labels_file(
+    counts = imp.run(compiled, stats_path, excl, out=shown, labels_path=labels_file(
         tmp_path, [("I16:lower_bound", "下限", "Lower bound only"), ("I16:other", "其他", "Other")]))
     assert counts["labelled"] == 1 and "1 not produced by these inputs: I16:other" in shown.getvalue()
     assert stats_path.read_bytes() == after
@@ -413,11 +404,11 @@ def test_labels_are_written_refreshed_and_must_match_the_produced_series(tmp_pat
     for rows, message in [
         ([], "no label for the context series I16:lower_bound"),
         ([("I16", "优良天数", "Good days")], "not a context series"),
-        ([("I16:lower_bound", "下限值", " ")], "needs both label_zh and label_en"),
+        ([("I16:lower_bound", "下限值", " ")], "line 2: column 'label_en': I16:lower_bound needs a label_en"),
         ([("I16:lower_bound", "下限值", "Lower bound")] * 2, "labelled twice"),
     ]:
         with pytest.raises(imp.MappingError, match=message):
-            imp.run(compiled, stats_path, excl, out=io.StringIO(), labels_path=_labels_file(tmp_path, rows))
+            imp.run(compiled, stats_path, excl, out=io.StringIO(), labels_path=labels_file(tmp_path, rows))
         assert stats_path.read_bytes() == after
 
 

@@ -10,25 +10,20 @@ series' labels (series_labels.csv) and that the shipped files are what the scrip
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 import synthetic_inputs as syn
+from import_scripts import labels_file, load_script
 from helpers import load
 from helpers.exceptions import ImportConflictError, ValidationError
 from helpers.template import import_template, write_template
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("import_shared_compilation",
-                                               ROOT / "scripts" / "import_shared_compilation.py")
-isc = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault(_spec.name, isc)  # dataclasses look their module up there
-_spec.loader.exec_module(isc)
+isc = load_script("import_shared_compilation")
 
 COMPILED_HEADER = ["series_id", "measures", "geo", "year", "value", "unit", "kind", "scope_note", "source_title",
                    "source_url", "locator", "note"]
@@ -81,7 +76,7 @@ def _label_columns(text: str, cells: dict[int, str] | None = None) -> str:
     """``text`` (a statistics file, one line per row) with the label columns added: the header
     gains ``label_zh,label_en``, row ``i`` (1 = the first row) the cells ``cells[i]``, others empty."""
     lines = text.splitlines()
-    out = [lines[0] + "," + ",".join(isc.LABEL_COLUMNS)]
+    out = [lines[0] + "," + ",".join(isc.common.LABEL_COLUMNS)]
     out += [line + "," + (cells or {}).get(i, ",") for i, line in enumerate(lines[1:], start=1)]
     return "\n".join(out) + "\n"
 
@@ -216,23 +211,13 @@ def test_extra_columns_of_the_stored_file_are_kept(files, capsys):
 STAFF_ID = "health.public_health_staff_per_1000:specialised_institutions"
 
 
-def _labels_file(folder: Path, rows: list[tuple[str, str, str]]) -> Path:
-    path = folder / "series_labels.csv"
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(isc.LABELS_REQUIRED)
-    w.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return path
-
-
 def test_labels_go_to_the_context_series_rows_and_a_rerun_is_byte_identical(files, tmp_path, capsys):
     compiled, stats, excluded = files
     write_compiled(compiled.parent, compiled_rows() + [_c("H03", "china", 2017, 62.5)])  # a context series
     researcher = (f"{STAFF_ID},china,2018,6.4,persons per 1000 residents,synthetic yearbook,"
                   "https://example.org/yb,typed in\n")
     stats.write_text(STAT_HEADER + researcher, encoding="utf-8")  # a stored file without label columns
-    labels = _labels_file(tmp_path, [(STAFF_ID, "专业公共卫生机构人员", "Specialised institutions' staff")])
+    labels = labels_file(tmp_path, [(STAFF_ID, "专业公共卫生机构人员", "Specialised institutions' staff")])
     _, out, _ = _run(files, capsys, labels_path=labels)
     lines = stats.read_text(encoding="utf-8").splitlines()
     assert lines[0] == STAT_HEADER.rstrip("\n") + ",label_zh,label_en"
@@ -245,7 +230,7 @@ def test_labels_go_to_the_context_series_rows_and_a_rerun_is_byte_identical(file
     _, out, _ = _run(files, capsys, labels_path=labels)
     assert stats.read_bytes() == before and "(unchanged)" in out
     # a changed label is an update like a note (never a conflict); --dry-run writes nothing
-    relabelled = _labels_file(tmp_path, [(STAFF_ID, "专业公共卫生机构人员数", "Staff of specialised institutions")])
+    relabelled = labels_file(tmp_path, [(STAFF_ID, "专业公共卫生机构人员数", "Staff of specialised institutions")])
     _, out, _ = _run(files, capsys, labels_path=relabelled, dry_run=True)
     assert f"  ~ {STAFF_ID}, geo china, 2017: label_zh, label_en refreshed" in out and stats.read_bytes() == before
     m, _, _ = _run(files, capsys, labels_path=relabelled)
@@ -267,7 +252,7 @@ def test_a_context_series_without_both_labels_stops_the_run(files, tmp_path, row
     compiled, stats, excluded = files
     write_compiled(compiled.parent, compiled_rows() + [_c("H03", "china", 2017, 62.5)])
     with pytest.raises(ValidationError, match=message):
-        isc.run(compiled, stats, excluded, labels_path=_labels_file(tmp_path, rows))
+        isc.run(compiled, stats, excluded, labels_path=labels_file(tmp_path, rows))
     assert not stats.exists() and not excluded.exists()
 
 
@@ -537,7 +522,7 @@ def test_real_compilations_the_corrected_rows_and_the_shipped_file(tmp_path, cap
         assert (r["value"], r["unit"], r["_series"]) == (new_value, new_unit, ind)
         assert r["note"].startswith(how)
     # every context series carries both labels of series_labels.csv, and no other row a label
-    labels = isc.read_labels(isc.LABELS)
+    labels = isc.common.read_labels(isc.LABELS)
     context = {r["indicator_id"] for r in m.rows if ":" in r["indicator_id"]}
     assert context == set(labels) and len(context) == 16
     for r in m.rows:
