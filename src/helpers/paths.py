@@ -34,8 +34,10 @@ REPORTS_DIR: Path = PROJECT_ROOT / "reports"
 NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 #: A date written ``YYYY-MM-DD``: a report set's folder name (``REPORTS_DIR/<plan>/2024-06-01/``),
 #: ``render --date``, plan.json's ``issued``. The shape only (``2024-13-01`` matches); callers
-#: that need a real calendar day also check ``datetime.date.fromisoformat``.
-ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: that need a real calendar day also check ``datetime.date.fromisoformat``. :data:`ISO_DATE` is
+#: the same shape unanchored, for patterns that hold a date (``.old-<date>-<pid>``).
+ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+ISO_DATE_RE = re.compile(rf"^{ISO_DATE}$")
 
 
 def is_set_folder(path: Path) -> bool:

@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 from helpers.exceptions import Problem, ValidationError
-from helpers.paths import set_folders
+from helpers.paths import ISO_DATE, set_folders
 
 LATEST_NAME = "latest"
 FAILED_DIR = ".failed"
@@ -89,7 +89,7 @@ def publish_set(work: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-_OLD_RE = re.compile(r"^\.old-(\d{4}-\d{2}-\d{2})-\d+$")
+_OLD_RE = re.compile(rf"^\.old-({ISO_DATE})-\d+$")
 
 
 def keep_failed(src: Path, failed_dir: Path, name: str) -> Path | None:
