@@ -26,6 +26,7 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
 from helpers import charts, gaps, load, paths, summaries  # noqa: E402
+from helpers.geos import resolve_geos  # noqa: E402
 from helpers.plan import locate  # noqa: E402
 
 KINDS: tuple[str, ...] = ("level", "annual", "cumulative", "relative")
@@ -115,7 +116,7 @@ def _save(fig, out: Path, name: str, dpi: int = DPI) -> Path:
 
 def make_screenshots(targets_path: Path, statistics_path: Path, out: Path, lang: str = "both") -> list[Path]:
     inputs = load.load_inputs(targets_path, statistics_path)
-    geo = gaps.resolve_geos(None, inputs.meta, inputs.statistics)[0]
+    geo = resolve_geos(None, inputs.meta, inputs.statistics)[0]
     traj = gaps.compute_gaps(inputs.targets, inputs.statistics, geo=geo, plan=inputs.meta)
     if "geo" in traj.columns:
         traj = traj[traj["geo"] == geo]
@@ -150,7 +151,7 @@ def make_fyp14_screenshots(out: Path, lang: str = "both") -> list[Path]:
     """Real data of the 14th Five-Year Plan: :data:`FYP14_CHARTS` and the status heatmap."""
     files = locate(FYP14_PLAN)
     inputs = load.load_inputs(files.targets_path, files.statistics_path, files.name)
-    geo = gaps.resolve_geos(None, inputs.meta, inputs.statistics)[0]
+    geo = resolve_geos(None, inputs.meta, inputs.statistics)[0]
     traj = gaps.compute_gaps(inputs.targets, inputs.statistics, geo=geo, plan=inputs.meta)
     traj = traj[traj["geo"] == geo] if "geo" in traj.columns else traj
     out.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,6 @@ tests/test_publish.py.)"""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys

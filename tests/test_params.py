@@ -49,7 +49,7 @@ def test_valid_geos_plan_first():
     s = synthetic_statistics()
     assert geos.valid_geos({"jurisdiction": "fuyang"}, s) == ["fuyang", "anhui", "china"]
     assert geos.valid_geos({}, s) == ["anhui", "china", "fuyang"]
-    # the plan's benchmarks count even without statistics rows (the rule of gaps.valid_geos)
+    # the plan's benchmarks count even without statistics rows (the rule of geos.valid_geos)
     plan = {"jurisdiction": "fuyang", "benchmarks": ["shanghai", "anhui"]}
     assert geos.valid_geos(plan, s) == ["fuyang", "anhui", "china", "shanghai"]
     # a loaded Plan works as well as its metadata

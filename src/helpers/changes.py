@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.paths import ISO_DATE_RE
+from helpers.paths import set_folders
 
 SNAPSHOT_DIR = "inputs"
 TRAJECTORY_FILE = "trajectory.csv"
@@ -61,8 +61,8 @@ def previous_set(plan_dir: Path, date: str, method: str, geo: str) -> Path | Non
     plan_dir = Path(plan_dir)
     if not plan_dir.is_dir():
         return None
-    for p in sorted(plan_dir.iterdir(), reverse=True):
-        if not (p.is_dir() and not p.is_symlink() and ISO_DATE_RE.match(p.name) and p.name < date):
+    for p in set_folders(plan_dir):
+        if p.name >= date:
             continue
         rec = _record(p)
         if rec.get("method") == method and rec.get("geo") == geo and (p / TRAJECTORY_FILE).is_file() \

@@ -43,10 +43,10 @@ def _year(text: str) -> int:
     return year
 
 
-#: What ``--geo`` defaults to everywhere (:func:`helpers.gaps.default_geo`).
+#: What ``--geo`` defaults to everywhere (:func:`helpers.geos.default_geo`).
 GEO_DEFAULT = ("default: the plan's jurisdiction (plan.json; without one, the geo with the most "
                "rows of target values)")
-#: ``--geo`` of the commands that score or list several geos (:func:`helpers.gaps.resolve_geos`).
+#: ``--geo`` of the commands that score or list several geos (:func:`helpers.geos.resolve_geos`).
 GEOS_HELP = ("jurisdiction(s) to score: a name, a comma-separated list, or 'all' (the plan's own "
              f"and every other geo with target values except the plan's benchmarks); {GEO_DEFAULT}")
 #: ``--geo`` of the commands about one geo (:func:`helpers.params.check_geo`).

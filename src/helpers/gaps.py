@@ -2,15 +2,14 @@
 
 Public API:
 
-- :func:`resolve_geos` — which jurisdiction(s) to score (``None``, a name, a list, ``"all"``).
-- :func:`default_geo` / :func:`valid_geos` — the jurisdiction scored by default; the geos that
-  may be named (the one rule the loader, the notebook parameters and the commands share).
 - :func:`compute_gaps` — the tidy trajectory table, one row per geo × target × year from
   ``baseline_year + 1`` to ``target_year``; methods ``linear`` (default) and ``cagr``; a linear
   projection to the target year per target.
 - :func:`filter_binding` — the binding (约束性) targets only.
 
-Elsewhere: the inputs' checks and dtypes are in :mod:`helpers.gapinputs`; the summaries of a
+Elsewhere: which jurisdiction(s) to score (``geo``: ``None``, a name, a list, ``"all"``) is
+:func:`helpers.geos.resolve_geos`, the one geo rule the loader, the notebook parameters and the
+commands share; the inputs' checks and dtypes are in :mod:`helpers.gapinputs`; the summaries of a
 trajectory (``latest_status``, ``area_rollup``) in :mod:`helpers.summaries`; the command
 ``python -m helpers gaps`` (``--binding``) and the CSV it writes in :mod:`helpers.processed`.
 
@@ -55,7 +54,7 @@ import pandas as pd
 from helpers.exceptions import UnknownValueError
 from helpers import kinds
 from helpers.gapinputs import normalise_statistics, normalise_targets, reference_geos, str_array
-from helpers.geos import default_geo, resolve_geos, valid_geos  # noqa: F401  (one geo rule)
+from helpers.geos import resolve_geos
 from helpers.kinds import classify, first_label, rounded, safe_div
 from helpers.vocab import METHODS
 
@@ -248,7 +247,7 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     """The trajectory table: one row per geo × target × year, ``baseline_year+1 .. target_year``.
 
     ``targets`` / ``statistics`` follow the data contracts (``helpers.load`` frames, or any frame
-    with those columns). ``geo`` as in :func:`resolve_geos`; ``method`` ``linear`` or ``cagr``;
+    with those columns). ``geo`` as in :func:`helpers.geos.resolve_geos`; ``method`` ``linear`` or ``cagr``;
     ``plan`` is plan.json (jurisdiction, benchmarks). Columns: :data:`TRAJECTORY_COLUMNS`. Row
     order: geos in resolved order, targets in table order, years ascending.
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers.paths import ISO_DATE_RE
+from helpers.paths import set_folders
 
 #: The nbconvert template under ``src/helpers/templates/`` (its CSS styles these pages too).
 TEMPLATE_NAME = "plan_report"
@@ -179,8 +179,8 @@ def write_set_record(folder: Path, prep) -> Path:
 def _read_sets(plan_dir: Path) -> list[dict]:
     """The published sets of one plan folder (dated folders with index.html), newest first."""
     sets = []
-    for p in sorted(plan_dir.iterdir(), reverse=True):
-        if not (p.is_dir() and not p.is_symlink() and ISO_DATE_RE.match(p.name) and (p / "index.html").is_file()):
+    for p in set_folders(plan_dir):
+        if not (p / "index.html").is_file():
             continue
         try:
             rec = json.loads((p / SET_RECORD).read_text(encoding="utf-8"))

@@ -2,7 +2,7 @@
 
 Plans live in ``RAW_DIR/<plan>/``; their generated tables in ``PROCESSED_DIR/<plan>/`` and their
 reports in ``REPORTS_DIR/<plan>/<YYYY-MM-DD>/`` (see :mod:`helpers.plan`; the date folders match
-:data:`ISO_DATE_RE`).
+:data:`ISO_DATE_RE`; :func:`is_set_folder` and :func:`set_folders` say which folders are sets).
 
 Every path can be overridden on the command line or as a notebook parameter; these are only
 the defaults. ``HELPERS_PROJECT_ROOT`` overrides the root (used by tests that work on a copy).
@@ -34,9 +34,26 @@ REPORTS_DIR: Path = PROJECT_ROOT / "reports"
 NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 #: A date written ``YYYY-MM-DD``: a report set's folder name (``REPORTS_DIR/<plan>/2024-06-01/``),
 #: ``render --date``, plan.json's ``issued``. The shape only (``2024-13-01`` matches); callers
-#: that need a real calendar day also check ``datetime.date.fromisoformat``.
-ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: that need a real calendar day also check ``datetime.date.fromisoformat``. :data:`ISO_DATE` is
+#: the same shape unanchored, for patterns that hold a date (``.old-<date>-<pid>``).
+ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+ISO_DATE_RE = re.compile(rf"^{ISO_DATE}$")
 
+
+def is_set_folder(path: Path) -> bool:
+    """Whether ``path`` is a report set's folder: a real folder (not a symlink such as
+    ``latest``) whose name has the shape of :data:`ISO_DATE_RE`. Whether the set is complete (its
+    ``index.html``) is the caller's question; a missing path is not a set folder."""
+    path = Path(path)
+    return path.is_dir() and not path.is_symlink() and bool(ISO_DATE_RE.match(path.name))
+
+
+def set_folders(plan_dir: Path, newest_first: bool = True) -> list[Path]:
+    """The set folders (:func:`is_set_folder`) directly inside one plan's reports folder, sorted
+    by date, newest first unless ``newest_first`` is false. ``plan_dir`` must exist (as with
+    :meth:`Path.iterdir`, a missing folder raises ``FileNotFoundError``)."""
+    return sorted((p for p in Path(plan_dir).iterdir() if is_set_folder(p)),
+                  key=lambda p: p.name, reverse=newest_first)
 
 
 def _default_plan() -> str:

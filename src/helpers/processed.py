@@ -25,6 +25,7 @@ import pandas as pd
 
 from helpers import coverage, fileio, gaps, locks, summaries
 from helpers.exceptions import OutputError, ValidationError
+from helpers.geos import resolve_geos
 
 #: CSV float format: 10 significant digits, so a rebuild is byte-identical and readable.
 CSV_FLOAT_FORMAT = "%.10g"
@@ -62,7 +63,7 @@ def processed_tables(targets_path: str | Path,
                      statistics_path: str | Path,
                      geo: str | list[str] | None = None, wait: bool = False) -> dict[str, pd.DataFrame]:
     """Load and validate the inputs and compute every processed table: ``{file name: table}``
-    in writing order (nothing is written). ``geo`` as in :func:`helpers.gaps.resolve_geos`
+    in writing order (nothing is written). ``geo`` as in :func:`helpers.geos.resolve_geos`
     (default: the plan's jurisdiction). Raises ValidationError for bad inputs or a missing
     file, UnknownValueError for an unknown geo, LockedError while another command holds the
     data lock (:mod:`helpers.locks`; ``wait`` waits for it instead).
@@ -80,7 +81,7 @@ def processed_tables(targets_path: str | Path,
     with locks.data_lock(statistics_path, wait=wait, required=False, command="build"):
         loaded = load_inputs(targets_path, statistics_path)
     t, s, plan = loaded.targets, loaded.statistics, loaded.meta
-    geos = gaps.resolve_geos(geo, plan, s, targets=t)
+    geos = resolve_geos(geo, plan, s, targets=t)
     order = loaded.area_keys
 
     linear = gaps.compute_gaps(t, s, geo=geos, method="linear", plan=plan)
@@ -121,7 +122,7 @@ def build_processed(targets_path: str | Path,
                     out_dir: str | Path,
                     geo: str | list[str] | None = None) -> dict[str, Path]:
     """Compute every processed table (:func:`processed_tables`) and write them; returns
-    ``{file name: path}`` in writing order. ``geo`` as in :func:`helpers.gaps.resolve_geos`
+    ``{file name: path}`` in writing order. ``geo`` as in :func:`helpers.geos.resolve_geos`
     (default: the plan's jurisdiction). Raises ValidationError for bad inputs (nothing written).
     """
     return _write_tables(processed_tables(targets_path, statistics_path, geo), out_dir)
@@ -149,7 +150,7 @@ def cli_gaps(args) -> int:
         raise ValidationError([p for p in problems if p is not None])
     fileio.check_output_file(args.out, make_folder=True)  # before computing anything
     plan = load_inputs(args.targets, args.statistics)
-    geos = gaps.resolve_geos(args.geo, plan.meta, plan.statistics, targets=plan.targets)
+    geos = resolve_geos(args.geo, plan.meta, plan.statistics, targets=plan.targets)
     binding_only = bool(getattr(args, "binding", False))
     traj = gaps.compute_gaps(plan.targets, plan.statistics, geo=geos, method=args.method, plan=plan.meta,
                              binding_only=binding_only)

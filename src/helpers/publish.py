@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 from helpers.exceptions import Problem, ValidationError
-from helpers.paths import ISO_DATE_RE
+from helpers.paths import ISO_DATE, set_folders
 
 LATEST_NAME = "latest"
 FAILED_DIR = ".failed"
@@ -34,10 +34,8 @@ FAILED_DIR = ".failed"
 
 def _newest_set(out: Path) -> str | None:
     """The newest dated folder of ``out`` that holds a complete set (its index.html)."""
-    dates = sorted(p.name for p in out.iterdir()
-                   if p.is_dir() and not p.is_symlink() and ISO_DATE_RE.match(p.name)
-                   and (p / "index.html").is_file())
-    return dates[-1] if dates else None
+    complete = [p.name for p in set_folders(out) if (p / "index.html").is_file()]
+    return complete[0] if complete else None
 
 
 def point_latest(out: Path) -> None:
@@ -91,7 +89,7 @@ def publish_set(work: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-_OLD_RE = re.compile(r"^\.old-(\d{4}-\d{2}-\d{2})-\d+$")
+_OLD_RE = re.compile(rf"^\.old-({ISO_DATE})-\d+$")
 
 
 def keep_failed(src: Path, failed_dir: Path, name: str) -> Path | None:

@@ -210,11 +210,12 @@ def _check_kernel() -> None:
     kernel-spec manager looks, without importing jupyter_client into this process."""
     from jupyter_core.paths import jupyter_path
 
-    if not any((Path(d) / workers.KERNEL_NAME.lower() / "kernel.json").is_file() for d in jupyter_path("kernels")):
-        raise ValidationError([Problem(f"kernel {workers.KERNEL_NAME}", None, None,
+    name = workers.KERNEL_NAME
+    if not any((Path(d) / name.lower() / "kernel.json").is_file() for d in jupyter_path("kernels")):
+        raise ValidationError([Problem(f"kernel {name}", None, None,
                                        "the Jupyter kernel the report notebooks run on is not installed; "
                                        "run `make env`, or in an activated conda environment "
-                                       f"`python -m ipykernel install --sys-prefix --name {workers.KERNEL_NAME}`")])
+                                       f"`python -m ipykernel install --sys-prefix --name {name}`")])
 
 
 def _prepare(date, areas, as_of, method, lang, targets_path, statistics_path, geo,

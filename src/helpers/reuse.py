@@ -42,7 +42,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.paths import ISO_DATE_RE
+from helpers.paths import set_folders
 
 FINGERPRINTS = "fingerprints.json"
 REUSE_ENV = "HELPERS_RENDER_REUSE"
@@ -146,9 +146,7 @@ class Reuse:
 
 def _published(out: Path, date: str) -> list[Path]:
     """The plan's published sets: the one of ``date`` first, then the others newest first."""
-    sets = sorted((p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and ISO_DATE_RE.match(p.name)
-                   and (p / "index.html").is_file() and (p / FINGERPRINTS).is_file()),
-                  key=lambda p: p.name, reverse=True)
+    sets = [p for p in set_folders(out) if (p / "index.html").is_file() and (p / FINGERPRINTS).is_file()]
     return [p for p in sets if p.name == date] + [p for p in sets if p.name != date]
 
 

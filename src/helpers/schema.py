@@ -29,7 +29,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers.plan import GEO_PATTERN  # noqa: F401  (re-exported: part of the contract)
+from helpers.plan import GEO_PATTERN  # the statistics schema's geo check (defined beside plan.json's geos)
 from helpers.vocab import BINDING, COMPARATORS, KINDS, REFERENCE_KINDS
 
 #: Kinds without a target number: a wanted direction, or no quantified target at all.
