@@ -49,7 +49,7 @@ GEO_DEFAULT = ("default: the plan's jurisdiction (plan.json; without one, the ge
 #: ``--geo`` of the commands that score or list several geos (:func:`helpers.geos.resolve_geos`).
 GEOS_HELP = ("jurisdiction(s) to score: a name, a comma-separated list, or 'all' (the plan's own "
              f"and every other geo with target values except the plan's benchmarks); {GEO_DEFAULT}")
-#: ``--geo`` of the commands about one geo (:func:`helpers.params.check_geo`).
+#: ``--geo`` of the commands about one geo (:func:`helpers.geos.check_geo`).
 GEO_HELP = f"jurisdiction (one geo of the plan or the statistics); {GEO_DEFAULT}"
 
 

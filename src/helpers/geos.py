@@ -55,7 +55,7 @@ def _plan_benchmarks(plan: dict | None) -> set[str]:
 def default_geo(plan: dict | None, statistics: pd.DataFrame,
                 targets: pd.DataFrame | None = None) -> str | None:
     """The jurisdiction scored when none is asked for (the one rule; :func:`resolve_geos`,
-    :func:`helpers.load.plan_jurisdiction` and :func:`helpers.params.check_geo` use it).
+    :func:`helpers.load.plan_jurisdiction` and :func:`check_geo` use it).
 
     ``plan["jurisdiction"]``; without one (no plan.json), the geo with the most rows among the
     target-id rows of ``statistics`` (ties: alphabetical first); ``None`` when there are no such

@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.exceptions import UnknownValueError
-from helpers.geos import check_geo  # noqa: F401  (the notebooks' geo check; one rule)
+from helpers.geos import check_geo
 from helpers.plan import Plan
 from helpers.vocab import LANGS, METHODS
 
