@@ -84,6 +84,21 @@ LAKESIDE_PLAN = {
 }
 
 
+
+def run(targets: pd.DataFrame, stats: pd.DataFrame, method: str = "linear", plan=PLAN, **kw) -> pd.DataFrame:
+    """The engine on synthetic tables: :func:`helpers.gaps.compute_gaps` with the synthetic plan."""
+    from helpers import gaps
+
+    return gaps.compute_gaps(targets, stats, method=method, plan=plan, **kw)
+
+
+def at(traj: pd.DataFrame, indicator: str, year: int, geo: str = GEO) -> pd.Series:
+    """The one trajectory row of ``indicator`` in ``year`` for ``geo``."""
+    rows = traj[(traj["indicator_id"] == indicator) & (traj["year"] == year) & (traj["geo"] == geo)]
+    assert len(rows) == 1, (indicator, year, geo, len(rows))
+    return rows.iloc[0]
+
+
 def write_lakeside_plan(root: Path, with_plan: bool = True) -> tuple[Path, Path]:
     """Write targets.csv, statistics.csv (and plan.json) under ``root``; returns both CSV paths."""
     root.mkdir(parents=True, exist_ok=True)

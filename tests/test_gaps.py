@@ -12,21 +12,11 @@ import math
 import pandas as pd
 import pytest
 
-from engine_synthetic import GEO, PLAN, stats_frame, target, targets_frame
+from engine_synthetic import at, GEO, run, stats_frame, target, targets_frame
 from helpers import gaps
 from helpers.exceptions import UnknownValueError
 
 approx = pytest.approx
-
-
-def run(targets: pd.DataFrame, stats: pd.DataFrame, method: str = "linear", plan=PLAN, geo=None):
-    return gaps.compute_gaps(targets, stats, geo=geo, method=method, plan=plan)
-
-
-def at(traj: pd.DataFrame, indicator: str, year: int, geo: str = GEO) -> pd.Series:
-    rows = traj[(traj["indicator_id"] == indicator) & (traj["year"] == year) & (traj["geo"] == geo)]
-    assert len(rows) == 1, (indicator, year, geo, len(rows))
-    return rows.iloc[0]
 
 
 def column(traj: pd.DataFrame, indicator: str, col: str, geo: str = GEO) -> list:

@@ -13,20 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine_synthetic import GEO, PLAN, stats_frame, target, targets_frame
+from engine_synthetic import at, GEO, PLAN, run, stats_frame, target, targets_frame
 from helpers import gaps, kinds, summaries, vocab
 
 approx = pytest.approx
-
-
-def run(targets: pd.DataFrame, stats: pd.DataFrame, method: str = "linear", plan=PLAN, **kw):
-    return gaps.compute_gaps(targets, stats, method=method, plan=plan, **kw)
-
-
-def at(traj: pd.DataFrame, indicator: str, year: int, geo: str = GEO) -> pd.Series:
-    rows = traj[(traj["indicator_id"] == indicator) & (traj["year"] == year) & (traj["geo"] == geo)]
-    assert len(rows) == 1, (indicator, year, geo, len(rows))
-    return rows.iloc[0]
 
 
 def column(traj: pd.DataFrame, indicator: str, col: str, geo: str = GEO) -> list:

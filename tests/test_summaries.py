@@ -12,14 +12,10 @@ import math
 import pandas as pd
 import pytest
 
-from engine_synthetic import GEO, PLAN, stats_frame, target, targets_frame
-from helpers import gaps, summaries, vocab
+from engine_synthetic import GEO, run, stats_frame, target, targets_frame
+from helpers import summaries, vocab
 
 approx = pytest.approx
-
-
-def run(targets: pd.DataFrame, stats: pd.DataFrame, method: str = "linear", plan=PLAN, geo=None):
-    return gaps.compute_gaps(targets, stats, geo=geo, method=method, plan=plan)
 
 
 BEDS = target("health.beds", target=6.0)
