@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from engine_synthetic import PLAN, stats_frame, target, targets_frame
 from helpers.exceptions import UnknownValueError
 from helpers.geos import check_geo, default_geo, resolve_geos, valid_geos
+from helpers.plan import Plan
+from nb_synthetic import synthetic_statistics, synthetic_targets
 
 BEDS = target("health.beds", target=6.0)
 
@@ -91,3 +94,29 @@ def test_valid_geos_own_first_then_benchmarks_and_statistics_geos_sorted():
     assert valid_geos({}, s) == ["bench_nation", "hilltop", "lakeside", "synthetica", "zz_proxy_only"]
     # a declared benchmark may be named even before it has statistics (a template for it, say)
     assert resolve_geos("aa_bench_without_rows", plan, s) == ["aa_bench_without_rows"]
+
+
+# The geo rule on the notebooks' synthetic plan (nb_synthetic): Fuyang-like geos.
+
+def test_valid_geos_plan_first():
+    s = synthetic_statistics()
+    assert valid_geos({"jurisdiction": "fuyang"}, s) == ["fuyang", "anhui", "china"]
+    assert valid_geos({}, s) == ["anhui", "china", "fuyang"]
+    # the plan's benchmarks count even without statistics rows (the rule of geos.valid_geos)
+    plan = {"jurisdiction": "fuyang", "benchmarks": ["shanghai", "anhui"]}
+    assert valid_geos(plan, s) == ["fuyang", "anhui", "china", "shanghai"]
+    # a loaded Plan works as well as its metadata
+    assert valid_geos(Plan(plan, pd.DataFrame(), s), s) == ["fuyang", "anhui", "china", "shanghai"]
+
+
+def test_check_geo_one_geo_default_from_the_engine_rule():
+    s = synthetic_statistics()
+    assert check_geo(None, {"jurisdiction": "fuyang"}, s) == "fuyang"
+    assert check_geo("china", {"jurisdiction": "fuyang"}, s) == "china"
+    assert check_geo("shanghai", {"benchmarks": ["shanghai"]}, s) == "shanghai"
+    # without plan.json: the geo with the most target-id rows
+    assert check_geo(None, {}, s, synthetic_targets()) == "fuyang"
+    for bad in ("all", "fuyang,china", 3):  # a report scores a single geo
+        with pytest.raises(UnknownValueError) as exc:
+            check_geo(bad, {"jurisdiction": "fuyang"}, s)
+        assert str(exc.value).endswith("valid values are: fuyang, anhui, china")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import fuyang_plan
-from helpers import geos, params
+from helpers import params
 from helpers.exceptions import UnknownValueError
 from helpers.plan import Plan
 from fuyang_plan import AREAS
@@ -43,30 +43,6 @@ def test_check_as_of():
         with pytest.raises(UnknownValueError) as exc:
             params.check_as_of(bad, t)
         assert "valid values are: 2017, 2018, 2019, 2020, 2021" in str(exc.value)
-
-
-def test_valid_geos_plan_first():
-    s = synthetic_statistics()
-    assert geos.valid_geos({"jurisdiction": "fuyang"}, s) == ["fuyang", "anhui", "china"]
-    assert geos.valid_geos({}, s) == ["anhui", "china", "fuyang"]
-    # the plan's benchmarks count even without statistics rows (the rule of geos.valid_geos)
-    plan = {"jurisdiction": "fuyang", "benchmarks": ["shanghai", "anhui"]}
-    assert geos.valid_geos(plan, s) == ["fuyang", "anhui", "china", "shanghai"]
-    # a loaded Plan works as well as its metadata
-    assert geos.valid_geos(Plan(plan, pd.DataFrame(), s), s) == ["fuyang", "anhui", "china", "shanghai"]
-
-
-def test_check_geo_one_geo_default_from_the_engine_rule():
-    s = synthetic_statistics()
-    assert params.check_geo(None, {"jurisdiction": "fuyang"}, s) == "fuyang"
-    assert params.check_geo("china", {"jurisdiction": "fuyang"}, s) == "china"
-    assert params.check_geo("shanghai", {"benchmarks": ["shanghai"]}, s) == "shanghai"
-    # without plan.json: the geo with the most target-id rows
-    assert params.check_geo(None, {}, s, synthetic_targets()) == "fuyang"
-    for bad in ("all", "fuyang,china", 3):  # a report scores a single geo
-        with pytest.raises(UnknownValueError) as exc:
-            params.check_geo(bad, {"jurisdiction": "fuyang"}, s)
-        assert str(exc.value).endswith("valid values are: fuyang, anhui, china")
 
 
 @pytest.fixture(scope="module")
