@@ -10,7 +10,7 @@ from helpers import params
 from helpers.exceptions import UnknownValueError
 from helpers.plan import Plan
 from fuyang_plan import AREAS
-from nb_synthetic import synthetic_statistics, synthetic_targets, write_synthetic_project
+from nb_synthetic import synthetic_targets, write_synthetic_project
 
 
 def test_check_choice_lists_valid_values():
