@@ -9,6 +9,7 @@ run only in a render: tests/test_render.py, test_engines.py, test_hygiene.py, te
 from __future__ import annotations
 
 import nbformat
+import pytest
 
 from helpers import workers
 from helpers.workers import external_resources, strip_ansi
@@ -49,3 +50,12 @@ def test_failed_cell_counts_source_cells_and_skips_comments(tmp_path):
     # 0-based in the source notebook: the injected cell is not counted, the markdown cell is
     assert workers._failed_cell(path) == (1, "x = 1 / 0", "ZeroDivisionError", "division by zero")
     assert workers._failed_cell(tmp_path / "never-saved.ipynb") == (None, "", "", "")
+
+
+@pytest.mark.parametrize("lang, code", [("en", "en"), ("zh", "zh-CN"), ("both", "zh-CN"), (None, "zh-CN")])
+def test_a_report_page_declares_the_language_it_is_written_in(lang, code):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("text")]
+    resources = {"metadata": {"name": "t"}} | ({} if lang is None else {"report_lang": lang})
+    body, _ = workers.make_exporter().from_notebook_node(nb, resources=resources)
+    assert f'<html lang="{code}">' in body

@@ -28,14 +28,11 @@ def report_css() -> str:
     return (TEMPLATES_DIR / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
 
 
-#: ``<html lang>`` of a page by report language (``both`` pages lead with Chinese).
-HTML_LANG = {"zh": "zh-CN", "en": "en", "both": "zh-CN"}
-
-
 def html_page(title: str, body: str, lang: str = "both") -> str:
     """A self-contained page around ``body`` (HTML, already escaped): the shared head (charset,
     viewport, ``title`` escaped here, the reports' inline CSS) and ``<main>``."""
     from helpers.htmltext import esc
+    from helpers.vocab import HTML_LANG
 
     return f"""<!DOCTYPE html>
 <html lang="{HTML_LANG.get(lang, "zh-CN")}">

@@ -7,6 +7,9 @@ then ``no_data``.
 from __future__ import annotations
 
 LANGS: tuple[str, ...] = ("zh", "en", "both")
+#: A page's ``<html lang>`` by report language (``both`` pages lead with Chinese; "zh-CN", not
+#: nbconvert's ISO 639-1 "zh", so browsers and screen readers pick simplified-Chinese fonts and voices).
+HTML_LANG: dict[str, str] = {"zh": "zh-CN", "en": "en", "both": "zh-CN"}
 
 KINDS: dict[str, tuple[str, str]] = {
     "level": ("水平值", "level"),

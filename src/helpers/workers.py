@@ -85,19 +85,22 @@ def kernel_env(env=None) -> None:
 
 
 def make_exporter():
-    """The HTML exporter: our template, input cells and prompts hidden, ``<html lang="zh-CN">``.
+    """The HTML exporter: our template, input cells and prompts hidden, ``<html lang>`` from the
+    report's language (``resources["report_lang"]``: :data:`helpers.vocab.HTML_LANG`; "zh-CN"
+    when not given).
 
     Created once per worker and reused for every notebook it exports.
     """
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
+    from helpers.vocab import HTML_LANG
+
     class ReportExporter(HTMLExporter):
         def _init_resources(self, resources):
             resources = super()._init_resources(resources)
-            # nbconvert accepts ISO 639-1 codes only ("zh"); readers' browsers and screen
-            # readers pick the simplified-Chinese fonts and voices from "zh-CN".
-            resources["language_code"] = "zh-CN"
+            # Set after nbconvert's own (ISO 639-1 only) check of language_code.
+            resources["language_code"] = HTML_LANG.get(resources.get("report_lang"), "zh-CN")
             return resources
 
     exporter = ReportExporter(
@@ -257,7 +260,8 @@ def render_one(job: ReportJob, src_dir: str, work_dir: str, timeout: int) -> dic
             engine_name=_WORKER.get("engine"))
         _tidy_executed(nb, job)
         nbformat.write(nb, str(nb_out))
-        body, _ = _WORKER["exporter"].from_notebook_node(nb, resources={"metadata": {"name": job.title}})
+        body, _ = _WORKER["exporter"].from_notebook_node(
+            nb, resources={"metadata": {"name": job.title}, "report_lang": job.parameters.get("lang", "both")})
         external = external_resources(body)
         if external:
             result.update(stage="export", ename="ExternalResourceError",
