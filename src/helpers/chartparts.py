@@ -47,7 +47,6 @@ T_LOWER_PANEL = ("下图", "lower panel")
 T_UNIT = ("单位", "unit")
 T_RAW_RATE_UNIT = ("%(比上年)", "% over previous year")
 T_TREND = ("趋势", "trend")
-T_PER_YEAR = ("%/年", "% a year")
 
 
 #: Running kinds whose yearly figures (``value_raw``) are % changes over the previous year.

@@ -229,12 +229,13 @@ def no_data_html(ctx: Context, area: str | None = None, fold: bool = False) -> s
     return no_data_heading_html(ctx, frame) + table
 
 
-def fold_html(ctx: Context, n: int) -> str:
+def fold_html(ctx: Context, n: int, summary: tuple[str, str] | None = None) -> str:
     """The opening of a folded list (``<details><summary>…</summary>``; close it with
     ``</details>``): plain HTML, no script, so the report stays self-contained and the list is
-    one click away (the summary gives the count)."""
-    return ("<details><summary>" + esc(htmltext.t(f"展开{n}项无数据的目标", f"Show the {n} targets without data",
-                                                  ctx.lang)) + "</summary>")
+    one click away. ``summary``: its (中文, English) text (default: "Show the n targets without
+    data")."""
+    zh, en = summary or (f"展开{n}项无数据的目标", f"Show the {n} targets without data")
+    return "<details><summary>" + esc(htmltext.t(zh, en, ctx.lang)) + "</summary>"
 
 
 def show_no_data(ctx: Context, frame: pd.DataFrame, fold: bool | None = None) -> None:
@@ -308,9 +309,7 @@ def coverage_html(ctx: Context, per_target: bool = False) -> str:
     out = heading("数据覆盖（按领域）", "Data coverage by area", ctx.lang) + tables.coverage_area_table(cov_a, ctx.lang, plan=ctx.plan)
     if not per_target:
         return out
-    stats = ctx.statistics
-    valued = stats.loc[stats["value"].notna(), "indicator_id"].astype(str).str.split(":", n=1).str[0]
-    some = cov_t["id"].astype(str).isin(set(valued))
+    some = cov_t["id"].astype(str).isin(set(chart_ids(ctx)))
     out += heading("数据覆盖（按目标）与来源", "Data coverage by target, with sources", ctx.lang)
 
     def table(rows: pd.DataFrame) -> str:
@@ -326,8 +325,8 @@ def coverage_html(ctx: Context, per_target: bool = False) -> str:
                       f"The {n} targets below have no value at all (own, benchmark or context).", ctx.lang)
     out += f"<p>{esc(lead)}</p>"
     if n > FOLD_ROWS:
-        summary = htmltext.t(f"展开{n}项没有任何数值的目标", f"Show the {n} targets with no value at all", ctx.lang)
-        return out + f"<details><summary>{esc(summary)}</summary>{table(rest)}</details>"
+        summary = (f"展开{n}项没有任何数值的目标", f"Show the {n} targets with no value at all")
+        return out + fold_html(ctx, n, summary) + table(rest) + "</details>"
     return out + table(rest)
 
 
@@ -396,14 +395,6 @@ def charts_heading_html(ctx: Context, area: str) -> str:
         f"Charts for the {drawn} target{'' if drawn == 1 else 's'} with some value (own, benchmark or "
         f"context); the other {total - drawn} {'has' if total - drawn == 1 else 'have'} nothing to draw "
         f"and {'is' if total - drawn == 1 else 'are'} listed under '{terms.NO_DATA_HEADING[1]}'.", ctx.lang)
-
-
-def show_area_charts(ctx: Context, area: str, method: str | None = None) -> None:
-    """A heading, then one trajectory chart per target of ``area`` that has something to draw
-    (:func:`chart_ids`)."""
-    htmltext.show(charts_heading_html(ctx, area))
-    for ind in chart_ids(ctx, area):
-        htmltext.show_figure(trajectory_figure(ctx, ind, method))
 
 
 def area_key_text(ctx: Context, area: str) -> str:

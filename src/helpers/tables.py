@@ -17,6 +17,8 @@ function takes ``lang`` in ``zh`` | ``en`` | ``both`` (headers "中文 / English
 
 from __future__ import annotations
 
+import functools
+
 from typing import Sequence
 
 import numpy as np
@@ -158,25 +160,19 @@ def _cell_formatter(col: str, lang: str, plan) -> "callable":
     return lambda v: esc(v)
 
 
+@functools.cache
 def _report_styler_class():
-    """A pandas Styler whose plain-text form is the table as text, not the default
-    ``<...Styler at 0x7f...>``: a notebook stores that text beside the HTML, so an executed
-    notebook holds no memory address and a plain-text front end shows the table. Built on first
-    use (importing the Styler pulls in jinja2)."""
-    global _ReportStyler
-    if _ReportStyler is None:
-        from pandas.io.formats.style import Styler
+    """A pandas Styler whose plain-text form is the table as text (:func:`plain_table`), not the
+    default ``<...Styler at 0x7f...>``: a notebook stores that text beside the HTML, so an
+    executed notebook holds no memory address and a plain-text front end shows the table.
+    Built on first use (importing the Styler pulls in jinja2)."""
+    from pandas.io.formats.style import Styler
 
-        class ReportStyler(Styler):
-            def __repr__(self) -> str:
-                return self.data.to_string()
+    class ReportStyler(Styler):
+        def __repr__(self) -> str:
+            return plain_table(self.data.reset_index(drop=True))
 
-        ReportStyler.__qualname__ = "ReportStyler"
-        _ReportStyler = ReportStyler
-    return _ReportStyler
-
-
-_ReportStyler = None
+    return ReportStyler
 
 
 def frame_styler(frame: pd.DataFrame, lang: str = "both", plan=None, columns: Sequence[str] | None = None,
