@@ -77,8 +77,10 @@ def _stats(path: Path) -> pd.DataFrame:
     return s
 
 
-def _text(value) -> str:
-    return value.strip() if isinstance(value, str) else ""
+def _txt(value) -> str:
+    from helpers.formats import text_or_none
+
+    return text_or_none(value) or ""
 
 
 def _sources_html(row) -> str:
@@ -86,8 +88,8 @@ def _sources_html(row) -> str:
     http(s) URL."""
     from helpers.htmltext import safe_link
 
-    old = (_text(row.old_source), _text(row.old_url))
-    new = (_text(row.new_source), _text(row.new_url))
+    old = (_txt(row.old_source), _txt(row.old_url))
+    new = (_txt(row.new_source), _txt(row.new_url))
     pairs = [p for p in dict.fromkeys((old, new)) if p[0] or p[1]]
     return " → ".join(safe_link(url, title or url) for title, url in pairs)
 
@@ -110,8 +112,8 @@ def compare(old_set: Path, statistics: pd.DataFrame, trajectory: pd.DataFrame, a
             kind = "value_removed"
         elif r.num_old != r.num_new:
             kind = "value_changed"
-        elif (_text(r.source_title_old), _text(r.source_url_old)) != (_text(r.source_title_new),
-                                                                       _text(r.source_url_new)):
+        elif ((_txt(r.source_title_old), _txt(r.source_url_old))
+              != (_txt(r.source_title_new), _txt(r.source_url_new))):
             kind = "source_changed"
         else:
             continue
@@ -158,20 +160,22 @@ def series_names(ctx, ids, lang: str) -> dict[str, str]:
     statistics, else the suffix in words) marked as context. An id of no known target keeps
     the id."""
     from helpers.formats import series_label_pair
-    from helpers.htmltext import t
+    from helpers.htmltext import names, t
+    from helpers.terms import CONTEXT_SERIES
 
-    targets = dict(zip(ctx.targets["id"].astype(str),
-                       [t(z, e, lang) for z, e in zip(ctx.targets["name_zh"], ctx.targets["name_en"])]))
+    targets = dict(zip(ctx.targets["id"].astype(str), names(ctx.targets, lang)))
+    wanted = list(dict.fromkeys(map(str, ids)))
     stats = ctx.statistics
+    series = {i: rows for i, rows in stats[stats["indicator_id"].astype(str).isin(wanted)]
+              .groupby(stats["indicator_id"].astype(str), sort=False)}
     out = {}
-    for i in dict.fromkeys(map(str, ids)):
+    for i in wanted:
         base, sep, suffix = i.partition(":")
         if not sep:
             out[i] = targets.get(i, i)
             continue
-        label = t(*series_label_pair(stats[stats["indicator_id"].astype(str) == i], suffix), lang)
-        word = t("参考序列", "context", lang)
-        out[i] = f"{targets.get(base, base)} · {word}: {label}"
+        label = t(*series_label_pair(series.get(i, stats.iloc[:0]), suffix), lang)
+        out[i] = f"{targets.get(base, base)} · {t(*CONTEXT_SERIES, lang)}: {label}"
     return out
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from helpers.formats import MISSING, target_text
 from helpers.htmltext import fmt_year, geo_name, names, t, year_ranges
-from helpers.terms import QUIET_NOTES, report_status, row_notes
+from helpers.terms import CONTEXT_SERIES, QUIET_NOTES, report_status, row_notes
 from helpers.vocab import STATUS_ORDER
 
 
@@ -156,7 +156,7 @@ def _other_years(statistics: pd.DataFrame, ids: pd.Series, geo: str | None, lang
     for (i, g), grp in bench.groupby(["_base", "geo"], sort=False):
         parts.setdefault(i, []).append(f"{geo_name(plan, g, lang)} {year_ranges(grp['year'])}")
     ctx = s[s["_id"] != s["_base"]]
-    word = t("参考序列", "context", lang)
+    word = t(*CONTEXT_SERIES, lang)
     unlabelled: dict[str, list[pd.Series]] = {}
     for (i, sid), grp in ctx.groupby(["_base", "_id"], sort=False):
         # The series' label from the data (label_zh / label_en); never its internal key.

@@ -18,7 +18,6 @@ function takes ``lang`` in ``zh`` | ``en`` | ``both`` (headers "中文 / English
 from __future__ import annotations
 
 import functools
-
 from typing import Sequence
 
 import numpy as np

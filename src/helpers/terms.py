@@ -51,6 +51,8 @@ ANTICIPATED_PROGRESS = ("预计目标年进度", "anticipated progress")
 #: ``no_data`` but ``value`` is known: no baseline, a missing year of a running figure, no
 #: quantified target...). Tables show it with the reason, never as "no data".
 NOT_SCORED = ("有数值，未评分", "value, not scored")
+#: A statistics series ``<target id>:<suffix>`` shown beside a target, never scored.
+CONTEXT_SERIES = ("参考序列", "context")
 NOT_SCORED_KEY = "not_scored"
 #: The heading of the compact list of targets without any value.
 NO_DATA_HEADING = ("无数据的目标", "Targets without data")
