@@ -104,3 +104,13 @@ def test_series_label_pair_prefers_the_data_labels_then_the_suffix_in_words():
     zh_only = pd.DataFrame({"label_zh": ["当年脱贫"], "label_en": [float("nan")]})
     assert series_label_pair(zh_only, "lifted_in_year") == ("当年脱贫", "lifted in year")
     assert series_label_pair(pd.DataFrame({"value": [1]}), "first_half") == ("first half", "first half")
+
+
+def test_series_labels_are_the_first_non_empty_stripped_label_of_each_language():
+    import pandas as pd
+
+    from helpers.formats import series_labels
+
+    rows = pd.DataFrame({"label_zh": [None, "  ", " 当年脱贫 "], "label_en": ["", None, float("nan")]})
+    assert series_labels(rows) == ("当年脱贫", None)
+    assert series_labels(pd.DataFrame({"value": [1.0]})) == (None, None)

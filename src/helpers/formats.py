@@ -118,15 +118,21 @@ def text_or_none(value: object) -> str | None:
     return text or None
 
 
-def series_label_pair(rows: pd.DataFrame, suffix: str) -> tuple[str, str]:
-    """(中文, English) label of a context series (statistics rows of ``<id>:<suffix>``): its
-    ``label_zh`` / ``label_en`` (first non-empty value of the series), else the suffix in words
-    (``lifted_in_year`` -> ``lifted in year``). A missing English label falls back to the suffix
-    (never to Chinese, which a chart without a CJK font could not draw); a missing Chinese label
-    to the English one."""
+def series_labels(rows: pd.DataFrame) -> tuple[str | None, str | None]:
+    """The (中文, English) labels a context series' statistics rows give: the first non-empty
+    ``label_zh`` and ``label_en`` (stripped), ``None`` for a language without one."""
     def first(col: str) -> str | None:
         return next((t for t in map(text_or_none, rows[col]) if t), None) if col in rows.columns else None
 
-    zh, en = first("label_zh"), first("label_en")
+    return first("label_zh"), first("label_en")
+
+
+def series_label_pair(rows: pd.DataFrame, suffix: str) -> tuple[str, str]:
+    """(中文, English) label of a context series (statistics rows of ``<id>:<suffix>``): its
+    ``label_zh`` / ``label_en`` (:func:`series_labels`), else the suffix in words
+    (``lifted_in_year`` -> ``lifted in year``). A missing English label falls back to the suffix
+    (never to Chinese, which a chart without a CJK font could not draw); a missing Chinese label
+    to the English one."""
+    zh, en = series_labels(rows)
     plain = humanise(suffix)
     return (zh or en or plain, en or plain)

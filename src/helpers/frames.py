@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.formats import MISSING, target_text
+from helpers.formats import MISSING, series_labels, target_text
 from helpers.htmltext import fmt_year, geo_name, names, t, year_ranges
 from helpers.terms import CONTEXT_SERIES, QUIET_NOTES, report_status, row_notes
 from helpers.vocab import STATUS_ORDER
@@ -160,10 +160,8 @@ def _other_years(statistics: pd.DataFrame, ids: pd.Series, geo: str | None, lang
     unlabelled: dict[str, list[pd.Series]] = {}
     for (i, sid), grp in ctx.groupby(["_base", "_id"], sort=False):
         # The series' label from the data (label_zh / label_en); never its internal key.
-        zh = grp["label_zh"].dropna().astype(str) if "label_zh" in grp.columns else pd.Series([], dtype=str)
-        en = grp["label_en"].dropna().astype(str) if "label_en" in grp.columns else pd.Series([], dtype=str)
-        pair = (zh.iloc[0] if len(zh) else (en.iloc[0] if len(en) else "")),  \
-            (en.iloc[0] if len(en) else (zh.iloc[0] if len(zh) else ""))
+        zh, en = series_labels(grp)
+        pair = (zh or en or "", en or zh or "")
         if pair[0]:
             parts.setdefault(i, []).append(f"{word} {t(*pair, lang)} {year_ranges(grp['year'])}")
         else:
