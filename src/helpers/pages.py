@@ -179,9 +179,7 @@ def write_set_record(folder: Path, prep) -> Path:
 def _read_sets(plan_dir: Path) -> list[dict]:
     """The published sets of one plan folder (dated folders with index.html), newest first."""
     sets = []
-    for p in set_folders(plan_dir):
-        if not (p / "index.html").is_file():
-            continue
+    for p in set_folders(plan_dir, complete=True):
         try:
             rec = json.loads((p / SET_RECORD).read_text(encoding="utf-8"))
         except (OSError, ValueError):
