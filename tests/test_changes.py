@@ -173,3 +173,16 @@ def test_archive_lists_sets_newest_first_with_their_geo_named_from_the_snapshot(
     assert "2023-12-01" not in page
     assert page.count("<td>合成省 / Synprovince</td>") == 2 and "<td>synprov</td>" not in page
     assert "2 份报告 / 2 report sets" in page and "synprov_plan/latest/index.html" in page
+
+
+def test_archive_prefers_the_geo_label_the_set_recorded(tmp_path):
+    from helpers.pages import archive_html
+
+    folder = tmp_path / "reports" / "synprov_plan" / "2024-01-01"  # no inputs/ snapshot to read
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text("x", encoding="utf-8")
+    (folder / "set.json").write_text(json.dumps({
+        "plan": "synprov_plan", "title_zh": "规划", "title_en": "Plan", "as_of": 2019, "method": "linear",
+        "geo": "synprov", "geo_label": "合成省 / Synprovince", "targets": 1, "status_counts": {"achieved": 1}}),
+        encoding="utf-8")
+    assert "<td>合成省 / Synprovince</td>" in archive_html(tmp_path / "reports")

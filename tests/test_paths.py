@@ -38,11 +38,18 @@ def test_is_set_folder_is_a_real_date_named_folder(plan_dir):
         assert not is_set_folder(plan_dir / name), name
 
 
-def test_set_folders_newest_first_or_oldest_first(plan_dir):
+def test_set_folders_newest_first(plan_dir):
     assert [p.name for p in set_folders(plan_dir)] == ["2025-02-28", "2024-06-01", "2023-01-15"]
-    assert [p.name for p in set_folders(plan_dir, newest_first=False)] == ["2023-01-15", "2024-06-01",
-                                                                           "2025-02-28"]
     assert all(p.parent == plan_dir for p in set_folders(plan_dir))
+
+
+def test_set_folders_complete_only_holds_an_index_html_file(plan_dir):
+    assert set_folders(plan_dir, complete=True) == []
+    (plan_dir / "2023-01-15" / "index.html").write_text("<html></html>")
+    (plan_dir / "2025-02-28" / "index.html").write_text("<html></html>")
+    (plan_dir / "2024-06-01" / "index.html").mkdir()  # a folder of that name is not a page
+    assert [p.name for p in set_folders(plan_dir, complete=True)] == ["2025-02-28", "2023-01-15"]
+    assert len(set_folders(plan_dir)) == 3
 
 
 def test_set_folders_of_an_empty_or_missing_folder(tmp_path):

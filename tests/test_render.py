@@ -167,6 +167,7 @@ def test_every_report_and_notebook_exists(rendered_set):
         assert (rendered_set / "inputs" / src.name).read_bytes() == src.read_bytes(), src.name
     record = json.loads((rendered_set / "set.json").read_text(encoding="utf-8"))
     assert (record["plan"], record["date"], record["geo"]) == (fuyang_plan.NAME, RENDER_DATE, "fuyang")
+    assert record["geo_label"] == "阜阳市 / Fuyang"  # the archive shows it (pages._read_sets)
     assert record["previous"] is None
     assert record["areas"] == AREAS and record["targets"] == sum(record["status_counts"].values())
     # <out>/<plan>/<date>: the latest link and the lock are the plan's, the archive is the root's

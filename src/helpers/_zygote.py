@@ -243,22 +243,39 @@ def main(argv: list[str] | None = None) -> None:
     os._exit(0)  # nothing to finalise: skip tearing down the imported libraries
 
 
+def code_cells(path) -> list[tuple[list[str], str]]:
+    """The code cells of the notebook at ``path``, in order, as ``(tags, source)``: the cell's
+    ``metadata.tags`` (``[]`` when none) and its source as one string (a saved notebook stores
+    it as a list of lines, which are joined).
+
+    Read as plain JSON (nbformat 4: ``cells``, each ``source`` a string or a list of lines), so
+    neither this template nor the renderer's parent imports nbformat (and jsonschema with it).
+    Raises :class:`OSError` for an unreadable file, :class:`ValueError` for one that is not JSON
+    (or not UTF-8), :class:`KeyError` / :class:`TypeError` for JSON without a ``cells`` list."""
+    with open(path, encoding="utf-8") as fh:
+        nb = json.load(fh)
+    cells = nb["cells"]
+    found = []
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        src = cell.get("source", "")
+        tags = (cell.get("metadata") or {}).get("tags") or []
+        found.append((tags, "".join(src) if isinstance(src, list) else str(src)))
+    return found
+
+
 def notebook_imports(paths) -> list[str]:
-    """The import statements at the top level of the notebooks' code cells, as :func:`preload`
-    specs (``a`` or ``a:b,c``), in first-seen order. Cells that are not plain Python (magics)
-    are skipped; relative imports are ignored."""
+    """The import statements at the top level of the notebooks' code cells (:func:`code_cells`),
+    as :func:`preload` specs (``a`` or ``a:b,c``), in first-seen order. Cells that are not plain
+    Python (magics) are skipped; relative imports are ignored."""
     import ast
 
     specs: list[str] = []
     for path in paths:
-        with open(path, encoding="utf-8") as fh:
-            nb = json.load(fh)
-        for cell in nb.get("cells", []):
-            if cell.get("cell_type") != "code":
-                continue
-            src = cell.get("source", "")
+        for _tags, src in code_cells(path):
             try:
-                tree = ast.parse("".join(src) if isinstance(src, list) else src)
+                tree = ast.parse(src)
             except SyntaxError:
                 continue
             for node in tree.body:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from helpers import kinds
 from helpers.exceptions import Problem, ValidationError
-from helpers.geos import _clean_labels
+from helpers.geos import clean_labels
 from helpers.vocab import BINDING, COMPARATORS, KINDS
 
 _REQUIRED_TARGET_COLUMNS = ("id", "area", "name_zh", "name_en", "unit", "comparator", "target",
@@ -113,13 +113,13 @@ def normalise_statistics(statistics: pd.DataFrame) -> pd.DataFrame:
     if problems:
         raise ValidationError(problems)
     out = pd.DataFrame({
-        "indicator_id": _clean_labels(s["indicator_id"]),
-        "geo": _clean_labels(s["geo"]),
+        "indicator_id": clean_labels(s["indicator_id"]),
+        "geo": clean_labels(s["geo"]),
         "year": year.round().astype("int64"),
         "value": value,
     })
     if "definition" in s.columns:
-        out["definition"] = _clean_labels(s["definition"])
+        out["definition"] = clean_labels(s["definition"])
     dup = out.duplicated(["indicator_id", "geo", "year"], keep="first").to_numpy()
     if dup.any():
         raise ValidationError(

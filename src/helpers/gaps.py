@@ -6,6 +6,9 @@ Public API:
   ``baseline_year + 1`` to ``target_year``; methods ``linear`` (default) and ``cagr``; a linear
   projection to the target year per target.
 - :func:`filter_binding` — the binding (约束性) targets only.
+- the arithmetic, shared with :func:`helpers.summaries.latest_status` (its "as of" projection):
+  :func:`target_bounds` (``[lo, hi]``), :func:`aim_and_direction` (x*, d), :func:`signed_gap`,
+  :func:`progress_toward_target` and :func:`linear_projection`.
 
 Elsewhere: which jurisdiction(s) to score (``geo``: ``None``, a name, a list, ``"all"``) is
 :func:`helpers.geos.resolve_geos`, the one geo rule the loader, the notebook parameters and the
@@ -89,8 +92,8 @@ TRAJECTORY_COLUMNS: tuple[str, ...] = (
 
 # ----------------------------------------------------------------------------- the arithmetic
 
-def _band(comparator: np.ndarray, target: np.ndarray, target_hi: np.ndarray,
-          tolerance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def target_bounds(comparator: np.ndarray, target: np.ndarray, target_hi: np.ndarray,
+                  tolerance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``[lo, hi]`` of each target in its own unit (infinite on the open side of >= / <=)."""
     lo = np.select([comparator == "<=", comparator == "~"], [-np.inf, target - tolerance], target)
     hi = np.select([comparator == ">=", comparator == "~", comparator == "between"],
@@ -98,7 +101,7 @@ def _band(comparator: np.ndarray, target: np.ndarray, target_hi: np.ndarray,
     return lo.astype("float64"), hi.astype("float64")
 
 
-def _aim(lo: np.ndarray, hi: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def aim_and_direction(lo: np.ndarray, hi: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Aim x* and direction d: (hi, −1) for a ceiling or when ``side`` lies above hi, else (lo, +1).
 
     ``side`` is the baseline (level/cumulative/relative) or the year's value (annual); NaN
@@ -109,8 +112,8 @@ def _aim(lo: np.ndarray, hi: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, 
     return np.where(down, hi, lo), np.where(down, -1.0, 1.0)
 
 
-def _gap(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, aim: np.ndarray, d: np.ndarray,
-         is_band: np.ndarray) -> np.ndarray:
+def signed_gap(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, aim: np.ndarray, d: np.ndarray,
+               is_band: np.ndarray) -> np.ndarray:
     """Signed shortfall d·(x* − x) for >= / <=; distance to the band for between / ~."""
     with np.errstate(invalid="ignore"):
         dist = np.fmax(np.fmax(lo - x, x - hi), 0.0)
@@ -132,12 +135,12 @@ def _annual_progress(x: np.ndarray, aim: np.ndarray, d: np.ndarray) -> np.ndarra
     return np.where(up, safe_div(x, aim), safe_div(aim, x))
 
 
-def _progress(x, is_annual, lo, hi, is_band, aim_b, d_b, gap_b):
+def progress_toward_target(x, is_annual, lo, hi, is_band, aim_b, d_b, gap_b):
     """Progress of values ``x`` (a year's value or a projection) with the per-target aim."""
-    gap_x = _gap(x, lo, hi, aim_b, d_b, is_band)
+    gap_x = signed_gap(x, lo, hi, aim_b, d_b, is_band)
     with np.errstate(invalid="ignore"):
         linear = np.where(rounded(gap_b) > 0, 1.0 - safe_div(gap_x, gap_b), np.nan)
-    aim_x, d_x = _aim(lo, hi, x)
+    aim_x, d_x = aim_and_direction(lo, hi, x)
     return np.where(is_annual, _annual_progress(x, aim_x, d_x), linear)
 
 
@@ -220,7 +223,7 @@ def _linear_fit(group: np.ndarray, x: np.ndarray, y: np.ndarray, n_groups: int):
     return n.astype("int64"), slope, intercept
 
 
-def _projection(group, x, y, n_groups, horizon):
+def linear_projection(group, x, y, n_groups, horizon):
     """Projected value at ``horizon`` (years since baseline, per group) and points used."""
     n, slope, intercept = _linear_fit(group, x, y, n_groups)
     return intercept + slope * horizon, n
@@ -281,7 +284,7 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     is_annual = np.isin(kind, kinds.ANNUAL_LIKE_KINDS)  # scored year by year against x*
     is_band = np.isin(comp, ("between", "~"))
     target = t["target"].to_numpy("float64")
-    lo, hi = _band(comp, target, t["target_hi"].to_numpy("float64"), t["tolerance"].to_numpy("float64"))
+    lo, hi = target_bounds(comp, target, t["target_hi"].to_numpy("float64"), t["tolerance"].to_numpy("float64"))
     b_year = t["baseline_year"].to_numpy("int64")
     t_year = t["target_year"].to_numpy("int64")
     ref_id = str_array(t["reference_id"])
@@ -304,11 +307,11 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     x_b, b_src = kinds.baseline(kind[tp], obs_b, given_b)  # a total over the plan period starts at 0
     # the band in levels (change, change_pct: from the baseline), the aim and the baseline's gap
     lo_g, hi_g = kinds.resolve_band(kind[tp], lo[tp], hi[tp], x_b)
-    aim_b, d_b = _aim(lo_g, hi_g, x_b)
+    aim_b, d_b = aim_and_direction(lo_g, hi_g, x_b)
     unresolved = (np.isin(kind, kinds.CHANGE_KINDS)[tp] & np.isnan(x_b)) | is_dir[tp]
     aim_b = np.where(unresolved, np.nan, aim_b)
     d_b = np.where(unresolved, np.where(comp[tp] == "<=", -1.0, 1.0), d_b)
-    gap_b = _gap(x_b, lo_g, hi_g, aim_b, d_b, is_band[tp])
+    gap_b = signed_gap(x_b, lo_g, hi_g, aim_b, d_b, is_band[tp])
 
     # --- the year grid: targets × years (cross merge, then each target's own span), × geos
     years = pd.DataFrame({"year": np.arange(b_year.min() + 1, t_year.max() + 1, dtype="int64")})
@@ -336,11 +339,11 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     met = _met(value, r_lo, r_hi)
 
     # aim/direction: per target from the baseline; annual per row from the year's value
-    aim_y, d_y = _aim(r_lo, r_hi, value)
+    aim_y, d_y = aim_and_direction(r_lo, r_hi, value)
     aim = np.where(r_annual, aim_y, aim_b[rgrp])
     d = np.where(r_annual, d_y, d_b[rgrp])
-    gap = _gap(value, r_lo, r_hi, aim, d, r_band)
-    progress = _progress(value, r_annual, r_lo, r_hi, r_band, aim_b[rgrp], d_b[rgrp], r_gapb)
+    gap = signed_gap(value, r_lo, r_hi, aim, d, r_band)
+    progress = progress_toward_target(value, r_annual, r_lo, r_hi, r_band, aim_b[rgrp], d_b[rgrp], r_gapb)
     required_linear = np.where(r_annual, aim, r_xb + (aim - r_xb) * e)
     r_linear = np.where(r_annual, progress, safe_div(progress, e))
     with np.errstate(invalid="ignore"):
@@ -394,8 +397,8 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     grp = np.concatenate([rgrp[pts], np.flatnonzero(base_pts)])
     xs = np.concatenate([(year - b_year[rt])[pts], np.zeros(int(base_pts.sum()))]).astype("float64")
     ys = np.concatenate([value[pts], x_b[base_pts]])
-    proj, n_pts = _projection(grp, xs, ys, n_g * n_t, (t_year - b_year)[tp].astype("float64"))
-    antic = _progress(proj, is_annual[tp], lo_g, hi_g, is_band[tp], aim_b, d_b, gap_b)
+    proj, n_pts = linear_projection(grp, xs, ys, n_g * n_t, (t_year - b_year)[tp].astype("float64"))
+    antic = progress_toward_target(proj, is_annual[tp], lo_g, hi_g, is_band[tp], aim_b, d_b, gap_b)
     antic = np.where(is_dir[tp], np.nan, antic)  # no target, no anticipated progress
 
     # --- definition breaks, added to status_note (a running kind's missing projection is shown by

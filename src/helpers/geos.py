@@ -5,6 +5,8 @@ the notebook parameters and the commands share (data layer: needs only the table
 - :func:`default_geo` — the jurisdiction scored when none is asked for;
 - :func:`valid_geos` — every geo that may be named;
 - :func:`resolve_geos` — ``None``, a name, a comma-separated list or ``"all"`` to a list.
+- :func:`clean_labels` — a column of labels as stripped strings (missing -> ``""``), also used
+  by :mod:`helpers.gapinputs`.
 
 ``plan`` is ``plan.json``'s metadata (a mapping), or a :class:`helpers.plan.Plan`.
 """
@@ -23,7 +25,7 @@ def _meta(plan) -> dict:
     return getattr(plan, "meta", plan) or {}
 
 
-def _clean_labels(s: pd.Series) -> np.ndarray:
+def clean_labels(s: pd.Series) -> np.ndarray:
     """Object array of stripped str (missing -> ""), stripping each distinct label once."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     clean = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
@@ -35,7 +37,7 @@ def _target_id_rows(statistics: pd.DataFrame, targets: pd.DataFrame | None) -> p
     codes, uniques = pd.factorize(statistics["indicator_id"], use_na_sentinel=True)
     labels = pd.Index([str(u).strip() for u in uniques], dtype=object)
     if targets is not None:
-        ok = labels.isin(set(_clean_labels(targets["id"])) - {""})
+        ok = labels.isin(set(clean_labels(targets["id"])) - {""})
     else:  # no target list: every row that is not a context series ``<id>:<suffix>``
         ok = ~labels.str.contains(":", regex=False)
     keep = np.append(np.asarray(ok, dtype=bool), False)[codes]
@@ -66,7 +68,7 @@ def default_geo(plan: dict | None, statistics: pd.DataFrame,
     if own:
         return own
     rows = _target_id_rows(statistics, targets)
-    geos = pd.Series(_clean_labels(rows["geo"]), dtype=object)
+    geos = pd.Series(clean_labels(rows["geo"]), dtype=object)
     counts = geos[geos != ""].value_counts()
     if counts.empty:
         return None
@@ -78,7 +80,7 @@ def valid_geos(plan: dict | None, statistics: pd.DataFrame) -> list[str]:
     ``benchmarks`` and every geo of ``statistics``, alphabetically (the list an
     :class:`UnknownValueError` for ``geo`` shows)."""
     own = _plan_own(plan)
-    others = (set(_clean_labels(statistics["geo"])) | _plan_benchmarks(plan)) - {"", own}
+    others = (set(clean_labels(statistics["geo"])) | _plan_benchmarks(plan)) - {"", own}
     return ([own] if own else []) + sorted(others)
 
 
@@ -111,7 +113,7 @@ def resolve_geos(geo_arg: str | Sequence[str] | None, plan: dict | None, statist
     if isinstance(geo_arg, str):
         if geo_arg.strip().lower() == "all":
             own = _plan_own(plan)
-            scored = set(_clean_labels(_target_id_rows(statistics, targets)["geo"]))
+            scored = set(clean_labels(_target_id_rows(statistics, targets)["geo"]))
             out = ([own] if own else []) + sorted(scored - _plan_benchmarks(plan) - {own, ""})
             if not out:
                 raise UnknownValueError("geo", geo_arg, valid_geos(plan, statistics),

@@ -150,7 +150,9 @@ def index_html(prep) -> str:
 
 
 def set_record(prep) -> dict:
-    """What a set was built from and what it found (``set.json``)."""
+    """What a set was built from and what it found (``set.json``); ``geo_label`` is the scored
+    geo as the reports name it (:meth:`helpers.plan.Plan.geo_label`, both languages), which the
+    archive shows."""
     from helpers.vocab import STATUS_ORDER
 
     ctx = prep.ctx
@@ -160,7 +162,8 @@ def set_record(prep) -> dict:
     return {
         "plan": plan.name, "title_zh": plan.title_pair()[0], "title_en": plan.title_pair()[1],
         "document_number": plan.text("document_number"), "date": prep.date, "as_of": int(ctx.as_of),
-        "method": ctx.method, "geo": ctx.geo, "lang": ctx.lang, "areas": list(prep.areas),
+        "method": ctx.method, "geo": ctx.geo, "geo_label": plan.geo_label(ctx.geo, "both"), "lang": ctx.lang,
+        "areas": list(prep.areas),
         "previous": prep.previous.name if getattr(prep, "previous", None) is not None else None,
         "targets": int(total["total"]), "status_counts": {s: int(total[s]) for s in STATUS_ORDER},
     }
@@ -174,30 +177,38 @@ def write_set_record(folder: Path, prep) -> Path:
 
 
 def _read_sets(plan_dir: Path) -> list[dict]:
-    """The published sets of one plan folder (dated folders with index.html), newest first."""
+    """The published sets of one plan folder (dated folders with index.html), newest first, each
+    its ``set.json`` with ``date`` and ``geo_label`` (the recorded one; for a set written before
+    set.json held it, :func:`_geo_label`)."""
     sets = []
-    for p in set_folders(plan_dir):
-        if not (p / "index.html").is_file():
-            continue
+    for p in set_folders(plan_dir, complete=True):
         try:
             rec = json.loads((p / SET_RECORD).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             rec = {}
-        sets.append({"date": p.name, **(rec if isinstance(rec, dict) else {}), "geo_label": _geo_label(p, rec)})
+        rec = rec if isinstance(rec, dict) else {}
+        recorded = rec.get("geo_label")
+        geo_label = recorded if isinstance(recorded, str) and recorded else _geo_label(p, rec)
+        sets.append({"date": p.name, **rec, "geo_label": geo_label})
     return sets
 
 
-def _geo_label(folder: Path, rec) -> str:
-    """"中文 / English" name of the set's geo from the plan.json it was built from (its
-    ``inputs/``), else the geo key as recorded."""
-    geo = rec.get("geo", "") if isinstance(rec, dict) else ""
+def _geo_label(folder: Path, rec: dict) -> str:
+    """The set's geo named as :meth:`helpers.plan.Plan.geo_label` names it (both languages), from
+    the plan.json the set was built from (its snapshot, ``inputs/``: ``changes.SNAPSHOT_DIR``,
+    not imported since :mod:`helpers.changes` imports this module); the geo key as recorded when
+    that file or the geo's entry is missing or unreadable. For sets whose set.json has no
+    ``geo_label``."""
+    from helpers.plan import Plan
+
+    geo = str(rec.get("geo", ""))
     try:
         meta = json.loads((folder / "inputs" / "plan.json").read_text(encoding="utf-8"))
-        names = meta["geos"][geo]
-        pair = [str(names.get("zh") or "").strip(), str(names.get("en") or "").strip()]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return str(geo)
-    return " / ".join(dict.fromkeys(x for x in pair if x)) or str(geo)
+        if not isinstance(meta.get("geos"), dict) or geo not in meta["geos"]:
+            return geo
+        return Plan(meta=meta, targets=None, statistics=None).geo_label(geo, "both") or geo  # labels need no tables
+    except (OSError, ValueError, TypeError, AttributeError):
+        return geo
 
 
 def archive_html(root: Path) -> str:

@@ -2,7 +2,7 @@
 
 Plans live in ``RAW_DIR/<plan>/``; their generated tables in ``PROCESSED_DIR/<plan>/`` and their
 reports in ``REPORTS_DIR/<plan>/<YYYY-MM-DD>/`` (see :mod:`helpers.plan`; the date folders match
-:data:`ISO_DATE_RE`; :func:`is_set_folder` and :func:`set_folders` say which folders are sets).
+:data:`ISO_DATE_RE`; :func:`is_set_folder` and :func:`set_folders` say which folders are sets, and which are complete).
 
 Every path can be overridden on the command line or as a notebook parameter; these are only
 the defaults. ``HELPERS_PROJECT_ROOT`` overrides the root (used by tests that work on a copy).
@@ -48,12 +48,13 @@ def is_set_folder(path: Path) -> bool:
     return path.is_dir() and not path.is_symlink() and bool(ISO_DATE_RE.match(path.name))
 
 
-def set_folders(plan_dir: Path, newest_first: bool = True) -> list[Path]:
-    """The set folders (:func:`is_set_folder`) directly inside one plan's reports folder, sorted
-    by date, newest first unless ``newest_first`` is false. ``plan_dir`` must exist (as with
-    :meth:`Path.iterdir`, a missing folder raises ``FileNotFoundError``)."""
-    return sorted((p for p in Path(plan_dir).iterdir() if is_set_folder(p)),
-                  key=lambda p: p.name, reverse=newest_first)
+def set_folders(plan_dir: Path, complete: bool = False) -> list[Path]:
+    """The set folders (:func:`is_set_folder`) directly inside one plan's reports folder, newest
+    first (by the date of their name). With ``complete``, only the complete sets: those holding
+    an ``index.html`` file (a set being rendered or one that failed has none). ``plan_dir`` must
+    exist (as with :meth:`Path.iterdir`, a missing folder raises ``FileNotFoundError``)."""
+    found = sorted((p for p in Path(plan_dir).iterdir() if is_set_folder(p)), key=lambda p: p.name, reverse=True)
+    return [p for p in found if (p / "index.html").is_file()] if complete else found
 
 
 def _default_plan() -> str:

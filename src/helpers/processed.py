@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import coverage, fileio, gaps, locks, summaries
-from helpers.exceptions import OutputError, ValidationError
+from helpers.exceptions import OutputError, Problem, ValidationError
 from helpers.geos import resolve_geos
 
 #: CSV float format: 10 significant digits, so a rebuild is byte-identical and readable.
@@ -59,6 +59,16 @@ def _coverage_tables(targets: pd.DataFrame, statistics: pd.DataFrame,
             "coverage_by_target.csv": pd.concat(by_target, ignore_index=True)}
 
 
+def _input_problems(targets_path: str | Path, statistics_path: str | Path) -> list[Problem]:
+    """The problems (:func:`helpers.readers.file_problem`) of the two input files, targets first:
+    a path that is missing or not a readable file; ``[]`` when both are fine."""
+    from helpers.readers import file_problem
+
+    found = [file_problem(p, what=f"{label} file") for label, p in (("targets", targets_path),
+                                                                    ("statistics", statistics_path))]
+    return [p for p in found if p is not None]
+
+
 def processed_tables(targets_path: str | Path,
                      statistics_path: str | Path,
                      geo: str | list[str] | None = None, wait: bool = False) -> dict[str, pd.DataFrame]:
@@ -70,12 +80,9 @@ def processed_tables(targets_path: str | Path,
     """
     from helpers.load import load_inputs
 
-    from helpers.readers import file_problem
-
-    problems = [file_problem(p, what=f"{label} file") for label, p in (("targets", targets_path),
-                                                                      ("statistics", statistics_path))]
-    if any(problems):
-        raise ValidationError([p for p in problems if p is not None])
+    problems = _input_problems(targets_path, statistics_path)
+    if problems:
+        raise ValidationError(problems)
     # The data lock while the inputs are read and validated (not while computing): an import
     # never replaces them half-way; LockedError (exit 3) while one runs, unless ``wait``.
     with locks.data_lock(statistics_path, wait=wait, required=False, command="build"):
@@ -142,12 +149,10 @@ def cli_build(args) -> int:
 def cli_gaps(args) -> int:
     """``python -m helpers gaps``: load (ValidationError -> exit 2 in cli.main), compute, write."""
     from helpers.load import load_inputs
-    from helpers.readers import file_problem
 
-    problems = [file_problem(p, what=f"{label} file") for label, p in (("targets", args.targets),
-                                                                      ("statistics", args.statistics))]
-    if any(problems):
-        raise ValidationError([p for p in problems if p is not None])
+    problems = _input_problems(args.targets, args.statistics)
+    if problems:
+        raise ValidationError(problems)
     fileio.check_output_file(args.out, make_folder=True)  # before computing anything
     plan = load_inputs(args.targets, args.statistics)
     geos = resolve_geos(args.geo, plan.meta, plan.statistics, targets=plan.targets)

@@ -34,7 +34,7 @@ FAILED_DIR = ".failed"
 
 def _newest_set(out: Path) -> str | None:
     """The newest dated folder of ``out`` that holds a complete set (its index.html)."""
-    complete = [p.name for p in set_folders(out) if (p / "index.html").is_file()]
+    complete = [p.name for p in set_folders(out, complete=True)]
     return complete[0] if complete else None
 
 

@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Sequence
 
 from helpers import locks, paths, workers
+from helpers._zygote import code_cells
 from helpers.changes import previous_set, write_changes
 from helpers.hygiene import clean_orphans, kill_tree, terminate_on_signals
 from helpers.pages import index_html, write_archive, write_set_record
@@ -124,25 +125,19 @@ def _resolve_date(date) -> str:
 
 def notebook_parameters(nb_path: Path) -> set[str]:
     """Names assigned in the cell tagged ``parameters`` (parsed with :mod:`ast`, so comments
-    holding ``=`` do not confuse it).
+    holding ``=`` do not confuse it); an empty set when no code cell has that tag.
 
-    The notebook is read as plain JSON (nbformat 4: ``cells``, each ``source`` a string or a list
-    of lines): importing nbformat here would import jsonschema, seconds of CPU in the parent
-    process for a check that needs one cell. A file that is not a notebook is a
-    :class:`ValidationError` naming it."""
+    The cells come from :func:`helpers._zygote.code_cells` (plain JSON: importing nbformat here
+    would import jsonschema, seconds of CPU in the parent process for a check that needs one
+    cell). A file that is not a notebook is a :class:`ValidationError` naming it."""
     import ast
-    import json
 
     try:
-        nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
-        cells = nb["cells"]
+        cells = code_cells(nb_path)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ValidationError([Problem(str(nb_path), None, None, f"not a readable notebook: {exc}")]) from None
-    for cell in cells:
-        meta = cell.get("metadata") or {}
-        if cell.get("cell_type") == "code" and "parameters" in (meta.get("tags") or []):
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else str(source)
+    for tags, source in cells:
+        if "parameters" in tags:
             names = set()
             for node in ast.walk(ast.parse(source)):
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):

@@ -146,7 +146,7 @@ class Reuse:
 
 def _published(out: Path, date: str) -> list[Path]:
     """The plan's published sets: the one of ``date`` first, then the others newest first."""
-    sets = [p for p in set_folders(out) if (p / "index.html").is_file() and (p / FINGERPRINTS).is_file()]
+    sets = [p for p in set_folders(out, complete=True) if (p / FINGERPRINTS).is_file()]
     return [p for p in sets if p.name == date] + [p for p in sets if p.name != date]
 
 

@@ -24,7 +24,8 @@ import pandas as pd
 from helpers import kinds
 from helpers.gapinputs import str_array
 # the engine's own band, aim, gap, progress and projection: the "as of" projection is the same arithmetic
-from helpers.gaps import TRAJECTORY_COLUMNS, _aim, _band, _gap, _progress, _projection
+from helpers.gaps import (TRAJECTORY_COLUMNS, aim_and_direction, linear_projection, progress_toward_target,
+                          signed_gap, target_bounds)
 from helpers.kinds import safe_div
 from helpers.vocab import STATUS_ORDER
 
@@ -87,17 +88,17 @@ def _project_frame(points: pd.DataFrame, per_target: pd.DataFrame):
     xs = np.concatenate([points["year"].astype("float64").to_numpy() - b[g] if len(points) else np.array([]),
                          np.zeros(int(base_pts.sum()))])
     ys = np.concatenate([points["value"].astype("float64").to_numpy(), xb[base_pts]])
-    proj, n_pts = _projection(grp, xs, ys, n, tt - b)
+    proj, n_pts = linear_projection(grp, xs, ys, n, tt - b)
     comp = str_array(per_target["comparator"])
     kind = str_array(per_target["kind"])
     tol = per_target["tolerance"].astype("float64").to_numpy() if "tolerance" in per_target else np.full(n, np.nan)
     thi = per_target["target_hi"].astype("float64").to_numpy() if "target_hi" in per_target else np.full(n, np.nan)
-    lo, hi = _band(comp, per_target["target"].astype("float64").to_numpy(), thi, tol)
+    lo, hi = target_bounds(comp, per_target["target"].astype("float64").to_numpy(), thi, tol)
     lo, hi = kinds.resolve_band(kind, lo, hi, xb)
     is_band = np.isin(comp, ("between", "~"))
-    aim_b, d_b = _aim(lo, hi, xb)
-    gap_b = _gap(xb, lo, hi, aim_b, d_b, is_band)
-    antic = _progress(proj, np.isin(kind, kinds.ANNUAL_LIKE_KINDS), lo, hi, is_band, aim_b, d_b, gap_b)
+    aim_b, d_b = aim_and_direction(lo, hi, xb)
+    gap_b = signed_gap(xb, lo, hi, aim_b, d_b, is_band)
+    antic = progress_toward_target(proj, np.isin(kind, kinds.ANNUAL_LIKE_KINDS), lo, hi, is_band, aim_b, d_b, gap_b)
     projected = np.isin(kind, kinds.PROJECTED_KINDS)  # as in compute_gaps
     antic = np.where(projected & (kind != kinds.DIRECTION_KIND), antic, np.nan)
     return np.where(projected, proj, np.nan), antic, np.where(projected, n_pts, 0)
