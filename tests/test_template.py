@@ -20,13 +20,18 @@ BEDS = "health.beds_per_1000"
 BEDS_UNIT = "beds per 1000 residents"
 
 
-@pytest.fixture
-def setup(tmp_path):
+def _template_of_synthetic_inputs(tmp_path, name: str):
+    """Synthetic inputs, loaded, and the template written for them as ``name``."""
     t, s = syn.write_inputs(tmp_path / "raw")
     inputs = load.load_inputs(t, s)
-    tpl = tmp_path / "fill_me.csv"
+    tpl = tmp_path / name
     write_template(tpl, inputs.targets, inputs.statistics, inputs.meta)
     return inputs, tpl, s
+
+
+@pytest.fixture
+def setup(tmp_path):
+    return _template_of_synthetic_inputs(tmp_path, "fill_me.csv")
 
 
 def _line_of(path: Path, indicator: str, year: int) -> int:
@@ -339,11 +344,7 @@ REIMB = "social_security.reimbursement"  # unit %
 
 @pytest.fixture
 def xlsx_setup(tmp_path):
-    t, s = syn.write_inputs(tmp_path / "raw")
-    inputs = load.load_inputs(t, s)
-    tpl = tmp_path / "fill_me.xlsx"
-    write_template(tpl, inputs.targets, inputs.statistics, inputs.meta)
-    return inputs, tpl, s
+    return _template_of_synthetic_inputs(tmp_path, "fill_me.xlsx")
 
 
 def _xlsx_row(ws, indicator, year):
