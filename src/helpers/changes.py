@@ -20,11 +20,11 @@ a number).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
+from helpers.pages import read_set_record
 from helpers.paths import set_folders
 
 SNAPSHOT_DIR = "inputs"
@@ -47,14 +47,6 @@ def keep_snapshot(folder: Path, input_bytes: dict, trajectory: pd.DataFrame) -> 
     atomic_write_csv(trajectory, Path(folder) / TRAJECTORY_FILE, float_format="%.10g")
 
 
-def _record(folder: Path) -> dict:
-    try:
-        rec = json.loads((folder / "set.json").read_text(encoding="utf-8"))
-        return rec if isinstance(rec, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
 def previous_set(plan_dir: Path, date: str, method: str, geo: str) -> Path | None:
     """The newest set of ``plan_dir`` dated before ``date`` with the same method and geo that
     kept its snapshot; ``None`` when there is none."""
@@ -64,7 +56,7 @@ def previous_set(plan_dir: Path, date: str, method: str, geo: str) -> Path | Non
     for p in set_folders(plan_dir):
         if p.name >= date:
             continue
-        rec = _record(p)
+        rec = read_set_record(p)
         if rec.get("method") == method and rec.get("geo") == geo and (p / TRAJECTORY_FILE).is_file() \
                 and (p / SNAPSHOT_DIR / "statistics.csv").is_file():
             return p
@@ -246,7 +238,7 @@ def write_changes(work: Path, prep, previous: Path | None) -> None:
     keep_snapshot(work, prep.input_bytes, ctx.trajectory)
     table = None
     if previous is not None:
-        table = compare(previous, ctx.statistics, ctx.trajectory, ctx.as_of, _record(previous).get("as_of"))
+        table = compare(previous, ctx.statistics, ctx.trajectory, ctx.as_of, read_set_record(previous).get("as_of"))
         from helpers.fileio import atomic_write_csv
 
         atomic_write_csv(table, work / CHANGES_CSV, float_format="%.10g")

@@ -176,17 +176,23 @@ def write_set_record(folder: Path, prep) -> Path:
     return atomic_write_bytes(Path(folder) / SET_RECORD, text.encode("utf-8"))
 
 
+def read_set_record(folder: Path) -> dict:
+    """A published set's ``set.json`` (:func:`set_record`); ``{}`` when it is missing, unreadable
+    or not an object (a set written by an older version, or damaged)."""
+    try:
+        rec = json.loads((Path(folder) / SET_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return rec if isinstance(rec, dict) else {}
+
+
 def _read_sets(plan_dir: Path) -> list[dict]:
     """The published sets of one plan folder (dated folders with index.html), newest first, each
     its ``set.json`` with ``date`` and ``geo_label`` (the recorded one; for a set written before
     set.json held it, :func:`_geo_label`)."""
     sets = []
     for p in set_folders(plan_dir, complete=True):
-        try:
-            rec = json.loads((p / SET_RECORD).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            rec = {}
-        rec = rec if isinstance(rec, dict) else {}
+        rec = read_set_record(p)
         recorded = rec.get("geo_label")
         geo_label = recorded if isinstance(recorded, str) and recorded else _geo_label(p, rec)
         sets.append({"date": p.name, **rec, "geo_label": geo_label})
