@@ -133,6 +133,13 @@ def apply_labels(rows: Iterable[dict], labels: dict[str, tuple[str, str]], label
     return sorted(labels.keys() - produced)
 
 
+def labels_line(labels_path: Path, n_labelled: int, unused: Sequence[str]) -> str:
+    """The run's report on the labels file: how many context series it labelled, and the labels
+    no produced series used."""
+    return (f"{labels_path}: labels of {n_labelled} context series"
+            + (f"; {len(unused)} not produced by these inputs: {', '.join(unused)}" if unused else ""))
+
+
 def add_write_options(ap: argparse.ArgumentParser) -> None:
     """The options both scripts' command lines end with: ``--replace`` and ``--dry-run``."""
     ap.add_argument("--replace", action="store_true",

@@ -576,8 +576,7 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets
           f"{counts['reference']} reference, {counts['context']} context; one input row yields two) and "
           f"{counts['excluded']} excluded", file=out)
     if labels_path is not None:
-        print(f"{labels_path}: labels of {counts['labelled']} context series"
-              + (f"; {len(unused)} not produced by these inputs: {', '.join(unused)}" if unused else ""), file=out)
+        print(common.labels_line(labels_path, counts['labelled'], unused), file=out)
     if dry_run:
         print("dry run: nothing written", file=out)
     return counts

@@ -501,8 +501,7 @@ def run(compiled_path, statistics_path: Path, excluded_path: Path, replace: bool
         print(line, file=out)
     print(f"{excluded_path}: {len(excluded)} rows ({excl_state})", file=out)
     if labels_path is not None:
-        print(f"{labels_path}: labels of {len(labels) - len(unused)} context series"
-              + (f"; {len(unused)} not produced by these inputs: {', '.join(unused)}" if unused else ""), file=out)
+        print(common.labels_line(labels_path, len(labels) - len(unused), unused), file=out)
     if dry_run:
         print("dry run: nothing written", file=out)
     print(f"{len(compiled)} compiled rows: {len(produced)} mapped, {len(excluded)} excluded", file=err)
