@@ -27,7 +27,7 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 
-from helpers import gaps, summaries
+from helpers.method import gaps, summaries
 
 BASELINE_YEAR, TARGET_YEAR = 2015, 2021  # 6 scored years: 2016..2021
 KIND_CYCLE = ["level"] * 4 + ["annual", "cumulative", "relative",

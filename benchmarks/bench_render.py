@@ -3,7 +3,7 @@
 Prints (seconds, wall clock, on this machine)::
 
     render_s: N          the full set (index, overview, one report per area, data coverage)
-                         through helpers.render.render_reports into a temporary folder
+                         through helpers.publish.render.render_reports into a temporary folder
     floor_s: N           the same number of stand-in notebooks that only import what the
                          report notebooks import (pandas, matplotlib, helpers) and print one
                          line, through the same pipeline and the same number of jobs, each on
@@ -13,7 +13,7 @@ Prints (seconds, wall clock, on this machine)::
     render_vs_floor: R   render_s / floor_s (goal: at most 1.0; the renderer's ``warm-fork``
                          engine pays kernel start and imports once per render)
     unchanged_rerender_s: N  a second render of the same inputs into the same reports folder
-                         (every page unchanged, so copied: helpers.reuse)
+                         (every page unchanged, so copied: helpers.publish.reuse)
     unchanged_rerender_vs_full: R  unchanged_rerender_s / render_s (goal: at most 0.10)
     naive_s: N           the obvious alternative: for each notebook the papermill CLI, then
                          ``jupyter nbconvert --to html`` CLI, one notebook at a time
@@ -44,9 +44,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from helpers import paths  # noqa: E402
-from helpers.render import NOTEBOOKS, notebook_parameters, render_reports  # noqa: E402
-from helpers.workers import KERNEL_NAME  # noqa: E402
-from helpers.engines import FRESH_ENGINE  # noqa: E402
+from helpers.publish.render import NOTEBOOKS, notebook_parameters, render_reports  # noqa: E402
+from helpers.publish.workers import KERNEL_NAME  # noqa: E402
+from helpers.publish.kernels.engine import FRESH_ENGINE  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -55,7 +55,7 @@ def notebook_imports() -> list[str]:
     module loaded once a notebook has prepared its context (found by doing it here)."""
     import subprocess as sp
 
-    code = ("import sys; from helpers import charts, htmltext, narrate, params, sections, widgets; "
+    code = ("import sys; from helpers.report import charts, display, params, sections, widgets; "
             "params.prepare(area='health'); "
             "print(' '.join(sorted(m for m in sys.modules if m.startswith('helpers.'))))")
     mods = sp.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
@@ -89,7 +89,7 @@ def make_floor_notebooks(folder: Path, source: str) -> Path:
 
 def timed_render(out: Path, jobs: int | None, notebooks_dir: Path | None = None, engine: str | None = None) -> float:
     """Seconds for one render into ``out``; ``engine``: HELPERS_RENDER_ENGINE for its workers."""
-    from helpers.engines import ENGINE_ENV
+    from helpers.publish.kernels.engine import ENGINE_ENV
 
     before = os.environ.get(ENGINE_ENV)
     if engine is not None:
@@ -126,7 +126,7 @@ def main() -> int:
     ap.add_argument("--naive-areas", type=int, default=2, help="area notebooks timed in the naive loop")
     args = ap.parse_args()
 
-    from helpers.load import load_plan
+    from helpers.data.load import load_plan
 
     inputs = load_plan()  # the default plan
     areas = [a for a in dict.fromkeys(inputs.targets["area"].astype(str))]

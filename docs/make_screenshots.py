@@ -25,9 +25,15 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 
-from helpers import charts, gaps, load, paths, summaries  # noqa: E402
-from helpers.geos import resolve_geos  # noqa: E402
-from helpers.plan import locate  # noqa: E402
+from helpers.report.charts import plots as charts  # noqa: E402
+
+from helpers.method import gaps, summaries
+
+from helpers.data import load
+
+from helpers import paths
+from helpers.data.geos import resolve_geos  # noqa: E402
+from helpers.data.plan import locate  # noqa: E402
 
 KINDS: tuple[str, ...] = ("level", "annual", "cumulative", "relative")
 #: Real-data charts of the national plan: energy intensity (rate_total: the total change so far
@@ -92,7 +98,7 @@ def _points(traj: pd.DataFrame) -> pd.Series:
 
 
 def trajectory_chart(inputs, traj: pd.DataFrame, tid: str, lang: str):
-    """One target's chart as the reports draw it (helpers.sections.trajectory_figure): its rows
+    """One target's chart as the reports draw it (helpers.report.sections.trajectory_figure): its rows
     with the target's ``value_unit``, every statistic of the target and of its context series
     ``<id>:<suffix>`` (any geo) and its reference series as benchmarks and context, places
     labelled by the plan."""

@@ -4,7 +4,7 @@ series' legend labels of ``data/raw/<plan>/series_labels.csv``; and the end of t
 line (``--replace``, ``--dry-run``, errors as ``error: ...`` and an exit code).
 
 Each script loads this file by its path (it is not a package module: the data layer reads
-researchers' files with :mod:`helpers.readers`; these are the scripts' own, stricter readers of
+researchers' files with :mod:`helpers.data.readers`; these are the scripts' own, stricter readers of
 machine-written compilations). Every problem is raised as one :class:`helpers.exceptions.ValidationError`
 listing all problems found (file, line, column); ``import_shared_compilation.py`` raises it as it
 is, ``import_fyp14.py`` turns it into its MappingError at its edge.
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from helpers.exceptions import Problem, ValidationError
-from helpers.fileio import atomic_write_bytes
+from helpers.data.fileio import atomic_write_bytes
 
 #: The statistics contract's optional legend labels of a context series.
 LABEL_COLUMNS: tuple[str, ...] = ("label_zh", "label_en")

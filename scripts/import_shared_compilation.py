@@ -441,7 +441,7 @@ def check_merged(text: str, statistics_path: Path) -> None:
     import dataclasses
     import tempfile
 
-    from helpers import validate
+    from helpers.data import validate
 
     with tempfile.TemporaryDirectory() as tmp:
         merged = Path(tmp) / statistics_path.name

@@ -104,7 +104,7 @@ def strip(nb: nbformat.NotebookNode, name: str = "notebook", strict: bool = True
 
 def refresh(path: Path, check: bool = False, timeout: int = 600) -> bool:
     """Execute and strip one notebook; write it back unless ``check``. Returns True if changed."""
-    from helpers.fileio import atomic_write_text
+    from helpers.data.fileio import atomic_write_text
 
     original = path.read_text(encoding="utf-8")
     nb = nbformat.reads(original, as_version=4)

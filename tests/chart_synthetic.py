@@ -2,7 +2,7 @@
 test_chartcontext, test_chartlayout).
 
 Every trajectory frame here is SYNTHETIC and written by hand in the shape of the engine's
-trajectory table (helpers.gaps), with the required path computed by hand:
+trajectory table (helpers.method.gaps), with the required path computed by hand:
 required_t = x_b + (x* − x_b)·(t − b)/(T − b), b = 2016, T = 2021.
 :func:`cjk_fonts_and_cleanup` is an autouse fixture: a test module imports it to use it.
 """
@@ -22,8 +22,11 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from helpers import chartparts, fonts, vocab  # noqa: E402
-from helpers.plan import Plan  # noqa: E402
+from helpers.report import terms  # noqa: E402
+from helpers.report.charts import fonts  # noqa: E402
+
+from helpers import vocab
+from helpers.data.plan import Plan  # noqa: E402
 
 import fuyang_plan  # noqa: E402
 
@@ -70,7 +73,7 @@ def engine_traj(kind: str, values: dict, comparator: str | None = ">=", target: 
                 indicator_id: str = "health.synthetic_kind", reference: dict | None = None,
                 **target_extra) -> pd.DataFrame:
     """compute_gaps rows of one SYNTHETIC target (b = 2016, T = 2021) with the given statistics."""
-    gaps = pytest.importorskip("helpers.gaps")
+    gaps = pytest.importorskip("helpers.method.gaps")
     row = {"id": indicator_id, "area": "health", "name_zh": "合成指标", "name_en": "Synthetic indicator",
            "unit": target_extra.pop("unit", "synthetic unit"), "comparator": comparator, "target": target,
            "target_hi": NAN, "tolerance": NAN, "target_year": 2021, "baseline_year": 2016, "kind": kind,
@@ -146,7 +149,7 @@ def collection_by_label(fig: Figure, label: str):
 
 
 def shortfall_years(fig: Figure, lang: str = "both") -> list[float]:
-    label = vocab.label(chartparts.T_SHORTFALL, lang)
+    label = vocab.label(terms.T_SHORTFALL, lang)
     found = [c for c in fig.axes[0].collections if c.get_label() == label]
     if not found:
         return []
@@ -154,7 +157,7 @@ def shortfall_years(fig: Figure, lang: str = "both") -> list[float]:
 
 
 def band_patch(fig: Figure) -> Rectangle:
-    label_start = (vocab.label(chartparts.T_TARGET_RANGE, "both"), vocab.label(chartparts.T_QUOTA, "both"))
+    label_start = (vocab.label(terms.T_TARGET_RANGE, "both"), vocab.label(terms.T_QUOTA, "both"))
     found = [p for p in fig.axes[0].patches if p.get_label().startswith(label_start)]
     assert len(found) == 1
     return found[0]

@@ -1,7 +1,7 @@
 """SYNTHETIC inputs for the engine tests (never real data; every name says "synthetic").
 
 - :func:`target` / :func:`targets_frame` / :func:`stats_frame` build in-memory tables in the
-  data contracts, for :func:`helpers.gaps.compute_gaps`.
+  data contracts, for :func:`helpers.method.gaps.compute_gaps`.
 - :func:`write_lakeside_plan` writes a small plan the project has never seen (jurisdiction
   ``lakeside``, two more cities, benchmark ``synthetic_nation``) as CSV files + plan.json, for
   tests that go through the command line.
@@ -86,8 +86,8 @@ LAKESIDE_PLAN = {
 
 
 def run(targets: pd.DataFrame, stats: pd.DataFrame, method: str = "linear", plan=PLAN, **kw) -> pd.DataFrame:
-    """The engine on synthetic tables: :func:`helpers.gaps.compute_gaps` with the synthetic plan."""
-    from helpers import gaps
+    """The engine on synthetic tables: :func:`helpers.method.gaps.compute_gaps` with the synthetic plan."""
+    from helpers.method import gaps
 
     return gaps.compute_gaps(targets, stats, method=method, plan=plan, **kw)
 

@@ -17,7 +17,7 @@ RENDER_DATE = "2024-05-01"
 @pytest.fixture(scope="session")
 def rendered_set(tmp_path_factory) -> Path:
     """``<tmp>/reports/2024-05-01``: the full set rendered from data/raw with default options."""
-    from helpers.render import render_reports
+    from helpers.publish.render import render_reports
 
     out = tmp_path_factory.mktemp("reports")
     return render_reports(date=RENDER_DATE, out=out, progress=False)

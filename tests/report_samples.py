@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 import fuyang_plan
-from helpers.plan import Plan
+from helpers.data.plan import Plan
 from nb_synthetic import BAD_URL, IMG, SCRIPT
 
 #: Area and place labels as a plan gives them (the shipped plan.json: health is 医疗卫生 / Health).

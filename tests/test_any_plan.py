@@ -120,7 +120,7 @@ def test_a_new_plan_validates_scores_templates_and_imports(tmp_path, capsys, how
 
 
 def test_the_plan_is_named_by_folder_and_outputs_follow_it(tmp_path, monkeypatch):
-    from helpers.plan import locate
+    from helpers.data.plan import locate
 
     folder = write_plan(tmp_path / "synprov_plan")
     files = locate(str(folder))
@@ -133,7 +133,7 @@ def test_the_plan_is_named_by_folder_and_outputs_follow_it(tmp_path, monkeypatch
 
 @pytest.mark.slow
 def test_a_new_plan_renders_with_its_own_labels_and_no_default_plan_word(tmp_path):
-    from helpers.render import render_reports
+    from helpers.publish.render import render_reports
 
     folder = write_plan(tmp_path / "synprov_plan")
     out = render_reports(date="2024-02-02", plan=str(folder), out=tmp_path / "reports", progress=False)

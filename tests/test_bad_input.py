@@ -20,9 +20,9 @@ from typing import Callable
 import pytest
 
 import synthetic_inputs as syn
-from helpers import load
+from helpers.data import load
 from helpers.cli import main
-from helpers.template import write_template
+from helpers.data.template import write_template
 
 
 @dataclass
@@ -108,13 +108,13 @@ CASES = [
          "the reference series 'ref.income_per_capita' has no row in the statistics",
          statistics=lambda rows: [r for r in rows if r["indicator_id"] != "ref.income_per_capita"]),
     Case("trailing_space_in_id_build", _build, _at("t", 3, "id"), "has a space at the start or end",
-         targets=_cell(1, id="employment.new_jobs  "), needs="helpers.processed"),
+         targets=_cell(1, id="employment.new_jobs  "), needs="helpers.publish.processed"),
     Case("gbk_encoded_targets_template", _template, _at("t", 2, "name_zh"), "save as UTF-8",
          t_bytes=lambda b: b.decode("utf-8").encode("gb18030")),
     Case("bom_then_comparator_typo", _validate, _at("t", 3, "comparator"), "'=>' is not a known comparator",
          targets=_cell(1, comparator="=>"), t_bytes=lambda b: b"\xef\xbb\xbf" + b),
     Case("zero_byte_targets_render", _render, _at("t", 1), "the file is empty (0 bytes)",
-         t_bytes=lambda b: b"", needs="helpers.render"),
+         t_bytes=lambda b: b"", needs="helpers.publish.render"),
     Case("negative_count_target", _validate, _at("t", 4, "target"), "target -5 is negative",
          targets=_cell(2, target="-5")),
     # ---- the statistics table
@@ -123,15 +123,15 @@ CASES = [
     Case("duplicate_indicator_year_values_differ", _validate, _at("s", 8, "indicator_id"),
          "the values differ (4.6 vs 4.8)", statistics=lambda rows: rows + [dict(rows[6], value="4.8")]),
     Case("n_a_value_gaps", _gaps, _at("s", 5, "value"), "leave the cell empty for a missing value",
-         statistics=_cell(3, value="N/A"), needs="helpers.gaps"),
+         statistics=_cell(3, value="N/A"), needs="helpers.method.gaps"),
     Case("windows_1252_statistics_coverage", _coverage, _at("s", 2, "source_title"), "Windows-1252); save as UTF-8",
          statistics=_cell(0, source_title="Annuaire synthétique"), s_bytes=lambda b: b.decode("utf-8").encode("cp1252")),
     Case("formula_cell", _validate, _at("s", 3, "source_title"), "looks like a spreadsheet formula",
          statistics=_cell(1, source_title='=HYPERLINK("http://example.org","synthetic")')),
     Case("thousands_separator_build", _build, _at("s", 5, "value"), "thousands separator not allowed, write 1300",
-         statistics=_cell(3, value="1,300"), needs="helpers.processed"),
+         statistics=_cell(3, value="1,300"), needs="helpers.publish.processed"),
     Case("statistic_without_source_gaps", _gaps, _at("s", 7, "source_title"), "a source title is required",
-         statistics=_cell(5, source_title=""), needs="helpers.gaps"),
+         statistics=_cell(5, source_title=""), needs="helpers.method.gaps"),
     Case("zero_byte_statistics", _coverage, _at("s", 1), "the file is empty (0 bytes)", s_bytes=lambda b: b""),
     # ---- issue 14.9: right words for encodings, separators, range, invisible characters
     Case("gb18030_statistics_named", _validate, _at("s", 2, "source_title"),
@@ -145,13 +145,13 @@ CASES = [
          "'23，821': thousands separator not allowed (here the full-width comma '，'), write 23821",
          statistics=_cell(3, value="23，821")),
     Case("value_out_of_range", _build, _at("s", 5, "value"), "'1e400' is out of range", statistics=_cell(3, value="1e400"),
-         needs="helpers.processed"),
+         needs="helpers.publish.processed"),
     Case("zero_width_space_in_unit", _validate, _at("s", 7, "unit"),
          "'beds per 1000<U+200B> residents' contains invisible characters (U+200B ZERO WIDTH SPACE)",
          statistics=_cell(5, unit="beds per 1000\u200b residents")),
     Case("right_to_left_override_in_title", _gaps, _at("s", 3, "source_title"),
          "contains invisible characters (U+202E RIGHT-TO-LEFT OVERRIDE)",
-         statistics=_cell(1, source_title="synthetic \u202etxt.exe"), needs="helpers.gaps"),
+         statistics=_cell(1, source_title="synthetic \u202etxt.exe"), needs="helpers.method.gaps"),
     Case("zero_width_in_value", _validate, _at("s", 4, "value"), "'4.3<U+200B>' contains invisible characters",
          statistics=_cell(2, value="4.3\u200b")),
     # ---- an imported template
@@ -170,7 +170,7 @@ CASES = [
     Case("template_full_width_comma", _import, None, "thousands separator not allowed (here the full-width comma",
          fill={("ref.income_per_capita", 2017): {"value": "25，974", "source_title": "synthetic"}}),
     # ---- command-line parameters
-    Case("gaps_geo_nowhere", lambda e: [*_gaps(e), "--geo", "nowhere"], None, "nowhere", needs="helpers.gaps"),
+    Case("gaps_geo_nowhere", lambda e: [*_gaps(e), "--geo", "nowhere"], None, "nowhere", needs="helpers.method.gaps"),
     Case("coverage_geo_nowhere", lambda e: [*_coverage(e), "--geo", "nowhere"], None,
          "unknown geo 'nowhere'; valid values are: fuyang, anhui, china"),
     Case("coverage_targets_missing", lambda e: ["coverage", "--targets", str(e.root / "missing.csv"), "--statistics", str(e.s)],
@@ -180,7 +180,7 @@ CASES = [
          lambda e: f"{e.processed / 'dir/that/does/not/exist/x.csv'}:", "does not exist"),
     Case("import_file_missing", lambda e: ["import", str(e.root / "filled.csv"), *e.inputs()],
          lambda e: f"{e.root / 'filled.csv'}:", "file not found"),
-    Case("render_area_nowhere", lambda e: [*_render(e), "--areas", "nowhere"], None, "nowhere", needs="helpers.render"),
+    Case("render_area_nowhere", lambda e: [*_render(e), "--areas", "nowhere"], None, "nowhere", needs="helpers.publish.render"),
     Case("render_as_of_out_of_range", lambda e: [*_render(e), "--as-of", "2500"], None, "year out of range"),
 ]
 
@@ -353,7 +353,7 @@ def _files(folder):
 def test_output_refused_by_the_os_is_a_message(tmp_path, capsys, monkeypatch, command, errno_name, reason):
     import errno as errno_mod
 
-    from helpers import fileio
+    from helpers.data import fileio
 
     env = _plain_env(tmp_path)
     out = _default_out(command, env)
@@ -401,7 +401,7 @@ def test_full_disk_in_the_middle_of_build_replaces_nothing(tmp_path, capsys, mon
     written to temporary files are removed, and every file of the previous build is unchanged."""
     import os
 
-    from helpers import fileio
+    from helpers.data import fileio
 
     env = _plain_env(tmp_path)
     assert _run(_out_argv("build", env, env.processed)) == 0
@@ -434,6 +434,6 @@ def test_build_creates_one_missing_folder(tmp_path, capsys):
     env = _plain_env(tmp_path)
     out = env.processed / "new"
     assert _run(_out_argv("build", env, out)) == 0
-    from helpers.processed import TABLE_NAMES
+    from helpers.publish.processed import TABLE_NAMES
 
     assert sorted(_files(out)) == sorted(TABLE_NAMES)

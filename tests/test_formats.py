@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import formats, frames, htmltext, narrate, tables
+from helpers import formats
+
+from helpers.report import frames, htmltext, narrate, tables
 from helpers.formats import MISSING, cmp_sign, fmt_exact, fmt_num, target_spec, target_text
 
 NAN = float("nan")

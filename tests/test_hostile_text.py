@@ -22,7 +22,7 @@ IMG = '"><img src=x onerror=alert(1)>'
 
 @pytest.fixture(scope="module")
 def hostile_set(tmp_path_factory):
-    from helpers.render import render_reports
+    from helpers.publish.render import render_reports
 
     tmp = tmp_path_factory.mktemp("hostile")
     raw = tmp / "raw"

@@ -18,9 +18,9 @@ import pytest
 
 import synthetic_inputs as syn
 from import_scripts import labels_file, load_script
-from helpers import load
+from helpers.data import load
 from helpers.exceptions import ImportConflictError, ValidationError
-from helpers.template import import_template, write_template
+from helpers.data.template import import_template, write_template
 
 ROOT = Path(__file__).resolve().parents[1]
 isc = load_script("import_shared_compilation")

@@ -21,7 +21,7 @@ import nbformat
 import pytest
 
 import fuyang_plan
-from helpers import narrate, params
+from helpers.report import narrate, params
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import htmltext, load, params, sections
+from helpers.report import htmltext, params, sections
+
+from helpers.data import load
 from fuyang_plan import AREAS
 from nb_runner import ROOT, execute_many
 from nb_synthetic import write_synthetic_project

@@ -10,7 +10,7 @@ What may differ between two renders, and is stripped before comparing:
   record (``metadata.papermill`` start_time / end_time / duration of the notebook and of each
   cell, and each cell's ``metadata.execution``); :func:`normalise_notebook` drops those keys.
   Also a memory address in an object's plain-text repr (``<... at 0x7f...>``; the report tables'
-  Stylers print their table instead, helpers.tables), masked as the nbval sanitize patterns mask
+  Stylers print their table instead, helpers.report.tables), masked as the nbval sanitize patterns mask
   it (tests/nbval_sanitize.cfg, ``memory_addresses``); nothing else in an output is touched.
 
 Besides .html and .ipynb a set keeps what it was built from (``inputs/``: copies of the plan's
@@ -29,13 +29,13 @@ import re
 import pytest
 
 import fuyang_plan
-from helpers.publish import LATEST_NAME
-from helpers.render import render_reports
-from helpers.reuse import REUSE_ENV
+from helpers.publish.sets import LATEST_NAME
+from helpers.publish.render import render_reports
+from helpers.publish.reuse import REUSE_ENV
 
 #: Files of a set that carry its date (compared with the date stripped).
 DATED = ("index.html", "changes.html", "set.json")
-#: Per page: its fingerprint and its files' SHA-256 (helpers.reuse); compared by
+#: Per page: its fingerprint and its files' SHA-256 (helpers.publish.reuse); compared by
 #: :func:`_fingerprints_equal`.
 FINGERPRINTS = "fingerprints.json"
 #: A memory address in a repr (the nbval sanitize pattern ``memory_addresses``).
@@ -69,7 +69,7 @@ def normalise_notebook(raw: bytes) -> dict:
 def two_renders(tmp_path_factory):
     out = tmp_path_factory.mktemp("repro")
     with pytest.MonkeyPatch.context() as mp:
-        # Both sets executed: unchanged pages would otherwise be copied (helpers.reuse).
+        # Both sets executed: unchanged pages would otherwise be copied (helpers.publish.reuse).
         mp.setenv(REUSE_ENV, "0")
         first = render_reports(date=D2, areas=["poverty"], out=out, progress=False)
         second = render_reports(date=D1, areas=["poverty"], out=out, progress=False)

@@ -5,7 +5,7 @@ Commands: ``validate``, ``gaps``, ``build``, ``template``, ``import``, ``coverag
 Bad input exits 2 with every problem listed (file, line, column); an output that cannot be
 written (read-only, missing folder, a folder in the way, full disk) exits 2 naming the path and
 the reason; a failed render exits 1; a render blocked by another running render, or an import or
-build blocked by the data lock (:mod:`helpers.locks`), exits 3 (``--wait`` waits instead). No
+build blocked by the data lock (:mod:`helpers.data.locks`), exits 3 (``--wait`` waits instead). No
 traceback for expected errors.
 """
 
@@ -43,15 +43,168 @@ def _year(text: str) -> int:
     return year
 
 
-#: What ``--geo`` defaults to everywhere (:func:`helpers.geos.default_geo`).
+#: What ``--geo`` defaults to everywhere (:func:`helpers.data.geos.default_geo`).
 GEO_DEFAULT = ("default: the plan's jurisdiction (plan.json; without one, the geo with the most "
                "rows of target values)")
-#: ``--geo`` of the commands that score or list several geos (:func:`helpers.geos.resolve_geos`).
+#: ``--geo`` of the commands that score or list several geos (:func:`helpers.data.geos.resolve_geos`).
 GEOS_HELP = ("jurisdiction(s) to score: a name, a comma-separated list, or 'all' (the plan's own "
              f"and every other geo with target values except the plan's benchmarks); {GEO_DEFAULT}")
-#: ``--geo`` of the commands about one geo (:func:`helpers.geos.check_geo`).
+#: ``--geo`` of the commands about one geo (:func:`helpers.data.geos.check_geo`).
 GEO_HELP = f"jurisdiction (one geo of the plan or the statistics); {GEO_DEFAULT}"
 
+
+# --------------------------------------------------------------------------- command handlers
+# Each handler turns parsed arguments into one call of the package and prints what it did;
+# expected errors raise (HelpersError) and main() turns them into a message and an exit code.
+
+def cli_coverage(args) -> int:
+    """``python -m helpers coverage [--geo NAME]``: per area and overall, then the targets with
+    no data at all (id and Chinese name)."""
+    from helpers.data.load import load_inputs
+    from helpers.method.coverage import (
+        coverage_by_area,
+        coverage_by_target,
+        resolve_geo,
+    )
+    from helpers.report.tables import coverage_text
+
+    plan = load_inputs(args.targets, args.statistics)
+    geo = resolve_geo(args.geo, plan)
+    by_target = coverage_by_target(plan.targets, plan.statistics, geo)
+    by_area = coverage_by_area(plan.targets, plan.statistics, geo, by_target, plan.areas)
+    t = plan.targets
+    first = int(t["baseline_year"].min()) + 1 if len(t) else 0
+    last = int(t["target_year"].max()) if len(t) else 0
+    print(coverage_text(by_area, by_target, plan.geo_label(geo), f"{first}–{last}"))
+    sys.stdout.flush()
+    return 0
+
+
+def cli_new_plan(args) -> int:
+    """``python -m helpers new-plan DIR --jurisdiction KEY``: a plan folder to fill in."""
+    from helpers.data.plan import write_skeleton
+
+    written = write_skeleton(args.folder, args.jurisdiction, args.title_zh or "", args.title_en or "")
+    for p in written:
+        print(f"wrote {p}")
+    print(f"next: edit {written[0]} (title, areas, geos), add one row per target to {written[1]} "
+          f"(docs/data_contract.md), then: {paths.command()} validate --plan {args.folder}")
+    return 0
+
+
+def cli_build(args) -> int:
+    """``python -m helpers build [--geo NAME|LIST|all]``: rebuild data/processed/ and list what
+    was written, with each table's row count."""
+    from helpers.publish.processed import check_out_dir, processed_tables, write_tables
+
+    check_out_dir(args.out_dir, create=False)  # a wrong --out-dir is the cheapest error
+    tables = processed_tables(args.targets, args.statistics, args.geo, wait=getattr(args, "wait", False))
+    written = write_tables(tables, args.out_dir)
+    for name, path in written.items():
+        print(f"wrote {path} ({len(tables[name])} rows)")
+    return 0
+
+
+def cli_gaps(args) -> int:
+    """``python -m helpers gaps``: load (ValidationError -> exit 2 in cli.main), compute, write."""
+    from helpers.data import fileio
+    from helpers.data.geos import resolve_geos
+    from helpers.data.load import load_inputs
+    from helpers.exceptions import ValidationError
+    from helpers.method import gaps, summaries
+    from helpers.publish.processed import input_problems, write_table
+
+    problems = input_problems(args.targets, args.statistics)
+    if problems:
+        raise ValidationError(problems)
+    fileio.check_output_file(args.out, make_folder=True)  # before computing anything
+    plan = load_inputs(args.targets, args.statistics)
+    geos = resolve_geos(args.geo, plan.meta, plan.statistics, targets=plan.targets)
+    binding_only = bool(getattr(args, "binding", False))
+    traj = gaps.compute_gaps(plan.targets, plan.statistics, geo=geos, method=args.method, plan=plan.meta,
+                             binding_only=binding_only)
+    with fileio.writing(args.out):
+        write_table(traj, args.out)
+    latest = summaries.latest_status(traj)
+    n_targets = traj["indicator_id"].nunique()
+    which = " binding" if binding_only else ""
+    print(f"wrote {args.out}: {len(traj)} rows ({n_targets}{which} targets x {len(geos)} geo(s): "
+          f"{','.join(geos)}; method {args.method}); latest status: {summaries.status_counts_text(latest)}")
+    return 0
+
+
+def cli_template(args) -> int:
+    """``python -m helpers template [--out PATH] [--geo NAME]``."""
+    import shlex
+
+    from helpers.data.geos import plan_geo
+    from helpers.data.load import load_inputs
+    from helpers.data.template import REFERENCE_KIND, check_template_out, write_template
+
+    out = Path(args.out)
+    check_template_out(out, overwrite=False)  # before reading anything: a wrong --out is the cheapest error
+    plan = load_inputs(args.targets, args.statistics)
+    geo = plan_geo(args.geo, plan)
+    frame = write_template(out, plan.targets, plan.statistics, plan.meta, geo=geo)
+    n_ref = int((frame["kind"] == REFERENCE_KIND).sum())
+    known = int(frame["known_value"].notna().sum())
+    print(f"wrote {out}: {len(frame)} rows ({len(frame) - n_ref} target-years for {geo}, {n_ref} reference-series "
+          f"years), {known} already known")
+    print("fill value, source_title, source_url (and note), then: "
+          f"{paths.command()} import {shlex.quote(str(out))} {args.plan_files.cli_args()} --dry-run")
+    return 0
+
+
+def cli_import(args) -> int:
+    """``python -m helpers import PATH [--replace] [--dry-run] [--wait]``: prints what was
+    added/changed; exit 3 while another import, build or render holds the data lock."""
+    from helpers.data.load import load_meta, load_targets
+    from helpers.data.template import import_template
+
+    targets = load_targets(args.targets)
+    plan = load_meta(args.targets)
+    report = import_template(args.path, args.statistics, targets, replace=args.replace,
+                             dry_run=args.dry_run, plan=plan, wait=getattr(args, "wait", False))
+    for line in report.lines():
+        print(line)
+    sys.stdout.flush()
+    return 0
+
+
+def cli_validate(args) -> int:
+    """``python -m helpers validate``: problems on stderr, exit 2; or "ok: ..." and exit 0."""
+    from helpers.data.validate import check_files
+    from helpers.exceptions import format_problems
+
+    checked = check_files(args.targets, args.statistics)
+    if checked.problems:
+        for line in format_problems(checked.problems):
+            print(line, file=sys.stderr)
+        n = len(checked.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
+        return 2
+    print(f"ok: {len(checked.targets.frame)} targets, {len(checked.statistics.frame)} statistics rows")
+    return 0
+
+
+def cli_render(args) -> int:
+    """``python -m helpers render``: 0 when every report was written (errors raise: the command
+    line turns them into exit 1 render failed, 2 bad input, 3 locked). ``--plan all`` renders
+    every plan under ``data/raw/`` in turn (stopping at the first failure)."""
+    from helpers.data.plan import locate, shipped_plans
+    from helpers.publish.render import render_reports
+
+    files = [args.plan_files] if args.plan_files is not None else [locate(p) for p in shipped_plans()]
+    for f in files:
+        render_reports(
+            date=args.date, areas=args.areas, as_of=args.as_of, method=args.method, lang=args.lang,
+            targets_path=f.targets_path, statistics_path=f.statistics_path,
+            geo=args.geo, jobs=args.jobs,
+            out=args.out, timeout=args.timeout, wait=args.wait, progress=not args.quiet)
+    return 0
+
+
+# --------------------------------------------------------------------------- the parser
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -64,9 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser = lambda *a, **k: _sub(*a, allow_abbrev=False, **k)  # --area is not --areas
 
     p = sub.add_parser("validate", help="check the targets and statistics tables (and plan.json)")
+    p.set_defaults(handler=cli_validate)
     _add_inputs(p)
 
     p = sub.add_parser("gaps", help="compute the gap-to-target trajectory table")
+    p.set_defaults(handler=cli_gaps)
     _add_inputs(p)
     p.add_argument("--out", type=Path, default=None,
                    help="output CSV; default: data/processed/<plan>/gaps.csv")
@@ -77,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="score only the binding (约束性) targets (targets column binding = binding)")
 
     p = sub.add_parser("build", help="rebuild every table in data/processed/ from the inputs")
+    p.set_defaults(handler=cli_build)
     _add_inputs(p)
     p.add_argument("--out-dir", type=Path, default=None,
                    help="output folder; default: data/processed/<plan>/")
@@ -85,12 +241,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="wait while an import or render holds the data lock instead of exiting (exit 3)")
 
     p = sub.add_parser("template", help="write the fill-in template for researchers")
+    p.set_defaults(handler=cli_template)
     _add_inputs(p)
     p.add_argument("--out", type=Path, default=Path("statistics_template.csv"),
                    help="output path (.csv or .xlsx; must not exist yet); default: %(default)s")
     p.add_argument("--geo", default=None, help=GEO_HELP)
 
     p = sub.add_parser("import", help="merge a filled template into the statistics table")
+    p.set_defaults(handler=cli_import)
     p.add_argument("path", type=Path, help="the filled template (.csv or .xlsx)")
     _add_inputs(p)
     p.add_argument("--replace", action="store_true",
@@ -100,16 +258,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="wait while another import, build or render holds the data lock instead of exiting (exit 3)")
 
     p = sub.add_parser("coverage", help="how much of the plan has data")
+    p.set_defaults(handler=cli_coverage)
     _add_inputs(p)
     p.add_argument("--geo", default=None, help=GEO_HELP)
 
     p = sub.add_parser("new-plan", help="create a plan folder to fill in (plan.json, targets.csv, statistics.csv)")
+    p.set_defaults(handler=cli_new_plan)
     p.add_argument("folder", type=Path, help="the new plan's folder (e.g. data/raw/my_plan)")
     p.add_argument("--jurisdiction", required=True, help="geo key of the place the plan is about (e.g. hubei)")
     p.add_argument("--title-zh", default=None, help="the plan's Chinese title")
     p.add_argument("--title-en", default=None, help="the plan's English title")
 
     p = sub.add_parser("render", help="render the dated HTML reports")
+    p.set_defaults(handler=cli_render)
     _add_inputs(p)
     p.add_argument("--date", default=None, help="report date YYYY-MM-DD; default: today")
     p.add_argument("--areas", nargs="+", default=None, metavar="AREA",
@@ -136,10 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _resolve_plan(args: argparse.Namespace) -> None:
     """``--plan`` or ``--targets/--statistics`` -> the plan's files; output defaults follow it."""
-    from helpers.plan import locate
+    from helpers.data.plan import locate
 
     if args.command == "render" and args.plan == "all" and args.targets is None and args.statistics is None:
-        args.plan_files = None  # every shipped plan (helpers.render.cli_render)
+        args.plan_files = None  # every shipped plan (cli_render)
         return
     files = locate(args.plan, args.targets, args.statistics)
     args.plan_files = files
@@ -158,33 +319,9 @@ def _resolve_plan(args: argparse.Namespace) -> None:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    cmd = args.command
-    if cmd == "new-plan":
-        from helpers.plan import cli_new_plan
-        return cli_new_plan(args)
-    _resolve_plan(args)
-    if cmd == "validate":
-        from helpers.validate import cli_validate
-        return cli_validate(args)
-    if cmd == "gaps":
-        from helpers.processed import cli_gaps
-        return cli_gaps(args)
-    if cmd == "build":
-        from helpers.processed import cli_build
-        return cli_build(args)
-    if cmd == "template":
-        from helpers.template import cli_template
-        return cli_template(args)
-    if cmd == "import":
-        from helpers.template import cli_import
-        return cli_import(args)
-    if cmd == "coverage":
-        from helpers.coverage import cli_coverage
-        return cli_coverage(args)
-    if cmd == "render":
-        from helpers.render import cli_render
-        return cli_render(args)
-    raise AssertionError(cmd)  # argparse rejects unknown commands first
+    if args.command != "new-plan":
+        _resolve_plan(args)
+    return args.handler(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -208,8 +345,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:
         # An OS refusal no command turned into a message itself (each output is checked and
-        # written through helpers.fileio, which raises OutputError): still a message, exit 2.
-        from helpers.fileio import output_error
+        # written through helpers.data.fileio, which raises OutputError): still a message, exit 2.
+        from helpers.data.fileio import output_error
 
         where = getattr(exc, "output_path", None) or exc.filename or "(unknown path)"
         print(f"error: {output_error(where, exc)}", file=sys.stderr)

@@ -127,7 +127,7 @@ class RenderError(HelpersError):
 class OutputError(HelpersError):
     """An output could not be written (read-only folder, missing folder, a folder in the way, full
     disk...): names the path and the operating system's reason. Nothing was half-written: the
-    previous file, if any, is unchanged (:mod:`helpers.fileio` writes atomically)."""
+    previous file, if any, is unchanged (:mod:`helpers.data.fileio` writes atomically)."""
 
     def __init__(self, path: object, reason: str):
         self.path, self.reason = str(path), reason
@@ -136,7 +136,7 @@ class OutputError(HelpersError):
 
 class LockedError(HelpersError):
     """Another render holds the lock on the reports directory, or another command holds the data
-    lock (:mod:`helpers.locks`)."""
+    lock (:mod:`helpers.data.locks`)."""
 
     exit_code = 3
 

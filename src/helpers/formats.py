@@ -136,3 +136,17 @@ def series_label_pair(rows: pd.DataFrame, suffix: str) -> tuple[str, str]:
     zh, en = series_labels(rows)
     plain = humanise(suffix)
     return (zh or en or plain, en or plain)
+
+
+def fmt_pct(x: object) -> str:
+    """A share (1.0 = 100%) as a whole percentage; NaN -> "—"."""
+    if x is None or pd.isna(x):
+        return MISSING
+    return f"{float(x) * 100:.0f}%"
+
+
+def fmt_year(x: object) -> str:
+    """A year as text ("2021"); NA/None -> "—"."""
+    if x is None or pd.isna(x):
+        return MISSING
+    return str(int(x))

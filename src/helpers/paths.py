@@ -1,8 +1,8 @@
 """Default locations, resolved from the project root (the folder holding ``pyproject.toml``).
 
 Plans live in ``RAW_DIR/<plan>/``; their generated tables in ``PROCESSED_DIR/<plan>/`` and their
-reports in ``REPORTS_DIR/<plan>/<YYYY-MM-DD>/`` (see :mod:`helpers.plan`; the date folders match
-:data:`ISO_DATE_RE`; :func:`is_set_folder` and :func:`set_folders` say which folders are sets, and which are complete).
+reports in ``REPORTS_DIR/<plan>/<YYYY-MM-DD>/`` (see :mod:`helpers.data.plan`; the date folders match
+:data:`ISO_DATE_RE`; :mod:`helpers.publish.sets` says which folders are sets).
 
 Every path can be overridden on the command line or as a notebook parameter; these are only
 the defaults. ``HELPERS_PROJECT_ROOT`` overrides the root (used by tests that work on a copy).
@@ -38,23 +38,6 @@ NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 #: the same shape unanchored, for patterns that hold a date (``.old-<date>-<pid>``).
 ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 ISO_DATE_RE = re.compile(rf"^{ISO_DATE}$")
-
-
-def is_set_folder(path: Path) -> bool:
-    """Whether ``path`` is a report set's folder: a real folder (not a symlink such as
-    ``latest``) whose name has the shape of :data:`ISO_DATE_RE`. Whether the set is complete (its
-    ``index.html``) is the caller's question; a missing path is not a set folder."""
-    path = Path(path)
-    return path.is_dir() and not path.is_symlink() and bool(ISO_DATE_RE.match(path.name))
-
-
-def set_folders(plan_dir: Path, complete: bool = False) -> list[Path]:
-    """The set folders (:func:`is_set_folder`) directly inside one plan's reports folder, newest
-    first (by the date of their name). With ``complete``, only the complete sets: those holding
-    an ``index.html`` file (a set being rendered or one that failed has none). ``plan_dir`` must
-    exist (as with :meth:`Path.iterdir`, a missing folder raises ``FileNotFoundError``)."""
-    found = sorted((p for p in Path(plan_dir).iterdir() if is_set_folder(p)), key=lambda p: p.name, reverse=True)
-    return [p for p in found if (p / "index.html").is_file()] if complete else found
 
 
 def _default_plan() -> str:

@@ -1,6 +1,6 @@
 """The generic vocabularies of the data contract and their bilingual (中文/English) labels:
 kinds, comparators, statuses, methods, languages. A plan's own vocabulary (its areas and places)
-is data: ``plan.json`` (:class:`helpers.plan.Plan`). ``STATUS_ORDER`` runs from best to worst,
+is data: ``plan.json`` (:class:`helpers.data.plan.Plan`). ``STATUS_ORDER`` runs from best to worst,
 then ``no_data``.
 """
 

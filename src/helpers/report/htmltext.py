@@ -1,0 +1,179 @@
+"""HTML and plain-text primitives of the reports: the language choice, escaping, safe links,
+percentages and years, names and labels, headings and paragraphs, the report footer, and
+showing HTML and figures in a notebook.
+
+Every piece of text that comes from the data (target names, units, notes, source titles, URLs)
+goes through :func:`esc` (``html.escape``) before it is put into HTML; a URL becomes a link only
+when it is ``http``/``https`` (:func:`safe_link`), anything else is shown as escaped text. A
+missing number or year is shown as :data:`~helpers.formats.MISSING` ("—") and never as 0.
+
+Language: every public function takes ``lang`` in ``zh`` | ``en`` | ``both``; ``both`` writes
+Chinese first, then English (labels "中文 / English", sentences as two paragraphs).
+
+The words the reports use (the two gaps, "no data", "value, not scored") are in
+:mod:`helpers.report.terms`, the tables in :mod:`helpers.report.tables`, the sentences in :mod:`helpers.report.narrate`.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from helpers import paths
+from helpers.formats import MISSING, fmt_year
+from helpers.vocab import label
+
+# --------------------------------------------------------------------------- text primitives
+
+def t(zh: str, en: str, lang: str = "both") -> str:
+    """Pick ``zh`` / ``en`` / "zh / en" for ``lang`` (plain text, not escaped)."""
+    return label((zh, en), lang)
+
+
+def cap(pair: tuple[str, str], lang: str = "both") -> str:
+    """A label as a column header: the English part with a capital first letter."""
+    zh, en = pair
+    return label((zh, en[:1].upper() + en[1:]), lang)
+
+
+def esc(value: object) -> str:
+    """HTML-escaped text of ``value`` (quotes too); NA/None -> :data:`MISSING`."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return MISSING
+    return html.escape(str(value), quote=True)
+
+
+def is_web_url(url: object) -> bool:
+    """True for an ``http://`` or ``https://`` URL (the only kind turned into a link)."""
+    return isinstance(url, str) and url.strip().lower().startswith(("http://", "https://"))
+
+
+def safe_link(url: object, text: object = None) -> str:
+    """``<a href=...>text</a>`` for an http(s) URL, both escaped; otherwise the escaped text
+    (or the escaped URL when there is no text). Never emits an ``href`` with another scheme."""
+    shown = url if text is None or (not isinstance(text, str) and pd.isna(text)) else text
+    if is_web_url(url):
+        return (f'<a href="{esc(str(url).strip())}" target="_blank" rel="noopener noreferrer">'
+                f"{esc(shown)}</a>")
+    return esc(shown)
+
+
+def year_ranges(years: Iterable[int]) -> str:
+    """Sorted years with consecutive runs collapsed: [2016, 2017, 2018, 2020] -> "2016–2018, 2020";
+    no years -> "—"."""
+    ys = sorted({int(y) for y in years})
+    if not ys:
+        return MISSING
+    runs, start, prev = [], ys[0], ys[0]
+    for y in ys[1:]:
+        if y != prev + 1:
+            runs.append((start, prev))
+            start = y
+        prev = y
+    runs.append((start, prev))
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
+def names(df: pd.DataFrame, lang: str = "both") -> pd.Series:
+    """Target names for ``lang`` from ``name_zh`` / ``name_en`` (plain text, not escaped)."""
+    zh = df["name_zh"].astype("string").fillna(df["name_en"].astype("string"))
+    en = df["name_en"].astype("string").fillna(zh)
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return en
+    return (zh + " / " + en).where(zh != en, zh)
+
+
+def area_name(plan, area: object, lang: str = "both") -> str:
+    """The area's label from the plan (:meth:`helpers.data.plan.Plan.area_label`); the key without a plan."""
+    return plan.area_label(str(area), lang) if plan is not None else str(area)
+
+
+def geo_name(plan, geo: object, lang: str = "both") -> str:
+    """The place's label from the plan (:meth:`helpers.data.plan.Plan.geo_label`); the key without a plan."""
+    return plan.geo_label(str(geo), lang) if plan is not None else str(geo)
+
+
+# --------------------------------------------------------------------------- HTML building
+
+def heading(zh: str, en: str, lang: str = "both", level: int = 2) -> str:
+    """An HTML heading in the chosen language (texts are escaped)."""
+    return f"<h{level}>{esc(t(zh, en, lang))}</h{level}>"
+
+
+def paragraphs(zh: Sequence[str] | str, en: Sequence[str] | str, lang: str = "both") -> str:
+    """Sentences already escaped -> ``<p>`` blocks: Chinese, English or both (Chinese first)."""
+    zh = [zh] if isinstance(zh, str) else list(zh)
+    en = [en] if isinstance(en, str) else list(en)
+    parts = (zh if lang in ("zh", "both") else []) + (en if lang in ("en", "both") else [])
+    return "".join(f"<p>{p}</p>" for p in parts if p)
+
+
+# --------------------------------------------------------------------------- footer
+
+#: The method in words (the footer's "Method" line), per method key.
+METHOD_TEXT: dict[str, tuple[str, str]] = {
+    "linear": ("线性路径法：从基期值到目标值的直线为应达路径；进度与应达份额之比≥95%为进展顺利，≥60%为进展一般（欧盟统计局阈值）",
+               "linear: the required path is the straight line from the baseline to the target; "
+               "progress over the expected share ≥ 95% is on track, ≥ 60% moderate (Eurostat thresholds)"),
+    "cagr": ("复合增速法：实际年均复合增速与所需增速之比，阈值同上（仅适用于正值）",
+             "cagr: ratio of the actual compound annual growth rate since the baseline to the required "
+             "one, same thresholds (positive values only)"),
+}
+
+
+def _shown_path(path: object) -> str:
+    """A path for a report: relative to the project root when inside it, else the file name
+    (no absolute paths in published reports)."""
+    if path is None:
+        return "statistics.csv"
+    p = Path(str(path))
+    try:
+        return p.resolve().relative_to(paths.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return p.name
+
+
+def report_footer(plan: dict, as_of: object, method: str, statistics_path: object,
+                  statistics: pd.DataFrame | None = None, lang: str = "both") -> str:
+    """The foot of every report: method (see ``docs/method.md``), data sources (statistics file,
+    number of values with a source), software versions and the data's as-of year, as HTML in a
+    ``<footer class="helpers-footer">``. Reads ``statistics_path`` when ``statistics`` is None."""
+    import matplotlib
+
+    from helpers import __version__
+
+    if statistics is None and statistics_path is not None and Path(str(statistics_path)).is_file():
+        statistics = pd.read_csv(statistics_path, dtype=str, keep_default_na=False).replace({"": pd.NA})
+    if statistics is not None:
+        n_rows = len(statistics)
+        has_value = statistics["value"].notna()
+        sourced = has_value & (statistics["source_url"].notna() | statistics["source_title"].notna())
+        n_sourced = int(sourced.sum())
+    else:
+        n_rows = n_sourced = 0
+    m = METHOD_TEXT.get(method, (method, method))
+    title = t(plan.get("title_zh", ""), plan.get("title_en", ""), lang) if plan else ""
+    doc = plan.get("document_number", "") if plan else ""
+    plan_html = safe_link(plan.get("source_url"), f"{title} {doc}".strip()) if plan else MISSING
+    as_of_s = fmt_year(as_of)
+    items = [
+        (t("方法", "Method", lang),
+         f"{esc(t(*m, lang))}. {esc(t('公式与示例见', 'Formulas and a worked example: ', lang))}"
+         "<code>docs/method.md</code>"),
+        (t("规划", "Plan", lang), plan_html),
+        (t("数据来源", "Data sources", lang),
+         f"<code>{esc(_shown_path(statistics_path))}</code> — "
+         + esc(t(f"{n_sourced}个有来源的数值（共{n_rows}行）；每个数值附来源标题，网页来源另附网址",
+                 f"{n_sourced} values with a source (of {n_rows} rows); each value carries its "
+                 "source title, and its URL when the source is a web page", lang))),
+        (t("软件", "Software", lang),
+         esc(f"helpers {__version__}, pandas {pd.__version__}, matplotlib {matplotlib.__version__}")),
+        (t("数据截至", "Data as of", lang), esc(as_of_s)),
+    ]
+    lis = "".join(f"<li><strong>{esc(k)}</strong>: {v}</li>" for k, v in items)
+    return f'<footer class="helpers-footer"><hr><ul>{lis}</ul></footer>'
