@@ -297,3 +297,15 @@ def test_other_plans_recall_exactness_precision():
     assert n_found / n_hand >= 0.90
     assert n_exact / max(1, n_found) >= 0.85
     assert n_true / max(1, n_draft) >= 0.85
+
+
+def test_draft_folder_validates(tmp_path):
+    """extract → validate: the Fuyang draft passes the contract's checks as written (its years
+    are all in the text)."""
+    import subprocess
+    import sys
+
+    run_extract(FUYANG_TEXT, tmp_path / "fy")
+    p = subprocess.run([sys.executable, "-m", "helpers", "validate", "--plan", str(tmp_path / "fy")],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr

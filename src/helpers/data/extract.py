@@ -13,16 +13,15 @@ No network, no model: plain ``re``.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.data import extract_rules as R
-from helpers.exceptions import Problem, ValidationError
+from helpers.data.extract_review import atomic_write as _atomic_write, plan_meta, read_text, review_html
+from helpers.exceptions import OutputError, Problem, ValidationError
 
 #: The targets table's columns (docs/data_contract.md), then the draft's own ``check``.
 TARGET_COLUMNS = ("id", "area", "name_zh", "name_en", "unit", "unit_zh", "comparator", "target",
@@ -66,8 +65,7 @@ _HORIZON = re.compile(r"(?:到|至)\s*(\d{4})\s*年|(\d{4})\s*年\s*(?:年底|�
                       r"|(今年)|“?(十[一二三四五]五)”?(?:时期|期间|末)")
 _SECTION = re.compile(r"^\s*([(（][一二三四五六七八九十]+[)）])\s*([^。;；]{0,40})")
 _CHAPTER = re.compile(r"^\s*([一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节部分])\s*(\S[^。]{0,30})")
-_DOCNO = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号")
-_PERIOD = re.compile(r"(20\d{2})\s*[—\-–~至到]\s*(20\d{2})\s*年")
+_PERIOD = re.compile(R.PERIOD_PATTERN)
 _DOC_YEAR = re.compile(r"(20\d{2})年(?:全[省市区县国])?(?:国民)?(?:经济(?:和)?社会)?(?:发展)?(?:的)?(?:主要预期目标|计划|目标)")
 _CLAUSE_SPLIT = re.compile(r"[;:]|(?<!\d),|,(?!\d{3}(?!\d))|[。!?！？\n]")
 _LIST_JOIN = re.compile(r"^\s*(?:、|和|及|与|,)\s*$")
@@ -121,49 +119,13 @@ def _paragraphs(norm: str):
         pos += len(line) + 1
 
 
-# ------------------------------------------------------------------------------ plan metadata
-
-def _meta(text: str, norm: str, source_name: str) -> dict:
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    nlines = [ln.translate(R.TRAD_TO_SIMP) for ln in lines]
-    meta: dict = {}
-    m = _DOCNO.search(norm[:3000])
-    if m:
-        meta["document_number"] = text[m.start():m.end()]
-    for ln, nl in zip(lines[:20], nlines[:20]):
-        core = re.sub(r"^[^:：]{0,4}[:：]\s*", "", nl)
-        core = _DOCNO.sub("", core).strip(" 《》")
-        if 4 <= len(core) <= 80 and core.endswith(R.TITLE_ENDINGS) and "。" not in core:
-            i = nl.find(core)
-            meta["title_zh"] = ln[i:i + len(core)] if i >= 0 else core
-            break
-    else:
-        meta["title_zh"] = lines[0][:80] if lines else source_name
-    for i, nl in enumerate(nlines):
-        d = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", nl)
-        if d and i > 0 and re.fullmatch(r"\S{2,20}(?:人民政府|办公室|办公厅|委员会)", nlines[i - 1]):
-            meta["issuer_zh"] = lines[i - 1]
-            meta["issued"] = f"{d.group(1)}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
-    p = _PERIOD.search(norm[:5000])
-    named = re.search(r"十[一二三四五]五", norm[:3000])
-    if p and int(p.group(1)) < int(p.group(2)):
-        meta["period"] = [int(p.group(1)), int(p.group(2))]
-    elif named:
-        meta["period"] = list(R.PERIOD_NAMES[named.group(0)])
-    place = re.sub(r"(?:人民政府|办公室|办公厅|委员会)$", "", meta.get("issuer_zh", "")) or "本地"
-    meta.update(jurisdiction="local", geos={"local": {"zh": place, "en": place}},
-                source_document=source_name,
-                draft_note="drafted by helpers extract: review targets.csv (column check) and fill what is missing")
-    return meta
-
-
 # ------------------------------------------------------------------------------ the reader
 
 class _Reader:
     def __init__(self, text: str, source_name: str):
         self.text, self.source = text, source_name
         self.norm = text.translate(R.TRAD_TO_SIMP)
-        self.meta = _meta(text, self.norm, source_name)
+        self.meta = plan_meta(text, self.norm, source_name)
         dy = _DOC_YEAR.search(self.norm)
         self.doc_year = int(dy.group(1)) if dy else None
         period = self.meta.get("period")
@@ -174,6 +136,7 @@ class _Reader:
         self.rows: list[dict] = []
         self.rejected: list[dict] = []
         self.areas: dict[str, str] = {}
+        self.counts: dict[str, int] = {}
 
     # ---- structure
     def run(self) -> Draft:
@@ -480,8 +443,6 @@ class _Reader:
             x, y = _strip_words(self.norm, ns, ne, R.NAME_FILLER + ("动态", "基本实现"))
             base = dict(comparator=cmp, target=value, target_hi=None, kind=kind, unit=unit or "个",
                         unit_zh=unit or "个", check=[why + ("" if unit else "; unit to choose")])
-            if kind == "relative":
-                base["reference_id"] = "ref.national_average"
             names = [self.text[x:y]]
             if split and w in ("消除", "完成现有") and "、" in self.norm[cs:ce]:
                 seg_s = cs + (i + len(w) if w == "完成现有" else 0)
@@ -493,7 +454,7 @@ class _Reader:
     # ---- rows
     def _finish(self, row, cs, ce, year, ctx):
         self.areas.setdefault(ctx["area"], ctx["area_zh"])
-        n = sum(1 for r in self.rows if r["area"] == ctx["area"]) + 1
+        n = self.counts[ctx["area"]] = self.counts.get(ctx["area"], 0) + 1
         clause = self.text[cs:ce].strip()
         check = row.pop("check")
         if year is None:
@@ -566,58 +527,10 @@ def extract_text(text: str, *, source_name: str) -> Draft:
     return _Reader(text.replace("\r\n", "\n").replace("\r", "\n"), source_name).run()
 
 
-def read_text(path: str | Path) -> str:
-    """The text of a .txt (UTF-8 with or without BOM, or GB18030) or .html file; refuses binary,
-    empty and undecodable files with a ValidationError naming the file."""
-    path = Path(path)
-    name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise ValidationError([Problem(name, None, None, f"cannot read: {e.strerror or e}")]) from None
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
-        raise ValidationError([Problem(name, None, None, ".docx is not read (python-docx is not installed): "
-                                       "save the document as UTF-8 text (.txt) and extract that")])
-    if not raw.strip():
-        raise ValidationError([Problem(name, None, None, "the file is empty: nothing to extract")])
-    if b"\x00" in raw[:4096] or raw[:4] in (b"PK\x03\x04", b"%PDF") or raw[:2] == b"\xd0\xcf":
-        raise ValidationError([Problem(name, None, None, "a binary file (PDF, Word, zip…), not text: "
-                                       "save the plan as a UTF-8 .txt")])
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValidationError([Problem(name, None, None, "not readable as UTF-8 or GB18030 text")])
-    if suffix in (".html", ".htm"):
-        from helpers.data.extract_review import html_to_text
-        text = html_to_text(text)
-    if not _CJK.search(text):
-        raise ValidationError([Problem(name, None, None, "no Chinese text found: is this the plan's text?")])
-    return text
-
-
-def _atomic_write(path: Path, data: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def extract_file(path: str | Path, out_dir: str | Path) -> Draft:
     """Read ``path``, draft its targets and write ``out_dir``/targets.csv, plan.json, an empty
     statistics.csv and review.html (each written atomically). A text without any target is
     refused (ValidationError naming the file); nothing is written then."""
-    from helpers.data.extract_review import review_html
-    from helpers.exceptions import OutputError
-
     text = read_text(path)
     draft = extract_text(text, source_name=str(path))
     if draft.targets.empty:

@@ -1,4 +1,5 @@
-"""review.html for a draft of :mod:`helpers.data.extract`, and the .html reader of its inputs.
+"""Files of :mod:`helpers.data.extract`: reading a plan's text (.txt or .html), plan.json's metadata,
+review.html, and writing each output atomically.
 
 The page shows the plan's text with every clause that became a target highlighted and linked to
 its row (rows the reader was unsure of first, with the reason), and the numeric clauses that were
@@ -7,9 +8,19 @@ not taken, each with the reason, so nothing is dropped silently.
 
 from __future__ import annotations
 
+import os
+import re
+import tempfile
 from html.parser import HTMLParser
+from pathlib import Path
 
 from jinja2 import Environment, StrictUndefined
+
+from helpers.data import extract_rules as R
+from helpers.exceptions import Problem, ValidationError
+
+_DOCNO = re.compile(R.DOCNO_PATTERN)
+_PERIOD = re.compile(R.PERIOD_PATTERN)
 
 _PAGE = """<!doctype html>
 <html lang="zh"><head><meta charset="utf-8"><title>extract review: {{ title }}</title>
@@ -115,3 +126,86 @@ def text_html(draft) -> str:
     """The plan's text alone with its clauses highlighted (green: a target, yellow: a target to
     check, red: a numeric clause not taken; hover for ids and reasons), for a notebook."""
     return _ENV.from_string(_TEXT).render(pieces=highlight_pieces(draft))
+
+
+def read_text(path: str | Path) -> str:
+    """The text of a .txt (UTF-8 with or without BOM, or GB18030) or .html file; refuses binary,
+    empty and undecodable files with a ValidationError naming the file."""
+    path = Path(path)
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ValidationError([Problem(name, None, None, f"cannot read: {e.strerror or e}")]) from None
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        raise ValidationError([Problem(name, None, None, ".docx is not read (python-docx is not installed): "
+                                       "save the document as UTF-8 text (.txt) and extract that")])
+    if not raw.strip():
+        raise ValidationError([Problem(name, None, None, "the file is empty: nothing to extract")])
+    if b"\x00" in raw[:4096] or raw[:4] in (b"PK\x03\x04", b"%PDF") or raw[:2] == b"\xd0\xcf":
+        raise ValidationError([Problem(name, None, None, "a binary file (PDF, Word, zip…), not text: "
+                                       "save the plan as a UTF-8 .txt")])
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationError([Problem(name, None, None, "not readable as UTF-8 or GB18030 text")])
+    if suffix in (".html", ".htm"):
+        text = html_to_text(text)
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        raise ValidationError([Problem(name, None, None, "no Chinese text found: is this the plan's text?")])
+    return text
+
+
+def atomic_write(path: Path, data: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)   # mkstemp makes 0600; the outputs are ordinary files
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def plan_meta(text: str, norm: str, source_name: str) -> dict:
+    """plan.json of a text: title and document number from its first lines, issuer and date from
+    its signature, the period; the jurisdiction is the key ``local`` labelled with the issuer's place."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    nlines = [ln.translate(R.TRAD_TO_SIMP) for ln in lines]
+    meta: dict = {}
+    m = _DOCNO.search(norm[:3000])
+    if m:
+        meta["document_number"] = text[m.start():m.end()]
+    for ln, nl in zip(lines[:20], nlines[:20]):
+        core = re.sub(r"^[^:：]{0,4}[:：]\s*", "", nl)
+        core = _DOCNO.sub("", core).strip(" 《》")
+        if 4 <= len(core) <= 80 and core.endswith(R.TITLE_ENDINGS) and "。" not in core:
+            i = nl.find(core)
+            meta["title_zh"] = ln[i:i + len(core)] if i >= 0 else core
+            break
+    else:
+        meta["title_zh"] = lines[0][:80] if lines else source_name
+    for i, nl in enumerate(nlines):
+        d = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", nl)
+        if d and i > 0 and re.fullmatch(r"\S{2,20}(?:人民政府|办公室|办公厅|委员会)", nlines[i - 1]):
+            meta["issuer_zh"] = lines[i - 1]
+            meta["issued"] = f"{d.group(1)}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
+    p = _PERIOD.search(norm[:5000])
+    named = re.search(r"十[一二三四五]五", norm[:3000])
+    if p and int(p.group(1)) < int(p.group(2)):
+        meta["period"] = [int(p.group(1)), int(p.group(2))]
+    elif named:
+        meta["period"] = list(R.PERIOD_NAMES[named.group(0)])
+    place = re.sub(r"(?:人民政府|办公室|办公厅|委员会)$", "", meta.get("issuer_zh", "")) or "本地"
+    meta.update(jurisdiction="local", geos={"local": {"zh": place, "en": place}},
+                source_document=source_name,
+                draft_note="drafted by helpers extract: review targets.csv (column check) and fill what is missing")
+    return meta

@@ -104,8 +104,9 @@ QUALITATIVE = (
     (("清零",), "<=", 0.0, "", "level", "no number: 清零 read as 0"),
     (("消除",), "<=", 0.0, "", "level", "no number: 消除 read as 0 (a residual tolerance?)"),
     (("完成现有",), "<=", 0.0, "户", "level", "no number: 完成现有…改造 read as 0 remaining"),
-    (("达到全国平均水平",), ">=", 1.0, "ratio to national average", "relative",
-     "relative target: reference series (national average) to name in reference_id"),
+    (("达到全国平均水平",), ">=", None, "元", "direction",
+     "relative to the national average: drafted as a direction; set kind relative, target 1 and "
+     "reference_id once the national series is in statistics.csv"),
     (("明显增加",), ">=", None, "", "direction", "direction only (no number)"),
     (("显著增加",), ">=", None, "", "direction", "direction only (no number)"),
     (("明显减少",), "<=", None, "", "direction", "direction only (no number)"),
@@ -118,6 +119,9 @@ QUALITATIVE_SUBJECT_HINT = ("率", "人口", "家庭", "班额", "易涝点", "�
 
 # ---------------------------------------------------------------------------- horizon and structure
 
+#: A document number (阜政发〔2017〕50号) and a plan period written as years (2017—2021年).
+DOCNO_PATTERN = r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号"
+PERIOD_PATTERN = r"(20\d{2})\s*[—\-–~至到]\s*(20\d{2})\s*年"
 #: Period words → (first year, last year).
 PERIOD_NAMES = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020),
                 "十四五": (2021, 2025), "十五五": (2026, 2030)}
