@@ -1,7 +1,7 @@
 """Command line: ``python -m helpers <command> ...``.
 
 Commands: ``validate``, ``gaps``, ``build``, ``template``, ``import``, ``coverage``, ``render``,
-``new-plan``.
+``new-plan``, ``extract``.
 Bad input exits 2 with every problem listed (file, line, column); an output that cannot be
 written (read-only, missing folder, a folder in the way, full disk) exits 2 naming the path and
 the reason; a failed render exits 1; a render blocked by another running render, or an import or
@@ -187,6 +187,14 @@ def cli_validate(args) -> int:
     return 0
 
 
+def cli_extract(args) -> int:
+    """``python -m helpers extract TEXT --out DIR``: a draft plan folder from a plan's text."""
+    from helpers.data.extract import run_extract
+
+    print(run_extract(args.text, args.out))
+    return 0
+
+
 def cli_render(args) -> int:
     """``python -m helpers render``: 0 when every report was written (errors raise: the command
     line turns them into exit 1 render failed, 2 bad input, 3 locked). ``--plan all`` renders
@@ -269,6 +277,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title-zh", default=None, help="the plan's Chinese title")
     p.add_argument("--title-en", default=None, help="the plan's English title")
 
+    p = sub.add_parser("extract", help="draft a plan folder (targets.csv, plan.json, review.html) from the plan's text")
+    p.set_defaults(handler=cli_extract)
+    p.add_argument("text", type=Path, help="the plan's text: a UTF-8 or GB18030 .txt, or an .html page")
+    p.add_argument("--out", type=Path, required=True,
+                   help="the draft plan folder to write (e.g. data/raw/my_plan); review.html lists what to check")
+
     p = sub.add_parser("render", help="render the dated HTML reports")
     p.set_defaults(handler=cli_render)
     _add_inputs(p)
@@ -319,7 +333,7 @@ def _resolve_plan(args: argparse.Namespace) -> None:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command != "new-plan":
+    if args.command not in ("new-plan", "extract"):
         _resolve_plan(args)
     return args.handler(args)
 

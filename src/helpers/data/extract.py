@@ -20,6 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.data import extract_rules as R
+from helpers.data.extract_rules import cn_number as _cn_number, last_word as _last_word, paragraphs as _paragraphs
+from helpers.data.extract_rules import strip_words as _strip_words, year_of as _year_of
+from helpers.data.schema import STATISTICS_COLUMNS
 from helpers.data.extract_review import atomic_write as _atomic_write, plan_meta, read_text, review_html
 from helpers.exceptions import OutputError, Problem, ValidationError
 
@@ -27,7 +30,6 @@ from helpers.exceptions import OutputError, Problem, ValidationError
 TARGET_COLUMNS = ("id", "area", "name_zh", "name_en", "unit", "unit_zh", "comparator", "target",
                   "target_hi", "tolerance", "target_year", "baseline_year", "kind", "reference_id",
                   "value_unit", "baseline_value", "binding", "lead_agency", "source_ref", "note", "check")
-STATISTICS_COLUMNS = ("indicator_id", "geo", "year", "value", "unit", "source_title", "source_url", "note")
 COUNTING_KINDS = ("annual", "cumulative", "period_total", "annual_mean")
 
 
@@ -71,52 +73,6 @@ _CLAUSE_SPLIT = re.compile(r"[;:]|(?<!\d),|,(?!\d{3}(?!\d))|[。!?！？\n]")
 _LIST_JOIN = re.compile(r"^\s*(?:、|和|及|与|,)\s*$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RIGHT_FILLER = R.TO_LEVEL_WORDS + tuple(w for w, _ in R.COMPARATOR_BEFORE) + ("均", "分别", "的", "、", "总体")
-
-
-# ------------------------------------------------------------------------------ small helpers
-
-def _strip_words(norm: str, start: int, end: int, words, *, left=True, right=True) -> tuple[int, int]:
-    """Shrink [start, end) of ``norm`` while it begins (left) or ends (right) with one of ``words``,
-    white space or punctuation."""
-    ws = sorted(set(words), key=len, reverse=True)
-    changed = True
-    while changed and start < end:
-        changed = False
-        seg = norm[start:end]
-        if seg[:1] in " \t\u3000、,“”\"'《》()" or (left and seg[:1] in "“”"):
-            start, changed = start + 1, True
-            continue
-        if seg[-1:] in " \t\u3000、,“”\"'":
-            end, changed = end - 1, True
-            continue
-        m = re.match(r"(?:到|至)?\d{4}年(?:年底|年末|底|末)?前?", seg) if left else None
-        if m:
-            start, changed = start + m.end(), True
-            continue
-        for w in ws:
-            if left and seg.startswith(w):
-                start, changed = start + len(w), True
-                break
-            if right and seg.endswith(w) and len(seg) > len(w):
-                end, changed = end - len(w), True
-                break
-    return start, end
-
-
-def _year_of(m: re.Match, doc_year: int | None) -> int | None:
-    y = m.group(1) or m.group(2) or m.group(3)
-    if y:
-        return int(y)
-    if m.group(4):
-        return doc_year
-    return R.PERIOD_NAMES.get(m.group(5), (None, None))[1]
-
-
-def _paragraphs(norm: str):
-    pos = 0
-    for line in norm.split("\n"):
-        yield pos, pos + len(line)
-        pos += len(line) + 1
 
 
 # ------------------------------------------------------------------------------ the reader
@@ -483,26 +439,6 @@ class _Reader:
         meta = dict(self.meta)
         meta["areas"] = [{"key": k, "zh": v, "en": v} for k, v in self.areas.items()]
         return Draft(df, meta, self.rejected, spans, self.text, self.source)
-
-
-def _cn_number(s: str) -> int:
-    if not s:
-        return 0
-    if s.startswith("十"):
-        return 10 + (R.CN_NUMERALS.get(s[1:], 0) if len(s) > 1 else 0)
-    if "十" in s:
-        hi, _, lo = s.partition("十")
-        return R.CN_NUMERALS.get(hi, 0) * 10 + (R.CN_NUMERALS.get(lo, 0) if lo else 0)
-    return R.CN_NUMERALS.get(s, 0)
-
-
-def _last_word(text: str, words) -> str | None:
-    best, best_end = None, -1
-    for w in words:
-        i = text.rfind(w)
-        if i >= 0 and (i + len(w) > best_end or (i + len(w) == best_end and len(w) > len(best))):
-            best, best_end = w, i + len(w)
-    return best
 
 
 def _only_horizon(norm: str) -> bool:

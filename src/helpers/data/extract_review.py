@@ -8,15 +8,14 @@ not taken, each with the reason, so nothing is dropped silently.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 from jinja2 import Environment, StrictUndefined
 
 from helpers.data import extract_rules as R
+from helpers.data.fileio import atomic_write_bytes
 from helpers.exceptions import Problem, ValidationError
 
 _DOCNO = re.compile(R.DOCNO_PATTERN)
@@ -162,17 +161,8 @@ def read_text(path: str | Path) -> str:
 
 
 def atomic_write(path: Path, data: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)   # mkstemp makes 0600; the outputs are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write UTF-8 text atomically (:func:`helpers.data.fileio.atomic_write_bytes`)."""
+    atomic_write_bytes(path, data.encode("utf-8"))
 
 
 def plan_meta(text: str, norm: str, source_name: str) -> dict:

@@ -8,6 +8,8 @@ character for one character, so positions in the text never move) and keeps the 
 
 from __future__ import annotations
 
+import re
+
 # ---------------------------------------------------------------------------- script
 
 #: Traditional → Simplified for the characters the rules look at (comparators, verbs, units,
@@ -147,3 +149,69 @@ HISTORY_OPENERS = ("刚刚过去", "过去一年", "过去五年", "回顾", "�
 BUDGET_WORDS = ("投入", "资金", "预算", "补助", "拨付", "下达", "安排", "筹措", "专项", "奖补", "投资额",
                 "计划投资", "总投资", "补贴")
 MONEY_UNITS = ("元", "万元", "亿元", "万亿元")
+
+
+# ------------------------------------------------------------------------------ reading text with the tables
+
+def strip_words(norm: str, start: int, end: int, words, *, left=True, right=True) -> tuple[int, int]:
+    """Shrink [start, end) of ``norm`` while it begins (left) or ends (right) with one of ``words``,
+    white space or punctuation."""
+    ws = sorted(set(words), key=len, reverse=True)
+    changed = True
+    while changed and start < end:
+        changed = False
+        seg = norm[start:end]
+        if seg[:1] in " \t\u3000、,“”\"'《》()" or (left and seg[:1] in "“”"):
+            start, changed = start + 1, True
+            continue
+        if seg[-1:] in " \t\u3000、,“”\"'":
+            end, changed = end - 1, True
+            continue
+        m = re.match(r"(?:到|至)?\d{4}年(?:年底|年末|底|末)?前?", seg) if left else None
+        if m:
+            start, changed = start + m.end(), True
+            continue
+        for w in ws:
+            if left and seg.startswith(w):
+                start, changed = start + len(w), True
+                break
+            if right and seg.endswith(w) and len(seg) > len(w):
+                end, changed = end - len(w), True
+                break
+    return start, end
+
+
+def year_of(m: re.Match, doc_year: int | None) -> int | None:
+    y = m.group(1) or m.group(2) or m.group(3)
+    if y:
+        return int(y)
+    if m.group(4):
+        return doc_year
+    return PERIOD_NAMES.get(m.group(5), (None, None))[1]
+
+
+def paragraphs(norm: str):
+    pos = 0
+    for line in norm.split("\n"):
+        yield pos, pos + len(line)
+        pos += len(line) + 1
+
+
+def cn_number(s: str) -> int:
+    if not s:
+        return 0
+    if s.startswith("十"):
+        return 10 + (CN_NUMERALS.get(s[1:], 0) if len(s) > 1 else 0)
+    if "十" in s:
+        hi, _, lo = s.partition("十")
+        return CN_NUMERALS.get(hi, 0) * 10 + (CN_NUMERALS.get(lo, 0) if lo else 0)
+    return CN_NUMERALS.get(s, 0)
+
+
+def last_word(text: str, words) -> str | None:
+    best, best_end = None, -1
+    for w in words:
+        i = text.rfind(w)
+        if i >= 0 and (i + len(w) > best_end or (i + len(w) == best_end and len(w) > len(best))):
+            best, best_end = w, i + len(w)
+    return best
