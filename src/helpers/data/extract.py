@@ -284,7 +284,7 @@ class _Reader:
         pre_text = norm[subj_s:q["s"]]
         clause = norm[cs:ce]
         count_first = bool(_CJK.match(norm, q["e"], ce)) and unit in R.UNITS_COUNT and not q["post"]
-        if count_first:   # "516个贫困村出列", "完成119套…系统", "…,41个省级示范专业"
+        if count_first:   # "完成N套…系统", "…,N个示范专业": the count comes first
             seg_s = max(subj_s, norm.rfind("、", subj_s, q["s"]) + 1)
             nxt = re.search(r"[、,]|$", norm[q["e"]:ce])
             verb = (_last_word(norm[q["e"]:q["e"] + nxt.start()], R.FLOW_VERBS)
@@ -324,7 +324,7 @@ class _Reader:
             check.append("左右: tolerance is a default (5 % of the value), choose one")
         if not unit:
             check.append("unit not stated")
-        # name: subject before the value, plus the noun after a count ("41个省级示范专业")
+        # name: subject before the value, plus the noun after a count ("N个示范专业")
         if name is None:
             a_, b_ = _strip_words(norm, subj_s, q["s"], R.NAME_FILLER, right=False)
             a_, b_ = _strip_words(norm, a_, b_, _RIGHT_FILLER, left=False)
@@ -394,7 +394,7 @@ class _Reader:
                 continue
             if w == "全部" and not re.match(r"全部(?:纳入|免费|实现|达标|建成|完成)", tail[i:]):
                 continue
-            off = norm.find(tail)   # "基本消除城区易涝点": the name follows the word
+            off = norm.find(tail)   # "基本消除…点": the name follows the word
             ns, ne = (cs + off + i + len(w), cs + off + len(tail)) if lead_form else (cs + off, cs + off + i)
             x, y = _strip_words(self.norm, ns, ne, R.NAME_FILLER + ("动态", "基本实现"))
             base = dict(comparator=cmp, target=value, target_hi=None, kind=kind, unit=unit or "个",

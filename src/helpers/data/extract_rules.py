@@ -121,7 +121,7 @@ QUALITATIVE_SUBJECT_HINT = ("率", "人口", "家庭", "班额", "易涝点", "�
 
 # ---------------------------------------------------------------------------- horizon and structure
 
-#: A document number (阜政发〔2017〕50号) and a plan period written as years (2017—2021年).
+#: A document number (X政发〔2017〕N号) and a plan period written as years (2017—2021年).
 DOCNO_PATTERN = r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号"
 PERIOD_PATTERN = r"(20\d{2})\s*[—\-–~至到]\s*(20\d{2})\s*年"
 #: Period words → (first year, last year).

@@ -16,9 +16,21 @@ REVIEW_COLUMNS = ("id", "name_zh", "comparator", "target", "target_hi", "unit", 
                   "source_ref")
 
 
+def text_file(text_path: str | Path) -> Path:
+    """``text_path`` itself, or for a folder the first ``.txt`` file in it (by name)."""
+    path = Path(text_path)
+    if path.is_dir():
+        found = sorted(path.glob("*.txt"))
+        if found:
+            return found[0]
+    return path
+
+
 def draft_from_text(text_path: str | Path) -> extract.Draft:
-    """Read a plan's text (UTF-8 or GB18030 ``.txt``, or ``.html``) and draft its targets."""
-    return extract.extract_text(extract_review.read_text(text_path), source_name=str(text_path))
+    """Read a plan's text (UTF-8 or GB18030 ``.txt``, or ``.html``; a folder: its first ``.txt``)
+    and draft its targets."""
+    path = text_file(text_path)
+    return extract.extract_text(extract_review.read_text(path), source_name=str(path))
 
 
 def summary_text(draft: extract.Draft) -> str:
@@ -47,4 +59,4 @@ def highlighted_text_html(draft: extract.Draft) -> str:
 def write_draft(text_path: str | Path, out_dir: str | Path) -> str:
     """Write the draft plan folder (targets.csv, plan.json, statistics.csv, review.html); the
     summary line."""
-    return extract.run_extract(text_path, out_dir)
+    return extract.run_extract(text_file(text_path), out_dir)
