@@ -133,9 +133,13 @@ def test_fingerprint_covers_package_source_and_parameters_but_not_the_date(tmp_p
     shutil.copytree(reuse._PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(reuse, "_PACKAGE_DIR", package)
     assert reuse.common_digest(prep.ctx.plan) == common
-    css = package / "templates" / "plan_report" / "static" / "report.css"
+    css = package / "publish" / "templates" / "plan_report" / "static" / "report.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert reuse.common_digest(prep.ctx.plan) != common
+    changed = reuse.common_digest(prep.ctx.plan)
+    assert changed != common
+    words = package / "report" / "terms.py"  # another wing than reuse's own: the digest covers it too
+    words.write_text(words.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert reuse.common_digest(prep.ctx.plan) != changed
 
 
 def test_a_page_given_the_date_is_restamped(tmp_path):

@@ -51,7 +51,8 @@ LIBRARIES = ("pandas", "numpy", "matplotlib", "mplfonts", "nbconvert", "nbformat
              "ipykernel", "ipython", "jinja2", "mistune", "pygments", "pandera", "ipywidgets")
 #: HELPERS_* variables that choose how a render runs, not what a page shows.
 _RUN_SWITCHES = {"HELPERS_RENDER_ENGINE", REUSE_ENV, "HELPERS_INPUTS_SNAPSHOT"}
-_PACKAGE_DIR = Path(__file__).resolve().parent
+#: The whole package (every wing): a change anywhere in it may change what a page shows.
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
 _VERSION = 1
 
 
