@@ -425,7 +425,7 @@ def indicator_info_html(ctx: Context, indicator_id: str) -> str:
             htmltext.fmt_year(r["baseline_year"]), label(KINDS.get(str(r["kind"]), (r["kind"], r["kind"])), ctx.lang),
             r.get("reference_id"), r.get("lead_agency"), r.get("source_ref"), r.get("note")],
     })
-    return (title_html(ctx, str(r["name_zh"]), str(r["name_en"])) + tables.html_table(info)
+    return (title_html(ctx, str(r["name_zh"]), str(r["name_en"])) + tables.text_styler(info).to_html()
             + narrate.indicator_summary(ctx.latest, ctx.statistics, indicator_id, ctx.as_of,
                                         ctx.geo, jurisdiction(ctx), ctx.lang, plan=ctx.plan))
 
