@@ -248,11 +248,12 @@ def _tiny(tmp_path: Path, value: str = "87") -> Path:
 def test_researcher_rows_are_kept_and_conflicts_stop_the_run(tmp_path):
     shutil.copy(PLAN / "targets.csv", tmp_path / "targets.csv")
     stats_path, excl = tmp_path / "statistics.csv", tmp_path / "excluded_rows.csv"
-    researcher = "I16,china,2021,87.5,%,a researcher's source,https://example.org/r,typed in,\n"
+    researcher = "I16,china,2021,87.5,%,a researcher's source,https://example.org/r,media,typed in,\n"
     stats_path.write_text(",".join(imp.COLUMNS) + "\n" + researcher, encoding="utf-8")
     imp.run(_tiny(tmp_path), stats_path, excl, out=io.StringIO())
     text = stats_path.read_text(encoding="utf-8")
-    assert researcher in text and "I16,china,2020,87,%,synthetic title" in text
+    # the produced row's source graded by the host rule (example.org is listed nowhere: a copy)
+    assert researcher in text and "I16,china,2020,87,%,synthetic title,https://example.org/a,mirror," in text
     before = stats_path.read_bytes()
     with pytest.raises(imp.MappingError, match="differs from the compilation"):
         imp.run(_tiny(tmp_path, "88"), stats_path, excl, out=io.StringIO())
@@ -260,7 +261,7 @@ def test_researcher_rows_are_kept_and_conflicts_stop_the_run(tmp_path):
     imp.run(_tiny(tmp_path, "88"), stats_path, excl, replace=True, out=io.StringIO())
     assert "I16,china,2020,88,%" in stats_path.read_text(encoding="utf-8")
     # a row this script wrote that the inputs no longer produce: a conflict, dropped with --replace
-    stale = "I16,china,2022,86,%,old,https://example.org/o,Same measure. Compiled as 16 (x),\n"
+    stale = "I16,china,2022,86,%,old,https://example.org/o,mirror,Same measure. Compiled as 16 (x),\n"
     stats_path.write_text(stats_path.read_text(encoding="utf-8") + stale, encoding="utf-8")
     with pytest.raises(imp.MappingError, match="no longer produce it"):
         imp.run(_tiny(tmp_path, "88"), stats_path, excl, out=io.StringIO())
@@ -372,7 +373,7 @@ def test_labels_are_written_refreshed_and_must_match_the_produced_series(tmp_pat
     shutil.copy(PLAN / "targets.csv", tmp_path / "targets.csv")
     stats_path, excl = tmp_path / "statistics.csv", tmp_path / "excluded_rows.csv"
     compiled = _tiny(tmp_path, ">87")  # a lower bound: the context series I16:lower_bound
-    researcher = "I16:lower_bound,china,2021,88,%,a researcher's source,https://example.org/r,typed in,\n"
+    researcher = "I16:lower_bound,china,2021,88,%,a researcher's source,https://example.org/r,media,typed in,\n"
     stats_path.write_text(",".join(imp.COLUMNS) + "\n" + researcher, encoding="utf-8")  # no label columns yet
     labels = labels_file(tmp_path, [("I16:lower_bound", "下限值", "Lower bound")])
     imp.run(compiled, stats_path, excl, out=io.StringIO(), labels_path=labels)
