@@ -33,12 +33,20 @@ from helpers.report.terms import report_status_label
 if TYPE_CHECKING:
     from helpers.report.params import Context
 
+#: The assessment beside the computed status (a plan's optional ``assessments.csv``,
+#: :mod:`helpers.data.assessments`): what it says, who made it, its source and date, and
+#: ``assessment_differs`` (true where it says another status than the computed one; empty where
+#: either is missing or the computed status is no data / not scored).
+ASSESSMENT_COLUMNS: tuple[str, ...] = (
+    "assessment_status", "assessment_by", "assessment_source_title", "assessment_source_url",
+    "assessment_date", "assessment_differs")
 #: Columns of :func:`scorecard_frame`, in order.
 SCORECARD_COLUMNS: tuple[str, ...] = (
     "id", "area", "area_zh", "area_en", "name_zh", "name_en", "kind", "binding",
     "target_text", "comparator", "target", "target_hi", "tolerance", "unit", "baseline_year", "baseline",
     "target_year", "as_of", "latest_year", "latest_value", "status", "status_label", "shortfall",
     "progress", "definition", "caveat", "source_title", "source_url", "source_quality",
+    *ASSESSMENT_COLUMNS,
 )
 #: Number columns and their spreadsheet format (years without a thousands separator).
 NUMBER_FORMATS: dict[str, str] = {
@@ -50,7 +58,8 @@ NUMBER_FORMATS: dict[str, str] = {
 WIDTHS: dict[str, int] = {
     "name_zh": 28, "name_en": 36, "area_zh": 14, "area_en": 22, "target_text": 24, "unit": 20,
     "status_label": 24, "caveat": 40, "definition": 30, "source_title": 48, "source_url": 40,
-    "source_quality": 16,
+    "source_quality": 16, "assessment_status": 16, "assessment_source_title": 40,
+    "assessment_source_url": 30, "assessment_date": 12,
 }
 SUFFIXES = (".csv", ".xlsx")
 
@@ -69,7 +78,27 @@ def _sources(ctx: "Context", latest: pd.DataFrame) -> pd.DataFrame:
     return out.drop_duplicates("indicator_id").set_index("indicator_id")
 
 
-def scorecard_frame(ctx: "Context", lang: str | None = None) -> pd.DataFrame:
+def _assessed(ctx: "Context", assessments: pd.DataFrame | None, ids: list[str], status: pd.Series) -> pd.DataFrame:
+    """The :data:`ASSESSMENT_COLUMNS` per target id (``ids`` order)."""
+    from helpers.data import assessments as assess
+
+    if assessments is None:
+        path = getattr(ctx.plan, "targets_path", None)
+        assessments = assess.read_assessments(assess.assessments_path(path), ids) if path else None
+    if assessments is None or assessments.empty:
+        a = pd.DataFrame(index=ids, columns=list(assess.COLUMNS), dtype="string")
+    else:
+        a = assessments.set_index("id").reindex(ids)
+    out = pd.DataFrame(index=ids)
+    for c, src in zip(ASSESSMENT_COLUMNS[:-1], ("status", "assessed_by", "source_title", "source_url", "date")):
+        out[c] = a[src].astype("string")
+    comparable = out["assessment_status"].notna() & ~status.isin(["no_data", "not_scored"])
+    out["assessment_differs"] = (out["assessment_status"] != status).astype("boolean").where(comparable)
+    return out
+
+
+def scorecard_frame(ctx: "Context", lang: str | None = None,
+                    assessments: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per target of ``ctx`` (the plan's target order), :data:`SCORECARD_COLUMNS`.
 
     ``status`` is the report's status key (``not_scored`` for a value the plan sets no number
@@ -79,6 +108,8 @@ def scorecard_frame(ctx: "Context", lang: str | None = None) -> pd.DataFrame:
     (1.0 = the whole way); ``target_text`` the target as printed with how it is read; ``caveat``
     the report's notes on the value (a definition that differs from the baseline year's, a value
     shown but not scored...); ``definition`` the definition the latest value follows.
+    ``assessments``: the table of :func:`helpers.data.assessments.read_assessments` (default: the
+    plan's ``assessments.csv`` when it has one), shown in :data:`ASSESSMENT_COLUMNS`.
     """
     lang = lang or ctx.lang
     latest = ctx.latest.reset_index(drop=True)
@@ -120,6 +151,9 @@ def scorecard_frame(ctx: "Context", lang: str | None = None) -> pd.DataFrame:
     out["caveat"] = status["note"].reindex(ids).astype("string")
     for c in ("source_title", "source_url", "source_quality"):
         out[c] = col(src, c, "string").where(out["latest_value"].notna())
+    assessed = _assessed(ctx, assessments, ids, out["status"].astype("string"))
+    for c in ASSESSMENT_COLUMNS:
+        out[c] = assessed[c]
     return out.reset_index(drop=True)[list(SCORECARD_COLUMNS)]
 
 
