@@ -1,7 +1,7 @@
 """Command line: ``python -m helpers <command> ...``.
 
-Commands: ``validate``, ``gaps``, ``build``, ``template``, ``import``, ``coverage``, ``render``,
-``new-plan``, ``extract``.
+Commands: ``validate``, ``gaps``, ``build``, ``template``, ``import``, ``coverage``,
+``scorecard``, ``render``, ``new-plan``, ``extract``.
 Bad input exits 2 with every problem listed (file, line, column); an output that cannot be
 written (read-only, missing folder, a folder in the way, full disk) exits 2 naming the path and
 the reason; a failed render exits 1; a render blocked by another running render, or an import or
@@ -195,6 +195,22 @@ def cli_extract(args) -> int:
     return 0
 
 
+def cli_scorecard(args) -> int:
+    """``python -m helpers scorecard --out FILE.csv|.xlsx [--as-of Y]``: one row per target
+    (:func:`helpers.report.scorecard.scorecard_frame`), written atomically."""
+    from helpers.report import params, scorecard
+
+    out = scorecard.check_out(args.out)  # before reading anything
+    ctx = params.prepare(targets_path=args.targets, statistics_path=args.statistics, as_of_year=args.as_of,
+                         method=args.method, lang=args.lang, geo=args.geo, charts=False)
+    frame = scorecard.scorecard_frame(ctx)
+    scorecard.write_scorecard(frame, out)
+    counts = frame["status"].value_counts()
+    shown = ", ".join(f"{n} {k}" for k, n in counts.items())
+    print(f"wrote {out}: {len(frame)} targets of {ctx.plan.name} as of {ctx.as_of} ({shown})")
+    return 0
+
+
 def cli_render(args) -> int:
     """``python -m helpers render``: 0 when every report was written (errors raise: the command
     line turns them into exit 1 render failed, 2 bad input, 3 locked). ``--plan all`` renders
@@ -268,6 +284,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("coverage", help="how much of the plan has data")
     p.set_defaults(handler=cli_coverage)
     _add_inputs(p)
+    p.add_argument("--geo", default=None, help=GEO_HELP)
+
+    p = sub.add_parser("scorecard", help="one row per target (status, shortfall, source) as CSV or xlsx")
+    p.set_defaults(handler=cli_scorecard)
+    _add_inputs(p)
+    p.add_argument("--out", type=Path, required=True, help="output file, .csv or .xlsx (replaced if it exists)")
+    p.add_argument("--as-of", type=_year, default=None,
+                   help="statuses as of this year; default: the latest year with data")
+    p.add_argument("--method", choices=METHODS, default="linear", help="progress method; default: %(default)s")
+    p.add_argument("--lang", choices=LANGS, default="both",
+                   help="language of the status labels and notes; default: %(default)s")
     p.add_argument("--geo", default=None, help=GEO_HELP)
 
     p = sub.add_parser("new-plan", help="create a plan folder to fill in (plan.json, targets.csv, statistics.csv)")

@@ -29,7 +29,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers.vocab import BINDING, COMPARATORS, KINDS, REFERENCE_KINDS
+from helpers.vocab import BINDING, COMPARATORS, KINDS, REFERENCE_KINDS, SOURCE_QUALITY
 
 #: Geo keys: lowercase, as in the statistics' ``geo`` column and plan.json's ``geos``.
 GEO_PATTERN = r"^[a-z][a-z0-9_\-]*$"
@@ -360,6 +360,10 @@ def statistics_schema(columns: list[str] | tuple[str, ...] = (), with_targets: b
                    "when the source is not on the web)"),
         ]),
         "note": _text("note"),
+        # optional: who hosts the cited page (docs/data_contract.md, "Source quality")
+        "source_quality": _text("source_quality", space=True, checks=[_isin(
+            "source_quality", SOURCE_QUALITY,
+            "source quality (see docs/data_contract.md, 'Source quality'; or leave the cell empty)")]),
     }
     for c in columns:
         if c not in cols and not c.startswith("_"):
