@@ -49,6 +49,15 @@ def _duplicate_year():
     return rows
 
 
+def _duplicate_unreadable_year(year):
+    def rows():
+        rows = syn.statistics()
+        rows[6]["year"] = year  # health.beds_per_1000 fuyang, line 8
+        rows.append(dict(rows[6], value="4.8"))  # the same indicator and geo, line 15
+        return rows
+    return rows
+
+
 def _multiline_then_bad():
     rows = syn.statistics()
     rows[0]["note"] = "synthetic note\nspanning two lines"  # record on lines 2-3
@@ -109,6 +118,12 @@ CASES = [
     ("duplicate_indicator_year", "s", None, _duplicate_year, None, None, 8, "indicator_id",
      "duplicate row for (indicator_id, geo, year) = (health.beds_per_1000, fuyang, 2018), also on line 15; "
      "the values differ (4.6 vs 4.8)"),
+    # issue 23 D2: two rows of one indicator and geo whose year cannot be read crashed the
+    # duplicate check (pandas "Buffer has wrong number of dimensions"); each year is named instead
+    ("duplicate_rows_with_unreadable_year", "s", None, _duplicate_unreadable_year("2018年"), None, None, 15, "year",
+     "'2018年': write only the year as digits"),
+    ("duplicate_rows_with_empty_year", "s", None, _duplicate_unreadable_year(""), None, None, 15, "year",
+     "the year is required"),
     ("negative_count", "s", None, _S(2, value="-1"), None, None, 4, "value",
      "value -1 is negative, but 'employment.new_jobs' is a target of kind 'annual'"),
     ("negative_cumulative_target", "t", _T(2, target="-5"), None, None, None, 4, "target", "target -5 is negative"),

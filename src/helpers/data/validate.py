@@ -109,7 +109,9 @@ def _duplicate_messages(err, frame: pd.DataFrame, file: str, keys: list[str]) ->
     sub = frame.loc[lines, keys]
     # A key cell that could not be read (already reported) is NA; NA keys are not duplicates.
     sub = sub[sub.notna().all(axis=1)]
-    key = sub.astype("string").agg("\x1f".join, axis=1)
+    if sub.empty:  # every flagged row has an unreadable key: nothing to name (agg would give a frame)
+        return []
+    key = pd.Series(["\x1f".join(map(str, r)) for r in sub.itertuples(index=False)], index=sub.index)
     members = pd.Series(sub.index, index=sub.index).groupby(key.to_numpy()).agg(list)
     values = (frame.loc[sub.index, "value"].groupby(key.to_numpy()).agg(lambda v: sorted({_show(x) for x in v}))
               if "value" in frame.columns and len(keys) > 1 else None)
