@@ -100,12 +100,19 @@ def invisible_problems(raw: pd.DataFrame, file: str) -> list[Problem]:
         if not hit.any():
             continue
         for line, text in s[hit].items():
-            found = sorted({m.group()[0] for m in _INVISIBLE.finditer(str(text))})
-            names = ", ".join(_char_name(c) for c in found)
-            problems.append(Problem(file, int(line), str(col),
-                                    f"'{escape_invisible(str(text))}' contains invisible characters ({names}); "
-                                    "delete them: text that looks the same must be the same"))
+            problems.append(Problem(file, int(line), str(col), invisible_message(str(text))))
     return problems
+
+
+def invisible_message(text: str) -> str | None:
+    """The message for a text holding invisible characters (:data:`INVISIBLE_PATTERN`), the
+    text escaped and the characters named; ``None`` when it holds none."""
+    found = sorted({m.group()[0] for m in _INVISIBLE.finditer(text)})
+    if not found:
+        return None
+    names = ", ".join(_char_name(c) for c in found)
+    return (f"'{escape_invisible(text)}' contains invisible characters ({names}); "
+            "delete them: text that looks the same must be the same")
 
 
 # ------------------------------------------------------------------------------------- files
@@ -187,11 +194,13 @@ def _encoding_problem(data: bytes, err: UnicodeDecodeError, file: str) -> Proble
                    f"(it looks like {guess}); save as UTF-8 (in Excel: Save As > 'CSV UTF-8')")
 
 
-def file_problem(path: str | Path, file: str | None = None, what: str = "file") -> Problem | None:
+def file_problem(path: str | Path, file: str | None = None, what: str = "file",
+                 expected: str = "a CSV file") -> Problem | None:
     """Why ``path`` cannot be read as an input file, checked with ``stat`` before anything opens
     it (opening a FIFO would wait forever): not found, a broken symlink, a symlink loop, a folder,
     not a regular file (FIFO, socket, device), not readable. ``None`` when it is a readable
-    regular file. ``what`` names the file in "… not found" (e.g. "statistics file")."""
+    regular file. ``what`` names the file in "… not found" (e.g. "statistics file"), ``expected``
+    what a regular file should have been ("a CSV file")."""
     import errno
     import os
     import stat
@@ -217,7 +226,7 @@ def file_problem(path: str | Path, file: str | None = None, what: str = "file") 
     if not stat.S_ISREG(st.st_mode):
         kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
                 else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "a special file")
-        return Problem(file, None, None, f"not a regular file: this is {kind}; give the path of a CSV file")
+        return Problem(file, None, None, f"not a regular file: this is {kind}; give the path of {expected}")
     return None
 
 
