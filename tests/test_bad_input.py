@@ -193,6 +193,12 @@ CASES = [
     Case("import_file_missing", lambda e: ["import", str(e.root / "filled.csv"), *e.inputs()],
          lambda e: f"{e.root / 'filled.csv'}:", "file not found"),
     Case("render_area_nowhere", lambda e: [*_render(e), "--areas", "nowhere"], None, "nowhere", needs="helpers.publish.render"),
+    # issue 23 D17: a timeout of 0 or -1 (or no worker) is refused, not run silently
+    Case("render_timeout_zero", lambda e: [*_render(e), "--timeout", "0"], None,
+         "argument --timeout: must be 1 or more, got 0"),
+    Case("render_timeout_negative", lambda e: [*_render(e), "--timeout", "-1"], None,
+         "argument --timeout: must be 1 or more, got -1"),
+    Case("render_jobs_zero", lambda e: [*_render(e), "--jobs", "0"], None, "argument --jobs: must be 1 or more, got 0"),
     Case("render_as_of_out_of_range", lambda e: [*_render(e), "--as-of", "2500"], None, "year out of range"),
 ]
 
