@@ -272,6 +272,12 @@ def _csv_records(text: str, file: str) -> tuple[list[list[str]], list[int], list
             records.append(rec)
             prev = reader.line_num
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # not a quoting problem
+            limit = csv.field_size_limit()
+            return records, starts, [Problem(file, prev + 1, None,
+                                             f"a cell is too long: more than {limit:,} characters (the "
+                                             "CSV reader's limit per cell); shorten it or check that a quote "
+                                             "opened in this row is closed")]
         return records, starts, [Problem(file, prev + 1, None,
                                          f"malformed CSV ({exc}); check the double quotes on this line: "
                                          "a text containing a comma or a quote must be enclosed in \"...\" "
