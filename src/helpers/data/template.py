@@ -13,9 +13,9 @@ whole file first (problems name the template file, its line and column: the same
 ``validate``), refuses a value without a source title, an unknown indicator, a year outside the
 target's plan years, a unit other than the target's, a cell that is not a number. A value that
 differs from the one stored stops the import (:class:`~helpers.exceptions.ImportConflictError`,
-naming indicator, geo, year, old and new) unless ``replace``. In an ``.xlsx`` file the sheet
-``template`` is read (else the first sheet with the required columns, else the first; the report
-names it); a cell formatted as a percentage is multiplied by 100 when the row's unit is ``%`` (the
+naming indicator, geo, year, old and new) unless ``replace``. In an ``.xlsx`` file the visible sheet
+with the required columns is read (:mod:`helpers.data.workbook`: never a hidden one; two are
+refused; the report names it); a cell formatted as a percentage is multiplied by 100 when the row's unit is ``%`` (the
 report says so) and refused otherwise; a formula cell without a saved value is refused, naming
 the cell. The merged table is sorted by
 (indicator_id, geo, year), validated again, and written atomically; on any error nothing is
