@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import openpyxl
@@ -548,3 +549,56 @@ def test_a_declared_size_of_the_whole_sheet_does_not_pad_every_row(xlsx_setup):
             z.writestr(name, data)
     report = import_template(tpl, s, inputs.targets, plan=inputs.meta)
     assert report.added["value"].tolist() == [5.1]
+
+
+# ---- issue 23 D5, D9: the statistics file keeps its link, its byte-order mark and its line ends
+
+FILLED = {(BEDS, 2017): {"value": "4.3", "source_title": "synthetic bulletin"}}
+
+
+def test_a_symlinked_statistics_file_is_updated_through_the_link(setup, tmp_path, monkeypatch):
+    from helpers.data import locks
+
+    inputs, tpl, s = setup
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = shared / "statistics.csv"
+    s.rename(real)
+    s.symlink_to(real)
+    _fill(tpl, FILLED)
+    seen = []
+    real_lock = locks.data_lock
+
+    def spy(path, **kw):
+        seen.append(locks.data_lock_path(path))
+        return real_lock(path, **kw)
+
+    monkeypatch.setattr(locks, "data_lock", spy)
+    report = import_template(tpl, s, inputs.targets, plan=inputs.meta)
+    assert report.written
+    assert s.is_symlink() and os.readlink(s) == str(real)  # still the link
+    assert "health.beds_per_1000,fuyang,2017,4.3," in real.read_text(encoding="utf-8")  # the real file updated
+    assert seen == [shared / ".helpers-data.lock"]  # the lock beside the file written
+    assert sorted(p.name for p in shared.iterdir()) == [".helpers-data.lock", "statistics.csv"]
+
+
+def test_an_excel_saved_statistics_file_keeps_its_bom_and_crlf(setup):
+    inputs, tpl, s = setup
+    lines = s.read_bytes().split(b"\n")
+    s.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(lines[:-1]) + b"\r\n")
+    before = s.read_bytes().split(b"\r\n")
+    _fill(tpl, FILLED)
+    assert import_template(tpl, s, inputs.targets, plan=inputs.meta).written
+    data = s.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\r\n")
+    assert data.count(b"\n") == data.count(b"\r\n") == len(before)  # one row more, every line CRLF
+    after = data.split(b"\r\n")
+    assert set(before) <= set(after)  # no stored line changed
+
+
+def test_a_plain_statistics_file_stays_plain(setup):
+    inputs, tpl, s = setup
+    _fill(tpl, FILLED)
+    assert import_template(tpl, s, inputs.targets, plan=inputs.meta).written
+    data = s.read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data

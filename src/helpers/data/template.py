@@ -25,6 +25,7 @@ written. Rows already stored keep their text byte for byte.
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -308,8 +309,19 @@ def _check_incoming(inc_raw: pd.DataFrame, file: str, targets: pd.DataFrame) -> 
     return typed, problems
 
 
-def _statistics_text(frame_raw: pd.DataFrame) -> str:
-    return frame_raw.to_csv(index=False, lineterminator="\n", na_rep="")
+def _statistics_bytes(frame_raw: pd.DataFrame, like: Path) -> bytes:
+    """The merged table as CSV in the style of the file it replaces: a UTF-8 byte-order mark
+    and CRLF line ends are kept when ``like`` has them (a file saved by Excel), so a diff shows
+    only the rows that changed; otherwise no mark and ``\\n``."""
+    try:
+        with open(like, "rb") as f:
+            head = f.read(1 << 16)
+    except OSError:
+        head = b""
+    first = head.split(b"\n", 1)[0]
+    crlf = first.endswith(b"\r") and b"\n" in head
+    text = frame_raw.to_csv(index=False, lineterminator="\r\n" if crlf else "\n", na_rep="")
+    return (readers.BOM if head.startswith(readers.BOM) else b"") + text.encode("utf-8")
 
 
 def import_template(path: str | Path, statistics_path: str | Path, targets: pd.DataFrame,
@@ -413,6 +425,8 @@ def _import(path: str | Path, statistics_path: str | Path, targets: pd.DataFrame
         raise ValidationError(validate.sort_problems(final, list(schema.STATISTICS_COLUMNS)))
     report.rows_after = len(merged)
     if not dry_run:
-        _write(statistics_path, _statistics_text(merged).encode("utf-8"))
+        # A symlinked statistics.csv is written through the link: its target is replaced, the link kept.
+        target = Path(os.path.realpath(statistics_path))
+        _write(target, _statistics_bytes(merged, target))
         report.written = True
     return report
