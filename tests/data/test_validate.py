@@ -317,7 +317,8 @@ def test_binding_column_is_checked(tmp_path):
     assert "expected one of: binding, expected" in problems[0].message
 
 
-@pytest.mark.parametrize("note", ["-5 % in 2019", "- see page 3", "-2.5 km (synthetic)", "up 5 %; see =below? no"])
+@pytest.mark.parametrize("note", ["-5 % in 2019", "- see page 3", "-2.5 km (synthetic)", "up 5 %; see =below? no",
+                                  "-5 (see table 3) compared with 2020"])  # issue 23 D15
 def test_ordinary_notes_are_not_formulas(tmp_path, note):
     t, s = _write(tmp_path, S=_S(2, note=note)())
     assert validate_files(t, s) == []
