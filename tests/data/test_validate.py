@@ -124,6 +124,18 @@ CASES = [
      "'2018年': write only the year as digits"),
     ("duplicate_rows_with_empty_year", "s", None, _duplicate_unreadable_year(""), None, None, 15, "year",
      "the year is required"),
+    # issue 23 D14, D16: ids that look alike and are not the same text are named with the difference
+    ("nfd_indicator_beside_nfc_target", "s", _T(0, id="health.caf\u00e9"),
+     lambda: _set(_set(syn.statistics(), 4, indicator_id="health.caf\u00e9"), 5, indicator_id="health.cafe\u0301"),
+     None, None, 7, "indicator_id",
+     "it looks like the target id 'health.caf\u00e9' but is not the same text: 'e\u0301' (U+0065 LATIN SMALL LETTER E, "
+     "U+0301 COMBINING ACUTE ACCENT) here, '\u00e9' (U+00E9 LATIN SMALL LETTER E WITH ACUTE) there"),
+    ("ids_differ_only_by_case", "t", _T(6, id="Health.Beds_Per_1000"), None, None, None, 8, "id",
+     "id 'Health.Beds_Per_1000' looks like id 'health.beds_per_1000' (line 2) but is not the same text: "
+     "they differ only in upper and lower case"),
+    ("ids_differ_by_a_full_width_letter", "t", _T(6, id="health.beds_per_\uff11000"), None, None, None, 8, "id",
+     "looks like id 'health.beds_per_1000' (line 2) but is not the same text: '\uff11' (U+FF11 FULLWIDTH DIGIT ONE) "
+     "here, '1' (U+0031 DIGIT ONE) there"),
     ("negative_count", "s", None, _S(2, value="-1"), None, None, 4, "value",
      "value -1 is negative, but 'employment.new_jobs' is a target of kind 'annual'"),
     ("negative_cumulative_target", "t", _T(2, target="-5"), None, None, None, 4, "target", "target -5 is negative"),
