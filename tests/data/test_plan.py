@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,22 @@ def test_plan_json_linked_to_a_device_is_named_as_such(tmp_path, capsys):
     _, problems = read_plan_json(plan)
     assert [p.message for p in problems] == ["not a regular file: this is a device; give the path of a plan.json file"]
     _validate_exits_2(capsys, t, s, plan, "not a regular file: this is a device")
+
+
+# ---- issue 23 D4: plan folders whose names cannot name an output folder as they are
+
+def test_plan_folders_with_other_names_get_distinct_stable_output_names(tmp_path):
+    from helpers.data.plan import locate, plan_slug
+
+    names = ["my plan", "my_plan", "2024 年度计划", "2025 年度计划", "план", "план развития", "fuyang"]
+    located = []
+    for name in names:
+        syn.write_inputs(tmp_path / name)
+        located.append(locate(tmp_path / name).name)
+    assert located[1] == "my_plan" and located[-1] == "fuyang"  # ordinary names as they are
+    assert len(set(located)) == len(names)  # never two plans in one output folder
+    assert located[0].startswith("my-plan-") and located[2].startswith("2024-") and located[4].startswith("plan-")
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+", n) for n in located)
+    assert [plan_slug(n) for n in names] == located  # stable: the same name, the same slug
+    t = tmp_path / names[2] / "targets.csv"
+    assert locate(targets=t, statistics=t.parent / "statistics.csv").name == located[2]

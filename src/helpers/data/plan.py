@@ -50,7 +50,7 @@ _TEXT_KEYS = ("title_zh", "title_en", "document_number", "issuer_zh", "issuer_en
 @dataclass(frozen=True)
 class PlanFiles:
     """Where one plan's files are. ``name`` names its output folders (``data/processed/<name>/``,
-    ``reports/<name>/``): the folder's name."""
+    ``reports/<name>/``): the folder's name, or a slug of it (:func:`plan_slug`)."""
 
     name: str
     folder: Path
@@ -118,8 +118,23 @@ def locate(plan: str | Path | None = None, targets: str | Path | None = None,
 
 
 def _folder_name(folder: Path) -> str:
-    name = folder.resolve().name
-    return name if re.fullmatch(NAME_PATTERN, name or "") else "plan"
+    return plan_slug(folder.resolve().name)
+
+
+def plan_slug(name: str) -> str:
+    """The plan's name in output paths: the folder's name when it is :data:`NAME_PATTERN`;
+    otherwise (``my plan``, ``2024 年度计划``, Cyrillic) a distinct, stable slug: its ASCII letters
+    and digits, runs of anything else as ``-``, and 8 hex digits of the name's SHA-256
+    (``2024-3f9a0c1e``, ``plan-5b2e77d0``), so two such plans never share an output folder, a
+    lock, an archive entry or ``data/processed/<name>/``, and one plan always gets the same."""
+    import hashlib
+
+    if not name:
+        return "plan"
+    if re.fullmatch(NAME_PATTERN, name):
+        return name
+    stem = re.sub(r"[^A-Za-z0-9_\-]+", "-", name).strip("-_") or "plan"
+    return f"{stem[:40]}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
 # ------------------------------------------------------------------------------ plan.json
