@@ -137,6 +137,12 @@ def init_worker(kernel_root: str, log_path: str, snapshot: str | None = None,
     os.close(fd)
     folder = os.path.join(kernel_root, f"w{os.getpid()}")
     os.makedirs(folder, exist_ok=True)
+    # jupyter_client writes each kernel's connection file (with its HMAC key) by
+    # tempfile.mkstemp(".json"): in this private folder, which the render's clean-up removes
+    # even when the render is killed (clean_orphans, watch_parent), never loose in $TMPDIR.
+    import tempfile
+
+    tempfile.tempdir = folder
     from traitlets.config import Config
 
     cfg = Config()
