@@ -43,6 +43,18 @@ def _year(text: str) -> int:
     return year
 
 
+def _positive(text: str) -> int:
+    """A whole number of at least 1 (``--timeout`` seconds, ``--jobs``): 0 or -1 would mean
+    "no limit" or "no worker" silently."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
+    return number
+
+
 #: What ``--geo`` defaults to everywhere (:func:`helpers.data.geos.default_geo`).
 GEO_DEFAULT = ("default: the plan's jurisdiction (plan.json; without one, the geo with the most "
                "rows of target values)")
@@ -324,12 +336,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGS, default="both",
                    help="language of the reports; default: %(default)s")
     p.add_argument("--geo", default=None, help=GEO_HELP)
-    p.add_argument("--jobs", type=int, default=None,
+    p.add_argument("--jobs", type=_positive, default=None,
                    help="notebooks run in parallel; default: the number of CPUs (at most one per report)")
     p.add_argument("--out", type=Path, default=paths.REPORTS_DIR,
                    help="reports root: the set goes to <out>/<plan>/YYYY-MM-DD/ and <out>/index.html "
                         "lists every plan's sets; default: %(default)s")
-    p.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds; default: %(default)s")
+    p.add_argument("--timeout", type=_positive, default=600, help="per-cell timeout in seconds; default: %(default)s")
     p.add_argument("--wait", action="store_true",
                    help="wait for a running render to finish instead of exiting")
     p.add_argument("--quiet", action="store_true", help="no progress lines")

@@ -74,9 +74,11 @@ COUNT_KINDS: tuple[str, ...] = ("annual", "cumulative", "period_total", "annual_
 #: carriage returns: anything starting with ``=``, ``+`` or ``@``; ``-`` followed by a letter,
 #: ``(``, ``$`` or another operator (``-A1``, ``--x``, ``-(1)``); ``-`` and a number followed by an
 #: operator (``-2+3+cmd|...``, ``-1*2``). Still allowed: a dash then a space (``- see page 3``), a
-#: negative number and words (``-5 % in 2019``). Exported tables neutralise every leading
-#: ``=``, ``+``, ``-``, ``@``, tab and CR anyway (:func:`helpers.data.fileio.neutralise_frame`).
-FORMULA_PATTERN = r"^[\t\r]*(?:[=+@]|-[A-Za-z(=+\-@$]|-[\d.]+\s*[-+*/^&=<>(|!])"
+#: negative number and words (``-5 % in 2019``), a negative number and a bracket (``-5 (see table
+#: 3) compared with 2020``: a bracket after a number calls nothing; a call needs a name, which
+#: ``-`` and a letter catches). Exported tables neutralise every leading ``=``, ``+``, ``-``,
+#: ``@``, tab and CR anyway (:func:`helpers.data.fileio.neutralise_frame`).
+FORMULA_PATTERN = r"^[\t\r]*(?:[=+@]|-[A-Za-z(=+\-@$]|-[\d.]+\s*[-+*/^&=<>|!])"
 #: Ids are the plan's own codes: any text without white space or ':' (':' separates a context
 #: series' suffix), case kept.
 ID_PATTERN = r"^[^\s:]+$"

@@ -25,6 +25,8 @@ chartparts, and charts → chartlayout; none of them imports this module.
 
 from __future__ import annotations
 
+import unicodedata
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -295,6 +297,8 @@ HEATMAP_TWO_LINE_ROWS = 40
 #: Display columns (a CJK character counts two) of a heatmap row label's lines, by language;
 #: ``two_lines``: (Chinese, English) of the two-line labels. A longer name wraps, never cut.
 HEATMAP_LABEL_COLUMNS: dict = {"zh": 44, "en": 40, "both": 48, "two_lines": (60, 56)}
+#: Display columns of an area's name right of the heatmap (a longer one wraps, never cut).
+AREA_LABEL_COLUMNS = 24
 #: Inches between the row labels of neighbouring rows, at least (a row grows to keep it).
 HEATMAP_ROW_PAD = 0.09
 
@@ -326,8 +330,24 @@ def _row_labels(names: pd.DataFrame, lang: str, two_lines: bool) -> list[str]:
                 lines += wrap_text(en, HEATMAP_LABEL_COLUMNS["two_lines"][1], balanced=True)
         else:
             lines = label_lines(zh, en, lang, HEATMAP_LABEL_COLUMNS[lang], balanced=True)
-        labels.append("\n".join(lines))
+        labels.append("\n".join(_hard_wrap(lines, max(HEATMAP_LABEL_COLUMNS["two_lines"]))))
     return labels
+
+
+def _hard_wrap(lines: list[str], width: int) -> list[str]:
+    """``lines`` with any line wider than ``width`` display columns (an unbroken token: a URL, a
+    90-letter word) broken at ``width``: the margins stay bounded, the text whole."""
+    out = []
+    for line in lines:
+        piece, cols = "", 0
+        for ch in line:
+            w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+            if cols + w > width and piece:
+                out.append(piece)
+                piece, cols = "", 0
+            piece, cols = piece + ch, cols + w
+        out.append(piece)
+    return out
 
 
 def _row_edges(labels: list[str], label_size: float, row_height: float) -> np.ndarray:
@@ -407,7 +427,9 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
         end = starts[k + 1] if k + 1 < len(starts) else n_rows
         if start > 0:
             ax.axhline(edges[start], color="#444444", linewidth=0.9)
-        area_names.append(vocab.label(_area_pair(areas, area_keys[start]), lang).replace(" / ", "\n"))
+        area_names.append("\n".join(_hard_wrap([x for part in vocab.label(_area_pair(areas, area_keys[start]), lang)
+                                                 .split(" / ") for x in wrap_text(part, AREA_LABEL_COLUMNS)],
+                                                AREA_LABEL_COLUMNS)))
         ax.text(1.0, (edges[start] + edges[end]) / 2, area_names[-1], transform=beside,
                 va="center", ha="left", fontsize=AREA_LABEL_SIZE, color="#444444")
     ax.set_title(vocab.label(T_HEATMAP_TITLE, lang))
