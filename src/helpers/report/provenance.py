@@ -12,7 +12,7 @@ import pandas as pd
 from helpers.formats import fmt_num, fmt_pct
 from helpers.report import frames
 from helpers.report.htmltext import esc, heading, t
-from helpers.report.tables import html_table
+from helpers.report.tables import text_styler
 
 if TYPE_CHECKING:
     from helpers.report.params import Context
@@ -24,7 +24,7 @@ def source_quality_table(frame: pd.DataFrame, lang: str = "both") -> str:
     out[t("来源质量", "Source quality", lang)] = frame["label"]
     out[t("数值条数", "Values", lang)] = frame["rows"].map(fmt_num)
     out[t("占比", "Share", lang)] = frame["share"].map(fmt_pct)
-    return html_table(out, numeric=list(out.columns[1:]))
+    return text_styler(out, numeric=list(out.columns[1:])).to_html()
 
 
 def source_quality_html(ctx: "Context") -> str:

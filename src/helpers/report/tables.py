@@ -51,7 +51,7 @@ from helpers.report.terms import (
     no_data_word,
     report_status_label,
 )
-from helpers.vocab import BINDING, KINDS, STATUS_COLOURS, label
+from helpers.vocab import BINDING, KINDS, label
 
 # --------------------------------------------------------------------------- any table
 
