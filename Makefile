@@ -47,8 +47,9 @@ lab: $(STAMP)  ## JupyterLab on the notebooks (works as root; open the printed h
 	$(BIN)/jupyter lab --notebook-dir=notebooks --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) \
 		$$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-bench: $(STAMP)  ## benchmarks: gap engine throughput, report render vs floor vs naive
+bench: $(STAMP)  ## benchmarks: gap engine throughput, extract on 1 MB of text, report render vs floor vs naive
 	$(BIN)/python benchmarks/bench_gaps.py
+	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_render.py
 
 SOAK_TRIALS ?= 50
