@@ -117,9 +117,11 @@ def _final_and_stale(traj: pd.DataFrame, out: pd.DataFrame, as_of_year: int | No
         stale = out["year"].astype("float64").to_numpy() < shown_for
     out["final_pending"] = pending
     out.loc[pending, "status"] = "no_data"
-    if "status_note" in out.columns:
+    if "status_note" in out.columns:  # the target year's own note when it has one ("no value in 2024: ...")
+        t_note = traj.loc[year == traj["target_year"].astype("float64").to_numpy()].drop_duplicates(_KEYS)
+        t_note = out[_KEYS].merge(t_note[_KEYS + ["status_note"]], on=_KEYS, how="left")["status_note"]
         out["status_note"] = out["status_note"].astype("string")
-        out.loc[pending, "status_note"] = verdicts.NOTE_FINAL_PENDING
+        out.loc[pending, "status_note"] = t_note.astype("string").fillna(verdicts.NOTE_FINAL_PENDING).to_numpy()[pending]
     out["stale"] = pd.array(np.where(out["year"].isna().to_numpy(), None, stale), dtype="boolean")
     for col in ("projected_value_at_target", "anticipated_progress"):
         if col in out.columns:
