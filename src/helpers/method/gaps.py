@@ -350,6 +350,8 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     gap = signed_gap(value, r_lo, r_hi, aim, d, r_band)
     progress = progress_toward_target(value, r_annual, r_lo, r_hi, r_band, aim_b[rgrp], d_b[rgrp], r_gapb)
     required_linear = np.where(r_annual, aim, r_xb + (aim - r_xb) * e)
+    # without a baseline there is no path, but the target year still requires the target itself
+    required_linear = np.where(np.isnan(required_linear) & (e == 1.0), aim, required_linear)
     r_linear = np.where(r_annual, progress, safe_div(progress, e))
     with np.errstate(invalid="ignore"):
         regress = ~r_annual & (rounded(gap - r_gapb) > 0)
