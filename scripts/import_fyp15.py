@@ -4,8 +4,9 @@ communiqué in early 2027), so that the first imported figure is scored the same
 
 Reads ``../shared/data/fyp15/targets_compiled.csv`` (the 20 official slots as far as the draft's
 wording was seen) and the 14th plan's sourced statistics ``data/raw/china_fyp14/statistics.csv``;
-writes ``data/raw/china_fyp15/plan.json``, ``targets.csv``, ``statistics.csv`` (2025 baselines only)
-and ``excluded_slots.csv`` (every slot left out and why). Usage::
+writes ``data/raw/china_fyp15/plan.json``, ``targets.csv``, ``statistics.csv`` (2025 baselines only),
+``excluded_slots.csv`` (every slot left out and why) and ``continues.csv`` (which target continues
+which target of the 14th plan: :data:`CONTINUES`, declared, never matched by name). Usage::
 
     python scripts/import_fyp15.py [--dry-run] [--compiled PATH] [--fyp14-statistics PATH] [--out DIR]
 
@@ -183,6 +184,21 @@ REUSE: dict[str, tuple[str, int]] = {
 }
 
 
+#: Plan succession, declared (never matched by name): 15th id -> (earlier plan, its id, how the target changed).
+CONTINUES: dict[str, tuple[str, str, str]] = {
+    "F01": ("china_fyp14", "I01", "GDP growth: no number in either plan."),
+    "F04": ("china_fyp14", "I04", "R&D spending growth: the same '年均增长7%以上' ('与“十四五”规划目标保持一致')."),
+    "F06": ("china_fyp14", "I06", "Digital-economy share of GDP: 10 % by 2025, then 12.5 % by 2030."),
+    "F07": ("china_fyp14", "I08", "Surveyed urban unemployment: a ceiling of 5.5 % every year in both plans."),
+    "F09": ("china_fyp14", "I09", "Years of schooling: 11.3 by 2025, then 11.7 by 2030."),
+    "F11": ("china_fyp14", "I13", "Life expectancy: +1 year by 2025 (a change), then 80 years by 2030 (a level)."),
+    "F14": ("china_fyp14", "I15", "CO2 per unit of GDP: -18 % over 2021-2025, then -17 % over 2026-2030."),
+    "F19": ("china_fyp14", "I19", "Grain production capacity: 6.5 亿吨, then about 7.25 亿吨 (single source)."),
+    "F20": ("china_fyp14", "I20", "Energy production capacity: 46 亿吨标准煤, then 58 (single source)."),
+}
+CONTINUES_COLUMNS = ("id", "continues_plan", "continues_id", "note")
+
+
 class MappingError(Exception):
     """A problem with the inputs or the rules; the message names the file and what to fix."""
 
@@ -269,6 +285,9 @@ def run(compiled_path: Path = SHARED, fyp14_path: Path = FYP14_STATISTICS, out_d
         "statistics.csv": common.write_if_changed(stats_path, common.csv_text(rows, STAT_COLUMNS), dry_run),
         "excluded_slots.csv": common.write_if_changed(out_dir / "excluded_slots.csv",
                                                       common.csv_text(excluded, EXCLUDED_COLUMNS), dry_run),
+        "continues.csv": common.write_if_changed(out_dir / "continues.csv", common.csv_text(
+            [{"id": k, "continues_plan": p, "continues_id": i, "note": n} for k, (p, i, n) in CONTINUES.items()
+             if k in {t["id"] for t in targets}], CONTINUES_COLUMNS), dry_run),
     }
     counts = {"targets": len(targets), "quantified": sum(t["kind"] != "unquantified" for t in targets),
               "excluded": len(excluded), "baselines": len(produced), "kept": len(kept)}
