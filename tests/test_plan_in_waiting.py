@@ -114,3 +114,14 @@ def test_a_2026_figure_imported_through_the_template_is_scored(tmp_path):
     traj = pd.read_csv(out)
     latest = summaries.latest_status(traj.astype({"year": "Int64"}), 2026).set_index("indicator_id")
     assert latest.loc["F11", "status"] == "on_track" and not latest.loc["F11", "final_pending"]
+
+
+def test_milestones_give_each_year_and_the_yearly_rate_needed():
+    from helpers.report import params
+
+    m = summaries.milestones(params.prepare(plan="china_fyp15").trajectory).set_index("indicator_id")
+    assert [c for c in m.columns if c.startswith("required_")] == [f"required_{y}" for y in range(2026, 2031)]
+    assert m.loc["F11", ["required_2026", "required_2030"]].tolist() == pytest.approx([79.4, 80.0])
+    # CO2 intensity -17 % over five years: (0.83)^(1/5) - 1 = -3.66 % a year, compounded
+    assert m.loc["F14", "yearly_rate_needed"] == pytest.approx((0.83 ** 0.2 - 1) * 100)
+    assert m.loc["F04", "yearly_rate_needed"] == 7.0 and pd.isna(m.loc["F11", "yearly_rate_needed"])

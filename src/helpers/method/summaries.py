@@ -9,6 +9,8 @@ Public API:
 - :func:`area_rollup` / :func:`area_rollup_as_of` — counts by status per area (and year), the
   binding targets counted apart.
 - :func:`status_counts_text` — ``"achieved=4, on_track=1, ..."``, one count per status.
+- :func:`milestones` — per target, the value required in each year and, for the running rates,
+  the yearly rate needed (a plan in waiting).
 
 Units: counts are numbers of targets; ``share_achieved_or_on_track``, ``mean_capped_progress`` and
 ``coverage`` are fractions (1.0 = 100 %); the projection columns as in the trajectory table.
@@ -156,6 +158,32 @@ def _project_frame(points: pd.DataFrame, per_target: pd.DataFrame):
     projected = np.isin(kind, kinds.PROJECTED_KINDS)  # as in compute_gaps
     antic = np.where(projected & (kind != kinds.DIRECTION_KIND), antic, np.nan)
     return np.where(projected, proj, np.nan), antic, np.where(projected, n_pts, 0)
+
+
+def milestones(trajectory: pd.DataFrame) -> pd.DataFrame:
+    """What each target requires, year by year (a plan in waiting: issue 21): one row per geo ×
+    target with ``required_<year>`` for every scored year (the value the straight path requires;
+    a yearly quota: the quota; a level without a baseline: only the target year's, the target
+    itself) and ``yearly_rate_needed`` for the running rates (``rate_total``: the constant yearly %
+    change that compounds to the target, (1 + x*/100)^(1/(T−b)) − 1; ``rate_avg``: the target
+    itself), NaN elsewhere. Targets in their order, ``geo`` first."""
+    traj = trajectory.reset_index(drop=True)
+    if "geo" not in traj.columns:
+        traj = traj.assign(geo=pd.array([""] * len(traj), dtype="string"))
+    per = ["geo", "indicator_id", "name_zh", "name_en", "unit", "kind", "comparator", "target",
+           "baseline_year", "baseline", "target_year", "target_point"]
+    per = [c for c in per if c in traj.columns]
+    base = traj.drop_duplicates(_KEYS)[per].reset_index(drop=True)
+    wide = traj.pivot_table(index=_KEYS, columns="year", values="required", aggfunc="first", dropna=False)
+    wide.columns = [f"required_{int(y)}" for y in wide.columns]
+    out = base.merge(wide.reset_index(), on=_KEYS, how="left")
+    kind = str_array(out["kind"])
+    span = (out["target_year"].astype("float64") - out["baseline_year"].astype("float64")).to_numpy()
+    x_star = out["target_point"].astype("float64").to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = (np.power(1.0 + x_star / 100.0, 1.0 / span) - 1.0) * 100.0
+    out["yearly_rate_needed"] = np.select([kind == "rate_total", kind == "rate_avg"], [total, x_star], np.nan)
+    return out
 
 
 def _area_order(present: Iterable[str], areas: Sequence[str] | None) -> list[str]:
