@@ -86,3 +86,23 @@ def test_report_status_and_labels():
     assert terms.note_label("not met in 2022, 2024: a yearly quota must hold every year", "en") == \
         "not met in 2022, 2024 (a yearly quota must hold every year)"
     assert terms.note_label("final value not yet published", "zh") == "目标年数值尚未公布"
+
+
+def test_a_status_across_a_definition_break_carries_its_caveat():
+    from chart_synthetic import heatmap_traj, legend_texts
+    from matplotlib.patches import Rectangle
+
+    from helpers.report import charts
+
+    row = pd.Series({"status": "met", "gap": -1.8, "unit": "%", "target_year": 2025, "first_met_year": 2021,
+                     "status_note": "definition differs from the baseline year's: not comparable"})
+    assert terms.status_detail(row, "en") == ("first reached in 2021; exceeded by 1.8 %; "
+                                              "definition changed since the baseline: not comparable")
+    traj = heatmap_traj().assign(status_note=None)
+    traj.loc[(traj["indicator_id"] == "health.a") & (traj["year"] == 2021), "status_note"] = \
+        "definition differs from the baseline year's: not comparable"
+    fig = charts.plot_status_heatmap(traj, lang="en")
+    hatched = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_hatch() == "///"]
+    assert len(hatched) == 1
+    assert legend_texts(fig)[-1] == "definition changed since the baseline: not comparable"
+    assert "definition changed" not in " ".join(legend_texts(charts.plot_status_heatmap(heatmap_traj(), lang="en")))

@@ -69,6 +69,10 @@ REPORT_STATUSES: dict[str, tuple[str, str]] = {
 #: Cell colours of the report statuses (``not_scored``: a pale purple, ``final_pending`` a pale
 #: blue-grey, apart from the grey of ``no_data`` and from every status colour).
 REPORT_STATUS_COLOURS: dict[str, str] = {**STATUS_COLOURS, FINAL_PENDING_KEY: "#DDE3EA", NOT_SCORED_KEY: "#EADCF0"}
+#: The engine's note of a year whose definition differs from the baseline year's, and the caveat
+#: a status carries for it (tables: in ``status_detail``; the heatmap: a hatch).
+DEFINITION_BREAK_NOTE = "definition differs from the baseline year's"
+DEFINITION_BREAK = ("口径与基期不同，不可直接比较", "definition changed since the baseline: not comparable")
 #: The column of a status table that qualifies its status: its year when older than the as-of
 #: year, the latest status of a pending final value, the year first reached, "exceeded by".
 STATUS_DETAIL = ("状态说明", "About the status")
@@ -114,7 +118,8 @@ def status_detail(row: pd.Series, lang: str = "both") -> str | None:
     - a status older than the year it is shown for (``stale``): its year;
     - ``achieved`` / ``met``: the year first reached when earlier than the target year, and
       "exceeded by x" when the value is beyond the target (never a progress above 100 %);
-    - ``not_met``: "short by x".
+    - ``not_met``: "short by x";
+    - a year whose definition differs from the baseline year's: the caveat :data:`DEFINITION_BREAK`.
     """
     status = str(row.get("status"))
     year = row.get("year")
@@ -143,6 +148,10 @@ def status_detail(row: pd.Series, lang: str = "both") -> str | None:
     if status == "not_met" and round(gap, 9) > 0:
         zh.append(f"差{fmt_num(gap)}{unit}")
         en.append(f"short by {fmt_num(gap)}{unit}")
+    note = row.get("status_note")
+    if isinstance(note, str) and DEFINITION_BREAK_NOTE in note:
+        zh.append(DEFINITION_BREAK[0])
+        en.append(DEFINITION_BREAK[1])
     if not en:
         return None
     return label(("；".join(zh), "; ".join(en)), lang)

@@ -31,7 +31,7 @@ import pandas as pd
 from matplotlib import transforms
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from helpers import vocab
@@ -72,6 +72,8 @@ from helpers.report.charts.parts import (
 )
 from helpers.report.charts.style import resolve_lang, use_style
 from helpers.report.terms import (
+    DEFINITION_BREAK,
+    DEFINITION_BREAK_NOTE,
     T_COUNT,
     T_HEATMAP_TITLE,
     T_NO_BASELINE,
@@ -388,6 +390,14 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
     norm = BoundaryNorm(np.arange(len(vocab.STATUS_ORDER) + 1) - 0.5, cmap.N)
     ax.pcolormesh(np.arange(len(years) + 1) - 0.5, edges, codes, cmap=cmap,
                   norm=norm, edgecolors="white", linewidth=0.8)
+    # a status across a definition break carries its caveat: a hatch over the cell
+    broken = cells[cells.get("status_note", pd.Series("", index=cells.index)).astype("string").fillna("")
+                   .str.contains(DEFINITION_BREAK_NOTE, regex=False).to_numpy()]
+    row_of, col_of = {i: k for k, i in enumerate(order)}, {int(y): k for k, y in enumerate(years)}
+    for i, y in zip(broken["indicator_id"], broken["year"]):
+        r, c = row_of[i], col_of[int(y)]
+        ax.add_patch(Rectangle((c - 0.5, edges[r]), 1, edges[r + 1] - edges[r], fill=False, hatch="///",
+                               edgecolor="#555555", linewidth=0))
     ax.set_ylim(edges[-1], edges[0])
     ax.set_xlim(-0.5, len(years) - 0.5)
     ax.set_xticks(np.arange(len(years)), [str(y) for y in years])
@@ -415,6 +425,9 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
                      label=vocab.status_label(s, lang)) for s in vocab.STATUS_ORDER]
     handles.append(Patch(facecolor="white", edgecolor="#BBBBBB", linewidth=0.5,
                          label=vocab.label(T_NOT_APPLICABLE, lang)))
+    if len(broken):
+        handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///", linewidth=0.5,
+                             label=vocab.label(DEFINITION_BREAK, lang)))
     # Seven short Chinese labels fit on one row; English or bilingual ones need two.
     legend = bottom_legend(fig, handles, [h.get_label() for h in handles], ncols=7 if lang == "zh" else 4,
                            title=vocab.label(T_STATUS, lang))
