@@ -83,6 +83,7 @@ PLAN = {
     "jurisdiction": GEO,
     "benchmarks": [],
     "period": [2026, 2030],
+    "first_figures_due": "2027-02 (NBS statistical communiqué on 2026, usually late February)",
     "areas": AREAS,
     "geos": {GEO: {"zh": "全国", "en": "China"}},
     "default_area": "wellbeing",
