@@ -47,3 +47,13 @@ def test_fuyang_shows_how_many_are_unknown():
     card = scorecard.scorecard_frame(ctx.latest, ctx.as_of).set_index("group")
     assert card.loc["all", "n_unknown"] > 70 and card.loc["all", "n_not_met"] == 0
     assert "binding" not in scorecard.lead_html(ctx).lower().split("final scorecard")[1].split("</table>")[0]
+
+
+def test_energy_intensity_shows_both_measures_each_with_its_verdict(fyp14):
+    m = scorecard.measures_frame(fyp14)
+    assert m["measure"].tolist() == ["first release: yearly rates compounded (new definition from 2024) (the plan's own)",
+                                     "revised cumulative (NDRC, new definition)"]
+    assert m["status"].tolist() == ["not_met", "final_pending"]
+    assert m["year"].tolist() == [2025, 2024]
+    html = scorecard.lead_html(fyp14)
+    assert "One target, more than one official measure" in html and "latest: on track (2024)" in html

@@ -5,7 +5,8 @@ year, when the first figures are due). A running plan leads with nothing extra: 
 is the lead.
 
 Frames (numbers stay numbers): :func:`scorecard_frame`, :func:`not_met_frame`,
-:func:`milestones_frame`; HTML: :func:`lead_html`.
+:func:`milestones_frame`, :func:`measures_frame` (a target's official measures side by side);
+HTML: :func:`lead_html`.
 """
 
 from __future__ import annotations
@@ -105,7 +106,37 @@ def _ended_html(ctx: Context) -> str:
                                     ["name", "binding", "target", "value", "gap_to_target", "progress"],
                                     labels={"value": ("最终值", "Final value"), "gap_to_target": LABELS["shortfall"],
                                             "progress": LABELS["share_reached"]}).to_html()
-    return html
+    return html + _measures_html(ctx)
+
+
+def measures_frame(ctx: Context) -> pd.DataFrame:
+    """The targets measured in more than one official way (``ctx.measures()``), one row per
+    measure, the plan's own first: ``name``, ``measure`` (its label in ``ctx.lang``), ``own``
+    (the plan's own), ``year``, ``value``, ``status`` (the report status: the verdict, or
+    ``final_pending``), ``status_detail``; empty without measures."""
+    side = ctx.measures()
+    if side.empty:
+        return pd.DataFrame(columns=["name", "measure", "own", "year", "value", "status", "status_detail"])
+    f = frames.status_frame(side, ctx.targets, ctx.lang)
+    zh = side["measure_zh"].astype("string")
+    en = side["measure_en"].astype("string")
+    label = zh if ctx.lang == "zh" else en if ctx.lang == "en" else zh + " / " + en
+    own = t("（规划口径）", " (the plan's own)", ctx.lang)
+    return pd.DataFrame({"name": names(side, ctx.lang), "measure": label + side["own_measure"].map({True: own, False: ""}),
+                         "own": side["own_measure"], "year": f["year"], "value": f["value"], "status": f["status"],
+                         "status_detail": f["status_detail"]})
+
+
+def _measures_html(ctx: Context) -> str:
+    m = measures_frame(ctx)
+    if m.empty:
+        return ""
+    return (heading("同一目标的不同口径", "One target, more than one official measure", ctx.lang, level=3)
+            + paragraphs("每种口径按其自身规则评分，结论并列；只用公布的数值，不由本工具推算。",
+                         "Each measure is scored under its own rule, the verdicts side by side; only published "
+                         "figures, none derived by this tool.", ctx.lang)
+            + tables.frame_styler(m, ctx.lang, ctx.plan, ["name", "measure", "year", "value", "status", "status_detail"],
+                                  labels={"measure": ("口径", "Measure")}).to_html())
 
 
 def _waiting_html(ctx: Context) -> str:
