@@ -58,3 +58,19 @@ def test_read_continues_checks_the_file(tmp_path):
     bad.write_text("id,continues_plan,continues_id,note\nF01,,I01,x\n", encoding="utf-8")
     with pytest.raises(ValidationError):
         succession.read_continues(bad)
+
+
+def test_one_chart_across_both_plans(plans):
+    from helpers.report import charts
+
+    a, b, links = plans
+    table = succession.across_plans(a, b, links, "china_fyp14", "china_fyp15")
+    fig = charts.plot_across_plans(table[table["link"] == "F11"], "en",
+                                   {"china_fyp14": ("十四五", "14th FYP"), "china_fyp15": ("十五五", "15th FYP")})
+    gids = {ln.get_gid() for ax in fig.axes for ln in ax.get_lines()}
+    assert {"required:china_fyp14", "observed:china_fyp14", "target:china_fyp14", "required:china_fyp15",
+            "target:china_fyp15", "handover"} <= gids
+    assert "observed:china_fyp15" not in gids  # no 15th-plan figure yet
+    req15 = next(ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid() == "required:china_fyp15")
+    assert list(req15.get_xdata()) == list(range(2025, 2031))  # from the 2025 baseline the first hands over
+    assert list(req15.get_ydata()) == pytest.approx([79.25, 79.4, 79.55, 79.7, 79.85, 80.0])
