@@ -1,10 +1,11 @@
-"""What an overview leads with (issue 21): the final scorecard of a plan whose targets have reached
+"""What an overview leads with (issue 21; not to be confused with :mod:`helpers.report.scorecard`,
+the one-row-per-target export): the final scorecard of a plan whose targets have reached
 their year (met / not met / not yet known, binding targets counted apart, the targets not met with
 their shortfalls), or the milestones of a plan in waiting (the value each target requires in each
 year, when the first figures are due). A running plan leads with nothing extra: its progress table
 is the lead.
 
-Frames (numbers stay numbers): :func:`scorecard_frame`, :func:`not_met_frame`,
+Frames (numbers stay numbers): :func:`verdict_counts`, :func:`not_met_frame`,
 :func:`milestones_frame`, :func:`measures_frame` (a target's official measures side by side);
 HTML: :func:`lead_html`.
 """
@@ -32,7 +33,7 @@ def _ended(latest: pd.DataFrame, as_of: int) -> pd.DataFrame:
     return latest[latest["target_year"].astype("float64") <= as_of]
 
 
-def scorecard_frame(latest: pd.DataFrame, as_of: int) -> pd.DataFrame:
+def verdict_counts(latest: pd.DataFrame, as_of: int) -> pd.DataFrame:
     """Counts among the targets whose target year is ``as_of`` or earlier: ``n_met``, ``n_not_met``
     and ``n_unknown`` (final value not yet published, no data, or a value that cannot be judged,
     e.g. an unquantified target), for all targets and for the binding (约束性) ones."""
@@ -78,7 +79,7 @@ def milestones_frame(ctx: Context) -> pd.DataFrame:
 
 
 def _ended_html(ctx: Context) -> str:
-    card = scorecard_frame(ctx.latest, ctx.as_of).set_index("group")
+    card = verdict_counts(ctx.latest, ctx.as_of).set_index("group")
     a, b = card.loc["all"], card.loc["binding"]
     zh = [f"目标年已到的{a['n_targets']}项目标：已完成{a['n_met']}项，未完成{a['n_not_met']}项，"
           f"尚不能判断{a['n_unknown']}项（最终值尚未公布、无数据或不评分）。"]
