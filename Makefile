@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 KERNEL := plan-tracker
 
 .DEFAULT_GOAL := help
-.PHONY: help env report data validate test test-fast lab bench clean
+.PHONY: help env report data validate test test-fast lab bench soak clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,12 @@ lab: $(STAMP)  ## JupyterLab on the notebooks (works as root; open the printed h
 bench: $(STAMP)  ## benchmarks: gap engine throughput, report render vs floor vs naive
 	$(BIN)/python benchmarks/bench_gaps.py
 	$(BIN)/python benchmarks/bench_render.py
+
+SOAK_TRIALS ?= 50
+SOAK_LOAD ?= 2
+
+soak: $(STAMP)  ## interrupt SOAK_TRIALS renders at spread moments under SOAK_LOAD busy processes: hangs, leftovers, exit times
+	$(BIN)/python benchmarks/soak_interrupts.py --trials $(SOAK_TRIALS) --load $(SOAK_LOAD)
 
 clean:  ## remove .venv and build files (data/ and reports/ are kept)
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache

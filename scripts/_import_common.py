@@ -1,6 +1,7 @@
 """What the import scripts (``import_fyp14.py``, ``import_shared_compilation.py``) share: reading
-their CSV inputs and stored statistics table, comparing and writing its cells, and the context
-series' legend labels of ``data/raw/<plan>/series_labels.csv``; and the end of their command
+their CSV inputs and stored statistics table, comparing and writing its cells, the context
+series' legend labels of ``data/raw/<plan>/series_labels.csv``, the source quality of every row
+(the host rule of ``data/source_quality.csv``); and the end of their command
 line (``--replace``, ``--dry-run``, errors as ``error: ...`` and an exit code).
 
 Each script loads this file by its path (it is not a package module: the data layer reads
@@ -16,6 +17,7 @@ import argparse
 import csv
 import io
 import sys
+import urllib.parse
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -26,6 +28,12 @@ from helpers.data.fileio import atomic_write_bytes
 LABEL_COLUMNS: tuple[str, ...] = ("label_zh", "label_en")
 #: Columns of a labels file (one row per context series).
 LABELS_REQUIRED: tuple[str, ...] = ("indicator_id", *LABEL_COLUMNS)
+#: The statistics contract's optional column grading the cited page (docs/data_contract.md).
+QUALITY_COLUMN = "source_quality"
+#: The host rule: ``domain,quality,outlet``, one row per domain (docs/data_contract.md).
+QUALITY_RULES = Path(__file__).resolve().parents[1] / "data" / "source_quality.csv"
+#: The grade of a page whose host no rule lists: a copy on a site with no editorial identity.
+QUALITY_DEFAULT = "mirror"
 
 
 def read_csv(path: Path, required: Sequence[str]) -> tuple[list[str], list[dict]]:
@@ -138,6 +146,52 @@ def labels_line(labels_path: Path, n_labelled: int, unused: Sequence[str]) -> st
     no produced series used."""
     return (f"{labels_path}: labels of {n_labelled} context series"
             + (f"; {len(unused)} not produced by these inputs: {', '.join(unused)}" if unused else ""))
+
+
+def read_quality_rules(path: Path = QUALITY_RULES) -> dict[str, str]:
+    """``domain -> quality`` from the host rule file (``domain,quality,outlet``). ValidationError
+    naming the file, line and column of a repeated domain, an empty cell or a quality outside
+    :data:`helpers.vocab.SOURCE_QUALITY`."""
+    from helpers.vocab import SOURCE_QUALITY
+
+    path = Path(path)
+    _, rows = read_csv(path, ("domain", "quality", "outlet"))
+    rules: dict[str, str] = {}
+    problems = []
+    for r in rows:
+        domain, quality = (r["domain"] or "").strip().lower(), (r["quality"] or "").strip()
+        if not domain or domain in rules:
+            problems.append(Problem(str(path), r["_line"], "domain", f"{domain!r} is empty or listed twice"))
+        if quality not in SOURCE_QUALITY:
+            problems.append(Problem(str(path), r["_line"], "quality", f"{quality!r} is not one of "
+                                    + ", ".join(SOURCE_QUALITY)))
+        if not (r["outlet"] or "").strip():
+            problems.append(Problem(str(path), r["_line"], "outlet", "say whose site the domain is"))
+        rules.setdefault(domain, quality)
+    if problems:
+        raise ValidationError(problems)
+    return rules
+
+
+def source_quality(url: str, rules: dict[str, str]) -> str:
+    """The grade of the page at ``url``: the rule of the longest listed domain that is the URL's
+    host or a parent of it (``www.gov.cn`` before ``gov.cn``); :data:`QUALITY_DEFAULT` when none
+    is; empty when there is no URL (nothing to grade)."""
+    if not (url or "").strip():
+        return ""
+    host = (urllib.parse.urlsplit((url or "").strip()).hostname or "").lower()
+    parts = host.split(".")
+    for i in range(len(parts)):
+        quality = rules.get(".".join(parts[i:]))
+        if quality:
+            return quality
+    return QUALITY_DEFAULT
+
+
+def apply_quality(rows: Iterable[dict], rules: dict[str, str]) -> None:
+    """Set ``source_quality`` of every produced row (its cells, by column) from its source URL."""
+    for r in rows:
+        r[QUALITY_COLUMN] = source_quality(r.get("source_url") or "", rules)
 
 
 def add_write_options(ap: argparse.ArgumentParser) -> None:

@@ -5,7 +5,9 @@ row with its source URL) and its later rounds (``statistics_round3.csv``: CO2 in
 confidence, and a news agency's five-year figure; same columns, read as part of the compilation), then this project's own additions ``data/raw/china_fyp14/compiled_additions.csv``
 (values found with the search tool, same columns, ``compiled_in`` = ``search 2026-12-01``), and writes
 ``data/raw/china_fyp14/statistics.csv`` in the statistics contract (plus the ``definition`` column), and
-``data/raw/china_fyp14/excluded_rows.csv`` listing every input row left out and why. Every row of a
+``data/raw/china_fyp14/excluded_rows.csv`` listing every input row left out and why. Every row's
+``source_quality`` is graded from its source URL by the host rule of ``data/source_quality.csv``
+(docs/data_contract.md). Every row of a
 context series gets the legend label (``label_zh``, ``label_en``) that
 ``data/raw/china_fyp14/series_labels.csv`` gives its id (columns ``indicator_id,label_zh,label_en``;
 other rows leave both empty). Run it when an input changes; the output is then raw input like any
@@ -92,9 +94,10 @@ REFERENCE_ID = "gdp_growth"
 YOY = "% over previous year"
 
 COLUMNS: tuple[str, ...] = ("indicator_id", "geo", "year", "value", "unit", "source_title", "source_url",
-                            "note", "definition")
-#: The statistics contract's columns: a stored file must have them (``definition`` may be missing).
-STORED_REQUIRED: tuple[str, ...] = COLUMNS[:-1]
+                            common.QUALITY_COLUMN, "note", "definition")
+#: The statistics contract's columns: a stored file must have them (``source_quality`` and
+#: ``definition`` may be missing).
+STORED_REQUIRED: tuple[str, ...] = tuple(c for c in COLUMNS if c not in (common.QUALITY_COLUMN, "definition"))
 EXCLUDED_COLUMNS: tuple[str, ...] = ("target_n", "name_zh", "year", "value", "unit", "form", "reason",
                                      "source_title", "source_url", "compiled_in")
 COMPILED_REQUIRED: tuple[str, ...] = ("target_n", "name_zh", "year", "value", "unit", "form", "source_title",
@@ -530,12 +533,14 @@ def read_statistics(path: Path, labelled: bool = False) -> tuple[list[str], list
 
 def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets_path: Path | None = None,
         replace: bool = False, dry_run: bool = False, out=None, additions_path: Path | None = None,
-        labels_path: Path | None = None, later_paths: Sequence[Path] = ()) -> dict:
+        labels_path: Path | None = None, quality_path: Path = common.QUALITY_RULES,
+        later_paths: Sequence[Path] = ()) -> dict:
     """Rebuild the statistics and excluded files; every check runs before anything is written.
     ``additions_path``: the project's additions, read after the compilation (None = none).
     ``later_paths``: later rounds of the compilation (the compilation's header exactly), read as part of it.
     ``labels_path``: the context series' legend labels (``common.read_labels``; None = none: no label
     columns are added, and stored ones are kept as they are).
+    ``quality_path``: the host rule grading every produced row's source (``common.source_quality``).
     Returns counts (compiled, additions, replaced sources, classified, mapped, target, reference,
     context, excluded rows, labelled context series)."""
     out = out or sys.stdout
@@ -558,6 +563,8 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets
     rows_in, replaced = apply_additions(compiled, additions)
     produced, excluded = build(rows_in)
     check_ids(produced, targets_path)
+    with mapping_errors():
+        common.apply_quality([m.cells for m in produced], common.read_quality_rules(quality_path))
     labels: dict[str, tuple[str, str]] = {}
     unused: list[str] = []
     if labels_path is not None:

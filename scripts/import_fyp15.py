@@ -22,7 +22,7 @@ Rules (data/raw/china_fyp15/README.md says why):
 - the run stops when a compiled row no longer shows the number a rule expects (``expect``), so a
   changed compilation cannot silently change a target;
 - statistics: a 2025 baseline only where the 14th plan ships a sourced 2025 statistic of the *same*
-  series (:data:`REUSE`), copied with its source and a note saying so; nothing else (a missing value
+  series (:data:`REUSE`), copied with its source (and its ``source_quality``) and a note saying so; nothing else (a missing value
   stays missing; rounded news figures and unverified values stay out).
 
 Re-running gives byte-identical files (written atomically, only when their content changes). This
@@ -58,7 +58,8 @@ COMPILED_REQUIRED = ("n", "category", "name_zh", "name_en", "unit", "value_2025"
 TARGET_COLUMNS = ("id", "area", "name_zh", "name_en", "unit", "unit_zh", "comparator", "target", "target_hi",
                   "tolerance", "target_year", "baseline_year", "kind", "reference_id", "value_unit", "baseline_value",
                   "lead_agency", "source_ref", "note", "binding")
-STAT_COLUMNS = ("indicator_id", "geo", "year", "value", "unit", "source_title", "source_url", "note", "definition")
+STAT_COLUMNS = ("indicator_id", "geo", "year", "value", "unit", "source_title", "source_url", "source_quality",
+                "note", "definition")
 EXCLUDED_COLUMNS = ("n", "category", "name_zh", "reason")
 #: Every note this script writes starts with this; a statistics row whose note has REUSED_MARK is its own.
 DRAFT = "DRAFT WORDING (《纲要（草案）》, 2026-03-05; the adopted table was not compared with it)."
@@ -257,6 +258,7 @@ def baseline_rows(fyp14: list[dict], targets: list[dict], path: Path) -> list[di
             raise MappingError(f"{path} line {old['_line']}: unit {old['unit']!r} is not {new_id}'s {units[new_id]!r}")
         rows.append({"indicator_id": new_id, "geo": GEO, "year": str(year), "value": old["value"], "unit": old["unit"],
                      "source_title": old["source_title"], "source_url": old["source_url"],
+                     "source_quality": old.get("source_quality") or "",
                      "note": f"{REUSED_MARK} ({old_id} {year}, data/raw/china_fyp14/statistics.csv): the same series. "
                              f"Its note there: {old['note']}",
                      "definition": old.get("definition") or ""})
@@ -270,11 +272,11 @@ def run(compiled_path: Path = SHARED, fyp14_path: Path = FYP14_STATISTICS, out_d
     out_dir = Path(out_dir)
     compiled = _read(Path(compiled_path), COMPILED_REQUIRED)
     targets, excluded = target_rows(compiled, Path(compiled_path))
-    produced = baseline_rows(_read(Path(fyp14_path), STAT_COLUMNS[:-1]), targets, Path(fyp14_path))
+    produced = baseline_rows(_read(Path(fyp14_path), STAT_COLUMNS[:7]), targets, Path(fyp14_path))
     stats_path = out_dir / "statistics.csv"
     kept = []
     if stats_path.exists():  # a researcher's rows (imported figures) stay; this script's own are rewritten
-        stored = _read(stats_path, STAT_COLUMNS[:-1])
+        stored = _read(stats_path, STAT_COLUMNS[:7])
         ours = {(r["indicator_id"], r["geo"], r["year"]) for r in produced}
         kept = [{c: r.get(c) or "" for c in STAT_COLUMNS} for r in stored
                 if REUSED_MARK not in (r.get("note") or "") and (r["indicator_id"], r["geo"], r["year"]) not in ours]

@@ -3,7 +3,8 @@
 Reads ``../shared/data/statistics_compiled.csv`` and ``../shared/data/statistics_round2.csv``
 (every row with its source URL) and writes
 ``data/raw/fuyang/statistics.csv`` in the statistics contract, plus ``data/raw/fuyang/excluded_rows.csv``
-listing the rows left out and why. Every row of a context series gets the legend label
+listing the rows left out and why. Every row's ``source_quality`` is graded from its source URL by
+the host rule of ``data/source_quality.csv`` (docs/data_contract.md). Every row of a context series gets the legend label
 (``label_zh``, ``label_en``) that ``data/raw/fuyang/series_labels.csv`` gives its id (columns
 ``indicator_id,label_zh,label_en``; other rows leave both empty). Run it when the compilation
 changes; the output is then raw input like any other (researchers add their own figures with
@@ -200,6 +201,8 @@ def map_row(r: dict) -> tuple[str | None, str | None, str | None, float | None]:
 
 
 COLUMNS: tuple[str, ...] = ("indicator_id", "geo", "year", "value", "unit", "source_title", "source_url", "note")
+#: Written after ``source_url`` (a stored file without it gets it): every produced row's grade.
+QUALITY = common.QUALITY_COLUMN
 EXCLUDED_COLUMNS: tuple[str, ...] = ("series_id", "geo", "year", "value", "unit", "reason", "source_url")
 #: Columns of the compilation this script reads.
 COMPILED_REQUIRED: tuple[str, ...] = ("series_id", "geo", "year", "value", "unit", "kind", "scope_note",
@@ -322,17 +325,26 @@ def _show_key(key: tuple[str, str, int]) -> str:
     return f"{key[0]}, geo {key[1]}, {key[2]}"
 
 
+def _with_quality(header: list[str]) -> list[str]:
+    """``header`` with :data:`QUALITY` right after ``source_url`` when it lacks it."""
+    if QUALITY in header:
+        return header
+    at = header.index("source_url") + 1
+    return header[:at] + [QUALITY] + header[at:]
+
+
 def read_statistics(path: Path, labelled: bool = False) -> tuple[list[str], list[dict]]:
     """Header and rows of an existing statistics file (cells as text, ``year`` an int, ``_line``
-    added); ``(list(COLUMNS), [])`` when the file does not exist. With ``labelled`` the header
+    added); ``(list(COLUMNS), [])`` when the file does not exist; the header gets :data:`QUALITY`
+    after ``source_url`` when it lacks it. With ``labelled`` the header
     ends with ``common.LABEL_COLUMNS`` when the file lacks them. Raises ValidationError naming
     file, line and column for a missing column, a year that is not a whole number or a repeated
     (indicator_id, geo, year)."""
     extra = list(common.LABEL_COLUMNS) if labelled else []
     if not path.exists():
-        return list(COLUMNS) + extra, []
+        return _with_quality(list(COLUMNS) + extra), []
     header, rows = common.read_csv(path, COLUMNS)
-    header += [c for c in extra if c not in header]
+    header = _with_quality(header + [c for c in extra if c not in header])
     problems = _int_cells(rows, "year", str(path))
     first: dict[tuple, int] = {}
     for r in rows:
@@ -458,11 +470,13 @@ def check_merged(text: str, statistics_path: Path) -> None:
 
 
 def run(compiled_path, statistics_path: Path, excluded_path: Path, replace: bool = False,
-        dry_run: bool = False, out=None, err=None, labels_path: Path | None = None) -> Merge:
+        dry_run: bool = False, out=None, err=None, labels_path: Path | None = None,
+        quality_path: Path = common.QUALITY_RULES) -> Merge:
     """Rebuild ``statistics_path`` and ``excluded_path`` from the compilation at ``compiled_path``
     (one path or a list of paths, read in order; either layout, see :func:`read_compiled`).
     ``labels_path``: the context series' legend labels (``common.read_labels``, ``common.apply_labels``);
     None = none: no label columns are added, and stored ones are kept as they are.
+    ``quality_path``: the host rule grading every produced row's source (``common.source_quality``).
 
     Every check runs before anything is written (the merged table too: :func:`check_merged`);
     each file is written atomically and only when
@@ -482,6 +496,7 @@ def run(compiled_path, statistics_path: Path, excluded_path: Path, replace: bool
     if problems:
         raise ValidationError(problems)
     produced, excluded = build(compiled, str(paths[0]))
+    common.apply_quality(produced, common.read_quality_rules(quality_path))
     labels: dict[str, tuple[str, str]] = {}
     unused: list[str] = []
     if labels_path is not None:

@@ -21,7 +21,7 @@ IMG_ESC = "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
 
 
 def table_rows(html: str) -> list[list[str]]:
-    """The body rows of an HTML table (html_table or a pandas Styler), as lists of cell texts."""
+    """The body rows of an HTML table (a pandas Styler or a page's own table), as lists of cell texts."""
     body = html.split("<tbody>", 1)[1] if "<tbody>" in html else html
     return [[c.strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)]
             for r in re.findall(r"<tr>(.*?)</tr>", body, re.S)]

@@ -60,6 +60,11 @@ def _cell(i, **cells):
     return change
 
 
+def _set_year(rows, year):
+    rows[6]["year"] = year
+    return rows
+
+
 def _validate(e):
     return ["validate", *e.inputs()]
 
@@ -122,6 +127,10 @@ CASES = [
          statistics=_cell(2, value="-1")),
     Case("duplicate_indicator_year_values_differ", _validate, _at("s", 8, "indicator_id"),
          "the values differ (4.6 vs 4.8)", statistics=lambda rows: rows + [dict(rows[6], value="4.8")]),
+    # issue 23 D2: duplicate rows whose year cannot be read (crashed the duplicate check)
+    Case("duplicate_rows_with_unreadable_year_render", _render, _at("s", 15, "year"), "'2018年': write only the year",
+         statistics=lambda rows: _set_year(rows, "2018年") + [dict(_set_year(rows, "2018年")[6], value="4.8")],
+         needs="helpers.publish.render"),
     Case("n_a_value_gaps", _gaps, _at("s", 5, "value"), "leave the cell empty for a missing value",
          statistics=_cell(3, value="N/A"), needs="helpers.method.gaps"),
     Case("windows_1252_statistics_coverage", _coverage, _at("s", 2, "source_title"), "Windows-1252); save as UTF-8",
@@ -165,6 +174,9 @@ CASES = [
     Case("template_gbk", _import, _at("tpl", 2, "name_zh"), "GBK/GB18030",
          tpl_bytes=lambda b: b.decode("utf-8-sig").encode("gb18030")),
     Case("template_zero_byte", _import, _at("tpl", 1), "the file is empty (0 bytes)", tpl_bytes=lambda b: b""),
+    Case("template_two_years_cleared", _import, None, "the year is required",
+         fill={(BEDS, 2017): {"year": "", "value": "4.3", "source_title": "synthetic"},
+               (BEDS, 2019): {"year": "", "value": "4.9", "source_title": "synthetic"}}),
     Case("template_zero_width_note", _import, None, "'synthetic<U+200D>' contains invisible characters (U+200D ZERO WIDTH JOINER)",
          fill={(BEDS, 2017): {"value": "4.3", "source_title": "synthetic", "note": "synthetic\u200d"}}),
     Case("template_full_width_comma", _import, None, "thousands separator not allowed (here the full-width comma",
@@ -181,6 +193,12 @@ CASES = [
     Case("import_file_missing", lambda e: ["import", str(e.root / "filled.csv"), *e.inputs()],
          lambda e: f"{e.root / 'filled.csv'}:", "file not found"),
     Case("render_area_nowhere", lambda e: [*_render(e), "--areas", "nowhere"], None, "nowhere", needs="helpers.publish.render"),
+    # issue 23 D17: a timeout of 0 or -1 (or no worker) is refused, not run silently
+    Case("render_timeout_zero", lambda e: [*_render(e), "--timeout", "0"], None,
+         "argument --timeout: must be 1 or more, got 0"),
+    Case("render_timeout_negative", lambda e: [*_render(e), "--timeout", "-1"], None,
+         "argument --timeout: must be 1 or more, got -1"),
+    Case("render_jobs_zero", lambda e: [*_render(e), "--jobs", "0"], None, "argument --jobs: must be 1 or more, got 0"),
     Case("render_as_of_out_of_range", lambda e: [*_render(e), "--as-of", "2500"], None, "year out of range"),
 ]
 

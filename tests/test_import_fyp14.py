@@ -125,7 +125,7 @@ def test_additions_file_has_the_compilations_header_and_sources(additions):
         header = next(csv.reader(fh))
     with open(ADDITIONS, encoding="utf-8-sig", newline="") as fh:
         assert next(csv.reader(fh)) == header
-    assert (additions["compiled_in"] == "search 2026-12-01").all()
+    assert additions["compiled_in"].isin(["search 2026-12-01", "search 2026-12-07"]).all()
     assert additions["source_url"].str.match(r"^https?://\S+$").all()
     assert (additions["locator"].str.strip() != "").all()
 
@@ -133,21 +133,29 @@ def test_additions_file_has_the_compilations_header_and_sources(additions):
 def test_better_sources_replace_the_compiled_ones(out, stats, compiled, additions):
     excluded = _read(out[0] / "excluded_rows.csv")
     better = _better(additions)
-    assert len(better) == 7
+    assert len(better) == 10
     for _, a in better.iterrows():
         old = compiled[(compiled["target_n"] == a["target_n"]) & (compiled["year"] == a["year"])
                        & (compiled["value"] == a["value"])]
         assert len(old) == 1, a.to_dict()
         old_url = old["source_url"].iloc[0]
         assert old_url != a["source_url"]
-        in_stats = stats[stats["source_url"] == a["source_url"]]
+        in_stats = stats[(stats["source_url"] == a["source_url"])
+                         & stats["note"].str.contains(f"Compiled as {a['target_n']} (", regex=False)]
         in_excl = excluded[(excluded["source_url"] == a["source_url"]) & (excluded["target_n"] == a["target_n"])]
         assert len(in_stats) + len(in_excl) == 1, a["source_url"]
         if len(in_stats):
             assert "Source replaced" in in_stats["note"].iloc[0]
             assert (old_url or "no URL") in in_stats["note"].iloc[0]
         else:
-            assert in_excl["compiled_in"].iloc[0].endswith("source: search 2026-12-01")
+            assert in_excl["compiled_in"].iloc[0].endswith(f"source: {a['compiled_in']}")
+    # the citations moved to a better-graded page (issue 24): same value, from a mirror to an official repost
+    d = stats.set_index(["indicator_id", "year"])
+    for key, url in ((("I01", "2022"), "http://big5.www.gov.cn/gate/big5/www.gov.cn/xinwen/2023-02/28/content_5743645.htm"),
+                     (("gdp_growth", "2022"), "http://big5.www.gov.cn/gate/big5/www.gov.cn/xinwen/2023-02/28/content_5743645.htm"),
+                     (("I03", "2023"), "http://www.hn.chinanews.com.cn/news/gnxw/2024/0117/486350.html")):
+        assert (d.loc[key, "source_url"], d.loc[key, "source_quality"]) == (url, "official_repost")
+        assert "Source replaced" in d.loc[key, "note"] and "mirror" in d.loc[key, "note"]
     # the weak 2024 final (AI-generated summary) is now the bulletin repost: mapped, and supersedes the preliminary
     d = stats.set_index(["indicator_id", "year"])
     assert d.loc[("I04:nominal", "2024"), "value"] == "8.9"
@@ -249,11 +257,12 @@ def _tiny(tmp_path: Path, value: str = "87") -> Path:
 def test_researcher_rows_are_kept_and_conflicts_stop_the_run(tmp_path):
     shutil.copy(PLAN / "targets.csv", tmp_path / "targets.csv")
     stats_path, excl = tmp_path / "statistics.csv", tmp_path / "excluded_rows.csv"
-    researcher = "I16,china,2021,87.5,%,a researcher's source,https://example.org/r,typed in,\n"
+    researcher = "I16,china,2021,87.5,%,a researcher's source,https://example.org/r,media,typed in,\n"
     stats_path.write_text(",".join(imp.COLUMNS) + "\n" + researcher, encoding="utf-8")
     imp.run(_tiny(tmp_path), stats_path, excl, out=io.StringIO())
     text = stats_path.read_text(encoding="utf-8")
-    assert researcher in text and "I16,china,2020,87,%,synthetic title" in text
+    # the produced row's source graded by the host rule (example.org is listed nowhere: a copy)
+    assert researcher in text and "I16,china,2020,87,%,synthetic title,https://example.org/a,mirror," in text
     before = stats_path.read_bytes()
     with pytest.raises(imp.MappingError, match="differs from the compilation"):
         imp.run(_tiny(tmp_path, "88"), stats_path, excl, out=io.StringIO())
@@ -261,7 +270,7 @@ def test_researcher_rows_are_kept_and_conflicts_stop_the_run(tmp_path):
     imp.run(_tiny(tmp_path, "88"), stats_path, excl, replace=True, out=io.StringIO())
     assert "I16,china,2020,88,%" in stats_path.read_text(encoding="utf-8")
     # a row this script wrote that the inputs no longer produce: a conflict, dropped with --replace
-    stale = "I16,china,2022,86,%,old,https://example.org/o,Same measure. Compiled as 16 (x),\n"
+    stale = "I16,china,2022,86,%,old,https://example.org/o,mirror,Same measure. Compiled as 16 (x),\n"
     stats_path.write_text(stats_path.read_text(encoding="utf-8") + stale, encoding="utf-8")
     with pytest.raises(imp.MappingError, match="no longer produce it"):
         imp.run(_tiny(tmp_path, "88"), stats_path, excl, out=io.StringIO())
@@ -375,7 +384,7 @@ def test_labels_are_written_refreshed_and_must_match_the_produced_series(tmp_pat
     shutil.copy(PLAN / "targets.csv", tmp_path / "targets.csv")
     stats_path, excl = tmp_path / "statistics.csv", tmp_path / "excluded_rows.csv"
     compiled = _tiny(tmp_path, ">87")  # a lower bound: the context series I16:lower_bound
-    researcher = "I16:lower_bound,china,2021,88,%,a researcher's source,https://example.org/r,typed in,\n"
+    researcher = "I16:lower_bound,china,2021,88,%,a researcher's source,https://example.org/r,media,typed in,\n"
     stats_path.write_text(",".join(imp.COLUMNS) + "\n" + researcher, encoding="utf-8")  # no label columns yet
     labels = labels_file(tmp_path, [("I16:lower_bound", "下限值", "Lower bound")])
     imp.run(compiled, stats_path, excl, out=io.StringIO(), labels_path=labels)

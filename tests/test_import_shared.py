@@ -27,11 +27,12 @@ isc = load_script("import_shared_compilation")
 
 COMPILED_HEADER = ["series_id", "measures", "geo", "year", "value", "unit", "kind", "scope_note", "source_title",
                    "source_url", "locator", "note"]
-STAT_HEADER = "indicator_id,geo,year,value,unit,source_title,source_url,note\n"
+#: The stored layout: ``source_quality`` after ``source_url`` (example.org is listed in no rule: a copy).
+STAT_HEADER = "indicator_id,geo,year,value,unit,source_title,source_url,source_quality,note\n"
 BEDS_NOTE = ("Benchmark (national); per 1,000 population, relabelled to the target's unit. Compiled as H01 "
              "(synthetic scope); where on the page: synthetic locator. Source note: synthetic note")
-BEDS_LINE = f'health.beds_per_1000,china,2018,6.1,beds per 1000 residents,synthetic title,https://example.org/h01,"{BEDS_NOTE}"\n'
-INCOME_LINE = ("ref.income_per_capita,china,2016,23000,yuan per person,synthetic title,https://example.org/e12,"
+BEDS_LINE = f'health.beds_per_1000,china,2018,6.1,beds per 1000 residents,synthetic title,https://example.org/h01,mirror,"{BEDS_NOTE}"\n'
+INCOME_LINE = ("ref.income_per_capita,china,2016,23000,yuan per person,synthetic title,https://example.org/e12,mirror,"
                "Reference series of employment.income_vs_national. Compiled as E12 (synthetic scope); where on the "
                "page: synthetic locator. Source note: synthetic note\n")
 
@@ -119,7 +120,7 @@ def test_conversion_and_split_series(tmp_path):
 def test_rerun_keeps_researcher_rows_and_does_not_rewrite(files, capsys):
     compiled, stats, excluded = files
     researcher = ("health.beds_per_1000,fuyang,2019,4.8,beds per 1000 residents,synthetic yearbook,"
-                  "https://example.org/yb,\"entered by hand, synthetic\"\n")
+                  "https://example.org/yb,media,\"entered by hand, synthetic\"\n")
     stats.write_text(STAT_HEADER + BEDS_LINE + researcher + INCOME_LINE, encoding="utf-8")
     before = stats.stat().st_mtime_ns
     _, out, _ = _run(files, capsys)
@@ -131,7 +132,7 @@ def test_rerun_keeps_researcher_rows_and_does_not_rewrite(files, capsys):
 
 def test_new_compiled_row_is_added_between_kept_rows(files, capsys):
     compiled, stats, excluded = files
-    researcher = "health.beds_per_1000,fuyang,2019,4.8,beds per 1000 residents,synthetic yearbook,,\n"
+    researcher = "health.beds_per_1000,fuyang,2019,4.8,beds per 1000 residents,synthetic yearbook,,,\n"
     stats.write_text(STAT_HEADER + researcher, encoding="utf-8")
     _, out, _ = _run(files, capsys)
     assert stats.read_text(encoding="utf-8") == STAT_HEADER + BEDS_LINE + researcher + INCOME_LINE
@@ -178,7 +179,7 @@ def test_note_only_or_number_spelling_difference_is_an_update(files, capsys):
 
 def test_dry_run_prints_changes_and_writes_nothing(files, capsys):
     compiled, stats, excluded = files
-    old_text = STAT_HEADER + "health.beds_per_1000,fuyang,2019,4.8,beds per 1000 residents,synthetic yearbook,,\n"
+    old_text = STAT_HEADER + "health.beds_per_1000,fuyang,2019,4.8,beds per 1000 residents,synthetic yearbook,,,\n"
     stats.write_text(old_text, encoding="utf-8")
     _, out, _ = _run(files, capsys, dry_run=True)
     assert stats.read_text(encoding="utf-8") == old_text
@@ -215,7 +216,7 @@ def test_labels_go_to_the_context_series_rows_and_a_rerun_is_byte_identical(file
     compiled, stats, excluded = files
     write_compiled(compiled.parent, compiled_rows() + [_c("H03", "china", 2017, 62.5)])  # a context series
     researcher = (f"{STAFF_ID},china,2018,6.4,persons per 1000 residents,synthetic yearbook,"
-                  "https://example.org/yb,typed in\n")
+                  "https://example.org/yb,media,typed in\n")
     stats.write_text(STAT_HEADER + researcher, encoding="utf-8")  # a stored file without label columns
     labels = labels_file(tmp_path, [(STAFF_ID, "专业公共卫生机构人员", "Specialised institutions' staff")])
     _, out, _ = _run(files, capsys, labels_path=labels)
@@ -271,7 +272,7 @@ def test_bad_compiled_cells_name_file_line_and_column(tmp_path):
 
 def test_bad_stored_statistics_are_refused_before_writing(files):
     compiled, stats, excluded = files
-    text = STAT_HEADER + INCOME_LINE + INCOME_LINE.replace(",23000,", ",1,") + "x.y,fuyang,later,1,u,t,,\n"
+    text = STAT_HEADER + INCOME_LINE + INCOME_LINE.replace(",23000,", ",1,") + "x.y,fuyang,later,1,u,t,,,\n"
     stats.write_text(text, encoding="utf-8")
     with pytest.raises(ValidationError) as exc:
         isc.run(*files)
@@ -287,8 +288,8 @@ def test_ragged_or_non_utf8_statistics_are_refused(files):
     stats.write_text(STAT_HEADER + "x.y,fuyang,2018,1,u\n" + INCOME_LINE.rstrip("\n") + ",extra\n", encoding="utf-8")
     with pytest.raises(ValidationError) as exc:
         isc.run(*files)
-    assert [str(p) for p in exc.value.problems] == [f"{stats}:2: 5 cells but the header has 8",
-                                                    f"{stats}:3: 9 cells but the header has 8"]
+    assert [str(p) for p in exc.value.problems] == [f"{stats}:2: 5 cells but the header has 9",
+                                                    f"{stats}:3: 10 cells but the header has 9"]
     stats.write_bytes(STAT_HEADER.encode() + "x.y,阜阳,2018,1,u,t,,\n".encode("gb18030"))
     with pytest.raises(ValidationError, match="statistics.csv: not UTF-8 text; save it as CSV UTF-8"):
         isc.run(*files)
@@ -395,9 +396,9 @@ def test_rerun_removes_the_old_rows_of_moved_rows_but_keeps_a_researchers_row(tm
     isc.run(compiled, fresh, excluded)
     # the file as the script wrote it before the rules existed: both rows at their old keys
     old_poverty = ("poverty.rural_poor_population,fuyang,2017,50.9797,10k persons,synthetic title,"
-                   f"{POVERTY_URL},Same measure. Compiled as V01 (synthetic scope); where on the page: x\n")
+                   f"{POVERTY_URL},,Same measure. Compiled as V01 (synthetic scope); where on the page: x\n")
     old_water = ("ecology.black_odorous_water_bodies,fuyang,2016,22,water bodies,synthetic title,"
-                 f"{WATER_URL},Same measure. Compiled as G09 (synthetic scope); where on the page: x\n")
+                 f"{WATER_URL},,Same measure. Compiled as G09 (synthetic scope); where on the page: x\n")
     stats.write_text(STAT_HEADER + old_water + old_poverty, encoding="utf-8")
     capsys.readouterr()
     m, out, _ = _run((compiled, stats, excluded), capsys)
@@ -410,7 +411,7 @@ def test_rerun_removes_the_old_rows_of_moved_rows_but_keeps_a_researchers_row(tm
     _run((compiled, stats, excluded), capsys)
     assert stats.read_bytes() == again  # idempotent
     # a researcher's own row at an old key (another source) is not touched
-    researcher = "ecology.black_odorous_water_bodies,fuyang,2016,20,water bodies,synthetic bulletin,,by hand\n"
+    researcher = "ecology.black_odorous_water_bodies,fuyang,2016,20,water bodies,synthetic bulletin,,,by hand\n"
     stats.write_text(STAT_HEADER + researcher, encoding="utf-8")
     m, out, _ = _run((compiled, stats, excluded), capsys)
     assert m.moved == [] and [r["value"] for r in m.kept] == ["20"]

@@ -23,9 +23,9 @@ refresh = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(refresh)
 
 
-def test_the_tour_and_four_report_notebooks():
+def test_the_tour_four_report_notebooks_and_the_draft_notebook():
     assert [p.name for p in NOTEBOOKS] == ["00_start_here.ipynb", "01_overview.ipynb", "02_area.ipynb",
-                                           "03_indicator.ipynb", "04_data_coverage.ipynb"]
+                                           "03_indicator.ipynb", "04_data_coverage.ipynb", "05_plan_from_text.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -35,10 +35,11 @@ def test_committed_notebook_is_stripped_except_check_cell(path):
     assert nb.metadata == {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code[0].metadata == {"tags": ["parameters"]}
-    assert "params.prepare(" in code[1].source  # the checking cell follows the parameters
-    assert "footer_html" in code[-1].source  # the renderer relies on the footer being last
     checked = [c for c in code if "nbval-check-output" in c.metadata.get("tags", [])]
-    assert len(checked) == 1
+    if path.name != "05_plan_from_text.ipynb":  # a plan's notebooks; 05 drafts a plan, it has none yet
+        assert "params.prepare(" in code[1].source  # the checking cell follows the parameters
+        assert "footer_html" in code[-1].source  # the renderer relies on the footer being last
+        assert len(checked) == 1
     for c in code:
         if c in checked:
             # Refreshed from data/raw: stdout text only, with an execution count (else nbval

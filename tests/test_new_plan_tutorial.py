@@ -37,7 +37,7 @@ def test_the_page_has_commands_and_files():
     blocks = BLOCK.findall(DOC.read_text(encoding="utf-8"))
     assert sum(lang == "sh" for lang, _, _ in blocks) >= 5
     assert {p for _, p, _ in blocks if p} == {"data/raw/my_plan/plan.json", "data/raw/my_plan/targets.csv",
-                                              "my_values.csv"}
+                                              "my_values.csv", "plan_text.txt"}
 
 
 @pytest.mark.slow
@@ -78,3 +78,13 @@ def test_new_plan_tutorial_runs_as_written(tmp_path):
     assert "人口与城镇" in area and "People and towns" in area and "全国" in area
     archive = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
     assert "我的规划（示例）" in archive and f"my_plan/{sets[0].name}/index.html" in archive
+
+    # Step 7: extract -> validate -> gaps -> render from the plan's text, nothing filled in by hand.
+    assert "extract: 5 targets (2 to check)" in out and "ok: 5 targets, 0 statistics rows" in out
+    drafted = list(csv.DictReader(open(tmp_path / "data/raw/from_text/targets.csv", encoding="utf-8")))
+    assert [(r["comparator"], r["target"], r["kind"], r["target_year"]) for r in drafted] == [
+        (">=", "4.1", "annual", "2021"), (">=", "2800", "annual", "2021"), (">=", "1300", "annual", "2021"),
+        ("<=", "4.5", "level", "2021"), (">=", "90", "level", "2021")]
+    assert (tmp_path / "data/processed/from_text/gaps.csv").is_file()
+    drafted_sets = [p for p in (tmp_path / "reports" / "from_text").iterdir() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.name)]
+    assert len(drafted_sets) == 1 and (drafted_sets[0] / "overview.html").is_file()

@@ -1,7 +1,7 @@
 """Command line: ``python -m helpers <command> ...``.
 
-Commands: ``validate``, ``gaps``, ``build``, ``template``, ``import``, ``coverage``, ``render``,
-``new-plan``.
+Commands: ``validate``, ``gaps``, ``build``, ``template``, ``import``, ``coverage``,
+``scorecard``, ``render``, ``new-plan``, ``extract``.
 Bad input exits 2 with every problem listed (file, line, column); an output that cannot be
 written (read-only, missing folder, a folder in the way, full disk) exits 2 naming the path and
 the reason; a failed render exits 1; a render blocked by another running render, or an import or
@@ -41,6 +41,18 @@ def _year(text: str) -> int:
     if not 1900 <= year <= 2100:
         raise argparse.ArgumentTypeError(f"year out of range 1900-2100: {year}")
     return year
+
+
+def _positive(text: str) -> int:
+    """A whole number of at least 1 (``--timeout`` seconds, ``--jobs``): 0 or -1 would mean
+    "no limit" or "no worker" silently."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
+    return number
 
 
 #: What ``--geo`` defaults to everywhere (:func:`helpers.data.geos.default_geo`).
@@ -187,6 +199,30 @@ def cli_validate(args) -> int:
     return 0
 
 
+def cli_extract(args) -> int:
+    """``python -m helpers extract TEXT --out DIR``: a draft plan folder from a plan's text."""
+    from helpers.data.extract import run_extract
+
+    print(run_extract(args.text, args.out))
+    return 0
+
+
+def cli_scorecard(args) -> int:
+    """``python -m helpers scorecard --out FILE.csv|.xlsx [--as-of Y]``: one row per target
+    (:func:`helpers.report.scorecard.scorecard_frame`), written atomically."""
+    from helpers.report import params, scorecard
+
+    out = scorecard.check_out(args.out)  # before reading anything
+    ctx = params.prepare(targets_path=args.targets, statistics_path=args.statistics, as_of_year=args.as_of,
+                         method=args.method, lang=args.lang, geo=args.geo, charts=False)
+    frame = scorecard.scorecard_frame(ctx)
+    scorecard.write_scorecard(frame, out)
+    counts = frame["status"].value_counts()
+    shown = ", ".join(f"{n} {k}" for k, n in counts.items())
+    print(f"wrote {out}: {len(frame)} targets of {ctx.plan.name} as of {ctx.as_of} ({shown})")
+    return 0
+
+
 def cli_render(args) -> int:
     """``python -m helpers render``: 0 when every report was written (errors raise: the command
     line turns them into exit 1 render failed, 2 bad input, 3 locked). ``--plan all`` renders
@@ -262,12 +298,29 @@ def build_parser() -> argparse.ArgumentParser:
     _add_inputs(p)
     p.add_argument("--geo", default=None, help=GEO_HELP)
 
+    p = sub.add_parser("scorecard", help="one row per target (status, shortfall, source) as CSV or xlsx")
+    p.set_defaults(handler=cli_scorecard)
+    _add_inputs(p)
+    p.add_argument("--out", type=Path, required=True, help="output file, .csv or .xlsx (replaced if it exists)")
+    p.add_argument("--as-of", type=_year, default=None,
+                   help="statuses as of this year; default: the latest year with data")
+    p.add_argument("--method", choices=METHODS, default="linear", help="progress method; default: %(default)s")
+    p.add_argument("--lang", choices=LANGS, default="both",
+                   help="language of the status labels and notes; default: %(default)s")
+    p.add_argument("--geo", default=None, help=GEO_HELP)
+
     p = sub.add_parser("new-plan", help="create a plan folder to fill in (plan.json, targets.csv, statistics.csv)")
     p.set_defaults(handler=cli_new_plan)
     p.add_argument("folder", type=Path, help="the new plan's folder (e.g. data/raw/my_plan)")
     p.add_argument("--jurisdiction", required=True, help="geo key of the place the plan is about (e.g. hubei)")
     p.add_argument("--title-zh", default=None, help="the plan's Chinese title")
     p.add_argument("--title-en", default=None, help="the plan's English title")
+
+    p = sub.add_parser("extract", help="draft a plan folder (targets.csv, plan.json, review.html) from the plan's text")
+    p.set_defaults(handler=cli_extract)
+    p.add_argument("text", type=Path, help="the plan's text: a UTF-8 or GB18030 .txt, or an .html page")
+    p.add_argument("--out", type=Path, required=True,
+                   help="the draft plan folder to write (e.g. data/raw/my_plan); review.html lists what to check")
 
     p = sub.add_parser("render", help="render the dated HTML reports")
     p.set_defaults(handler=cli_render)
@@ -283,12 +336,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGS, default="both",
                    help="language of the reports; default: %(default)s")
     p.add_argument("--geo", default=None, help=GEO_HELP)
-    p.add_argument("--jobs", type=int, default=None,
+    p.add_argument("--jobs", type=_positive, default=None,
                    help="notebooks run in parallel; default: the number of CPUs (at most one per report)")
     p.add_argument("--out", type=Path, default=paths.REPORTS_DIR,
                    help="reports root: the set goes to <out>/<plan>/YYYY-MM-DD/ and <out>/index.html "
                         "lists every plan's sets; default: %(default)s")
-    p.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds; default: %(default)s")
+    p.add_argument("--timeout", type=_positive, default=600, help="per-cell timeout in seconds; default: %(default)s")
     p.add_argument("--wait", action="store_true",
                    help="wait for a running render to finish instead of exiting")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -319,7 +372,7 @@ def _resolve_plan(args: argparse.Namespace) -> None:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command != "new-plan":
+    if args.command not in ("new-plan", "extract"):
         _resolve_plan(args)
     return args.handler(args)
 

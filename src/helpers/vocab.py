@@ -104,3 +104,13 @@ def label(pair: tuple[str, str], lang: str = "both") -> str:
 
 def status_label(status: str, lang: str = "both") -> str:
     return label(STATUSES.get(status, (status, status)), lang)
+
+#: Optional ``source_quality`` column of the statistics: who hosts the page a value is cited
+#: from, best first (docs/data_contract.md, "Source quality"; the shipped plans' grades follow
+#: the host rule of ``data/source_quality.csv``).
+SOURCE_QUALITY: dict[str, tuple[str, str]] = {
+    "publisher": ("发布机构原文", "publisher's own page"),
+    "official_repost": ("官方转载", "official repost"),
+    "media": ("媒体报道", "media report"),
+    "mirror": ("转载/镜像网页", "copy on another site"),
+}

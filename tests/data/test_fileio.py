@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import resource
 import stat
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -119,12 +120,56 @@ def test_temp_name_collision_is_retried(tmp_path, monkeypatch):
     tokens = iter(["aaaaaaaaaaaa", "aaaaaaaaaaaa", "bbbbbbbbbbbb"])
     monkeypatch.setattr(fileio.secrets, "token_hex", lambda n: next(tokens))
     fileio.atomic_write_bytes(tmp_path / "a", b"first")
-    squatter = tmp_path / ".a.aaaaaaaaaaaa.tmp"
+    squatter = tmp_path / f".a.{os.getpid()}-aaaaaaaaaaaa.tmp"
     squatter.write_bytes(b"someone else's")
     fileio.atomic_write_bytes(tmp_path / "a", b"second")
     assert (tmp_path / "a").read_bytes() == b"second"
     assert squatter.read_bytes() == b"someone else's"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".a.aaaaaaaaaaaa.tmp", "a"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [squatter.name, "a"]
+
+
+# ---- issue 23 D10: a writer killed mid-write leaves a temporary file; the next write removes it
+
+def test_the_temporary_file_of_a_killed_writer_is_removed_by_the_next_write(tmp_path):
+    import subprocess
+    import sys
+
+    target = tmp_path / "statistics.csv"
+    target.write_bytes(b"old\n")
+    child = ("import os, sys; from pathlib import Path; from helpers.data import fileio; "
+             "fd, tmp = fileio._create_temp(Path(sys.argv[1])); os.write(fd, b'half'); "
+             "print(tmp, flush=True); os.kill(os.getpid(), 9)")
+    run = subprocess.run([sys.executable, "-c", child, str(target)], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert run.returncode == -9, run.stderr
+    left = Path(run.stdout.strip())
+    assert left.exists() and left.parent == tmp_path and left.name.startswith(".statistics.csv.")
+    assert target.read_bytes() == b"old\n"  # the kill lost nothing
+    fileio.atomic_write_bytes(target, b"new\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["statistics.csv"]
+    assert target.read_bytes() == b"new\n"
+
+
+def test_a_live_writers_temporary_file_and_other_files_are_kept(tmp_path):
+    import subprocess
+    import time
+
+    live = subprocess.Popen(["sleep", "60"])
+    try:
+        theirs = tmp_path / f".a.{live.pid}-cccccccccccc.tmp"
+        theirs.write_bytes(b"being written")
+        young_legacy = tmp_path / ".a.dddddddddddd.tmp"
+        young_legacy.write_bytes(b"legacy, recent")
+        old_legacy = tmp_path / ".a.eeeeeeeeeeee.tmp"
+        old_legacy.write_bytes(b"legacy, two hours old")
+        os.utime(old_legacy, (time.time() - 7200, time.time() - 7200))
+        other = tmp_path / ".b.1-ffffffffffff.tmp"  # another file's temporary file
+        other.write_bytes(b"not ours")
+        fileio.atomic_write_bytes(tmp_path / "a", b"x")
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([theirs.name, young_legacy.name, other.name, "a"])
+    finally:
+        live.kill()
+        live.wait()
 
 
 def test_atomic_write_csv_is_deterministic(tmp_path):

@@ -60,7 +60,7 @@ def _race(t, s, templates, wait: bool) -> list[int]:
     for p in procs:
         p.start()
     for p in procs:
-        p.join(30)
+        p.join(120)  # liveness only: an import that takes this long has hung
         assert p.exitcode == 0, "a child crashed or hung"
     return list(codes)
 
@@ -87,7 +87,7 @@ def test_two_concurrent_imports_never_lose_a_row(tmp_path, wait):
             expected.add((JOBS, 2019))
         assert _rows(s) == expected  # every import that said "wrote" kept its row; an exit 3 wrote nothing
         assert not list(s.parent.glob(".*.tmp"))
-    assert time.perf_counter() - started < 20, outcomes
+    assert time.perf_counter() - started < 300, outcomes  # liveness, not speed: nothing waited for ever
     print(f"outcomes {outcomes} in {time.perf_counter() - started:.1f} s")
 
 

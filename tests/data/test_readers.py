@@ -22,3 +22,17 @@ def test_encoding_guesses():
     assert _guess_encoding("Zürich Müller café".encode("cp1252")) == "Windows-1252"
     assert _guess_encoding("a,b\n".encode("utf-16")) == "UTF-16 LE (byte-order mark FF FE)"
     assert _guess_encoding("a,b\n".encode("utf-16-be")) == "UTF-16 BE (every second byte is NUL)"
+
+
+def test_a_cell_over_the_csv_limit_is_called_too_long_not_a_quote_problem(tmp_path):
+    # issue 23 D11: csv's field_size_limit (131,072) was reported as "malformed CSV ... quotes"
+    import csv
+
+    limit = csv.field_size_limit()
+    p = tmp_path / "statistics.csv"
+    p.write_text("indicator_id,note\nsynthetic.a,short\nsynthetic.b,\"" + "x" * (limit + 1) + "\"\n", encoding="utf-8")
+    table = read_cells(p, ("indicator_id", "note"))
+    [problem] = table.problems
+    assert (problem.file, problem.line) == (str(p), 3)
+    assert f"a cell is too long: more than {limit:,} characters" in problem.message
+    assert "malformed" not in problem.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import openpyxl
@@ -447,3 +448,157 @@ def test_a_rate_ratio_target_gets_its_reference_rows_in_its_value_unit():
     ref = tpl[tpl["indicator_id"] == "gdp_growth"]
     assert set(own["unit"]) == {"% over previous year"}
     assert len(ref) == 6 and set(ref["kind"]) == {"reference"} and set(ref["unit"]) == {"% over previous year"}
+
+
+# ---- issue 23 D12: which sheet; D13: limits of a workbook
+
+def test_a_hidden_template_sheet_is_not_read_the_visible_filled_copy_is(xlsx_setup):
+    inputs, tpl, s = xlsx_setup
+    wb = openpyxl.load_workbook(tpl)
+    copy = wb.copy_worksheet(wb["template"])
+    copy.title = "template (2)"
+    wb["template"].sheet_state = "hidden"
+    wb.save(tpl)
+    _fill_xlsx(tpl, BEDS, 2019, 5.1, sheet="template (2)")
+    report = import_template(tpl, s, inputs.targets, plan=inputs.meta)
+    assert report.added["value"].tolist() == [5.1]
+    assert report.lines()[0].startswith(f"read sheet 'template (2)' of {tpl}")
+
+
+def test_two_visible_sheets_with_the_template_columns_are_refused(xlsx_setup, capsys):
+    inputs, tpl, s = xlsx_setup
+    wb = openpyxl.load_workbook(tpl)
+    wb.copy_worksheet(wb["template"]).title = "template (2)"
+    wb.save(tpl)
+    _fill_xlsx(tpl, BEDS, 2019, 5.1, sheet="template (2)")
+    before = s.read_bytes()
+    assert main(["import", str(tpl), "--targets", str(s.parent / "targets.csv"), "--statistics", str(s)]) == 2
+    err = capsys.readouterr().err
+    assert (f"{tpl}: several visible sheets have the template's columns ('template', 'template (2)'); "
+            "it is not clear which one to read") in err
+    assert s.read_bytes() == before and "Traceback" not in err
+
+
+def _refused(tpl, s, inputs, text):
+    before = s.read_bytes()
+    with pytest.raises(ValidationError) as info:
+        import_template(tpl, s, inputs.targets, plan=inputs.meta)
+    messages = [p.message for p in info.value.problems]
+    assert any(text in m and "save the sheet as 'CSV UTF-8'" in m for m in messages), messages
+    assert s.read_bytes() == before
+    return info.value.problems
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_parsing(xlsx_setup, monkeypatch):
+    """A small file can hold a huge XML comment in a sheet (openpyxl parses it at ~1 MB/s): the
+    unpacked size the zip declares is checked first. The limit is lowered for a fast test."""
+    import zipfile
+
+    from helpers.data import workbook
+
+    inputs, tpl, s = xlsx_setup
+    with zipfile.ZipFile(tpl) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b"<sheetData>", b"<!--" + b"x" * 3_000_000 + b"--><sheetData>", 1)
+    with zipfile.ZipFile(tpl, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    assert tpl.stat().st_size < 100_000
+    monkeypatch.setattr(workbook, "MAX_XLSX_BYTES", 2_000_000)
+
+    def no_parse(*a, **k):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", no_parse)
+    _refused(tpl, s, inputs, "the workbook unpacks to 3,")
+
+
+def test_a_sheet_reaching_far_down_or_right_is_refused_at_the_limit(xlsx_setup):
+    from helpers.data import workbook
+
+    inputs, tpl, s = xlsx_setup
+    wb = openpyxl.load_workbook(tpl)
+    wb["template"].cell(1_048_576, 1).value = "synthetic last row"
+    wb.save(tpl)
+    [p] = _refused(tpl, s, inputs, f"sheet 'template' has more than {workbook.MAX_XLSX_ROWS:,} rows")
+    assert p.line == workbook.MAX_XLSX_ROWS + 1
+
+    wb = openpyxl.load_workbook(tpl)
+    ws = wb["template"]
+    ws.delete_rows(1_048_576)
+    ws.cell(2, 16_384).value = "synthetic far right"
+    wb.save(tpl)
+    _refused(tpl, s, inputs, f"has a value beyond column {workbook.MAX_XLSX_COLUMNS}")
+
+
+def test_a_declared_size_of_the_whole_sheet_does_not_pad_every_row(xlsx_setup):
+    """A sheet whose <dimension> claims A1:XFD1048576 (some programs write it) is read by its cells."""
+    import zipfile
+
+    inputs, tpl, s = xlsx_setup
+    _fill_xlsx(tpl, BEDS, 2019, 5.1)
+    with zipfile.ZipFile(tpl) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    import re
+    parts[sheet] = re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:XFD1048576"/>', parts[sheet], count=1)
+    assert b"XFD1048576" in parts[sheet]
+    with zipfile.ZipFile(tpl, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    report = import_template(tpl, s, inputs.targets, plan=inputs.meta)
+    assert report.added["value"].tolist() == [5.1]
+
+
+# ---- issue 23 D5, D9: the statistics file keeps its link, its byte-order mark and its line ends
+
+FILLED = {(BEDS, 2017): {"value": "4.3", "source_title": "synthetic bulletin"}}
+
+
+def test_a_symlinked_statistics_file_is_updated_through_the_link(setup, tmp_path, monkeypatch):
+    from helpers.data import locks
+
+    inputs, tpl, s = setup
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = shared / "statistics.csv"
+    s.rename(real)
+    s.symlink_to(real)
+    _fill(tpl, FILLED)
+    seen = []
+    real_lock = locks.data_lock
+
+    def spy(path, **kw):
+        seen.append(locks.data_lock_path(path))
+        return real_lock(path, **kw)
+
+    monkeypatch.setattr(locks, "data_lock", spy)
+    report = import_template(tpl, s, inputs.targets, plan=inputs.meta)
+    assert report.written
+    assert s.is_symlink() and os.readlink(s) == str(real)  # still the link
+    assert "health.beds_per_1000,fuyang,2017,4.3," in real.read_text(encoding="utf-8")  # the real file updated
+    assert seen == [shared / ".helpers-data.lock"]  # the lock beside the file written
+    assert sorted(p.name for p in shared.iterdir()) == [".helpers-data.lock", "statistics.csv"]
+
+
+def test_an_excel_saved_statistics_file_keeps_its_bom_and_crlf(setup):
+    inputs, tpl, s = setup
+    lines = s.read_bytes().split(b"\n")
+    s.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(lines[:-1]) + b"\r\n")
+    before = s.read_bytes().split(b"\r\n")
+    _fill(tpl, FILLED)
+    assert import_template(tpl, s, inputs.targets, plan=inputs.meta).written
+    data = s.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\r\n")
+    assert data.count(b"\n") == data.count(b"\r\n") == len(before)  # one row more, every line CRLF
+    after = data.split(b"\r\n")
+    assert set(before) <= set(after)  # no stored line changed
+
+
+def test_a_plain_statistics_file_stays_plain(setup):
+    inputs, tpl, s = setup
+    _fill(tpl, FILLED)
+    assert import_template(tpl, s, inputs.targets, plan=inputs.meta).written
+    data = s.read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data

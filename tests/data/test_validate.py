@@ -49,6 +49,15 @@ def _duplicate_year():
     return rows
 
 
+def _duplicate_unreadable_year(year):
+    def rows():
+        rows = syn.statistics()
+        rows[6]["year"] = year  # health.beds_per_1000 fuyang, line 8
+        rows.append(dict(rows[6], value="4.8"))  # the same indicator and geo, line 15
+        return rows
+    return rows
+
+
 def _multiline_then_bad():
     rows = syn.statistics()
     rows[0]["note"] = "synthetic note\nspanning two lines"  # record on lines 2-3
@@ -109,6 +118,24 @@ CASES = [
     ("duplicate_indicator_year", "s", None, _duplicate_year, None, None, 8, "indicator_id",
      "duplicate row for (indicator_id, geo, year) = (health.beds_per_1000, fuyang, 2018), also on line 15; "
      "the values differ (4.6 vs 4.8)"),
+    # issue 23 D2: two rows of one indicator and geo whose year cannot be read crashed the
+    # duplicate check (pandas "Buffer has wrong number of dimensions"); each year is named instead
+    ("duplicate_rows_with_unreadable_year", "s", None, _duplicate_unreadable_year("2018年"), None, None, 15, "year",
+     "'2018年': write only the year as digits"),
+    ("duplicate_rows_with_empty_year", "s", None, _duplicate_unreadable_year(""), None, None, 15, "year",
+     "the year is required"),
+    # issue 23 D14, D16: ids that look alike and are not the same text are named with the difference
+    ("nfd_indicator_beside_nfc_target", "s", _T(0, id="health.caf\u00e9"),
+     lambda: _set(_set(syn.statistics(), 4, indicator_id="health.caf\u00e9"), 5, indicator_id="health.cafe\u0301"),
+     None, None, 7, "indicator_id",
+     "it looks like the target id 'health.caf\u00e9' but is not the same text: 'e\u0301' (U+0065 LATIN SMALL LETTER E, "
+     "U+0301 COMBINING ACUTE ACCENT) here, '\u00e9' (U+00E9 LATIN SMALL LETTER E WITH ACUTE) there"),
+    ("ids_differ_only_by_case", "t", _T(6, id="Health.Beds_Per_1000"), None, None, None, 8, "id",
+     "id 'Health.Beds_Per_1000' looks like id 'health.beds_per_1000' (line 2) but is not the same text: "
+     "they differ only in upper and lower case"),
+    ("ids_differ_by_a_full_width_letter", "t", _T(6, id="health.beds_per_\uff11000"), None, None, None, 8, "id",
+     "looks like id 'health.beds_per_1000' (line 2) but is not the same text: '\uff11' (U+FF11 FULLWIDTH DIGIT ONE) "
+     "here, '1' (U+0031 DIGIT ONE) there"),
     ("negative_count", "s", None, _S(2, value="-1"), None, None, 4, "value",
      "value -1 is negative, but 'employment.new_jobs' is a target of kind 'annual'"),
     ("negative_cumulative_target", "t", _T(2, target="-5"), None, None, None, 4, "target", "target -5 is negative"),
@@ -302,7 +329,8 @@ def test_binding_column_is_checked(tmp_path):
     assert "expected one of: binding, expected" in problems[0].message
 
 
-@pytest.mark.parametrize("note", ["-5 % in 2019", "- see page 3", "-2.5 km (synthetic)", "up 5 %; see =below? no"])
+@pytest.mark.parametrize("note", ["-5 % in 2019", "- see page 3", "-2.5 km (synthetic)", "up 5 %; see =below? no",
+                                  "-5 (see table 3) compared with 2020"])  # issue 23 D15
 def test_ordinary_notes_are_not_formulas(tmp_path, note):
     t, s = _write(tmp_path, S=_S(2, note=note)())
     assert validate_files(t, s) == []

@@ -190,3 +190,24 @@ def test_forked_kernel_handle_polls_and_kills_through_a_pidfd():
     finally:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
+
+
+def test_kernel_connection_files_go_to_the_workers_private_folder(tmp_path):
+    """Issue 23 D10: jupyter_client writes a kernel's connection file (with its HMAC key) by
+    tempfile.mkstemp; a killed render left them in $TMPDIR. A worker's go to its own folder under
+    the render's kernel root, which the clean-up removes."""
+    root = tmp_path / "hk-root"
+    root.mkdir()
+    loose = tmp_path / "tmpdir"
+    loose.mkdir()
+    child = ("import os, sys; from helpers.publish import workers; workers.init_worker(sys.argv[1], sys.argv[2]); "
+             "from jupyter_client.manager import KernelManager; km = KernelManager(); km.write_connection_file(); "
+             "open(sys.argv[3], 'w').write(km.connection_file)")
+    answer = tmp_path / "answer"
+    run = subprocess.run([sys.executable, "-c", child, str(root), str(tmp_path / "kernels.log"), str(answer)],
+                         capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "TMPDIR": str(loose), "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert run.returncode == 0, (tmp_path / "kernels.log").read_text(errors="replace")
+    written = Path(answer.read_text())
+    assert written.parent.parent == root and written.parent.name.startswith("w") and written.suffix == ".json"
+    assert list(loose.iterdir()) == []

@@ -386,3 +386,52 @@ def test_the_renderer_parent_prepares_without_importing_notebook_or_chart_librar
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(Path(render.__file__).parents[2])}).stdout
     assert out.strip() == "[]"
+
+
+# ---- issue 23 D18: a full disk during a render is exit 2 naming the path, not a notebook failure
+
+def test_a_full_disk_in_a_worker_is_reported_with_its_path(tmp_path, monkeypatch):
+    import errno
+
+    import papermill
+
+    from helpers.publish import workers
+
+    full = tmp_path / "work" / "overview.ipynb"
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(full))
+
+    monkeypatch.setattr(papermill, "execute_notebook", no_space)
+    monkeypatch.setattr(workers, "_WORKER", {"config": None, "engine": None, "exporter": None})
+    job = next(j for j in _prepared_jobs(tmp_path) if j.key == "overview")
+    res = workers.render_one(job, str(paths.NOTEBOOKS_DIR), str(tmp_path / "work"), 60)
+    assert not res["ok"] and (res["os_errno"], res["os_path"]) == (errno.ENOSPC, str(full))
+
+
+def _prepared_jobs(tmp_path):
+    targets, stats = _copy_inputs(tmp_path)
+    return jobs.prepare(None, ["health"], None, "linear", "both", targets, stats, None, paths.NOTEBOOKS_DIR).jobs
+
+
+def test_a_full_disk_during_a_render_exits_2_naming_the_path_and_publishes_nothing(tmp_path, capsys, monkeypatch):
+    import errno
+
+    targets, stats = _copy_inputs(tmp_path)
+    out = tmp_path / "reports"
+
+    def disk_full(prep, notebooks_dir, work, n, timeout, progress, log_dir, on_start=None):
+        path = str(work / f"{prep.jobs[0].key}.ipynb")
+        return [{"key": prep.jobs[0].key, "notebook": prep.jobs[0].notebook, "ok": False, "seconds": 0.0,
+                 "ipynb": path, "cell": None, "first_line": "", "ename": "OSError", "evalue": "No space left on device",
+                 "error": "", "os_errno": errno.ENOSPC, "os_strerror": "No space left on device", "os_path": path}]
+
+    monkeypatch.setattr(render, "_run_jobs", disk_full)
+    code = cli.main(["render", "--targets", str(targets), "--statistics", str(stats), "--out", str(out),
+                     "--date", "2024-01-01", "--areas", "health", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "no space left on device (the disk is full)" in err and f"{out}/raw/.tmp-2024-01-01-" in err
+    assert "parameters or kernel start" not in err and "Traceback" not in err
+    plan_out = out / "raw"  # the plan is named by its folder
+    assert not (plan_out / "2024-01-01").exists() and not list(plan_out.glob(".tmp-*"))

@@ -117,42 +117,47 @@ def test_reuse_can_be_turned_off(tmp_path, executed, monkeypatch):
     assert executed == [KEYS, KEYS]
 
 
-def test_fingerprint_covers_package_source_and_parameters_but_not_the_date(tmp_path, monkeypatch):
+def test_fingerprint_covers_package_source_and_every_parameter(tmp_path, monkeypatch):
     prep = jobs.prepare(D1, ["poverty"], None, "linear", "both", fuyang_plan.TARGETS,
                            fuyang_plan.STATISTICS, None, paths.NOTEBOOKS_DIR, fuyang_plan.NAME)
     job = next(j for j in prep.jobs if j.key == "area-poverty")
     common = reuse.common_digest(prep.ctx.plan)
-    fp = reuse.page_fingerprint(job, D1, paths.NOTEBOOKS_DIR, common)
-    assert reuse.page_fingerprint(job, D2, paths.NOTEBOOKS_DIR, common) == fp
+    fp = reuse.page_fingerprint(job, paths.NOTEBOOKS_DIR, common)
+    assert D1 not in json.dumps(job.parameters)  # no page is given the report date
     other = workers.ReportJob(job.key, job.notebook, {**job.parameters, "lang": "en"}, job.title, job.label)
-    assert reuse.page_fingerprint(other, D1, paths.NOTEBOOKS_DIR, common) != fp
-    dated = workers.ReportJob(job.key, job.notebook, {**job.parameters, "day": D1}, job.title, job.label)
-    assert reuse.page_fingerprint(dated, D1, paths.NOTEBOOKS_DIR, common) == fp  # a date parameter is not
+    assert reuse.page_fingerprint(other, paths.NOTEBOOKS_DIR, common) != fp
+    # A page given the date would have it in its fingerprint: reused on that date only.
+    dated = {d: workers.ReportJob(job.key, job.notebook, {**job.parameters, "day": d}, job.title, job.label)
+             for d in (D1, D2)}
+    assert reuse.page_fingerprint(dated[D1], paths.NOTEBOOKS_DIR, common) != reuse.page_fingerprint(
+        dated[D2], paths.NOTEBOOKS_DIR, common)
 
     package = tmp_path / "helpers"
     shutil.copytree(reuse._PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(reuse, "_PACKAGE_DIR", package)
     assert reuse.common_digest(prep.ctx.plan) == common
-    css = package / "templates" / "plan_report" / "static" / "report.css"
+    css = package / "publish" / "templates" / "plan_report" / "static" / "report.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert reuse.common_digest(prep.ctx.plan) != common
+    changed = reuse.common_digest(prep.ctx.plan)
+    assert changed != common
+    words = package / "report" / "terms.py"  # another wing than reuse's own: the digest covers it too
+    words.write_text(words.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert reuse.common_digest(prep.ctx.plan) != changed
 
 
-def test_a_page_given_the_date_is_restamped(tmp_path):
+def test_a_page_is_copied_only_while_its_files_are_the_recorded_ones(tmp_path):
     src, work = tmp_path / D1, tmp_path / "work"
     src.mkdir()
     work.mkdir()
-    (src / "p.html").write_bytes(f"<p>as of {D1}</p>".encode())
-    (src / "p.ipynb").write_bytes(json.dumps({"day": D1}).encode())
-    entry = {"html_sha256": reuse._sha((src / "p.html").read_bytes()),
-             "ipynb_sha256": reuse._sha((src / "p.ipynb").read_bytes())}
-    assert reuse._copy(src, entry, "p", D1, D2, True, work)
-    assert (work / "p.html").read_text() == f"<p>as of {D2}</p>"
-    assert json.loads((work / "p.ipynb").read_text()) == {"day": D2}
-    # Ambiguous (the new date is already there): not reused.
-    (src / "p.html").write_bytes(f"<p>{D1} to {D2}</p>".encode())
-    entry["html_sha256"] = reuse._sha((src / "p.html").read_bytes())
-    assert not reuse._copy(src, entry, "p", D1, D2, True, work)
+    (src / "p.html").write_bytes(b"<p>page</p>")
+    (src / "p.ipynb").write_bytes(b"{}")
+    entry = {"html_sha256": reuse._sha(b"<p>page</p>"), "ipynb_sha256": reuse._sha(b"{}")}
+    assert reuse._copy(src, entry, "p", work)
+    assert (work / "p.html").read_bytes() == b"<p>page</p>" and (work / "p.ipynb").read_bytes() == b"{}"
+    (src / "p.ipynb").write_bytes(b'{"edited": 1}')
+    assert not reuse._copy(src, entry, "p", tmp_path)
+    (src / "p.ipynb").unlink()
+    assert not reuse._copy(src, entry, "p", tmp_path)
 
 
 @pytest.mark.slow

@@ -102,7 +102,7 @@ def test_sections_content_on_synthetic_plan(hostile_ctx):
 def test_indicator_sources_list_every_value(hostile_ctx):
     html = sections.indicator_sources_html(hostile_ctx, "employment.income_relative")
     # The relative target's own values (3) and its reference series (3), each with a link.
-    rows = re.findall(r"<tr>(.*?)</tr>", html)[1:]
+    rows = ["".join(r) for r in table_rows(html)]
     assert len(rows) == 6
     assert sum("ref.income_per_capita" in r for r in rows) == 3
     assert all("<a href=" in r for r in rows)

@@ -13,24 +13,25 @@ from report_samples import IMG_ESC, PLAN, SCRIPT_ESC, assert_safe, sample_latest
     table_rows
 
 
-def test_html_table_escapes_cells_and_headers_and_shows_missing():
+def test_text_styler_escapes_cells_and_headers_and_shows_missing():
     df = pd.DataFrame({SCRIPT: [IMG, None], "n": ["0", pd.NA], "title": [SCRIPT, "ok"],
                        "url": [BAD_URL, "http://x.org/?a=<b>"]})
-    out = tables.html_table(df, links={"title": "url"})
+    out = tables.text_styler(df, links={"title": "url"}).to_html()
     assert_safe(out)
     assert SCRIPT_ESC in out and IMG_ESC in out
     assert 'href="http://x.org/?a=&lt;b&gt;"' in out
-    assert "<th>url</th>" not in out  # the URL column is only an href
-    cells = re.findall(r"<td>(.*?)</td>", out)
-    assert cells == [IMG_ESC, "0", SCRIPT_ESC, "—", "—",
-                     '<a href="http://x.org/?a=&lt;b&gt;" target="_blank" rel="noopener noreferrer">ok</a>']
+    assert table_head(out) == [SCRIPT_ESC, "n", "title"]  # the URL column is only an href
+    assert table_rows(out) == [[IMG_ESC, "0", SCRIPT_ESC], ["—", "—",
+                               '<a href="http://x.org/?a=&lt;b&gt;" target="_blank" rel="noopener noreferrer">ok</a>']]
 
 
-def test_html_table_status_colour():
-    df = pd.DataFrame({"Status": ["achieved", "no data"]})
-    out = tables.html_table(df, status_keys=pd.Series(["achieved", "no_data"]), status_col="Status")
-    assert '<td style="background-color:#009E73">achieved</td>' in out
-    assert '<td style="background-color:#E6E6E6">no data</td>' in out
+def test_text_styler_keeps_raw_html_columns_and_aligns_numbers_right():
+    df = pd.DataFrame({"Year": ["2020"], "Sources": ['<a href="https://e.org">e</a><br>x'], "Note": ["<br>"]})
+    out = tables.text_styler(df, raw={"Sources"}, numeric=["Year"]).to_html()
+    assert table_rows(out) == [["2020", '<a href="https://e.org">e</a><br>x', "&lt;br&gt;"]]
+    style = out.split("</style>", 1)[0]
+    assert re.search(r"td\.col0 \{\s*text-align: right", style) and "td.col1 {" not in style
+    assert out == tables.text_styler(df, raw={"Sources"}, numeric=["Year"]).to_html()  # same table, same ids
 
 
 def test_status_table_escapes_and_keeps_missing_visible():
@@ -68,11 +69,9 @@ def test_related_ids_and_sources_table():
     assert f"Bulletin {SCRIPT_ESC}" in out and IMG_ESC in out
     assert "javascript" not in out  # shown title is escaped text, the URL is dropped
     assert '<a href="https://a.org/1" target="_blank" rel="noopener noreferrer">https://a.org/1</a>' in out
-    rows = re.findall(r"<tr>(.*?)</tr>", out)[1:]
-    assert [re.findall(r"<td>(.*?)</td>", r)[1] for r in rows] == ["Fuyang", "Fuyang", "China"]
+    assert [r[1] for r in table_rows(out)] == ["Fuyang", "Fuyang", "China"]
     bare = tables.sources_table(stats, ["health.beds", "health.beds:proxy"], "en", jurisdiction="fuyang")
-    rows = re.findall(r"<tr>(.*?)</tr>", bare)[1:]
-    assert [re.findall(r"<td>(.*?)</td>", r)[1] for r in rows] == ["fuyang", "fuyang", "china"]  # keys
+    assert [r[1] for r in table_rows(bare)] == ["fuyang", "fuyang", "china"]  # keys
 
 
 def test_plain_table_alignment():

@@ -1,5 +1,6 @@
-"""The data wing: a plan's files read, checked, loaded and written (plan, schema, readers, coerce,
-validate, load, geos, template, fileio, locks — every lock of the project).
+"""The data wing: a plan's files read, checked, loaded and written (plan, schema, readers, workbook,
+coerce, validate, load, geos, template, assessments, extract* — a plan's text drafted into targets —,
+fileio, locks — every lock of the project).
 
 May import: the standard library, pandas/pandera/openpyxl/filelock, and the foundation
 (``helpers.exceptions``, ``helpers.paths``, ``helpers.vocab``, ``helpers.formats``); never

@@ -89,15 +89,67 @@ def unneutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: A temporary file of this package: ``.<name>.<pid>-<random>.tmp`` (``.<name>.<random>.tmp``
+#: before issue 23, without the writer's process id).
+_TEMP_RE = re.compile(r"\.(?P<name>.+)\.(?:(?P<pid>\d+)-)?[0-9a-f]{12}\.tmp")
+#: An old temporary file without a process id is left alone for this long (seconds).
+_LEGACY_TEMP_AGE = 3600
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, owned by another user
+        return True
+    return True
+
+
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Remove the temporary files beside ``path`` that a killed writer of ``path`` left behind
+    (its process id names a process that no longer exists; an old-style name without one, when
+    older than an hour). A live writer's temporary file is never touched. Returns the removed."""
+    import time
+
+    removed = []
+    try:
+        candidates = list(path.parent.glob(f".{glob_escape(path.name)}.*.tmp"))
+    except OSError:
+        return removed
+    for tmp in candidates:
+        m = _TEMP_RE.fullmatch(tmp.name)
+        if not m or m["name"] != path.name:
+            continue
+        try:
+            if m["pid"] is not None:
+                stale = int(m["pid"]) != os.getpid() and not _pid_alive(int(m["pid"]))
+            else:
+                stale = time.time() - tmp.lstat().st_mtime > _LEGACY_TEMP_AGE
+            if stale:
+                tmp.unlink()
+                removed.append(tmp)
+        except OSError:
+            continue
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
 def _create_temp(path: Path) -> tuple[int, Path]:
-    """Create a new empty file ``.<name>.<random>.tmp`` beside ``path``; returns (fd, its path).
+    """Create a new empty file ``.<name>.<pid>-<random>.tmp`` beside ``path``; returns (fd, its
+    path). Temporary files of killed writers of ``path`` are removed first
+    (:func:`remove_stale_temps`): a write killed mid-way leaves one, the next write clears it.
 
     Mode ``0o666`` is given to :func:`os.open`, so the kernel applies the umask itself: the file
     gets the permissions an ordinary ``open(path, "w")`` would give, and the umask is never read
     by setting it (which would race with other threads creating files).
     """
+    remove_stale_temps(path)
     for _ in range(_TEMP_ATTEMPTS):
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp")
         try:
             return os.open(tmp, _TEMP_FLAGS, 0o666), tmp
         except FileExistsError:

@@ -48,8 +48,9 @@ ARCHIVE_LOCK_NAME = ".archive.lock"
 
 
 def data_lock_path(statistics_path: str | os.PathLike) -> Path:
-    """The data lock file of a statistics table: ``.helpers-data.lock`` in its folder."""
-    return Path(os.path.abspath(statistics_path)).parent / DATA_LOCK_NAME
+    """The data lock file of a statistics table: ``.helpers-data.lock`` in its folder; for a
+    symlinked table, in its target's folder (where the import writes)."""
+    return Path(os.path.realpath(statistics_path)).parent / DATA_LOCK_NAME
 
 
 @contextmanager

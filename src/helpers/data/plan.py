@@ -50,7 +50,7 @@ _TEXT_KEYS = ("title_zh", "title_en", "document_number", "issuer_zh", "issuer_en
 @dataclass(frozen=True)
 class PlanFiles:
     """Where one plan's files are. ``name`` names its output folders (``data/processed/<name>/``,
-    ``reports/<name>/``): the folder's name."""
+    ``reports/<name>/``): the folder's name, or a slug of it (:func:`plan_slug`)."""
 
     name: str
     folder: Path
@@ -118,8 +118,23 @@ def locate(plan: str | Path | None = None, targets: str | Path | None = None,
 
 
 def _folder_name(folder: Path) -> str:
-    name = folder.resolve().name
-    return name if re.fullmatch(NAME_PATTERN, name or "") else "plan"
+    return plan_slug(folder.resolve().name)
+
+
+def plan_slug(name: str) -> str:
+    """The plan's name in output paths: the folder's name when it is :data:`NAME_PATTERN`;
+    otherwise (``my plan``, ``2024 年度计划``, Cyrillic) a distinct, stable slug: its ASCII letters
+    and digits, runs of anything else as ``-``, and 8 hex digits of the name's SHA-256
+    (``2024-3f9a0c1e``, ``plan-5b2e77d0``), so two such plans never share an output folder, a
+    lock, an archive entry or ``data/processed/<name>/``, and one plan always gets the same."""
+    import hashlib
+
+    if not name:
+        return "plan"
+    if re.fullmatch(NAME_PATTERN, name):
+        return name
+    stem = re.sub(r"[^A-Za-z0-9_\-]+", "-", name).strip("-_") or "plan"
+    return f"{stem[:40]}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
 # ------------------------------------------------------------------------------ plan.json
@@ -226,11 +241,16 @@ def read_plan_json(path: str | Path) -> tuple[dict, list[Problem]]:
     ``({}, [problem])`` when the file is missing, not UTF-8 or not a JSON object; otherwise the
     metadata with one problem per bad key (file, key, message).
     """
+    from helpers.data.readers import file_problem
+
     p = Path(path)
     file = str(p)
-    if not p.is_file():
+    problem = file_problem(p, file, what="plan.json", expected="a plan.json file")
+    if problem is not None and problem.message == "plan.json not found":
         return {}, [Problem(file, None, None, "plan.json not found: a plan is a folder holding plan.json, "
                                               "targets.csv and statistics.csv (see docs/new_plan.md)")]
+    if problem is not None:  # a device, a FIFO, a folder, a broken link: said as such
+        return {}, [problem]
     try:
         text = p.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -238,12 +258,67 @@ def read_plan_json(path: str | Path) -> tuple[dict, list[Problem]]:
     except OSError as exc:
         return {}, [Problem(file, None, None, f"cannot read the file: {exc.strerror or exc}")]
     try:
-        meta = json.loads(text)
+        meta = json.loads(text, object_pairs_hook=_Object)
     except json.JSONDecodeError as err:
         return {}, [Problem(file, err.lineno, None, f"not valid JSON: {err.msg} (at character {err.colno})")]
+    except RecursionError:
+        return {}, [Problem(file, None, None, f"nested too deeply: plan.json needs at most {MAX_DEPTH} levels "
+                                              "of [...] and {...}")]
     if not isinstance(meta, dict):
         return {}, [Problem(file, 1, None, "expected a JSON object {\"title_zh\": ..., \"jurisdiction\": ...}")]
-    return meta, _check_meta(meta, file)
+    problems = _text_problems(meta, file)
+    if problems and problems[0].message.startswith("nested too deeply"):  # the checks below would recurse
+        return {}, problems
+    return meta, problems + _check_meta(meta, file)
+
+
+#: plan.json deeper than this is refused (its own keys need three levels).
+MAX_DEPTH = 32
+
+
+class _Object(dict):
+    """A JSON object as parsed, remembering the keys it holds more than once (json keeps the
+    last silently)."""
+
+    def __init__(self, pairs):
+        super().__init__()
+        self.repeated = []
+        for key, value in pairs:
+            if key in self and key not in self.repeated:
+                self.repeated.append(key)
+            self[key] = value
+
+
+def _text_problems(meta: dict, file: str) -> list[Problem]:
+    """Repeated keys, invisible characters in keys and texts, and nesting over :data:`MAX_DEPTH`,
+    walked without recursion; each problem names where (``areas[2].zh``)."""
+    from helpers.data.readers import invisible_message
+
+    problems: list[Problem] = []
+    stack: list[tuple[str, object, int]] = [("", meta, 1)]
+    while stack:
+        where, value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return [Problem(file, None, None, f"nested too deeply at {where}: plan.json needs at most "
+                                              f"{MAX_DEPTH} levels of [...] and {{...}}")]
+        if isinstance(value, str):
+            message = invisible_message(value)
+            if message:
+                problems.append(Problem(file, None, where or None, message))
+        elif isinstance(value, dict):
+            for key in getattr(value, "repeated", []):
+                problems.append(Problem(file, None, f"{where}.{key}".lstrip("."),
+                                        f"the key '{key}' appears more than once in this object; JSON keeps "
+                                        "only the last one silently: keep one"))
+            for key, item in reversed(value.items()):
+                path = f"{where}.{key}".lstrip(".")
+                message = invisible_message(key)
+                if message:
+                    problems.append(Problem(file, None, path, f"key {message}"))
+                stack.append((path, item, depth + 1))
+        elif isinstance(value, list):
+            stack += [(f"{where}[{i}]", item, depth + 1) for i, item in reversed(list(enumerate(value)))]
+    return problems
 
 
 def area_keys(meta: dict) -> list[str]:

@@ -5,8 +5,8 @@ commands; :mod:`helpers.data.coerce` then turns the number cells into numbers).
 - :func:`file_problem` — why a path cannot be read as an input file, checked with ``stat``
   before anything opens it: not found, a broken symlink or a symlink loop, a folder, a FIFO,
   socket or device (opening a FIFO would wait forever), not readable.
-- :func:`read_cells` — a CSV file (or an ``.xlsx`` workbook: the sheet is picked by
-  :func:`_pick_sheet`) as text cells (:class:`Table`), header on line 1, rows indexed by their
+- :func:`read_cells` — a CSV file (or an ``.xlsx`` workbook, read by
+  :mod:`helpers.data.workbook`: its visible sheet with the required columns, within its limits) as text cells (:class:`Table`), header on line 1, rows indexed by their
   line number as an editor shows it (which survives quoted cells spanning several lines). Before
   any schema can run: a missing or 0-byte file, text that is not UTF-8 (GBK/GB18030,
   Windows-1252, UTF-16: reported at the line of the first bad byte, with "save as UTF-8"; the
@@ -27,14 +27,13 @@ import difflib
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from helpers.data.workbook import Sheet, percent_value, xlsx_records  # noqa: F401 (percent_value: re-exported)
 from helpers.exceptions import Problem
-from helpers.formats import fmt_exact
 
 BOM = b"\xef\xbb\xbf"
 
@@ -100,12 +99,19 @@ def invisible_problems(raw: pd.DataFrame, file: str) -> list[Problem]:
         if not hit.any():
             continue
         for line, text in s[hit].items():
-            found = sorted({m.group()[0] for m in _INVISIBLE.finditer(str(text))})
-            names = ", ".join(_char_name(c) for c in found)
-            problems.append(Problem(file, int(line), str(col),
-                                    f"'{escape_invisible(str(text))}' contains invisible characters ({names}); "
-                                    "delete them: text that looks the same must be the same"))
+            problems.append(Problem(file, int(line), str(col), invisible_message(str(text))))
     return problems
+
+
+def invisible_message(text: str) -> str | None:
+    """The message for a text holding invisible characters (:data:`INVISIBLE_PATTERN`), the
+    text escaped and the characters named; ``None`` when it holds none."""
+    found = sorted({m.group()[0] for m in _INVISIBLE.finditer(text)})
+    if not found:
+        return None
+    names = ", ".join(_char_name(c) for c in found)
+    return (f"'{escape_invisible(text)}' contains invisible characters ({names}); "
+            "delete them: text that looks the same must be the same")
 
 
 # ------------------------------------------------------------------------------------- files
@@ -187,11 +193,13 @@ def _encoding_problem(data: bytes, err: UnicodeDecodeError, file: str) -> Proble
                    f"(it looks like {guess}); save as UTF-8 (in Excel: Save As > 'CSV UTF-8')")
 
 
-def file_problem(path: str | Path, file: str | None = None, what: str = "file") -> Problem | None:
+def file_problem(path: str | Path, file: str | None = None, what: str = "file",
+                 expected: str = "a CSV file") -> Problem | None:
     """Why ``path`` cannot be read as an input file, checked with ``stat`` before anything opens
     it (opening a FIFO would wait forever): not found, a broken symlink, a symlink loop, a folder,
     not a regular file (FIFO, socket, device), not readable. ``None`` when it is a readable
-    regular file. ``what`` names the file in "… not found" (e.g. "statistics file")."""
+    regular file. ``what`` names the file in "… not found" (e.g. "statistics file"), ``expected``
+    what a regular file should have been ("a CSV file")."""
     import errno
     import os
     import stat
@@ -217,7 +225,7 @@ def file_problem(path: str | Path, file: str | None = None, what: str = "file") 
     if not stat.S_ISREG(st.st_mode):
         kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
                 else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "a special file")
-        return Problem(file, None, None, f"not a regular file: this is {kind}; give the path of a CSV file")
+        return Problem(file, None, None, f"not a regular file: this is {kind}; give the path of {expected}")
     return None
 
 
@@ -263,6 +271,12 @@ def _csv_records(text: str, file: str) -> tuple[list[list[str]], list[int], list
             records.append(rec)
             prev = reader.line_num
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # not a quoting problem
+            limit = csv.field_size_limit()
+            return records, starts, [Problem(file, prev + 1, None,
+                                             f"a cell is too long: more than {limit:,} characters (the "
+                                             "CSV reader's limit per cell); shorten it or check that a quote "
+                                             "opened in this row is closed")]
         return records, starts, [Problem(file, prev + 1, None,
                                          f"malformed CSV ({exc}); check the double quotes on this line: "
                                          "a text containing a comma or a quote must be enclosed in \"...\" "
@@ -270,103 +284,7 @@ def _csv_records(text: str, file: str) -> tuple[list[list[str]], list[int], list
     return records, starts, []
 
 
-#: The sheet of the fill-in template (:mod:`helpers.data.template`); read first when a workbook has it.
-TEMPLATE_SHEET = "template"
-
-
-@dataclass
-class _Sheet:
-    """What :func:`_xlsx_records` read: text records, the row number of each, the sheet read and
-    all sheets, percentage cells and formula cells without a saved value, keyed (record index,
-    column index)."""
-
-    records: list[list[str]] = field(default_factory=list)
-    starts: list[int] = field(default_factory=list)
-    name: str | None = None
-    names: list[str] = field(default_factory=list)
-    percent: dict[tuple[int, int], tuple[str, float]] = field(default_factory=dict)
-    no_value: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
-
-
-def _pick_sheet(wb, required: tuple[str, ...]) -> str:
-    """The sheet to read: the one named like the template's, else the first whose first non-blank
-    row names every ``required`` column, else the first sheet."""
-    names = wb.sheetnames
-    if TEMPLATE_SHEET in names:
-        return TEMPLATE_SHEET
-    for name in names:
-        for row in wb[name].iter_rows(values_only=True, max_row=20):
-            cells = {str(v).strip() for v in row if v is not None and str(v).strip()}
-            if cells:
-                if set(required) <= cells:
-                    return name
-                break
-    return names[0]
-
-
-def _xlsx_records(path: Path, file: str, required: tuple[str, ...] = ()) -> tuple[_Sheet, list[Problem]]:
-    """Rows of one sheet of an .xlsx workbook as text (row 1 = line 1); the sheet is chosen by
-    :func:`_pick_sheet`. The workbook is read twice: once for the values Excel saved
-    (``data_only=True``) and once for the formulas, so a formula cell without a saved value is
-    found (openpyxl reads it as empty) instead of being silently skipped."""
-    import openpyxl
-    from openpyxl.utils import get_column_letter
-
-    out = _Sheet()
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        wf = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
-        return out, [Problem(file, None, None, f"not a readable .xlsx workbook ({exc})")]
-    try:
-        out.names = list(wb.sheetnames)
-        if not out.names:
-            return out, [Problem(file, None, None, "the workbook has no sheet")]
-        out.name = _pick_sheet(wb, required)
-        rows_f = wf[out.name].iter_rows()
-        for number, row in enumerate(wb[out.name].iter_rows(), start=1):
-            frow = next(rows_f, ())
-            i = len(out.records)
-            text = []
-            for j, cell in enumerate(row):
-                v = cell.value
-                text.append(_cell_text(v))
-                if isinstance(v, (int, float)) and not isinstance(v, bool) and "%" in (cell.number_format or ""):
-                    out.percent[(i, j)] = (f"{get_column_letter(j + 1)}{number}", float(v))
-                if v is None and j < len(frow):
-                    f = frow[j].value
-                    if getattr(frow[j], "data_type", None) == "f" or (isinstance(f, str) and f.startswith("=")):
-                        formula = f if isinstance(f, str) else str(getattr(f, "text", "") or "a formula")
-                        out.no_value[(i, j)] = (f"{get_column_letter(j + 1)}{number}", formula)
-            out.records.append(text)
-            out.starts.append(number)
-    finally:
-        wb.close()
-        wf.close()
-    return out, []
-
-
-def _cell_text(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return str(v).upper()
-    if isinstance(v, (int, float)):
-        return fmt_exact(v)
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    return str(v)
-
-
-def percent_value(number: float) -> float:
-    """The percentage an Excel percent cell shows: ``0.85`` -> ``85.0`` (decimal arithmetic, so
-    no ``85.00000000000001``)."""
-    from decimal import Decimal
-
-    return float(Decimal(repr(float(number))) * 100)
-
-
-def _sheet_list(sheet: _Sheet | None) -> str:
+def _sheet_list(sheet: Sheet | None) -> str:
     if sheet is None or len(sheet.names) < 2:
         return ""
     listed = ", ".join(f"'{n}'" for n in sheet.names)
@@ -386,7 +304,7 @@ def read_cells(path: str | Path, required: tuple[str, ...], file: str | None = N
     table = Table(path, file)
     sheet = None
     if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
-        sheet, problems = _xlsx_records(path, file, required)
+        sheet, problems = xlsx_records(path, file, required)
         records, starts = sheet.records, sheet.starts
         table.sheet, table.sheets = sheet.name, sheet.names
         if not records and not problems:

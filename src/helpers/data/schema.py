@@ -29,7 +29,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers.vocab import BINDING, COMPARATORS, KINDS, REFERENCE_KINDS
+from helpers.vocab import BINDING, COMPARATORS, KINDS, REFERENCE_KINDS, SOURCE_QUALITY
 
 #: Geo keys: lowercase, as in the statistics' ``geo`` column and plan.json's ``geos``.
 GEO_PATTERN = r"^[a-z][a-z0-9_\-]*$"
@@ -74,9 +74,11 @@ COUNT_KINDS: tuple[str, ...] = ("annual", "cumulative", "period_total", "annual_
 #: carriage returns: anything starting with ``=``, ``+`` or ``@``; ``-`` followed by a letter,
 #: ``(``, ``$`` or another operator (``-A1``, ``--x``, ``-(1)``); ``-`` and a number followed by an
 #: operator (``-2+3+cmd|...``, ``-1*2``). Still allowed: a dash then a space (``- see page 3``), a
-#: negative number and words (``-5 % in 2019``). Exported tables neutralise every leading
-#: ``=``, ``+``, ``-``, ``@``, tab and CR anyway (:func:`helpers.data.fileio.neutralise_frame`).
-FORMULA_PATTERN = r"^[\t\r]*(?:[=+@]|-[A-Za-z(=+\-@$]|-[\d.]+\s*[-+*/^&=<>(|!])"
+#: negative number and words (``-5 % in 2019``), a negative number and a bracket (``-5 (see table
+#: 3) compared with 2020``: a bracket after a number calls nothing; a call needs a name, which
+#: ``-`` and a letter catches). Exported tables neutralise every leading ``=``, ``+``, ``-``,
+#: ``@``, tab and CR anyway (:func:`helpers.data.fileio.neutralise_frame`).
+FORMULA_PATTERN = r"^[\t\r]*(?:[=+@]|-[A-Za-z(=+\-@$]|-[\d.]+\s*[-+*/^&=<>|!])"
 #: Ids are the plan's own codes: any text without white space or ':' (':' separates a context
 #: series' suffix), case kept.
 ID_PATTERN = r"^[^\s:]+$"
@@ -360,6 +362,10 @@ def statistics_schema(columns: list[str] | tuple[str, ...] = (), with_targets: b
                    "when the source is not on the web)"),
         ]),
         "note": _text("note"),
+        # optional: who hosts the cited page (docs/data_contract.md, "Source quality")
+        "source_quality": _text("source_quality", space=True, checks=[_isin(
+            "source_quality", SOURCE_QUALITY,
+            "source quality (see docs/data_contract.md, 'Source quality'; or leave the cell empty)")]),
     }
     for c in columns:
         if c not in cols and not c.startswith("_"):

@@ -13,9 +13,9 @@ whole file first (problems name the template file, its line and column: the same
 ``validate``), refuses a value without a source title, an unknown indicator, a year outside the
 target's plan years, a unit other than the target's, a cell that is not a number. A value that
 differs from the one stored stops the import (:class:`~helpers.exceptions.ImportConflictError`,
-naming indicator, geo, year, old and new) unless ``replace``. In an ``.xlsx`` file the sheet
-``template`` is read (else the first sheet with the required columns, else the first; the report
-names it); a cell formatted as a percentage is multiplied by 100 when the row's unit is ``%`` (the
+naming indicator, geo, year, old and new) unless ``replace``. In an ``.xlsx`` file the visible sheet
+with the required columns is read (:mod:`helpers.data.workbook`: never a hidden one; two are
+refused; the report names it); a cell formatted as a percentage is multiplied by 100 when the row's unit is ``%`` (the
 report says so) and refused otherwise; a formula cell without a saved value is refused, naming
 the cell. The merged table is sorted by
 (indicator_id, geo, year), validated again, and written atomically; on any error nothing is
@@ -25,6 +25,7 @@ written. Rows already stored keep their text byte for byte.
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -308,8 +309,19 @@ def _check_incoming(inc_raw: pd.DataFrame, file: str, targets: pd.DataFrame) -> 
     return typed, problems
 
 
-def _statistics_text(frame_raw: pd.DataFrame) -> str:
-    return frame_raw.to_csv(index=False, lineterminator="\n", na_rep="")
+def _statistics_bytes(frame_raw: pd.DataFrame, like: Path) -> bytes:
+    """The merged table as CSV in the style of the file it replaces: a UTF-8 byte-order mark
+    and CRLF line ends are kept when ``like`` has them (a file saved by Excel), so a diff shows
+    only the rows that changed; otherwise no mark and ``\\n``."""
+    try:
+        with open(like, "rb") as f:
+            head = f.read(1 << 16)
+    except OSError:
+        head = b""
+    first = head.split(b"\n", 1)[0]
+    crlf = first.endswith(b"\r") and b"\n" in head
+    text = frame_raw.to_csv(index=False, lineterminator="\r\n" if crlf else "\n", na_rep="")
+    return (readers.BOM if head.startswith(readers.BOM) else b"") + text.encode("utf-8")
 
 
 def import_template(path: str | Path, statistics_path: str | Path, targets: pd.DataFrame,
@@ -413,6 +425,8 @@ def _import(path: str | Path, statistics_path: str | Path, targets: pd.DataFrame
         raise ValidationError(validate.sort_problems(final, list(schema.STATISTICS_COLUMNS)))
     report.rows_after = len(merged)
     if not dry_run:
-        _write(statistics_path, _statistics_text(merged).encode("utf-8"))
+        # A symlinked statistics.csv is written through the link: its target is replaced, the link kept.
+        target = Path(os.path.realpath(statistics_path))
+        _write(target, _statistics_bytes(merged, target))
         report.written = True
     return report

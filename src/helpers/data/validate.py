@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import string
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,6 +101,73 @@ def without_cells_of(problems: list[Problem], earlier: list[Problem]) -> list[Pr
     return [p for p in problems if (p.line, p.column) not in cells]
 
 
+# ------------------------------------------------------------------------------- look-alike ids
+
+def _fold(text: str) -> str:
+    """What a reader sees: Unicode compatibility form (full-width letters, composed accents),
+    case ignored."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def _code_points(text: str) -> str:
+    return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in text) or "nothing"
+
+
+def difference(a: str, b: str) -> str:
+    """How two look-alike texts differ: "only in upper and lower case", or the characters that
+    differ with their code points (``'é' (U+0065 ..., U+0301 COMBINING ACUTE ACCENT) here, 'é'
+    (U+00E9 ...) there``)."""
+    nfc = unicodedata.normalize
+    if nfc("NFC", a) != nfc("NFC", b) and _fold(a) == _fold(b) and \
+            nfc("NFKC", a).casefold() == nfc("NFKC", b).casefold() and nfc("NFKC", a) != nfc("NFKC", b):
+        return "they differ only in upper and lower case"
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    x, y = a[start:len(a) - end], b[start:len(b) - end]
+    return f"'{x}' ({_code_points(x)}) here, '{y}' ({_code_points(y)}) there"
+
+
+def lookalike_id_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Target ids that differ only by case, full-width characters or Unicode composition (NFD
+    'café' beside NFC 'café'): they look like one id and are two; each later one is a problem
+    naming the first and the characters that differ."""
+    ids = frame["id"].dropna().astype(str).str.strip()
+    first: dict[str, tuple[str, int]] = {}
+    problems = []
+    for line, i in ids.items():
+        key = _fold(i)
+        if key in first and first[key][0] != i:
+            other, at = first[key]
+            problems.append(Problem(file, int(line), "id", f"id '{i}' looks like id '{other}' (line {at}) but is "
+                                    f"not the same text: {difference(i, other)}; use one spelling, or ids "
+                                    "that differ visibly"))
+        first.setdefault(key, (i, int(line)))
+    return problems
+
+
+def _lookalike_hints(problems: list[Problem], targets: pd.DataFrame | None) -> list[Problem]:
+    """An unknown indicator_id that looks like a target id gets the difference added."""
+    if targets is None or not problems:
+        return problems
+    ids = targets["id"].dropna().astype(str).str.strip().tolist()
+    known = {_fold(i): i for i in reversed(ids)}  # the first of look-alike target ids
+    known.update({unicodedata.normalize("NFC", i): i for i in reversed(ids)})  # an exact twin first
+    out = []
+    for p in problems:
+        if p.column == "indicator_id" and "is not a target id" in p.message and p.message.startswith("'"):
+            shown = p.message[1:p.message.find("' is not a target id")]
+            twin = known.get(unicodedata.normalize("NFC", shown)) or known.get(_fold(shown))
+            if twin is not None and twin != shown:
+                p = Problem(p.file, p.line, p.column, f"{p.message}; it looks like the target id '{twin}' but "
+                                                      f"is not the same text: {difference(shown, twin)}")
+        out.append(p)
+    return out
+
+
 # ------------------------------------------------------------------------------------- schemas
 
 def _duplicate_messages(err, frame: pd.DataFrame, file: str, keys: list[str]) -> list[Problem]:
@@ -109,7 +177,9 @@ def _duplicate_messages(err, frame: pd.DataFrame, file: str, keys: list[str]) ->
     sub = frame.loc[lines, keys]
     # A key cell that could not be read (already reported) is NA; NA keys are not duplicates.
     sub = sub[sub.notna().all(axis=1)]
-    key = sub.astype("string").agg("\x1f".join, axis=1)
+    if sub.empty:  # every flagged row has an unreadable key: nothing to name (agg would give a frame)
+        return []
+    key = pd.Series(["\x1f".join(map(str, r)) for r in sub.itertuples(index=False)], index=sub.index)
     members = pd.Series(sub.index, index=sub.index).groupby(key.to_numpy()).agg(list)
     values = (frame.loc[sub.index, "value"].groupby(key.to_numpy()).agg(lambda v: sorted({_show(x) for x in v}))
               if "value" in frame.columns and len(keys) > 1 else None)
@@ -249,7 +319,7 @@ def check_targets(targets: Table, statistics: pd.DataFrame | None = None,
     frame = schema.prepare_targets(targets.frame, statistics)
     problems = run_schema(schema.targets_schema(list(frame.columns), statistics is not None, areas),
                           frame, file)
-    problems = without_cells_of(problems, targets.problems)
+    problems = without_cells_of(problems, targets.problems) + lookalike_id_problems(frame, file)
     if frame.empty:
         problems.append(Problem(file, 2, None, "no targets: the file has a header but no rows"))
     return problems
@@ -265,7 +335,7 @@ def check_statistics(statistics: Table, targets: pd.DataFrame | None = None) -> 
         targets = None  # no targets to cross-check with (reported on the targets file)
     frame = schema.prepare_statistics(statistics.frame, targets)
     problems = run_schema(schema.statistics_schema(list(frame.columns), targets is not None), frame, file)
-    return without_cells_of(problems, statistics.problems)
+    return _lookalike_hints(without_cells_of(problems, statistics.problems), targets)
 
 
 @dataclass

@@ -58,13 +58,15 @@ def _txt(value) -> str:
 
 def _sources_html(row) -> str:
     """The row's source titles, old → new (one when they are the same), each linked to its
-    http(s) URL."""
+    http(s) URL (HTML built from escaped parts, marked safe for the page's template)."""
+    from markupsafe import Markup
+
     from helpers.report.htmltext import safe_link
 
     old = (_txt(row.old_source), _txt(row.old_url))
     new = (_txt(row.new_source), _txt(row.new_url))
     pairs = [p for p in dict.fromkeys((old, new)) if p[0] or p[1]]
-    return " → ".join(safe_link(url, title or url) for title, url in pairs)
+    return Markup(" → ".join(safe_link(url, title or url) for title, url in pairs))
 
 
 def compare(old_set: Path, statistics: pd.DataFrame, trajectory: pd.DataFrame, as_of: int,
@@ -152,64 +154,58 @@ def series_names(ctx, ids, lang: str) -> dict[str, str]:
     return out
 
 
+def _summary_values(table: pd.DataFrame, lang: str) -> dict:
+    """What ``templates/pages/changes_summary.html.j2`` shows: each kind of change with its count,
+    zeros included, and whether a target changed status."""
+    from helpers.report.htmltext import t
+
+    counts = table["change"].value_counts()
+    return {"lang": lang, "counts": [(t(*pair, lang), int(counts.get(k, 0))) for k, pair in CHANGE_LABELS.items()],
+            "status_changed": bool(counts.get("status_changed", 0) or counts.get("newly_scorable", 0))}
+
+
 def summary_html(table: pd.DataFrame, lang: str) -> str:
     """One line counting every kind of change, zeros included (a reader sees that status
     changes were looked for), and a sentence when no target changed status."""
-    from helpers.report.htmltext import esc, t
+    from helpers.publish.pages import render
 
-    counts = table["change"].value_counts()
-    items = " · ".join(f"{esc(t(*pair, lang))}: {int(counts.get(k, 0))}" for k, pair in CHANGE_LABELS.items())
-    none = "" if counts.get("status_changed", 0) or counts.get("newly_scorable", 0) else (
-        f"<p>{esc(t('没有目标的状态发生变化。', 'No target changed status.', lang))}</p>")
-    return f'<p class="report-meta">{items}</p>{none}'
+    return render("changes_summary.html.j2", **_summary_values(table, lang))
+
+
+def _shown(v, status: bool, lang: str) -> str:
+    """A before/now cell: a status by its label, a number as ``%g``, a missing number "—"."""
+    from helpers.vocab import status_label
+
+    if isinstance(v, str):
+        return status_label(v, lang) if status else v
+    return "—" if pd.isna(v) else f"{v:g}"
 
 
 def changes_html(table: pd.DataFrame | None, ctx, date: str, previous: Path | None) -> str:
-    """The set's ``changes.html``: against ``previous`` (its date linked), or a note that this
-    is the first set to compare from."""
-    from helpers.publish.pages import html_page
-    from helpers.report.htmltext import esc, t
-    from helpers.vocab import status_label
+    """The set's ``changes.html`` (``templates/pages/changes.html.j2``): against ``previous`` (its
+    date linked), or a note that this is the first set to compare from."""
+    from helpers.publish.pages import render
+    from helpers.report.htmltext import t
+    from helpers.vocab import HTML_LANG
 
     lang = ctx.lang
     plan = ctx.plan
-    if previous is None or table is None:
-        body = f"<p>{esc(t('这是该规划（同一方法与地区）的第一份报告，没有可比较的上一份。', 'This is the first report set of this plan (same method and geo): there is nothing to compare with.', lang))}</p>"
-    elif table.empty:
-        body = f"<p>{esc(t('与上一份报告相比没有变化。', 'Nothing changed since the previous set.', lang))}</p>"
-    else:
+    rows, summary = None, {"counts": [], "status_changed": True}
+    if previous is not None and table is not None:
         names = series_names(ctx, table["indicator_id"], lang)
-
-        def show(v, status: bool):
-            if isinstance(v, str):
-                return esc(status_label(v, lang)) if status else esc(v)
-            return "—" if pd.isna(v) else esc(f"{v:g}")
-
-        trs = []
+        rows = []
         for r in table.itertuples(index=False):
             is_status = r.change in ("status_changed", "newly_scorable")
-            src = "" if is_status else _sources_html(r)
-            trs.append(f"<tr><td>{esc(t(*CHANGE_LABELS[r.change], lang))}</td><td>{esc(names[str(r.indicator_id)])}"
-                       f" <code>{esc(r.indicator_id)}</code></td><td>{esc(plan.geo_label(r.geo, lang))}</td>"
-                       f"<td>{esc(r.year)}</td><td>{show(r.old, is_status)}</td><td>{show(r.new, is_status)}</td>"
-                       f"<td>{src}</td></tr>")
-        head = "".join(f"<th>{esc(t(z, e, lang))}</th>" for z, e in (
-            ("变化", "Change"), ("目标", "Target"), ("地区", "Geo"), ("年份", "Year"), ("原", "Before"),
-            ("新", "Now"), ("来源", "Sources")))
-        body = (summary_html(table, lang)
-                + f'<div style="overflow-x:auto"><table class="report-table"><thead><tr>{head}</tr></thead>'
-                f"<tbody>{''.join(trs)}</tbody></table></div>"
-                f'<p class="report-meta">{esc(t("机器可读版本", "Machine-readable", lang))}: '
-                f'<a href="{CHANGES_CSV}">{CHANGES_CSV}</a></p>')
-    prev = "" if previous is None else (
-        f'<p class="report-meta">{esc(t("对比", "Compared with", lang))}: '
-        f'<a href="../{esc(previous.name)}/index.html">{esc(previous.name)}</a></p>')
-    title = t("自上一份报告以来的变化", "What changed since the previous set", lang)
-    return html_page(f"{title} — {plan.title(lang)} — {date}", f"""<h1>{esc(title)}</h1>
-<p class="report-meta">{esc(plan.title(lang))} · <span class="report-date">{esc(date)}</span> ·
-<a href="index.html">{esc(t("本期报告", "This set", lang))}</a></p>
-{prev}
-{body}""", lang)
+            rows.append({"change": t(*CHANGE_LABELS[r.change], lang), "name": names[str(r.indicator_id)],
+                         "id": r.indicator_id, "geo": plan.geo_label(r.geo, lang), "year": r.year,
+                         "old": _shown(r.old, is_status, lang), "new": _shown(r.new, is_status, lang),
+                         "sources": "" if is_status else _sources_html(r)})
+        summary = _summary_values(table, lang)
+    heading = t("自上一份报告以来的变化", "What changed since the previous set", lang)
+    return render("changes.html.j2", title=f"{heading} — {plan.title(lang)} — {date}", heading=heading,
+                  html_lang=HTML_LANG.get(lang, "zh-CN"), plan_title=plan.title(lang), date=date,
+                  previous=None if previous is None else previous.name, rows=rows, csv=CHANGES_CSV,
+                  **{**summary, "lang": lang})
 
 
 def write_changes(work: Path, prep, previous: Path | None) -> None:

@@ -28,7 +28,13 @@ WATCH_INTERVAL = 1.0
 
 def kill_tree(pid: int, include_self: bool = True, timeout: float = 3.0) -> None:
     """SIGTERM ``pid``'s descendants (and ``pid``), then SIGKILL whatever is left after
-    ``timeout`` seconds. Processes that are already gone are ignored."""
+    ``timeout`` seconds. Processes that are already gone are ignored.
+
+    It never reaps (waits on) a process: a process's exit status is its parent's to collect. A
+    render's pool workers are reaped by the pool; were they reaped here, the pool's manager
+    thread would see ``waitpid`` fail with ECHILD, which :mod:`multiprocessing` reads as "still
+    running", and it would spin for ever at exit (issue 23). So it only watches: a process that
+    has exited (a zombie) counts as gone."""
     import psutil
 
     try:
@@ -39,11 +45,30 @@ def kill_tree(pid: int, include_self: bool = True, timeout: float = 3.0) -> None
     for p in procs:
         with contextlib.suppress(psutil.Error):
             p.terminate()
-    _, alive = psutil.wait_procs(procs, timeout=timeout)
+    alive = _wait_gone(procs, timeout)
     for p in alive:
         with contextlib.suppress(psutil.Error):
             p.kill()
-    psutil.wait_procs(alive, timeout=timeout)
+    _wait_gone(alive, timeout)
+
+
+def _wait_gone(procs: list, timeout: float) -> list:
+    """Wait up to ``timeout`` seconds until every process has exited, without reaping any; the
+    ones still running."""
+    import psutil
+
+    def running(p) -> bool:
+        try:
+            return p.status() != psutil.STATUS_ZOMBIE
+        except psutil.Error:  # gone (or no longer ours to see)
+            return False
+
+    deadline = time.monotonic() + timeout
+    alive = [p for p in procs if running(p)]
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.05)
+        alive = [p for p in alive if running(p)]
+    return alive
 
 
 def watch_parent(cleanup: Iterable[str]) -> threading.Thread:

@@ -7,19 +7,23 @@
 - :func:`write_archive` — ``<reports root>/index.html``: every plan and its dated sets, newest
   first, with as-of year, method and status counts.
 
-Every data-derived string is escaped; the pages are self-contained (inline CSS, no scripts).
+The pages are Jinja templates (``templates/pages/``) rendered by :func:`environment`, which
+escapes every value; the pages are self-contained (inline CSS, no scripts).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
 from helpers.publish.sets import SET_RECORD, read_set_record, set_folders
 
-#: The nbconvert template under ``src/helpers/templates/`` (its CSS styles these pages too).
+#: The nbconvert template under ``templates/`` (its CSS styles these pages too).
 TEMPLATE_NAME = "plan_report"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+#: The pages' own Jinja templates (``page.html.j2`` and the pages extending it).
+PAGES_DIR = TEMPLATES_DIR / "pages"
 ARCHIVE_NAME = "index.html"
 
 
@@ -27,29 +31,46 @@ def report_css() -> str:
     return (TEMPLATES_DIR / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
 
 
+@functools.cache
+def environment():
+    """The publish wing's one Jinja environment: templates from :data:`PAGES_DIR`, autoescaped,
+    an undefined name an error, and the labels and numbers formatters as filters (``label``,
+    ``status_label``, ``method_label``, ``fmt_num``, ``fmt_pct``, ``fmt_year``). Every ``{{ }}``
+    value is escaped as :func:`helpers.report.htmltext.esc` escapes (``html.escape``, a missing
+    value "—"), the escaping of the report pages; HTML built from escaped parts comes in as
+    ``markupsafe.Markup``."""
+    import jinja2
+    from markupsafe import Markup
+
+    from helpers.formats import fmt_num, fmt_pct, fmt_year
+    from helpers.report.htmltext import esc
+    from helpers.vocab import METHOD_LABELS, label, status_label
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(PAGES_DIR), autoescape=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             finalize=lambda v: v if isinstance(v, Markup) else Markup(esc(v)))
+    env.filters.update(label=label, status_label=status_label, fmt_num=fmt_num, fmt_pct=fmt_pct,
+                       fmt_year=fmt_year,
+                       method_label=lambda key, lang: label(METHOD_LABELS.get(key, (key, key)), lang))
+    return env
+
+
+def render(template: str, **values) -> str:
+    """``template`` of :data:`PAGES_DIR` rendered with ``values`` (and the reports' CSS as ``css``)."""
+    from markupsafe import Markup
+
+    return environment().get_template(template).render(css=Markup(report_css()), **values)
+
+
 def html_page(title: str, body: str, lang: str = "both") -> str:
     """A self-contained page around ``body`` (HTML, already escaped): the shared head (charset,
-    viewport, ``title`` escaped here, the reports' inline CSS) and ``<main>``."""
-    from helpers.report.htmltext import esc
+    viewport, ``title`` escaped here, the reports' inline CSS) and ``<main>``
+    (``templates/pages/page.html.j2``)."""
+    from markupsafe import Markup
+
     from helpers.vocab import HTML_LANG
 
-    return f"""<!DOCTYPE html>
-<html lang="{HTML_LANG.get(lang, "zh-CN")}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{esc(title)}</title>
-<style>
-{report_css()}
-</style>
-</head>
-<body>
-<main>
-{body}
-</main>
-</body>
-</html>
-"""
+    return render("page.html.j2", title=title, body=Markup(body), html_lang=HTML_LANG.get(lang, "zh-CN"))
 
 
 def status_summary(prep):
@@ -69,41 +90,24 @@ def status_summary(prep):
 
 
 def index_html(prep) -> str:
-    """The set's front page: plan, date, as-of year, status counts per area with links. Every
-    data-derived string is escaped."""
+    """The set's front page (``templates/pages/index.html.j2``): plan, date, as-of year, status
+    counts per area with links. Every data-derived string is escaped."""
     from helpers import __version__
-    from helpers.report.htmltext import esc, t
-    from helpers.vocab import METHOD_LABELS, STATUS_COLOURS, STATUS_ORDER, status_label
+    from helpers.report.htmltext import t
+    from helpers.vocab import HTML_LANG, STATUS_COLOURS, STATUS_ORDER
 
     ctx = prep.ctx
     lang = ctx.lang
     plan = ctx.plan
     title_zh, title_en = plan.title_pair()
     doc = plan.text("document_number")
-    jur_zh, jur_en = ctx.plan.geo_pair(ctx.geo)
     counts = status_summary(prep)
-
-    head_cells = "".join(
-        f'<th class="num"><span class="status-chip" style="background:{STATUS_COLOURS[s]}"></span>'
-        f"{esc(status_label(s, lang))}</th>" for s in STATUS_ORDER)
-    rows = []
-    for area, row in counts.iterrows():
-        cells = "".join(f'<td class="num">{int(row[s])}</td>' for s in STATUS_ORDER)
-        name = esc(plan.area_label(area, lang))
-        pages = getattr(prep, "pages", None)
-        if pages is None or f"area-{area}" in pages:
-            name = f'<a href="area-{esc(area)}.html">{name}</a>'
-        else:
-            name += f' <span class="report-meta">({esc(t("本期未生成页面", "no page in this set", lang))})</span>'
-        rows.append(f'<tr><td>{name}</td><td class="num">{int(row["total"])}</td>{cells}</tr>')
+    pages = getattr(prep, "pages", None)
+    rows = [{"area": area, "name": plan.area_label(area, lang), "total": int(row["total"]),
+             "linked": pages is None or f"area-{area}" in pages, "counts": [int(row[s]) for s in STATUS_ORDER]}
+            for area, row in counts.iterrows()]
     total = counts.sum()
-    rows.append(f'<tr><th>{esc(t("合计", "Total", lang))}</th><th class="num">{int(total["total"])}</th>'
-                + "".join(f'<th class="num">{int(total[s])}</th>' for s in STATUS_ORDER) + "</tr>")
-    no_data_note = "" if ctx.has_data else (
-        f'<p class="report-meta">{esc(t("截至该年尚无可评估的数值。", "No value can be scored up to that year.", lang))}</p>')
-    method_name = METHOD_LABELS.get(ctx.method, (ctx.method, ctx.method))
     head = t(title_zh, title_en, lang)
-    title = f"{head} — {doc} — {prep.date}" if doc else f"{head} — {prep.date}"
     links = [("overview.html", t("规划总览", "Plan overview", lang)),
              ("data-coverage.html", t("数据覆盖", "Data coverage", lang)),
              ("changes.html", t("自上一份报告以来的变化", "What changed since the previous set", lang))]
@@ -111,38 +115,17 @@ def index_html(prep) -> str:
     if previous is not None:
         links.append((f"../{previous.name}/index.html", t(f"上一份报告（{previous.name}）",
                                                           f"Previous set ({previous.name})", lang)))
-    link_items = "".join(f'<li><a href="{esc(href)}">{esc(text)}</a></li>' for href, text in links)
-    stats_name = Path(str(plan.statistics_path)).name
-    targets_name = Path(str(plan.targets_path)).name
-    return html_page(title, f"""<h1>{esc(title_zh)}</h1>
-{'' if lang == 'zh' else f'<p class="report-meta"><em>{esc(title_en)}</em></p>'}
-<p class="report-meta">{esc(doc)}{' — ' if doc else ''}{esc(t(jur_zh, jur_en, lang))}</p>
-<p class="report-meta">{esc(t("报告日期", "Report date", lang))}: <span class="report-date">{esc(prep.date)}</span> ·
-{esc(t("数据截至", "Data as of", lang))}: {ctx.as_of} ·
-{esc(t("方法", "Method", lang))}: {esc(t(*method_name, lang))}</p>
-{no_data_note}
-<p class="report-meta"><a href="../../index.html">{esc(t("全部报告（存档）", "All reports (archive)", lang))}</a></p>
-<h2>{esc(t("报告", "Reports", lang))}</h2>
-<ul class="report-links">{link_items}</ul>
-<h2>{esc(t("各领域目标状态", "Status of the targets by area", lang))}</h2>
-<p class="report-meta">{esc(t(f"每项目标截至{ctx.as_of}年最近一个有数据年份的状态；点击领域查看报告。",
-                             f"Each target's status in its latest year with data up to {ctx.as_of}; "
-                             "click an area for its report.", lang))}</p>
-<div style="overflow-x:auto">
-<table class="report-table">
-<thead><tr><th>{esc(t("领域", "Area", lang))}</th><th class="num">{esc(t("目标数", "Targets", lang))}</th>{head_cells}</tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-</div>
-<footer class="report-footer">
-<hr>
-<p>{esc(t("数据", "Data", lang))}: <code>{esc(targets_name)}</code>, <code>{esc(stats_name)}</code> ·
-{esc(t("软件", "Software", lang))}: helpers {esc(__version__)} ·
-{esc(t("每份报告旁附有执行后的笔记本（.ipynb）以供核查。",
-       "The executed notebook (.ipynb) beside each report is kept for audit.", lang))}</p>
-</footer>""", lang)
+    return render(
+        "index.html.j2", lang=lang, html_lang=HTML_LANG.get(lang, "zh-CN"),
+        title=f"{head} — {doc} — {prep.date}" if doc else f"{head} — {prep.date}",
+        title_zh=title_zh, title_en=title_en, doc=doc, jurisdiction=t(*plan.geo_pair(ctx.geo), lang),
+        date=prep.date, as_of=ctx.as_of, method=ctx.method, has_data=ctx.has_data, links=links,
+        as_of_zh=f"每项目标截至{ctx.as_of}年最近一个有数据年份的状态；点击领域查看报告。",
+        as_of_en=f"Each target's status in its latest year with data up to {ctx.as_of}; click an area for its report.",
+        statuses=STATUS_ORDER, colours=STATUS_COLOURS, rows=rows,
+        total={"total": int(total["total"]), "counts": [int(total[s]) for s in STATUS_ORDER]},
+        targets_name=Path(str(plan.targets_path)).name, stats_name=Path(str(plan.statistics_path)).name,
+        version=__version__)
 
 
 # --------------------------------------------------------------------------- command line
@@ -207,51 +190,35 @@ def _geo_label(folder: Path, rec: dict) -> str:
 
 
 def archive_html(root: Path) -> str:
-    """``<root>/index.html``: per plan (folders of ``root`` holding dated sets), its sets newest
-    first with as-of year, method, geo and status counts, each linking to the set's index."""
+    """``<root>/index.html`` (``templates/pages/archive.html.j2``): per plan (folders of ``root``
+    holding dated sets), its sets newest first with as-of year, method, geo and status counts,
+    each linking to the set's index."""
     from helpers import __version__
-    from helpers.report.htmltext import esc
-    from helpers.vocab import METHOD_LABELS, STATUS_COLOURS, STATUS_ORDER, STATUSES
+    from helpers.vocab import METHOD_LABELS, STATUS_COLOURS, STATUS_ORDER
 
     root = Path(root)
-    plans = [(p.name, _read_sets(p)) for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith(".")]
-    plans = [(name, sets) for name, sets in plans if sets]
-    head_cells = "".join(f'<th class="num"><span class="status-chip" style="background:{STATUS_COLOURS[s]}"></span>'
-                         f"{esc(STATUSES[s][0])}<br>{esc(STATUSES[s][1])}</th>" for s in STATUS_ORDER)
-    parts = []
-    for name, sets in plans:
+    plans = []
+    for folder in sorted(root.iterdir()):
+        if not folder.is_dir() or folder.name.startswith("."):
+            continue
+        sets = _read_sets(folder)
+        if not sets:
+            continue
         first = sets[0]
-        title = " / ".join(x for x in dict.fromkeys([first.get("title_zh") or "", first.get("title_en") or ""]) if x) or name
-        doc = first.get("document_number") or ""
+        title = " / ".join(x for x in dict.fromkeys([first.get("title_zh") or "", first.get("title_en") or ""])
+                           if x) or folder.name
         rows = []
         for rec in sets:
             counts = rec.get("status_counts") or {}
-            mz, me = METHOD_LABELS.get(rec.get("method", ""), (rec.get("method", ""), rec.get("method", "")))
-            cells = "".join(f'<td class="num">{esc(counts.get(s, ""))}</td>' for s in STATUS_ORDER)
-            rows.append(f'<tr><td><a href="{esc(name)}/{esc(rec["date"])}/index.html">{esc(rec["date"])}</a></td>'
-                        f'<td class="num">{esc(rec.get("as_of", ""))}</td><td>{esc(mz)} / {esc(me)}</td>'
-                        f'<td>{esc(rec.get("geo_label", ""))}</td><td class="num">{esc(rec.get("targets", ""))}</td>{cells}</tr>')
-        parts.append(f"""<h2>{esc(title)}</h2>
-<p class="report-meta">{esc(doc)}{' — ' if doc else ''}<code>{esc(name)}</code> ·
-{len(sets)} 份报告 / {len(sets)} report set{'s' if len(sets) != 1 else ''} ·
-<a href="{esc(name)}/latest/index.html">最新 / latest</a></p>
-<div style="overflow-x:auto">
-<table class="report-table">
-<thead><tr><th>报告日期<br>Report date</th><th class="num">数据截至<br>Data as of</th><th>方法<br>Method</th>
-<th>地区<br>Geo</th><th class="num">目标数<br>Targets</th>{head_cells}</tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-</div>""")
-    if not parts:
-        parts.append("<p>尚无报告。 / No report set yet.</p>")
-    return html_page("规划目标跟踪报告存档 / Plan tracking reports — archive", f"""<h1>规划目标跟踪报告存档</h1>
-<p class="report-meta"><em>Plan tracking reports — archive</em></p>
-<p class="report-meta">每个规划的全部报告，最新在前；状态数为各目标截至“数据截至”年份的状态。 /
-Every plan's report sets, newest first; status counts are each target's status as of the set's data year.</p>
-{chr(10).join(parts)}
-<footer class="report-footer"><hr><p>helpers {esc(__version__)}</p></footer>""")
+            method = rec.get("method", "")
+            mz, me = METHOD_LABELS.get(method, (method, method))
+            rows.append({"date": rec["date"], "as_of": rec.get("as_of", ""), "method_zh": mz, "method_en": me,
+                         "geo_label": rec.get("geo_label", ""), "targets": rec.get("targets", ""),
+                         "counts": [counts.get(s, "") for s in STATUS_ORDER]})
+        plans.append({"name": folder.name, "title": title, "doc": first.get("document_number") or "", "sets": rows})
+    return render("archive.html.j2", title="规划目标跟踪报告存档 / Plan tracking reports — archive",
+                  html_lang="zh-CN", plans=plans, statuses=STATUS_ORDER, colours=STATUS_COLOURS,
+                  version=__version__)
 
 
 def write_archive(root: str | Path) -> Path:

@@ -277,6 +277,11 @@ def _render_locked(prep, date, areas, as_of, method, lang, targets_path, statist
                             timeout, progress, log_dir,
                             on_start=lambda: index.setdefault("html", index_html(prep))) if todo else []
         failures = [r for r in results if not r["ok"]]
+        full = next((f for f in failures if f.get("os_errno")), None)
+        if full is not None:  # a full disk (or a read-only one) in a worker: exit 2 naming the path
+            from helpers.data.fileio import output_error
+
+            raise output_error(full["os_path"], OSError(full["os_errno"], full["os_strerror"], full["os_path"]))
         if failures or len(results) != len(todo):
             kept: dict[str, Path] = {}
             failed_dir = out / FAILED_DIR

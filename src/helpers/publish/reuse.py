@@ -9,25 +9,28 @@ output can depend on:
 - the package: every file under ``src/helpers/`` (the code, the nbconvert template and its CSS),
   with its path;
 - the page's parameters (as passed to papermill, with their values) and its title, key and
-  notebook name, *except* any parameter whose value is the report date;
+  notebook name;
 - where it runs: the project root (the footer names the statistics file relative to it), the
   Jupyter kernel's spec, the Python version and the versions of the libraries that draw or
   export a page (:data:`LIBRARIES`), and the ``HELPERS_*`` environment variables (e.g. the CJK
   font switch) other than the renderer's own switches.
 
 Each published set keeps ``fingerprints.json`` beside ``set.json``: per page its fingerprint, the
-SHA-256 of its .html and .ipynb as published, how often the report date occurs in them, and
-``reused_from`` (the date of the set it was copied from, or null when it was executed).
+SHA-256 of its .html and .ipynb as published, and ``reused_from`` (the date of the set it was
+copied from, or null when it was executed).
 
 Before executing, :func:`reuse_pages` looks for each page in the plan's published sets (the set
 of the same date first, then the others newest first): a page with the same fingerprint whose
-files are still the ones recorded is copied into the new set. Re-stamping: what is date-dependent
-is known — the report notebooks are not given the date (no parameter carries it), so their pages
-never contain it (tests/test_reproducible.py asserts so); only index.html names the date, and it
-is written afresh by every render. A page would depend on the date only through a parameter
-holding it; such a parameter is left out of the fingerprint, and a reused page gets the old date
-replaced by the new one wherever it occurs (refused, and the page executed, when the new date
-already occurs in the old page, which would make the replacement ambiguous).
+files are still the ones recorded is copied into the new set, byte for byte.
+
+Why per page and not one check per set: the inputs, the package and the environment are the
+same for every page of a render (:func:`common_digest`), but the notebook and the parameters
+are not, so a change to one notebook re-executes only its pages, and a render of some areas
+reuses those pages of a full set (and the reverse). The report date is in no page: the notebooks
+are not given it (tests/test_reproducible.py asserts their pages never contain it); only
+index.html and changes.html name it, and they are written afresh by every render. A notebook
+given the date as a parameter would have it in its fingerprint, so its page would be reused on
+the same date only.
 
 ``HELPERS_RENDER_REUSE=0`` turns reuse off (every page is executed).
 """
@@ -37,7 +40,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +53,8 @@ LIBRARIES = ("pandas", "numpy", "matplotlib", "mplfonts", "nbconvert", "nbformat
              "ipykernel", "ipython", "jinja2", "mistune", "pygments", "pandera", "ipywidgets")
 #: HELPERS_* variables that choose how a render runs, not what a page shows.
 _RUN_SWITCHES = {"HELPERS_RENDER_ENGINE", REUSE_ENV, "HELPERS_INPUTS_SNAPSHOT"}
-_PACKAGE_DIR = Path(__file__).resolve().parent
+#: The whole package (every wing): a change anywhere in it may change what a page shows.
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
 _VERSION = 1
 
 
@@ -102,11 +105,10 @@ def _inputs_digest(plan) -> str:
     return h.hexdigest()
 
 
-def page_fingerprint(job, date: str, notebooks_dir: Path, common: str) -> str:
+def page_fingerprint(job, notebooks_dir: Path, common: str) -> str:
     """The fingerprint of one :class:`~helpers.publish.jobs.ReportJob` (module docstring); ``common`` is
     :func:`common_digest` of the render."""
-    params = {k: v for k, v in job.parameters.items() if str(v) != date}
-    page = {"key": job.key, "notebook": job.notebook, "title": job.title, "parameters": params,
+    page = {"key": job.key, "notebook": job.notebook, "title": job.title, "parameters": dict(job.parameters),
             "notebook_sha": _sha((Path(notebooks_dir) / job.notebook).read_bytes())}
     text = json.dumps(page, sort_keys=True, ensure_ascii=False, default=str)
     return _sha(f"{_VERSION}\0{common}\0{text}".encode())
@@ -126,7 +128,6 @@ class Reuse:
     date: str
     fingerprints: dict[str, str]
     reused: dict[str, str] = field(default_factory=dict)
-    dated: set[str] = field(default_factory=set)  # pages with a parameter holding the date
 
     def write(self, folder: Path) -> Path:
         """``fingerprints.json`` of the finished set in ``folder`` (every page must be there)."""
@@ -135,10 +136,8 @@ class Reuse:
         pages = {}
         for key, fp in sorted(self.fingerprints.items()):
             html, nb = (Path(folder) / f"{key}{ext}" for ext in (".html", ".ipynb"))
-            data = html.read_bytes() + nb.read_bytes()
             pages[key] = {"fingerprint": fp, "html_sha256": _sha(html.read_bytes()),
-                          "ipynb_sha256": _sha(nb.read_bytes()), "date_mentions": data.count(self.date.encode()),
-                          "reused_from": self.reused.get(key)}
+                          "ipynb_sha256": _sha(nb.read_bytes()), "reused_from": self.reused.get(key)}
         record = {"version": _VERSION, "date": self.date, "pages": pages}
         text = json.dumps(record, indent=1, sort_keys=True) + "\n"
         return atomic_write_bytes(Path(folder) / FINGERPRINTS, text.encode("utf-8"))
@@ -158,8 +157,8 @@ def _read(folder: Path) -> dict:
     return rec.get("pages", {}) if isinstance(rec, dict) and rec.get("version") == _VERSION else {}
 
 
-def _copy(src: Path, entry: dict, key: str, old_date: str, date: str, dated: bool, work: Path) -> bool:
-    """Copy one page into ``work`` if its files are the recorded ones; re-stamp the date."""
+def _copy(src: Path, entry: dict, key: str, work: Path) -> bool:
+    """Copy one page into ``work`` if its files are still the recorded ones."""
     html, nb = src / f"{key}.html", src / f"{key}.ipynb"
     try:
         html_b, nb_b = html.read_bytes(), nb.read_bytes()
@@ -167,15 +166,8 @@ def _copy(src: Path, entry: dict, key: str, old_date: str, date: str, dated: boo
         return False
     if _sha(html_b) != entry.get("html_sha256") or _sha(nb_b) != entry.get("ipynb_sha256"):
         return False  # edited or damaged since it was published
-    if dated and old_date != date:
-        if date.encode() in html_b + nb_b:
-            return False  # the new date already occurs: replacing the old one would be ambiguous
-        html_b, nb_b = (b.replace(old_date.encode(), date.encode()) for b in (html_b, nb_b))
-        (work / html.name).write_bytes(html_b)
-        (work / nb.name).write_bytes(nb_b)
-    else:
-        shutil.copyfile(html, work / html.name)
-        shutil.copyfile(nb, work / nb.name)
+    (work / html.name).write_bytes(html_b)
+    (work / nb.name).write_bytes(nb_b)
     return True
 
 
@@ -183,8 +175,7 @@ def reuse_pages(prep, out: Path, work: Path, notebooks_dir: Path) -> Reuse:
     """Fingerprint every page of ``prep`` and copy into ``work`` those found unchanged in the
     plan's published sets under ``out`` (module docstring)."""
     common = common_digest(prep.ctx.plan)
-    result = Reuse(prep.date, {j.key: page_fingerprint(j, prep.date, notebooks_dir, common) for j in prep.jobs})
-    result.dated = {j.key for j in prep.jobs if any(str(v) == prep.date for v in j.parameters.values())}
+    result = Reuse(prep.date, {j.key: page_fingerprint(j, notebooks_dir, common) for j in prep.jobs})
     if not enabled() or not Path(out).is_dir():
         return result
     wanted = dict(result.fingerprints)
@@ -194,8 +185,7 @@ def reuse_pages(prep, out: Path, work: Path, notebooks_dir: Path) -> Reuse:
         pages = _read(folder)
         for key, fp in list(wanted.items()):
             entry = pages.get(key)
-            if entry and entry.get("fingerprint") == fp and _copy(folder, entry, key, folder.name, prep.date,
-                                                                 key in result.dated, Path(work)):
+            if entry and entry.get("fingerprint") == fp and _copy(folder, entry, key, Path(work)):
                 result.reused[key] = entry.get("reused_from") or folder.name
                 del wanted[key]
     return result

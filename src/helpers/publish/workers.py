@@ -20,6 +20,7 @@ import time: the parent imports this module and must stay light.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
@@ -136,6 +137,12 @@ def init_worker(kernel_root: str, log_path: str, snapshot: str | None = None,
     os.close(fd)
     folder = os.path.join(kernel_root, f"w{os.getpid()}")
     os.makedirs(folder, exist_ok=True)
+    # jupyter_client writes each kernel's connection file (with its HMAC key) by
+    # tempfile.mkstemp(".json"): in this private folder, which the render's clean-up removes
+    # even when the render is killed (clean_orphans, watch_parent), never loose in $TMPDIR.
+    import tempfile
+
+    tempfile.tempdir = folder
     from traitlets.config import Config
 
     cfg = Config()
@@ -228,6 +235,10 @@ def _tidy_executed(nb, job: ReportJob) -> None:
     nb.metadata.pop("widgets", None)
 
 
+#: OS errors that say an output cannot be written (the render exits 2 naming the path).
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
+
+
 def render_one(job: ReportJob, src_dir: str, work_dir: str, timeout: int) -> dict:
     """Execute one notebook and export it; returns a picklable result (never raises for a
     notebook failure: the parent decides what to do)."""
@@ -264,6 +275,9 @@ def render_one(job: ReportJob, src_dir: str, work_dir: str, timeout: int) -> dic
                       evalue=strip_ansi(str(getattr(exc, "evalue", None) or evalue or exc)).strip())
         if not ename and getattr(exc, "ename", None) is None:
             result["error"] = strip_ansi(str(exc)).strip()
+        if isinstance(exc, OSError) and exc.errno in OUTPUT_ERRNOS:  # a full disk, not the notebook
+            result.update(os_errno=exc.errno, os_strerror=exc.strerror or str(exc),
+                          os_path=str(exc.filename or nb_out))
     from helpers.publish.kernels.template import LAUNCHES
 
     result["kernel"] = "; ".join(LAUNCHES)  # how its kernel started: "forked" or "fresh: <why>"

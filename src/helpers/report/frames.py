@@ -3,7 +3,8 @@
 - :func:`status_frame`: one row per target, as of the as-of year (:data:`STATUS_FRAME_COLUMNS`);
 - :func:`no_data_frame`: the targets without any value, with what data would score each
   (:func:`needed_text`) and the values of other places and context series;
-- :func:`by_year_frame`: one target, one row per year, with both gaps.
+- :func:`by_year_frame`: one target, one row per year, with both gaps;
+- :func:`source_quality_frame`: the statistics rows counted by source quality.
 
 :func:`target_cell` writes a target as a cell ("≥ 7 % on average (2025)"). A missing number
 stays NA here; :mod:`helpers.report.tables` shows these frames as HTML ("—" for a missing number).
@@ -17,7 +18,7 @@ import pandas as pd
 from helpers.formats import MISSING, fmt_year, series_labels, target_text
 from helpers.report.htmltext import geo_name, names, t, year_ranges
 from helpers.report.terms import CONTEXT_SERIES, QUIET_NOTES, exceeded, report_status, row_notes, status_detail
-from helpers.vocab import STATUS_ORDER
+from helpers.vocab import SOURCE_QUALITY, STATUS_ORDER
 
 # --------------------------------------------------------------------------- the target as a cell
 
@@ -279,3 +280,23 @@ def by_year_frame(lin: pd.DataFrame, cagr: pd.DataFrame | None = None, lang: str
     joined = notes.apply(lambda r: "; ".join(x for x in r if isinstance(x, str) and x), axis=1)
     out["note"] = joined.where(joined != "", None) if len(out) else pd.Series([], dtype=object)
     return out
+
+
+# --------------------------------------------------------------------------- sources
+
+def source_quality_frame(statistics: pd.DataFrame, lang: str = "both") -> pd.DataFrame:
+    """The statistics rows (every place, context series included) counted by ``source_quality``
+    (:data:`helpers.vocab.SOURCE_QUALITY`, best first; then ``not_graded`` for an empty cell or a
+    plan without the column, shown only when there is one): ``quality``, ``label`` (in ``lang``),
+    ``rows``, ``share`` (of all rows, 1.0 = 100 %)."""
+    col = statistics["source_quality"] if "source_quality" in statistics.columns else pd.Series(
+        pd.NA, index=statistics.index, dtype="string")
+    keys = col.astype("string").str.strip().replace("", pd.NA).fillna("not_graded")
+    counts = keys.value_counts()
+    order = list(SOURCE_QUALITY) + (["not_graded"] if counts.get("not_graded", 0) else [])
+    labels = {**SOURCE_QUALITY, "not_graded": ("未标注", "not graded")}
+    rows = [int(counts.get(k, 0)) for k in order]
+    total = len(statistics)
+    return pd.DataFrame({"quality": order, "label": [t(*labels[k], lang) for k in order],
+                         "rows": pd.Series(rows, dtype="Int64"),
+                         "share": [n / total if total else np.nan for n in rows]})

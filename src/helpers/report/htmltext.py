@@ -16,6 +16,7 @@ The words the reports use (the two gaps, "no data", "value, not scored") are in
 
 from __future__ import annotations
 
+import functools
 import html
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -138,12 +139,39 @@ def _shown_path(path: object) -> str:
         return p.name
 
 
+#: The report wing's Jinja templates (the footer).
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+@functools.cache
+def environment():
+    """The report wing's one Jinja environment: templates from :data:`TEMPLATES_DIR`,
+    autoescaped, an undefined name an error, the labels and numbers formatters as filters
+    (``label``, ``status_label``, ``fmt_num``, ``fmt_pct``, ``fmt_year``). Every ``{{ }}`` value
+    is escaped by :func:`esc` (``html.escape``, a missing value "—"); HTML built from escaped
+    parts comes in as ``markupsafe.Markup``."""
+    import jinja2
+    from markupsafe import Markup
+
+    from helpers.formats import fmt_num, fmt_pct
+    from helpers.vocab import status_label
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
+                             undefined=jinja2.StrictUndefined,
+                             finalize=lambda v: v if isinstance(v, Markup) else Markup(esc(v)))
+    env.filters.update(label=label, status_label=status_label, fmt_num=fmt_num, fmt_pct=fmt_pct,
+                       fmt_year=fmt_year)
+    return env
+
+
 def report_footer(plan: dict, as_of: object, method: str, statistics_path: object,
                   statistics: pd.DataFrame | None = None, lang: str = "both") -> str:
-    """The foot of every report: method (see ``docs/method.md``), data sources (statistics file,
-    number of values with a source), software versions and the data's as-of year, as HTML in a
-    ``<footer class="helpers-footer">``. Reads ``statistics_path`` when ``statistics`` is None."""
+    """The foot of every report (``templates/footer.html.j2``): method (see ``docs/method.md``),
+    data sources (statistics file, number of values with a source), software versions and the
+    data's as-of year, as HTML in a ``<footer class="helpers-footer">``. Reads
+    ``statistics_path`` when ``statistics`` is None."""
     import matplotlib
+    from markupsafe import Markup
 
     from helpers import __version__
 
@@ -156,24 +184,14 @@ def report_footer(plan: dict, as_of: object, method: str, statistics_path: objec
         n_sourced = int(sourced.sum())
     else:
         n_rows = n_sourced = 0
-    m = METHOD_TEXT.get(method, (method, method))
     title = t(plan.get("title_zh", ""), plan.get("title_en", ""), lang) if plan else ""
     doc = plan.get("document_number", "") if plan else ""
-    plan_html = safe_link(plan.get("source_url"), f"{title} {doc}".strip()) if plan else MISSING
-    as_of_s = fmt_year(as_of)
-    items = [
-        (t("方法", "Method", lang),
-         f"{esc(t(*m, lang))}. {esc(t('公式与示例见', 'Formulas and a worked example: ', lang))}"
-         "<code>docs/method.md</code>"),
-        (t("规划", "Plan", lang), plan_html),
-        (t("数据来源", "Data sources", lang),
-         f"<code>{esc(_shown_path(statistics_path))}</code> — "
-         + esc(t(f"{n_sourced}个有来源的数值（共{n_rows}行）；每个数值附来源标题，网页来源另附网址",
-                 f"{n_sourced} values with a source (of {n_rows} rows); each value carries its "
-                 "source title, and its URL when the source is a web page", lang))),
-        (t("软件", "Software", lang),
-         esc(f"helpers {__version__}, pandas {pd.__version__}, matplotlib {matplotlib.__version__}")),
-        (t("数据截至", "Data as of", lang), esc(as_of_s)),
-    ]
-    lis = "".join(f"<li><strong>{esc(k)}</strong>: {v}</li>" for k, v in items)
-    return f'<footer class="helpers-footer"><hr><ul>{lis}</ul></footer>'
+    return environment().get_template("footer.html.j2").render(
+        lang=lang, method=METHOD_TEXT.get(method, (method, method)),
+        plan_link=Markup(safe_link(plan.get("source_url"), f"{title} {doc}".strip())) if plan else MISSING,
+        statistics_file=_shown_path(statistics_path),
+        sourced_zh=f"{n_sourced}个有来源的数值（共{n_rows}行）；每个数值附来源标题，网页来源另附网址",
+        sourced_en=(f"{n_sourced} values with a source (of {n_rows} rows); each value carries its "
+                    "source title, and its URL when the source is a web page"),
+        software=f"helpers {__version__}, pandas {pd.__version__}, matplotlib {matplotlib.__version__}",
+        as_of=as_of)

@@ -29,6 +29,7 @@ from helpers.report import frames, htmltext, narrate, tables, terms
 from helpers.report.display import show
 from helpers.report.htmltext import esc, heading, t  # noqa: F401  (heading: for the notebooks)
 from helpers.report.narrate import key_figures_text  # noqa: F401  (for the notebooks)
+from helpers.report.provenance import source_quality_html  # noqa: F401  (for the notebooks)
 from helpers.report.params import Context
 from helpers.vocab import KINDS, METHOD_LABELS, label
 
@@ -425,7 +426,7 @@ def indicator_info_html(ctx: Context, indicator_id: str) -> str:
             htmltext.fmt_year(r["baseline_year"]), label(KINDS.get(str(r["kind"]), (r["kind"], r["kind"])), ctx.lang),
             r.get("reference_id"), r.get("lead_agency"), r.get("source_ref"), r.get("note")],
     })
-    return (title_html(ctx, str(r["name_zh"]), str(r["name_en"])) + tables.html_table(info)
+    return (title_html(ctx, str(r["name_zh"]), str(r["name_en"])) + tables.text_styler(info).to_html()
             + narrate.indicator_summary(ctx.latest, ctx.statistics, indicator_id, ctx.as_of,
                                         ctx.geo, jurisdiction(ctx), ctx.lang, plan=ctx.plan))
 

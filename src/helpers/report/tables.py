@@ -1,6 +1,6 @@
 """The report's tables as HTML, every cell and header escaped, and as plain text.
 
-- :func:`html_table`: any DataFrame of strings as an HTML table (http(s) links, status colours);
+- :func:`text_styler`: any DataFrame of strings as a pandas Styler (cells escaped, http(s) links);
   :func:`plain_table`: a fixed-width plain-text table for ``print()``;
 - :func:`frame_styler`: a pandas Styler of a :mod:`helpers.report.frames` frame (labelled headers,
   formatted cells, status colours, notes under the table), used by :func:`status_table`,
@@ -52,7 +52,7 @@ from helpers.report.terms import (
     no_data_word,
     report_status_label,
 )
-from helpers.vocab import BINDING, KINDS, STATUS_COLOURS, label
+from helpers.vocab import BINDING, KINDS, label
 
 # --------------------------------------------------------------------------- any table
 
@@ -65,53 +65,46 @@ TABLE_STYLES = [
 ]
 
 
-def html_table(df: pd.DataFrame, *, links: dict[str, str] | None = None,
-               status_keys: pd.Series | None = None, status_col: str | None = None,
-               raw: set[str] | None = None, css_class: str = "helpers-table dataframe",
-               numeric: Sequence[str] = ()) -> str:
-    """An HTML table of ``df`` with every cell and header escaped.
+def text_styler(df: pd.DataFrame, *, links: dict[str, str] | None = None, raw: set[str] | None = None,
+                numeric: Sequence[str] = ()):
+    """A pandas Styler of a DataFrame of texts (any table that is not a
+    :mod:`helpers.report.frames` frame): every cell and header escaped (:func:`esc`; NA shows
+    :data:`MISSING`), no index, the compact style of :func:`frame_styler` (text left-aligned at
+    the top; the ``numeric`` columns right-aligned).
 
-    ``links`` maps a shown column to a hidden column holding its URL (http/https only become
-    links). With ``status_keys`` (status per row) the ``status_col`` cells get that status's
-    colour from :data:`helpers.vocab.STATUS_COLOURS`. NA cells show :data:`MISSING`. ``raw``
+    ``links`` maps a shown column to a hidden column holding its URL: the cell is
+    :func:`~helpers.report.htmltext.safe_link` of both (http/https only become links). ``raw``
     names columns whose cells are HTML this module already built from escaped parts (links).
-    The table carries the compact style of :func:`frame_styler` (text left-aligned at the top;
-    the ``numeric`` columns right-aligned), scoped to its own id.
+    The element ids derive from the table's content, so the same table renders the same HTML.
     """
+    import hashlib
+
     links = links or {}
     hidden = set(links.values())
     cols = [c for c in df.columns if c not in hidden]
-    body = pd.DataFrame(index=df.index)
+    body = pd.DataFrame(index=pd.RangeIndex(len(df)))
     for c in cols:
-        if c in links:
-            cells = [safe_link(u, v) for v, u in zip(df[c], df[links[c]])]
-        elif raw and c in raw:
-            cells = [str(v) for v in df[c]]
-        else:
-            cells = [esc(v) for v in df[c]]
-        body[c] = pd.Series(cells, index=df.index, dtype=object)
-    tds = {c: "<td>" + body[c] + "</td>" for c in cols}
-    if status_keys is not None and status_col in tds:
-        colour = pd.Series(status_keys, index=df.index).map(STATUS_COLOURS).fillna("#FFFFFF")
-        tds[status_col] = ('<td style="background-color:' + colour + '">' + body[status_col] + "</td>")
-    rows = pd.concat(tds, axis=1).agg("".join, axis=1) if len(df) else pd.Series([], dtype=str)
-    head = "".join(f"<th>{esc(c)}</th>" for c in cols)
-    trs = "".join(f"<tr>{r}</tr>" for r in rows)
-    import hashlib
-
-    tid = "t" + hashlib.sha1((head + trs).encode("utf-8")).hexdigest()[:10]
-
-    def scoped(selector: str) -> str:  # "th, td" -> "#id th, #id td"; "" -> "#id"
-        return ", ".join(f"#{tid} {sel.strip()}".rstrip() for sel in (selector or "").split(","))
-
-    css = "".join(f"{scoped(r['selector'])} {{{r['props']}}}" for r in TABLE_STYLES)
-    nums = [cols.index(c) + 1 for c in numeric if c in cols]
+        cells = [safe_link(u, v) for v, u in zip(df[c], df[links[c]])] if c in links else list(df[c])
+        body[c] = pd.Series(cells, index=body.index, dtype=object)
+    body.columns = pd.Index([str(c) for c in cols], dtype=object)
+    html_cols = [str(c) for c in cols if c in links or (raw and c in raw)]
+    digest = hashlib.sha1(body.to_csv().encode("utf-8")).hexdigest()[:10]
+    sty = _report_styler_class()(body, uuid=f"h{digest}", cell_ids=False)
+    text_cols = [c for c in body.columns if c not in html_cols]
+    if text_cols:
+        sty.format(esc, subset=text_cols)
+    if html_cols:
+        sty.format(str, subset=html_cols)
+    sty.format_index(esc, axis=1)
+    sty.hide(axis="index")
+    styles = list(TABLE_STYLES)
+    nums = [i for i, c in enumerate(cols) if c in set(numeric)]
     if nums:
-        css += scoped(", ".join(f"td:nth-child({i}), th:nth-child({i})" for i in nums)) + \
-            " {text-align: right; font-variant-numeric: tabular-nums;}"
-    return (f"<style>{css}</style>"
-            f'<table id="{tid}" class="{esc(css_class)}"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{trs}</tbody></table>")
+        styles.append({"selector": ", ".join(f"td.col{i}, th.col{i}" for i in nums),
+                       "props": "text-align: right; font-variant-numeric: tabular-nums;"})
+    sty.set_table_styles(styles)
+    sty.set_table_attributes('class="helpers-table dataframe"')
+    return sty
 
 
 def plain_table(df: pd.DataFrame) -> str:
@@ -360,7 +353,7 @@ def sources_table(statistics: pd.DataFrame, ids: Sequence[str], lang: str = "bot
     out[src] = s["source_title"].where(s["source_title"].notna(), s["source_url"])
     out["_url"] = s["source_url"]
     out[t("说明", "Note", lang)] = s["note"]
-    return html_table(out, links={src: "_url"}, numeric=[t("年份", "Year", lang), t("数值", "Value", lang)])
+    return text_styler(out, links={src: "_url"}, numeric=[t("年份", "Year", lang), t("数值", "Value", lang)]).to_html()
 
 
 def coverage_area_table(cov: pd.DataFrame, lang: str = "both", plan=None) -> str:
@@ -377,7 +370,7 @@ def coverage_area_table(cov: pd.DataFrame, lang: str = "both", plan=None) -> str
     out[t("已有数值的目标×年份", "Target-years with a value", lang)] = (
         d["years_filled"].map(fmt_num) + " / " + d["years_possible"].map(fmt_num))
     out[t("覆盖率", "Share filled", lang)] = d["share_filled"].map(fmt_pct)
-    return html_table(out, numeric=list(out.columns[1:]))
+    return text_styler(out, numeric=list(out.columns[1:])).to_html()
 
 
 def _years_text(years: object) -> str | None:
@@ -422,7 +415,7 @@ def coverage_target_table(cov: pd.DataFrame, targets: pd.DataFrame, statistics: 
     out[t("参考序列行数", "Context rows", lang)] = d["context_rows"].map(fmt_num)
     src = t("来源", "Sources", lang)
     out[src] = ids.map(links).fillna(MISSING)
-    return html_table(out, raw={src})
+    return text_styler(out, raw={src}).to_html()
 
 
 # --------------------------------------------------------------------------- terminal text

@@ -291,3 +291,31 @@ def test_dollar_signs_in_names_and_units_are_text_not_mathtext():
     assert any("Spending $5 to $10" in t for t in texts)
     assert any("$ per person" in t for t in texts)
     plt.close(fig)
+
+
+# --- issue 23 D3: very long area names and unbroken tokens keep the heatmap whole ---------------
+
+@pytest.mark.parametrize("lang", ["both", "en", "zh"])
+def test_heatmap_with_a_very_long_area_name_and_an_unbroken_token_fits_its_figure(lang):
+    import warnings
+
+    areas = dict(AREA_LABELS)
+    areas["health"] = ("合成卫生领域" * 14, "Synthetic health area with a very long name " * 3)  # ~80 zh, ~130 en
+    token = "Synthetic" + "x" * 90  # no space to wrap at
+    traj = heatmap_traj().replace({"Synthetic health A": token})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. "constrained_layout not applied" would reach the page
+        fig = charts.plot_status_heatmap(traj, lang=lang, areas=areas)
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    shown = [t for t in [*ax.get_yticklabels(), *ax.texts] if t.get_text()]
+    assert any("x" * 40 in t.get_text() for t in ax.get_yticklabels()) or lang == "zh"
+    # the whole token, every letter, is on the chart (wrapped, never cut)
+    text = "".join(t.get_text().replace("\n", "") for t in ax.get_yticklabels())
+    assert lang == "zh" or token in text
+    box = fig.bbox
+    for t in shown:  # every label inside the figure: nothing cut at an edge
+        ext = t.get_window_extent(renderer)
+        assert ext.x0 >= box.x0 - 1 and ext.x1 <= box.x1 + 1, t.get_text()
+    plt.close(fig)

@@ -29,6 +29,7 @@ from helpers import vocab
 from helpers.formats import fmt_exact, fmt_num, target_spec, text_or_none
 from helpers.report.charts.style import PALETTE
 from helpers.report.terms import (
+    DEFINITION_BREAK_NOTE,
     T_BASELINE,
     T_DONE_IN_YEAR,
     T_LOWER_PANEL,
@@ -374,3 +375,19 @@ def draw_raw(ax: Axes, years: np.ndarray, raw: np.ndarray, kind: str, lang: str,
         ax.set_title(vocab.label((f"{zh}, {T_UNIT[0]}: {unit[0]}", f"{en}, {T_UNIT[1]}: {unit[1]}"), lang),
                      loc="left", fontsize=8.5, color="#444444", pad=3.0)
     return [bars]
+
+
+def hatch_definition_breaks(ax: Axes, cells: pd.DataFrame, order: Sequence[str], years, edges) -> bool:
+    """The status heatmap's caveat: a hatch over every cell whose ``status_note`` says the year's
+    definition differs from the baseline year's (issue 21). ``order``: the row targets, ``years``
+    the columns, ``edges`` the rows' edges. Returns whether any cell was hatched."""
+    from matplotlib.patches import Rectangle
+
+    notes = cells["status_note"] if "status_note" in cells.columns else pd.Series("", index=cells.index)
+    broken = cells[notes.astype("string").fillna("").str.contains(DEFINITION_BREAK_NOTE, regex=False).to_numpy()]
+    row_of, col_of = {i: k for k, i in enumerate(order)}, {int(y): k for k, y in enumerate(years)}
+    for i, y in zip(broken["indicator_id"], broken["year"]):
+        r, c = row_of[i], col_of[int(y)]
+        ax.add_patch(Rectangle((c - 0.5, edges[r]), 1, edges[r + 1] - edges[r], fill=False, hatch="///",
+                               edgecolor="#555555", linewidth=0))
+    return len(broken) > 0

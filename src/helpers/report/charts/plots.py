@@ -25,13 +25,15 @@ chartparts, and charts → chartlayout; none of them imports this module.
 
 from __future__ import annotations
 
+import unicodedata
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import transforms
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from helpers import vocab
@@ -59,6 +61,7 @@ from helpers.report.charts.parts import (
     draw_raw,
     first_value,
     fmt_level,
+    hatch_definition_breaks,
     raw_shares_axis,
     raw_unit_pair,
     require_columns,
@@ -73,7 +76,6 @@ from helpers.report.charts.parts import (
 from helpers.report.charts.style import resolve_lang, use_style
 from helpers.report.terms import (
     DEFINITION_BREAK,
-    DEFINITION_BREAK_NOTE,
     T_COUNT,
     T_HEATMAP_TITLE,
     T_NO_BASELINE,
@@ -297,6 +299,8 @@ HEATMAP_TWO_LINE_ROWS = 40
 #: Display columns (a CJK character counts two) of a heatmap row label's lines, by language;
 #: ``two_lines``: (Chinese, English) of the two-line labels. A longer name wraps, never cut.
 HEATMAP_LABEL_COLUMNS: dict = {"zh": 44, "en": 40, "both": 48, "two_lines": (60, 56)}
+#: Display columns of an area's name right of the heatmap (a longer one wraps, never cut).
+AREA_LABEL_COLUMNS = 24
 #: Inches between the row labels of neighbouring rows, at least (a row grows to keep it).
 HEATMAP_ROW_PAD = 0.09
 
@@ -328,8 +332,24 @@ def _row_labels(names: pd.DataFrame, lang: str, two_lines: bool) -> list[str]:
                 lines += wrap_text(en, HEATMAP_LABEL_COLUMNS["two_lines"][1], balanced=True)
         else:
             lines = label_lines(zh, en, lang, HEATMAP_LABEL_COLUMNS[lang], balanced=True)
-        labels.append("\n".join(lines))
+        labels.append("\n".join(_hard_wrap(lines, max(HEATMAP_LABEL_COLUMNS["two_lines"]))))
     return labels
+
+
+def _hard_wrap(lines: list[str], width: int) -> list[str]:
+    """``lines`` with any line wider than ``width`` display columns (an unbroken token: a URL, a
+    90-letter word) broken at ``width``: the margins stay bounded, the text whole."""
+    out = []
+    for line in lines:
+        piece, cols = "", 0
+        for ch in line:
+            w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+            if cols + w > width and piece:
+                out.append(piece)
+                piece, cols = "", 0
+            piece, cols = piece + ch, cols + w
+        out.append(piece)
+    return out
 
 
 def _row_edges(labels: list[str], label_size: float, row_height: float) -> np.ndarray:
@@ -390,14 +410,7 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
     norm = BoundaryNorm(np.arange(len(vocab.STATUS_ORDER) + 1) - 0.5, cmap.N)
     ax.pcolormesh(np.arange(len(years) + 1) - 0.5, edges, codes, cmap=cmap,
                   norm=norm, edgecolors="white", linewidth=0.8)
-    # a status across a definition break carries its caveat: a hatch over the cell
-    broken = cells[cells.get("status_note", pd.Series("", index=cells.index)).astype("string").fillna("")
-                   .str.contains(DEFINITION_BREAK_NOTE, regex=False).to_numpy()]
-    row_of, col_of = {i: k for k, i in enumerate(order)}, {int(y): k for k, y in enumerate(years)}
-    for i, y in zip(broken["indicator_id"], broken["year"]):
-        r, c = row_of[i], col_of[int(y)]
-        ax.add_patch(Rectangle((c - 0.5, edges[r]), 1, edges[r + 1] - edges[r], fill=False, hatch="///",
-                               edgecolor="#555555", linewidth=0))
+    broken = hatch_definition_breaks(ax, cells, order, years, edges)  # a status's caveat: a hatch
     ax.set_ylim(edges[-1], edges[0])
     ax.set_xlim(-0.5, len(years) - 0.5)
     ax.set_xticks(np.arange(len(years)), [str(y) for y in years])
@@ -417,7 +430,9 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
         end = starts[k + 1] if k + 1 < len(starts) else n_rows
         if start > 0:
             ax.axhline(edges[start], color="#444444", linewidth=0.9)
-        area_names.append(vocab.label(_area_pair(areas, area_keys[start]), lang).replace(" / ", "\n"))
+        area_names.append("\n".join(_hard_wrap([x for part in vocab.label(_area_pair(areas, area_keys[start]), lang)
+                                                 .split(" / ") for x in wrap_text(part, AREA_LABEL_COLUMNS)],
+                                                AREA_LABEL_COLUMNS)))
         ax.text(1.0, (edges[start] + edges[end]) / 2, area_names[-1], transform=beside,
                 va="center", ha="left", fontsize=AREA_LABEL_SIZE, color="#444444")
     ax.set_title(vocab.label(T_HEATMAP_TITLE, lang))
@@ -425,7 +440,7 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
                      label=vocab.status_label(s, lang)) for s in vocab.STATUS_ORDER]
     handles.append(Patch(facecolor="white", edgecolor="#BBBBBB", linewidth=0.5,
                          label=vocab.label(T_NOT_APPLICABLE, lang)))
-    if len(broken):
+    if broken:
         handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///", linewidth=0.5,
                              label=vocab.label(DEFINITION_BREAK, lang)))
     # Seven short Chinese labels fit on one row; English or bilingual ones need two.
