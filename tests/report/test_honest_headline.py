@@ -106,3 +106,19 @@ def test_a_status_across_a_definition_break_carries_its_caveat():
     assert len(hatched) == 1
     assert legend_texts(fig)[-1] == "definition changed since the baseline: not comparable"
     assert "definition changed" not in " ".join(legend_texts(charts.plot_status_heatmap(heatmap_traj(), lang="en")))
+
+
+def test_the_chart_line_breaks_at_a_definition_change():
+    import numpy as np
+
+    from helpers.report import charts
+    from helpers.report import params as report_params
+
+    ctx = report_params.prepare(plan="china_fyp14")
+    traj = ctx.trajectory[ctx.trajectory["indicator_id"] == "I16"]  # good-air days: new definition in 2025
+    fig = charts.plot_trajectory(traj, lang="en")
+    line = next(ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid() == "observed")
+    x, y = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+    gap = int(np.flatnonzero(np.isnan(y))[-1])
+    assert x[gap - 1] == 2024 and x[gap + 1] == 2025 and np.isfinite(y[gap - 1]) and np.isfinite(y[gap + 1])
+    assert np.isfinite(y[x == 2020]).all() and np.isfinite(y[x == 2021]).all()  # one definition 2020-2024
