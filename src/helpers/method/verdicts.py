@@ -44,8 +44,12 @@ NOTE_ANNUAL_MISSING = "no value in {years}: a yearly quota must hold every year;
 NOTE_DIRECTION_VERDICT = "direction: judged on the trend over the whole plan (baseline to target year)"
 
 
-def _years_text(years) -> str:
-    return ", ".join(str(int(y)) for y in years)
+def _years_by_group(grp: np.ndarray, year: np.ndarray, rows: np.ndarray) -> dict:
+    """Per group with rows in ``rows``: its years there as "2022, 2024" (ascending)."""
+    if not rows.any():
+        return {}
+    s = pd.Series(year[rows].astype("int64"), index=grp[rows]).sort_values(kind="mergesort")
+    return s.astype(str).groupby(level=0).agg(", ".join).to_dict()
 
 
 def apply_final(kind: np.ndarray, rt: np.ndarray, grp: np.ndarray, *, year, t_year, b_year, has_value,
@@ -95,24 +99,26 @@ def apply_final(kind: np.ndarray, rt: np.ndarray, grp: np.ndarray, *, year, t_ye
     done = verdict != None  # noqa: E711  (object array)
     status[done] = verdict[done]
 
-    # the notes: failing / missing years of a quota, a final value not published
-    for rows, mask_rows, text in ((np.flatnonzero(conditions[0]), fail_rows, NOTE_ANNUAL_FAILED),
-                                  (np.flatnonzero(conditions[2] & ~conditions[1]), hole_rows, NOTE_ANNUAL_MISSING)):
-        for i in rows:
-            years = year[mask_rows & (grp == grp[i])]
-            note[i] = text.format(years=_years_text(years))
+    # the notes: failing / missing years of a quota, a final value not published (grouped, no
+    # Python loop over rows: a plan of many places has many groups)
+    fail_text = _years_by_group(grp, year, fail_rows)
+    hole_text = _years_by_group(grp, year, hole_rows)
+    i = np.flatnonzero(conditions[0])
+    note[i] = [NOTE_ANNUAL_FAILED.format(years=fail_text[g]) for g in grp[i]]
+    i = np.flatnonzero(conditions[2] & ~conditions[1])
+    note[i] = [NOTE_ANNUAL_MISSING.format(years=hole_text[g]) for g in grp[i]]
     # an annual quota judged not met: the shortfall of its worst year
-    for i in np.flatnonzero(conditions[0]):
-        rows = np.flatnonzero((grp == grp[i]) & has_value)
-        worst = rows[np.nanargmax(gap[rows])]
-        gap[i], progress[i] = gap[worst], progress[worst]
+    i = np.flatnonzero(conditions[0])
+    if len(i):
+        rows = np.flatnonzero(np.isin(grp, grp[i]) & has_value)
+        worst = pd.Series(gap[rows], index=rows).groupby(grp[rows]).idxmax()
+        gap[i], progress[i] = gap[worst[grp[i]].to_numpy()], progress[worst[grp[i]].to_numpy()]
     # (a note already there, e.g. no baseline for a change target, or an earlier hole of a running
     # figure, says why no value could be judged even when published; it stays)
     pending = final & scored_kind & ~has_value & (pd.isna(note) | (missing == year))
     note[pending] = NOTE_FINAL_PENDING
-    for i in np.flatnonzero(pending & is_annual & (n_fail[grp] > 0)):  # the quota already failed
-        note[i] = f"{NOTE_FINAL_PENDING}; " + NOTE_ANNUAL_FAILED.format(
-            years=_years_text(year[fail_rows & (grp == grp[i])]))
+    i = np.flatnonzero(pending & is_annual & (n_fail[grp] > 0))  # the quota already failed
+    note[i] = [f"{NOTE_FINAL_PENDING}; " + NOTE_ANNUAL_FAILED.format(years=fail_text[g]) for g in grp[i]]
     dir_final = final & is_dir & done
     note[dir_final] = np.where(pd.isna(note[dir_final]), NOTE_DIRECTION_VERDICT, note[dir_final])
     return np.where(np.isfinite(first[grp]), first[grp], np.nan) if n_grp else np.full(len(year), np.nan)
