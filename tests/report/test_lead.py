@@ -57,3 +57,13 @@ def test_energy_intensity_shows_both_measures_each_with_its_verdict(fyp14):
     assert m["year"].tolist() == [2025, 2024]
     html = lead.lead_html(fyp14)
     assert "One target, more than one official measure" in html and "latest: on track (2024)" in html
+
+
+def test_a_plan_in_waiting_shows_what_it_continues_and_the_earlier_verdicts():
+    ctx = params.prepare(plan="china_fyp15", lang="en")
+    f = lead.succession_frame(ctx).set_index("id")
+    assert f.loc["F11", "continues_id"] == "I13" and f.loc["F11", "earlier_status"] == "met"
+    assert f.loc["F11", "later_baseline"] == 79.25
+    assert f.loc["F14", "earlier_status"] == "not_met" and f.loc["F09", "earlier_status"] == "final_pending"
+    html = lead.lead_html(ctx)
+    assert "Indicators continued from the previous plan" in html and "Baseline handed over" in html

@@ -6,7 +6,8 @@ year, when the first figures are due). A running plan leads with nothing extra: 
 is the lead.
 
 Frames (numbers stay numbers): :func:`verdict_counts`, :func:`not_met_frame`,
-:func:`milestones_frame`, :func:`measures_frame` (a target's official measures side by side);
+:func:`milestones_frame`, :func:`measures_frame` (a target's official measures side by side),
+:func:`succession_frame` (the indicators continued from an earlier plan, its verdict beside them);
 HTML: :func:`lead_html`.
 """
 
@@ -140,6 +141,56 @@ def _measures_html(ctx: Context) -> str:
                                   labels={"measure": ("口径", "Measure")}).to_html())
 
 
+def succession_frame(ctx: Context) -> pd.DataFrame:
+    """The targets this plan continues from an earlier one (its ``continues.csv``,
+    :mod:`helpers.method.succession`), one row per link: ``name``, the earlier plan and target
+    (``continues_plan``, ``continues_id``), the earlier target's report status as of its own
+    latest data (its verdict, or ``final_pending``) with ``earlier_year`` / ``earlier_value``, the
+    baseline it hands to this plan (``later_baseline``, ``later_baseline_year``) and ``note``;
+    empty without links."""
+    from helpers.method import succession
+    from helpers.report.terms import report_status
+
+    path = ctx.statistics_path.with_name(succession.CONTINUES_FILE) if ctx.statistics_path else None
+    links = succession.read_continues(path)
+    parts = []
+    for plan in dict.fromkeys(links["continues_plan"]):
+        earlier = params_prepare(plan, ctx.lang)
+        h = succession.handover(earlier.trajectory, ctx.trajectory, links, plan)
+        latest = summaries.latest_status(earlier.trajectory).set_index("indicator_id")
+        h["earlier_status"] = report_status(latest.loc[h["continues_id"]].reset_index()).to_numpy()
+        parts.append(h.assign(continues_plan=plan))
+    if not parts:
+        return pd.DataFrame(columns=["name", "continues_plan", "continues_id", "earlier_status", "earlier_year",
+                                     "earlier_value", "later_baseline_year", "later_baseline", "note"])
+    out = pd.concat(parts, ignore_index=True)
+    named = ctx.trajectory.drop_duplicates("indicator_id").set_index("indicator_id")
+    out["name"] = names(named.loc[out["id"]].reset_index(), ctx.lang).to_numpy()
+    return out
+
+
+def params_prepare(plan: str, lang: str) -> Context:
+    """The earlier plan, scored (as :func:`helpers.report.params.prepare`)."""
+    from helpers.report import params
+
+    return params.prepare(plan=plan, lang=lang)
+
+
+def _succession_html(ctx: Context) -> str:
+    f = succession_frame(ctx)
+    if f.empty:
+        return ""
+    shown = f.assign(status=f["earlier_status"], year=f["earlier_year"], value=f["earlier_value"],
+                     baseline=f["later_baseline"].map(fmt_num))
+    return (heading("延续上一规划的指标", "Indicators continued from the previous plan", ctx.lang, level=3)
+            + tables.frame_styler(shown, ctx.lang, ctx.plan,
+                                  ["name", "continues_id", "year", "value", "status", "baseline", "note"],
+                                  labels={"continues_id": ("上一规划指标", "Earlier target"),
+                                          "status": ("上一规划结论", "Earlier verdict"),
+                                          "baseline": ("本规划基期值", "Baseline handed over"),
+                                          "note": ("目标如何变化", "How the target changed")}).to_html())
+
+
 def _waiting_html(ctx: Context) -> str:
     m = milestones_frame(ctx)
     first = int(m["baseline_year"].min()) + 1 if len(m) else None
@@ -156,7 +207,8 @@ def _waiting_html(ctx: Context) -> str:
     labels = {**LABELS, **{c: (f"{c[9:]}年应达值", f"Required {c[9:]}") for c in years}}
     return (heading("各年应达值", "Required values by year", ctx.lang)
             + paragraphs(zh, en, ctx.lang)
-            + tables.frame_styler(shown, ctx.lang, ctx.plan, labels=labels).to_html())
+            + tables.frame_styler(shown, ctx.lang, ctx.plan, labels=labels).to_html()
+            + _succession_html(ctx))
 
 
 def lead_html(ctx: Context) -> str:
