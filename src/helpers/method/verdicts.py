@@ -1,6 +1,6 @@
 """Final verdicts (issue 21): in a target's own year the status says whether the plan's promise was
 kept — ``met`` or ``not_met`` — instead of a progress status; ``achieved`` keeps its meaning for a
-target reached *before* its year, and :func:`first_met_year` says in which year it was first reached.
+target reached *before* its year, and the column ``first_met_year`` says in which year it was first reached.
 
 Method layer, used by :func:`helpers.method.gaps.compute_gaps` (the one entry point) on its year grid,
 and by :func:`helpers.method.summaries.latest_status` (a deadline passed without a final value).
