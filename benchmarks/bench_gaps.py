@@ -92,6 +92,9 @@ def naive_linear(targets: pd.DataFrame, stats: pd.DataFrame, geos: list[str]) ->
                 if math.isnan(x):
                     out.append((g, row.id, t, "no_data"))
                     continue
+                if t == row.target_year:  # the target year's verdict (docs/method.md section 16)
+                    out.append((g, row.id, t, "met" if d * (row.target - x) <= 0 else "not_met"))
+                    continue
                 if d * (row.target - x) <= 0:
                     out.append((g, row.id, t, "achieved"))
                     continue

@@ -1,7 +1,8 @@
 """Map the shared compilation of China's 14th Five-Year Plan statistics onto the plan's ids.
 
 Reads ``../shared/data/fyp14/statistics_compiled.csv`` (134 national values 2020-2025, nearly every
-row with its source URL), then this project's own additions ``data/raw/china_fyp14/compiled_additions.csv``
+row with its source URL) and its later rounds (``statistics_round3.csv``: CO2 intensity 2023, low
+confidence, and a news agency's five-year figure; same columns, read as part of the compilation), then this project's own additions ``data/raw/china_fyp14/compiled_additions.csv``
 (values found with the search tool, same columns, ``compiled_in`` = ``search 2026-12-01``), and writes
 ``data/raw/china_fyp14/statistics.csv`` in the statistics contract (plus the ``definition`` column), and
 ``data/raw/china_fyp14/excluded_rows.csv`` listing every input row left out and why. Every row's
@@ -13,7 +14,7 @@ other rows leave both empty). Run it when an input changes; the output is then r
 other. Usage::
 
     python scripts/import_fyp14.py [--dry-run] [--replace] [--additions PATH] [--labels PATH]
-        [--compiled PATH] [--statistics PATH] [--excluded PATH] [--targets PATH]
+        [--compiled PATH] [--later PATH ...] [--statistics PATH] [--excluded PATH] [--targets PATH]
 
 Labels: every context series the inputs produce needs one row in the labels file with both labels
 (the run stops otherwise, naming the id), so a newly mapped series cannot go unlabelled; a label no
@@ -77,6 +78,8 @@ _spec.loader.exec_module(common)
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_DIR = ROOT / "data" / "raw" / "china_fyp14"
 SHARED = ROOT.parent / "shared" / "data" / "fyp14" / "statistics_compiled.csv"
+#: Later rounds of the shared compilation (same columns), read after it as part of it.
+LATER = (SHARED.with_name("statistics_round3.csv"),)
 ADDITIONS = PLAN_DIR / "compiled_additions.csv"
 #: Legend labels of the context series: indicator_id, label_zh, label_en (one row per series).
 LABELS = PLAN_DIR / "series_labels.csv"
@@ -247,6 +250,13 @@ ROWS: dict[tuple[str, str, str], Rule] = {
                                       how="Context only: NDRC's cumulative change 2021-2024, placed at the span's last year; the compiled decrease x is stored as -x."),
     ("15", "2016-2020", "18.8"): Rule(reason="13th FYP cumulative decrease 2016-2020 (a span before this plan's years)."),
     ("15", "2021-2023", "4.9"): Rule(reason="Cumulative 2021-2023 from an unattributed commercial-site analysis (low confidence); a span, not a yearly rate."),
+    ("15", "2023", "0.0"): Rule(how="LOW CONFIDENCE: 2023 flat ('与上年持平') as quoted from NBS on a repost, seen once and "
+                                    "not re-found (the 2023 bulletin itself was not seen); mapped so that CO2 intensity can "
+                                    "be scored through 2025 (a running total needs every year): read I15's 2023-2025 "
+                                    "statuses with this caution."),
+    ("15", "2021-2025", "12"): Rule(reason="A news agency's rounded five-year figure ('about 12 per cent', Reuters), not an "
+                                           "official statement: context only per the compilation, and not shipped (no official "
+                                           "cumulative CO2 figure was seen to set beside the compounded yearly rates)."),
     ("16", "2023", "85.5"): Rule(extra=("excl_dust", "86.8",
                                         "Context only: the 2023 share excluding abnormal dust days, quoted in the same locator ('扣除沙尘异常超标天后为86.8%'); the value (85.5) keeps the baseline's definition.")),
 }
@@ -346,7 +356,8 @@ def classify(r: dict, superseded: bool = False) -> tuple[list[Mapped], str]:
     elif r["form"].strip() != ("yearly_rate" if series.rate else "level"):
         return [], f"Form {r['form']!r} (not one year's {'rate' if series.rate else 'level'}); no rule maps it."
     else:
-        rows = [_row(r, series.id, series.unit, year, value * series.sign, series.how)]
+        how = f"{series.how} {rule.how}" if rule.how else series.how  # a rule may add a caution to the usual note
+        rows = [_row(r, series.id, series.unit, year, value * series.sign, how)]
     if rule.extra:
         suffix, extra_value, how = rule.extra
         if extra_value not in r["locator"]:
@@ -522,9 +533,11 @@ def read_statistics(path: Path, labelled: bool = False) -> tuple[list[str], list
 
 def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets_path: Path | None = None,
         replace: bool = False, dry_run: bool = False, out=None, additions_path: Path | None = None,
-        labels_path: Path | None = None, quality_path: Path = common.QUALITY_RULES) -> dict:
+        labels_path: Path | None = None, quality_path: Path = common.QUALITY_RULES,
+        later_paths: Sequence[Path] = ()) -> dict:
     """Rebuild the statistics and excluded files; every check runs before anything is written.
     ``additions_path``: the project's additions, read after the compilation (None = none).
+    ``later_paths``: later rounds of the compilation (the compilation's header exactly), read as part of it.
     ``labels_path``: the context series' legend labels (``common.read_labels``; None = none: no label
     columns are added, and stored ones are kept as they are).
     ``quality_path``: the host rule grading every produced row's source (``common.source_quality``).
@@ -534,6 +547,12 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets
     compiled_path, statistics_path, excluded_path = Path(compiled_path), Path(statistics_path), Path(excluded_path)
     targets_path = Path(targets_path) if targets_path else statistics_path.parent / "targets.csv"
     compiled_header, compiled = read_csv(compiled_path, COMPILED_REQUIRED)
+    for later in map(Path, later_paths):
+        later_header, rows = read_csv(later, COMPILED_REQUIRED)
+        if later_header != compiled_header:
+            raise MappingError(f"{later}: the header must be the compilation's exactly "
+                               f"({','.join(compiled_header)}), not {','.join(later_header)}")
+        compiled = compiled + rows
     additions: list[dict] = []
     if additions_path is not None:
         additions_path = Path(additions_path)
@@ -591,6 +610,8 @@ def run(compiled_path: Path, statistics_path: Path, excluded_path: Path, targets
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--compiled", type=Path, default=SHARED, help="the shared compilation (default: %(default)s)")
+    ap.add_argument("--later", type=Path, nargs="*", default=list(LATER),
+                    help="later rounds of the compilation, same columns (default: %(default)s)")
     ap.add_argument("--additions", type=Path, default=ADDITIONS,
                     help="this project's additions, read after the compilation (default: %(default)s)")
     ap.add_argument("--labels", type=Path, default=LABELS,
@@ -604,7 +625,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     common.add_write_options(ap)
     args = ap.parse_args(argv)
     return common.cli(lambda: run(args.compiled, args.statistics, args.excluded, args.targets, replace=args.replace,
-                                  dry_run=args.dry_run, additions_path=args.additions, labels_path=args.labels),
+                                  dry_run=args.dry_run, additions_path=args.additions, labels_path=args.labels,
+                                  later_paths=[p for p in args.later if p.is_file() or p not in LATER]),
                       MappingError)
 
 

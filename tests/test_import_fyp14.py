@@ -69,7 +69,8 @@ def targets() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def compiled() -> pd.DataFrame:
-    return _read(COMPILED)
+    """The compilation and its later rounds (statistics_round3.csv), as the script reads them."""
+    return pd.concat([_read(COMPILED)] + [_read(p) for p in imp.LATER if p.is_file()], ignore_index=True)
 
 
 @pytest.fixture(scope="module")
@@ -302,7 +303,9 @@ def test_values_are_plain_numbers_and_lower_bounds_are_context_only(stats, compi
 
 def test_intensity_rates_are_negative_for_decreases(stats, compiled):
     rows = stats[stats["indicator_id"].str.match(r"^I1[45](:|$)")]
-    assert len(rows) >= 10 and (rows["value"].astype(float) < 0).all()
+    flat = (rows["indicator_id"] == "I15") & (rows["year"] == "2023")  # 与上年持平 (round 3, low confidence)
+    assert len(rows) >= 10 and (rows.loc[~flat, "value"].astype(float) < 0).all()
+    assert rows.loc[flat, "value"].tolist() == ["0"]
     yearly = compiled[compiled["target_n"].isin(["14", "15"]) & (compiled["form"] == "yearly_rate")]
     for _, c in yearly.iterrows():
         tid = f"I{int(c['target_n'])}"
@@ -446,3 +449,14 @@ def test_coverage(stats, targets):
                           "I19/I20 (output only, no capacity). Needs sourced values added.", strict=False)
 def test_coverage_reaches_the_issue_criterion(stats, targets):
     assert len(_coverage(stats, targets)) >= COVERAGE_ISSUE
+
+
+@needs_compilation
+def test_round3_co2_2023_is_mapped_with_its_low_confidence_said(stats):
+    row = stats[(stats["indicator_id"] == "I15") & (stats["year"] == "2023")]
+    assert len(row) == 1 and row["value"].iloc[0] == "0"
+    note = row["note"].iloc[0]
+    assert "LOW CONFIDENCE" in note and "handmsg.com" in row["source_url"].iloc[0]
+    excluded = _read(PLAN / "excluded_rows.csv")
+    reuters = excluded[(excluded["target_n"] == "15") & (excluded["year"] == "2021-2025")]
+    assert len(reuters) == 1 and "not an official statement" in reuters["reason"].iloc[0]

@@ -150,7 +150,7 @@ def test_start_here_tour_shows_frames_chart_and_one_check_cell(runs):
     html = "".join(outputs(nb, "text/html"))
     assert 'class="dataframe"' in html  # ctx.latest and the by-year frame shown as DataFrames
     assert "Gap to path" in html and "Values that would score it" in html
-    assert check_text(nb).rstrip().endswith("no_data=11")
+    assert check_text(nb).rstrip().endswith("no_data=12")  # the jobs quota: verdict open (earlier years missing)
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
 
 

@@ -1,7 +1,7 @@
 """The generic vocabularies of the data contract and their bilingual (中文/English) labels:
 kinds, comparators, statuses, methods, languages. A plan's own vocabulary (its areas and places)
 is data: ``plan.json`` (:class:`helpers.data.plan.Plan`). ``STATUS_ORDER`` runs from best to worst,
-then ``no_data``.
+then ``no_data``; ``met`` and ``not_met`` are the verdicts of a target's own year (``VERDICTS``).
 """
 
 from __future__ import annotations
@@ -55,24 +55,31 @@ KIND_VALUE_MEANING: dict[str, tuple[str, str]] = {
 
 COMPARATORS: tuple[str, ...] = (">=", "<=", "~", "between")
 
-#: status key -> (中文, English), best first; ``no_data`` last.
+#: status key -> (中文, English), best first; ``no_data`` last. ``met`` / ``not_met``: the final
+#: verdict in the target year; ``achieved``: the target reached before its year (docs/method.md).
 STATUSES: dict[str, tuple[str, str]] = {
+    "met": ("已完成", "met"),
     "achieved": ("已达成", "achieved"),
     "on_track": ("进展顺利", "on track"),
     "moderate": ("进展一般", "moderate progress"),
     "insufficient": ("进展不足", "insufficient progress"),
     "regressing": ("倒退", "regressing"),
+    "not_met": ("未完成", "not met"),
     "no_data": ("无数据", "no data"),
 }
+#: The statuses of a target year (the final verdict).
+VERDICTS: tuple[str, ...] = ("met", "not_met")
 STATUS_ORDER: tuple[str, ...] = tuple(STATUSES)
 
 #: Colour-blind-safe palette (Okabe–Ito), ``no_data`` a light grey so it never reads as a status.
 STATUS_COLOURS: dict[str, str] = {
+    "met": "#0072B2",  # blue: the final verdict, target met
     "achieved": "#009E73",  # bluish green
     "on_track": "#56B4E9",  # sky blue
     "moderate": "#F0E442",  # yellow
     "insufficient": "#E69F00",  # orange
     "regressing": "#D55E00",  # vermillion
+    "not_met": "#CC79A7",  # reddish purple: the final verdict, target not met
     "no_data": "#E6E6E6",  # light grey
 }
 

@@ -33,7 +33,7 @@ BEDS_STATS = ("health.beds", GEO, {2016: 4.5, 2018: 5.1, 2019: 5.2, 2020: 4.6, 2
 def test_level_floor_every_status_and_no_carry_forward():
     traj = run(targets_frame(BEDS), stats_frame(BEDS_STATS))
     assert column(traj, "health.beds", "year") == [2017, 2018, 2019, 2020, 2021]
-    assert column(traj, "health.beds", "status") == ["no_data", "on_track", "moderate", "insufficient", "achieved"]
+    assert column(traj, "health.beds", "status") == ["no_data", "on_track", "moderate", "insufficient", "met"]
     # required = 4.5 + 1.5·e
     assert column(traj, "health.beds", "required") == approx([4.8, 5.1, 5.4, 5.7, 6.0])
     assert column(traj, "health.beds", "expected_share") == approx([0.2, 0.4, 0.6, 0.8, 1.0])
@@ -49,7 +49,7 @@ def test_level_floor_every_status_and_no_carry_forward():
     # 2020: 4.6 is above the baseline (not regressing) but r = (0.1/1.5)/0.8 = 0.0833
     r20 = at(traj, "health.beds", 2020)
     assert (r20["gap"], r20["progress"], r20["ratio"]) == approx((1.4, 0.1 / 1.5, 0.1 / 1.5 / 0.8))
-    # 2021: met; gap is negative beyond the target
+    # 2021, the target year: met (the final verdict); gap is negative beyond the target
     r21 = at(traj, "health.beds", 2021)
     assert (r21["gap"], r21["progress"]) == approx((-0.1, 1.6 / 1.5))
     assert r21["baseline"] == 4.5 and r21["baseline_source"] == "observed"
@@ -61,7 +61,7 @@ def test_level_ceiling_decreasing_target():
     s = ("health.infant_mortality", GEO, {2016: 10.0, 2017: 9.5, 2018: 10.5, 2019: 8.0, 2020: 8.5, 2021: 7.0})
     traj = run(targets_frame(t), stats_frame(s))
     i = "health.infant_mortality"
-    assert column(traj, i, "status") == ["moderate", "regressing", "on_track", "moderate", "achieved"]
+    assert column(traj, i, "status") == ["moderate", "regressing", "on_track", "moderate", "met"]
     assert column(traj, i, "required") == approx([9.4, 8.8, 8.2, 7.6, 7.0])  # 10 − 3·e
     assert column(traj, i, "gap") == approx([2.5, 3.5, 1.0, 1.5, 0.0])      # x_t − 7
     # progress = (x_t − 10)/(7 − 10)
@@ -84,7 +84,7 @@ def test_between_with_baseline_above_the_band():
     assert column(traj, i, "gap") == approx([4.0, 6.0, 0.0, 2.0, 6.0])
     # progress = 1 − gap_t/gap_b with gap_b = 5; 2020 overshoots below lo: 2 from the band
     assert column(traj, i, "progress") == approx([0.2, -0.2, 1.0, 0.6, -0.2])
-    assert column(traj, i, "status") == ["on_track", "regressing", "achieved", "moderate", "regressing"]
+    assert column(traj, i, "status") == ["on_track", "regressing", "achieved", "moderate", "not_met"]
     assert at(traj, i, 2020)["ratio"] == approx(0.6 / 0.8)
 
 
@@ -93,7 +93,7 @@ def test_between_with_baseline_inside_the_band_then_outside_is_regressing():
     s = ("infrastructure.drainage", GEO, {2016: 15.0, 2017: 18.0, 2018: 22.0, 2019: 9.0, 2021: 12.0})
     traj = run(targets_frame(t), stats_frame(s))
     i = "infrastructure.drainage"
-    assert column(traj, i, "status") == ["achieved", "regressing", "regressing", "no_data", "achieved"]
+    assert column(traj, i, "status") == ["achieved", "regressing", "regressing", "no_data", "met"]
     gap = column(traj, i, "gap")
     assert gap[3] is None and [gap[k] for k in (0, 1, 2, 4)] == approx([0.0, 2.0, 1.0, 0.0])
     assert all(p is None for p in column(traj, i, "progress"))  # nothing left to cover at baseline
@@ -149,7 +149,7 @@ def test_threshold_boundaries_are_inclusive():
     s = ("employment.posts", GEO, {2017: 95.0, 2018: 94.9, 2019: 60.0, 2020: 59.9, 2021: 0.0})
     traj = run(targets_frame(quota), stats_frame(s))
     # r = x/100: 0.95 on track, 0.949 moderate, 0.60 moderate, 0.599 and 0 insufficient
-    assert column(traj, "employment.posts", "status") == ["on_track", "moderate", "moderate", "insufficient", "insufficient"]
+    assert column(traj, "employment.posts", "status") == ["on_track", "moderate", "moderate", "insufficient", "not_met"]
 
 
 def test_no_movement_is_insufficient_not_regressing():
@@ -221,7 +221,7 @@ def test_zero_target_poverty_to_zero_ends_in_2020():
     assert column(traj, i, "gap") == approx([35.0, 30.0, 45.0, 0.0])
     assert column(traj, i, "progress") == approx([0.3, 0.4, 0.1, 1.0])
     assert column(traj, i, "ratio")[:3] == approx([1.2, 0.8, 0.1 / 0.75])
-    assert column(traj, i, "status") == ["on_track", "moderate", "insufficient", "achieved"]
+    assert column(traj, i, "status") == ["on_track", "moderate", "insufficient", "met"]
     assert str(at(traj, i, 2020)["gap"]) == "0.0"  # not "-0.0"
 
 
@@ -304,7 +304,7 @@ def test_cagr_not_applicable_to_non_positive_values_or_quotas():
     p17 = at(cagr, "poverty.poor", 2017)
     assert math.isnan(p17["ratio"]) and p17["method_note"] == gaps.CAGR_NOTE_NON_POSITIVE
     assert p17["status"] == at(linear, "poverty.poor", 2017)["status"] == "on_track"
-    assert at(cagr, "poverty.poor", 2020)["status"] == "achieved"
+    assert at(cagr, "poverty.poor", 2020)["status"] == "met"
     j = at(cagr, "employment.jobs", 2017)
     assert j["method_note"] == gaps.CAGR_NOTE_ANNUAL and j["status"] == "on_track" and math.isnan(j["ratio"])
     assert pd.isna(at(linear, "poverty.poor", 2017)["method_note"])
@@ -344,8 +344,8 @@ def test_several_jurisdictions_scored_with_a_geo_column():
     assert list(dict.fromkeys(traj["geo"])) == ["synthetica", "lakeside"]  # benchmark not scored
     assert len(traj) == 10
     lk = at(traj, "health.beds", 2021, geo="lakeside")
-    assert (lk["status"], lk["progress"]) == ("insufficient", approx(0.5))  # 0.5/1.0, r = 0.5
-    assert at(traj, "health.beds", 2021)["status"] == "achieved"
+    assert (lk["status"], lk["progress"]) == ("not_met", approx(0.5))  # 5.5 < 6 in the target year
+    assert at(traj, "health.beds", 2021)["status"] == "met"
 
 
 # ------------------------------------------------------------------ bad input (the inputs' own checks: test_gapinputs.py)

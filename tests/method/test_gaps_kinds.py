@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from engine_synthetic import at, GEO, PLAN, run, stats_frame, target, targets_frame
-from helpers.method import gaps, kinds, summaries
+from helpers.method import gaps, kinds, summaries, verdicts
 
 from helpers import vocab
 approx = pytest.approx
@@ -183,7 +183,7 @@ def test_rate_total_floor_growth_then_fall_is_regressing():
 def test_period_total_floor_sum_of_yearly_flows():
     # >= 5000 over 2017..2021 (新增就业5000人以上): flows 1000, 1100, 900, 1000, 1000
     # S = 1000, 2100, 3000, 4000, 5000; required 5000·e = 1000 .. 5000; gap 5000 − S
-    # progress S/5000 = 0.2, 0.42, 0.6, 0.8, 1.0; r = 1, 1.05, 1, 1 -> on_track; 2021 met -> achieved
+    # progress S/5000 = 0.2, 0.42, 0.6, 0.8, 1.0; r = 1, 1.05, 1, 1 -> on_track; 2021 (T) 5000 -> met
     t = target("employment.new_jobs", kind="period_total", target=5000.0)
     s = ("employment.new_jobs", GEO, {2016: 800.0, 2017: 1000.0, 2018: 1100.0, 2019: 900.0, 2020: 1000.0, 2021: 1000.0})
     traj = run(targets_frame(t), stats_frame(s))
@@ -194,7 +194,7 @@ def test_period_total_floor_sum_of_yearly_flows():
     assert column(traj, i, "gap") == approx([4000.0, 2900.0, 2000.0, 1000.0, 0.0])
     assert column(traj, i, "progress") == approx([0.2, 0.42, 0.6, 0.8, 1.0])
     assert column(traj, i, "ratio")[:4] == approx([1.0, 1.05, 1.0, 1.0])
-    assert column(traj, i, "status") == ["on_track"] * 4 + ["achieved"]
+    assert column(traj, i, "status") == ["on_track"] * 4 + ["met"]
 
 
 def test_period_total_missing_year_names_the_first_missing_year():
@@ -214,7 +214,7 @@ def test_period_total_ceiling_is_a_budget():
     # <= 100 over the period (e.g. new construction land): flows 0, 70, 0, 10, 10 -> S = 0, 70, 70, 80, 90
     # required x*·e = 20, 40, 60, 80, 100; gap S − 100
     # 2017 S = 0 <= 0 -> on_track; 2018 r = 40/70 = 0.571 -> insufficient; 2019 r = 60/70 = 0.857 -> moderate;
-    # 2020 r = 80/80 = 1 -> on_track; 2021 = T and S <= 100 -> achieved
+    # 2020 r = 80/80 = 1 -> on_track; 2021 = T and S <= 100 -> met (the final verdict)
     t = target("infrastructure.land", kind="period_total", comparator="<=", target=100.0)
     # over budget: flows 60, 50 -> S = 110 > 100 in 2018 -> regressing (gap 10)
     over = target("infrastructure.land_b", kind="period_total", comparator="<=", target=100.0)
@@ -225,7 +225,7 @@ def test_period_total_ceiling_is_a_budget():
                     ("infrastructure.land_c", GEO, {2017: 30.0, 2018: 40.0, 2019: 30.0}))
     traj = run(targets_frame(t, over, edge), s)
     i = "infrastructure.land"
-    assert column(traj, i, "status") == ["on_track", "insufficient", "moderate", "on_track", "achieved"]
+    assert column(traj, i, "status") == ["on_track", "insufficient", "moderate", "on_track", "met"]
     assert column(traj, i, "required") == approx([20.0, 40.0, 60.0, 80.0, 100.0])
     assert column(traj, i, "gap") == approx([-100.0, -30.0, -30.0, -20.0, -10.0])
     assert column(traj, i, "ratio")[1:4] == approx([40 / 70, 60 / 70, 1.0])
@@ -264,7 +264,7 @@ def test_annual_mean_floor_and_ceiling():
 
 def test_change_both_directions():
     # >= +1 (人均预期寿命提高1岁) from 77: x* = 78; 2018 77.5: required 77 + 1·0.4 = 77.4,
-    #   gap 0.5, progress 0.5/1 = 0.5, r = 1.25 -> on_track; 2021 78 -> achieved
+    #   gap 0.5, progress 0.5/1 = 0.5, r = 1.25 -> on_track; 2021 (T) 78 -> met
     up = target("health.life_expectancy", kind="change", target=1.0)
     # <= −2 (降低2个百分点) from 10: x* = 8; 2017 9.8: required 9.6, gap 1.8, progress 0.1, r 0.5 -> insufficient;
     #   2018 10.5 -> regressing; 2019 8.8: progress 0.6, r = 1 -> on_track; 2020 8 -> achieved
@@ -281,7 +281,7 @@ def test_change_both_directions():
     u = at(traj, "health.life_expectancy", 2018)
     assert (u["required"], u["gap"], u["progress"], u["ratio"]) == approx((77.4, 0.5, 0.5, 1.25))
     assert (u["status"], u["target"], u["target_point"], u["baseline"]) == ("on_track", 1.0, 78.0, 77.0)
-    assert at(traj, "health.life_expectancy", 2021)["status"] == "achieved"
+    assert at(traj, "health.life_expectancy", 2021)["status"] == "met"
     d = "health.smoking"
     assert column(traj, d, "status") == ["insufficient", "regressing", "on_track", "achieved", "no_data"]
     assert column(traj, d, "required") == approx([9.6, 9.2, 8.8, 8.4, 8.0])
@@ -295,7 +295,7 @@ def test_change_both_directions():
 
 def test_change_pct_both_directions():
     # <= −18 % (下降18%) from 10: x* = 10·(100 − 18)/100 = 8.2; 2018 9.0: required 10 − 1.8·0.4 = 9.28,
-    #   gap 0.8, progress 1/1.8 = 0.5556, r 1.3889 -> on_track; 2021 8.2 -> achieved (exactly on it)
+    #   gap 0.8, progress 1/1.8 = 0.5556, r 1.3889 -> on_track; 2021 (T) 8.2 -> met (exactly on it)
     down = target("ecology.energy", kind="change_pct", comparator="<=", target=-18.0)
     # >= +10 % from 200: x* = 220; 2017 202: progress 2/20 = 0.1, r 0.5 -> insufficient
     up = target("ecology.forest", kind="change_pct", target=10.0)
@@ -306,7 +306,7 @@ def test_change_pct_both_directions():
     assert (e18["required"], e18["gap"], e18["progress"], e18["ratio"]) == approx((9.28, 0.8, 1 / 1.8, 1 / 1.8 / 0.4))
     assert (e18["status"], e18["target_point"]) == ("on_track", 8.2)
     e21 = at(traj, "ecology.energy", 2021)
-    assert (e21["status"], e21["gap"]) == ("achieved", 0.0)
+    assert (e21["status"], e21["gap"]) == ("met", 0.0)
     f = at(traj, "ecology.forest", 2017)
     assert (f["target_point"], f["progress"], f["status"]) == (220.0, approx(0.1), "insufficient")
 
@@ -341,11 +341,12 @@ def test_direction_up_and_down():
     u = "health.exercise"
     assert column(traj, u, "trend") == approx([2.0, (1.005 ** 0.5 - 1) * 100, (0.99 ** (1 / 3) - 1) * 100,
                                                (0.8 ** 0.25 - 1) * 100, (5 ** 0.2 - 1) * 100])
-    # never achieved, even far past any number: 2021 500 -> 37.97 % a year -> on_track
-    assert column(traj, u, "status") == ["on_track", "moderate", "insufficient", "regressing", "on_track"]
+    # never achieved, even far past any number; the target year 2021 is judged on the whole plan's
+    # trend: 500 -> 37.97 % a year > 0 -> met
+    assert column(traj, u, "status") == ["on_track", "moderate", "insufficient", "regressing", "met"]
     for col in ("required", "gap", "progress", "ratio", "target", "target_point"):
         assert all(x is None for x in column(traj, u, col)), col
-    assert all(n is None for n in column(traj, u, "status_note"))
+    assert column(traj, u, "status_note") == [None] * 4 + [verdicts.NOTE_DIRECTION_VERDICT]
     assert set(column(traj, u, "direction")) == {1}
     d = "public_safety.accidents"
     assert column(traj, d, "trend")[:4] == approx([2.0, -(1.03 ** 0.5 - 1) * 100, 0.0, -(0.99 ** 0.25 - 1) * 100])
@@ -473,7 +474,7 @@ def test_definition_break_is_noted_and_still_scored():
 
 def test_trajectory_columns_keep_the_old_order_and_add_the_new_ones_at_the_end():
     assert gaps.TRAJECTORY_COLUMNS[:36][-3:] == ("projected_value_at_target", "anticipated_progress", "projection_points")
-    assert gaps.TRAJECTORY_COLUMNS[-3:] == ("trend", "binding", "definition")
+    assert gaps.TRAJECTORY_COLUMNS[-4:] == ("trend", "binding", "definition", "first_met_year")
     traj = run(targets_frame(target("health.a", target=6.0)), stats_frame(("health.a", GEO, {2016: 4.5})))
     assert tuple(traj.columns) == gaps.TRAJECTORY_COLUMNS
 

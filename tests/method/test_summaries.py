@@ -30,7 +30,8 @@ def test_latest_status_as_of():
     latest = summaries.latest_status(traj)
     assert len(latest) == 1
     r = latest.iloc[0]
-    assert (r["year"], r["as_of"], r["value"], r["status"]) == (2021, 2021, 6.1, "achieved")
+    assert (r["year"], r["as_of"], r["value"], r["status"]) == (2021, 2021, 6.1, "met")
+    assert not r["stale"] and not r["final_pending"] and r["first_met_year"] == 2021
     r = summaries.latest_status(traj, 2020).iloc[0]
     assert (r["year"], r["value"], r["status"], r["as_of_limit"]) == (2020, 4.6, "insufficient", 2020)
     r = summaries.latest_status(traj, 2019).iloc[0]
@@ -67,8 +68,9 @@ def test_area_rollup_counts_and_shares_per_year():
     assert (a["n_targets"], a["n_on_track"], a["n_moderate"], a["n_regressing"], a["n_no_data"]) == (4, 1, 1, 1, 1)
     assert (a["share_achieved_or_on_track"], a["mean_capped_progress"]) == approx((1 / 3, 0.8 / 3))
     assert ("poverty", 2021) not in roll.index  # poverty ends in 2020
-    h21 = roll.loc[("health", 2021)]  # beds achieved: capped at 1 although progress is 1.07
-    assert (h21["n_achieved"], h21["mean_capped_progress"], h21["coverage"]) == approx((1, 1.0, 1 / 3))
+    h21 = roll.loc[("health", 2021)]  # beds met: capped at 1 although progress is 1.07
+    assert (h21["n_met"], h21["n_achieved"], h21["mean_capped_progress"], h21["coverage"]) == approx((1, 0, 1.0, 1 / 3))
+    assert h21["share_achieved_or_on_track"] == 1.0  # met counts as achieved
     areas = list(dict.fromkeys(roll.reset_index()["area"]))
     assert areas == ["health", "poverty", "all"]  # plan order, then "all"
 
@@ -87,4 +89,4 @@ def test_status_counts_text_names_every_status_in_order():
     frame = pd.DataFrame({"status": ["achieved", "no_data", "achieved", "regressing"]})
     counts = {"achieved": 2, "regressing": 1, "no_data": 1}
     assert summaries.status_counts_text(frame) == ", ".join(f"{s}={counts.get(s, 0)}" for s in vocab.STATUS_ORDER)
-    assert summaries.status_counts_text(frame.iloc[0:0]).startswith("achieved=0, on_track=0")
+    assert summaries.status_counts_text(frame.iloc[0:0]).startswith("met=0, achieved=0, on_track=0")

@@ -32,7 +32,7 @@ def test_assessments_stand_beside_the_computed_status(plan):
     pov, beds = card.loc["poverty.poor_population"], card.loc["health.beds_per_1000"]
     assert (pov["assessment_status"], pov["assessment_by"], pov["assessment_date"]) == ("achieved", "official", "2020-06")
     assert pov["assessment_source_url"] == "https://example.org/review"
-    assert pov["status"] == "achieved" and not pov["assessment_differs"]       # they agree
+    assert pov["status"] == "met" and not pov["assessment_differs"]  # they agree: "achieved" at the deadline = met
     assert beds["status"] != "achieved" and beds["assessment_differs"]         # flagged
     assert card["assessment_status"].isna().sum() == len(card) - 2
     assert card.loc[card["assessment_status"].isna(), "assessment_differs"].isna().all()

@@ -33,7 +33,7 @@ def test_key_figures_text_exact():
         "health   health.beds   2020  5.4    on_track  0.6  0.7\n"
         "poverty  poverty.x     —     —      no_data   —    —\n"
         "\n"
-        "targets=2: achieved=0, on_track=1, moderate=0, insufficient=0, regressing=0, no_data=1"
+        "targets=2: met=0, achieved=0, on_track=1, moderate=0, insufficient=0, regressing=0, not_met=0, no_data=1"
     )
 
 

@@ -43,7 +43,7 @@ def test_cited_values_of_the_14th_plan():
     row = stats[(stats["indicator_id"] == "I03") & (stats["year"] == i03["latest_year"])].iloc[0]
     assert (i03["latest_value"], i03["source_url"], i03["source_quality"]) == (
         row["value"], row["source_url"], row["source_quality"])
-    assert i03["target_text"] == "≥ 65 % (2025)" and i03["status"] == "achieved" and i03["shortfall"] < 0
+    assert i03["target_text"] == "≥ 65 % (2025)" and i03["status"] == "met" and i03["shortfall"] < 0
     assert card.loc["I01", "status"] == "not_scored" and card.loc["I01", "status_label"] == "value, not scored"
     assert "not comparable" in card.loc["I14", "caveat"]
     assert card.loc["I14", "binding"] == "binding" and card.loc["I19", "status"] == "no_data"

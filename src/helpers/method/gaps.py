@@ -56,7 +56,7 @@ import pandas as pd
 
 from helpers.data.geos import resolve_geos
 from helpers.exceptions import UnknownValueError
-from helpers.method import kinds
+from helpers.method import kinds, verdicts
 from helpers.method.gapinputs import (
     normalise_statistics,
     normalise_targets,
@@ -90,7 +90,7 @@ TRAJECTORY_COLUMNS: tuple[str, ...] = (
     "expected_share", "ratio", "method", "method_note", "status_note",
     "value_raw", "reference_id", "reference_geo", "reference_value",
     "projected_value_at_target", "anticipated_progress", "projection_points",
-    "trend", "binding", "definition",
+    "trend", "binding", "definition", "first_met_year",
 )
 
 
@@ -239,7 +239,7 @@ def linear_projection(group, x, y, n_groups, horizon):
 _FLOAT_COLUMNS = {"value", "required", "gap", "progress", "target", "target_hi", "tolerance",
                   "baseline", "target_point", "expected_share", "ratio", "value_raw",
                   "reference_value", "projected_value_at_target", "anticipated_progress", "trend"}
-_INT_COLUMNS = {"year", "baseline_year", "target_year", "direction", "projection_points"}
+_INT_COLUMNS = {"year", "baseline_year", "target_year", "direction", "projection_points", "first_met_year"}
 
 
 def _empty_trajectory() -> pd.DataFrame:
@@ -350,6 +350,8 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
     gap = signed_gap(value, r_lo, r_hi, aim, d, r_band)
     progress = progress_toward_target(value, r_annual, r_lo, r_hi, r_band, aim_b[rgrp], d_b[rgrp], r_gapb)
     required_linear = np.where(r_annual, aim, r_xb + (aim - r_xb) * e)
+    # without a baseline there is no path, but the target year still requires the target itself
+    required_linear = np.where(np.isnan(required_linear) & (e == 1.0), aim, required_linear)
     r_linear = np.where(r_annual, progress, safe_div(progress, e))
     with np.errstate(invalid="ignore"):
         regress = ~r_annual & (rounded(gap - r_gapb) > 0)
@@ -394,6 +396,11 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
                  rounded(r_gapb) <= 0, ~applicable & ~beyond, beyond],
                 [None, CAGR_NOTE_ANNUAL, CAGR_NOTE_KIND, CAGR_NOTE_NO_BASELINE, CAGR_NOTE_BASELINE_MET,
                  CAGR_NOTE_NON_POSITIVE, CAGR_NOTE_BEYOND_BAND], None)
+
+    # --- the target year's verdict (met / not_met), and the year a target was first reached
+    first_met = verdicts.apply_final(kind, rt, rgrp, year=year, t_year=t_year, b_year=b_year, has_value=has_value,
+                                     met=met, missing=runs["missing"], aim=aim, trend=trend, status=status,
+                                     note=status_note, gap=gap, progress=progress)
 
     # --- projection per geo × target (grouped sums; baseline point included when known)
     projected = np.isin(kind, kinds.PROJECTED_KINDS)
@@ -460,6 +467,7 @@ def compute_gaps(targets: pd.DataFrame, statistics: pd.DataFrame,
         "trend": trend,
         "binding": per_target("binding"),
         "definition": definition,
+        "first_met_year": pd.array(np.where(np.isnan(first_met), pd.NA, first_met), dtype="Int64"),
     })
     floats = [c for c in out.columns if out[c].dtype == "float64"]
     out[floats] = out[floats] + 0.0  # -0.0 (e.g. −1·(0 − 0)) prints as "-0": make it 0.0

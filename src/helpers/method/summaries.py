@@ -9,6 +9,8 @@ Public API:
 - :func:`area_rollup` / :func:`area_rollup_as_of` — counts by status per area (and year), the
   binding targets counted apart.
 - :func:`status_counts_text` — ``"achieved=4, on_track=1, ..."``, one count per status.
+- :func:`milestones` — per target, the value required in each year and, for the running rates,
+  the yearly rate needed (a plan in waiting).
 
 Units: counts are numbers of targets; ``share_achieved_or_on_track``, ``mean_capped_progress`` and
 ``coverage`` are fractions (1.0 = 100 %); the projection columns as in the trajectory table.
@@ -21,7 +23,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.method import kinds
+from helpers.method import kinds, verdicts
 from helpers.method.gapinputs import str_array
 
 # the engine's own band, aim, gap, progress and projection: the "as of" projection is the same arithmetic
@@ -63,7 +65,7 @@ def latest_status(trajectory: pd.DataFrame, as_of_year: int | None = None) -> pd
     per_target_cols = [c for c in traj.columns if c in {
         "area", "name_zh", "name_en", "unit", "unit_zh", "kind", "comparator", "target",
         "target_hi", "tolerance", "baseline_year", "target_year", "baseline", "baseline_source",
-        "reference_id", "reference_geo", "method", "binding"}]
+        "reference_id", "reference_geo", "method", "binding", "first_met_year"}]
     base = keys.merge(first[_KEYS + per_target_cols], on=_KEYS, how="left")
     year_cols = [c for c in traj.columns if c not in per_target_cols and c not in _KEYS]
     out = base.merge(chosen[_KEYS + year_cols], on=_KEYS, how="left")
@@ -76,10 +78,57 @@ def latest_status(trajectory: pd.DataFrame, as_of_year: int | None = None) -> pd
         out["projected_value_at_target"] = proj
         out["anticipated_progress"] = antic
         out["projection_points"] = pd.array(n_pts, dtype="Int64")
+    if "target_year" in out.columns:
+        out = _final_and_stale(traj, out, as_of_year, with_value)
 
     lead = [c for c in TRAJECTORY_COLUMNS if c in out.columns]
     rest = [c for c in out.columns if c not in lead]
     return out[lead + rest].reset_index(drop=True)
+
+
+def _final_and_stale(traj: pd.DataFrame, out: pd.DataFrame, as_of_year: int | None,
+                     with_value: np.ndarray) -> pd.DataFrame:
+    """The columns of an honest headline (issue 21), on the :func:`latest_status` table ``out``:
+
+    - ``status_of_year``: the status in ``year`` (the latest year with a value);
+    - ``final_pending``: the as-of year has reached the target year, the target has an earlier
+      value but the target year has none: ``status`` becomes ``no_data`` with :data:`~helpers.method.verdicts.NOTE_FINAL_PENDING`
+      ("final value not yet published"), the latest status stays beside it in ``status_of_year``
+      (a deadline without its figure is never "on track");
+    - ``stale``: the status is older than the year it is shown for, min(as-of year, target year)
+      (``<NA>`` without a status year), so a filter on ``status`` cannot mistake a 2022 status for a
+      2025 one;
+    - no projection or anticipated progress once the as-of year has reached the target year.
+
+    The as-of year is ``as_of_year``, or without one the latest year with a value in the trajectory.
+    """
+    year = traj["year"].astype("float64").to_numpy()
+    horizon = float(as_of_year) if as_of_year is not None else (
+        float(year[with_value].max()) if with_value.any() else np.nan)
+    t_year = out["target_year"].astype("float64").to_numpy()
+    status = out["status"].astype("string").to_numpy(dtype=object)
+    out["status_of_year"] = pd.array(status, dtype="string")
+    final_row = traj[with_value & (year == traj["target_year"].astype("float64").to_numpy())]
+    has_final = pd.MultiIndex.from_frame(out[_KEYS].astype(str)).isin(
+        pd.MultiIndex.from_frame(final_row[_KEYS].astype(str)))
+    kind = str_array(out["kind"]) if "kind" in out.columns else np.full(len(out), "", dtype=object)
+    with np.errstate(invalid="ignore"):
+        passed = horizon >= t_year
+        pending = passed & ~has_final & (kind != "unquantified") & out["year"].notna().to_numpy()
+        shown_for = np.fmin(horizon, t_year)
+        stale = out["year"].astype("float64").to_numpy() < shown_for
+    out["final_pending"] = pending
+    out.loc[pending, "status"] = "no_data"
+    if "status_note" in out.columns:  # the target year's own note when it has one ("no value in 2024: ...")
+        t_note = traj.loc[year == traj["target_year"].astype("float64").to_numpy()].drop_duplicates(_KEYS)
+        t_note = out[_KEYS].merge(t_note[_KEYS + ["status_note"]], on=_KEYS, how="left")["status_note"]
+        out["status_note"] = out["status_note"].astype("string")
+        out.loc[pending, "status_note"] = t_note.astype("string").fillna(verdicts.NOTE_FINAL_PENDING).to_numpy()[pending]
+    out["stale"] = pd.array(np.where(out["year"].isna().to_numpy(), None, stale), dtype="boolean")
+    for col in ("projected_value_at_target", "anticipated_progress"):
+        if col in out.columns:
+            out.loc[passed, col] = np.nan
+    return out
 
 
 def _project_frame(points: pd.DataFrame, per_target: pd.DataFrame):
@@ -109,6 +158,32 @@ def _project_frame(points: pd.DataFrame, per_target: pd.DataFrame):
     projected = np.isin(kind, kinds.PROJECTED_KINDS)  # as in compute_gaps
     antic = np.where(projected & (kind != kinds.DIRECTION_KIND), antic, np.nan)
     return np.where(projected, proj, np.nan), antic, np.where(projected, n_pts, 0)
+
+
+def milestones(trajectory: pd.DataFrame) -> pd.DataFrame:
+    """What each target requires, year by year (a plan in waiting: issue 21): one row per geo ×
+    target with ``required_<year>`` for every scored year (the value the straight path requires;
+    a yearly quota: the quota; a level without a baseline: only the target year's, the target
+    itself) and ``yearly_rate_needed`` for the running rates (``rate_total``: the constant yearly %
+    change that compounds to the target, (1 + x*/100)^(1/(T−b)) − 1; ``rate_avg``: the target
+    itself), NaN elsewhere. Targets in their order, ``geo`` first."""
+    traj = trajectory.reset_index(drop=True)
+    if "geo" not in traj.columns:
+        traj = traj.assign(geo=pd.array([""] * len(traj), dtype="string"))
+    per = ["geo", "indicator_id", "name_zh", "name_en", "unit", "kind", "comparator", "target",
+           "baseline_year", "baseline", "target_year", "target_point"]
+    per = [c for c in per if c in traj.columns]
+    base = traj.drop_duplicates(_KEYS)[per].reset_index(drop=True)
+    wide = traj.pivot_table(index=_KEYS, columns="year", values="required", aggfunc="first", dropna=False)
+    wide.columns = [f"required_{int(y)}" for y in wide.columns]
+    out = base.merge(wide.reset_index(), on=_KEYS, how="left")
+    kind = str_array(out["kind"])
+    span = (out["target_year"].astype("float64") - out["baseline_year"].astype("float64")).to_numpy()
+    x_star = out["target_point"].astype("float64").to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = (np.power(1.0 + x_star / 100.0, 1.0 / span) - 1.0) * 100.0
+    out["yearly_rate_needed"] = np.select([kind == "rate_total", kind == "rate_avg"], [total, x_star], np.nan)
+    return out
 
 
 def _area_order(present: Iterable[str], areas: Sequence[str] | None) -> list[str]:
@@ -144,7 +219,7 @@ def area_rollup(frame: pd.DataFrame, by_year: bool | None = None,
     geo = f["geo"].astype("string").fillna("") if "geo" in f.columns else pd.Series("", index=f.index, dtype="string")
     status = f["status"].astype("string").fillna("no_data").to_numpy(dtype=object)
     progress = f["progress"].astype("float64").to_numpy()
-    achieved = status == "achieved"
+    achieved = np.isin(status, ("achieved", "met"))
     capped = np.where(achieved, 1.0, np.clip(progress, 0.0, 1.0))
     work = pd.DataFrame({
         "geo": geo.to_numpy(dtype=object),
@@ -152,7 +227,7 @@ def area_rollup(frame: pd.DataFrame, by_year: bool | None = None,
         "year": f["year"].astype("Int64") if by_year else 0,
         **{f"n_{s}": (status == s).astype("int64") for s in STATUS_ORDER},
         "n_with_value": f["value"].notna().to_numpy().astype("int64"),
-        "n_good": np.isin(status, ("achieved", "on_track")).astype("int64"),
+        "n_good": np.isin(status, ("met", "achieved", "on_track")).astype("int64"),
         "capped": np.where(status == "no_data", np.nan, capped),
         "n_binding": is_binding.astype("int64"),
         **{f"n_binding_{s}": (is_binding & (status == s)).astype("int64") for s in STATUS_ORDER},

@@ -17,7 +17,7 @@ import pandas as pd
 
 from helpers.formats import MISSING, fmt_year, series_labels, target_text
 from helpers.report.htmltext import geo_name, names, t, year_ranges
-from helpers.report.terms import CONTEXT_SERIES, QUIET_NOTES, report_status, row_notes
+from helpers.report.terms import CONTEXT_SERIES, QUIET_NOTES, exceeded, report_status, row_notes, status_detail
 from helpers.vocab import SOURCE_QUALITY, STATUS_ORDER
 
 # --------------------------------------------------------------------------- the target as a cell
@@ -72,7 +72,8 @@ def target_cell(row, lang: str = "both", with_year: bool = True) -> str:
 #: Columns of :func:`status_frame`, in order.
 STATUS_FRAME_COLUMNS: tuple[str, ...] = (
     "id", "area", "name", "target", "target_year", "kind", "binding", "year", "value", "unit",
-    "required", "gap_to_target", "gap_to_path", "progress", "status", "anticipated_progress", "note")
+    "required", "gap_to_target", "gap_to_path", "progress", "status", "anticipated_progress", "note",
+    "status_detail", "status_of_year", "stale", "first_met_year")
 
 
 def _column(d: pd.DataFrame, name: str, dtype: str) -> pd.Series:
@@ -110,8 +111,15 @@ def status_frame(latest: pd.DataFrame, targets: pd.DataFrame, lang: str = "both"
       (share, 1.0 = 100 %);
     - ``status``: :func:`helpers.report.terms.report_status` (``not_scored`` for a value the engine
       could not score);
-    - ``anticipated_progress``: only for a scored target not yet achieved (NA otherwise);
-    - ``note``: the labels of the engine's notes (the reason a value is not scored...).
+      (a target met with room to spare has no ``progress``: ``status_detail`` says "exceeded by x");
+    - ``anticipated_progress``: only for a scored target not yet achieved whose target year has not
+      passed (NA otherwise: no projection after the deadline);
+    - ``note``: the labels of the engine's notes (the reason a value is not scored...);
+    - ``status_detail`` (:func:`helpers.report.terms.status_detail`): the status's year when it is
+      older than the as-of year, the latest status beside a final value not yet published, the
+      year first reached, "exceeded by x" / "short by x"; ``status_of_year`` (the status in
+      ``year``), ``stale`` (the status is older than the as-of year, or the target year when
+      earlier) and ``first_met_year``, as ``latest_status`` gives them (NA without).
     """
     d = _with_targets(latest, targets).reset_index(drop=True)
     col = lambda name, dtype: _column(d, name, dtype)  # noqa: E731
@@ -130,12 +138,16 @@ def status_frame(latest: pd.DataFrame, targets: pd.DataFrame, lang: str = "both"
     out["gap_to_target"] = col("gap", "float64")
     direction = col("direction", "float64").fillna(1.0)
     out["gap_to_path"] = _rounded(direction * (out["required"] - out["value"]))
-    out["progress"] = col("progress", "float64")
+    out["progress"] = col("progress", "float64").where(~exceeded(d).to_numpy()) if len(d) else col("progress", "float64")
     status = report_status(d)
     out["status"] = status
-    scored_open = status.isin([s for s in STATUS_ORDER if s not in ("achieved", "no_data")])
+    scored_open = status.isin([s for s in STATUS_ORDER if s not in ("achieved", "met", "not_met", "no_data")])
     out["anticipated_progress"] = col("anticipated_progress", "float64").where(scored_open.to_numpy())
     out["note"] = row_notes(d, lang, ("status_note",), quiet=QUIET_NOTES)
+    out["status_detail"] = pd.Series([status_detail(r, lang) for _, r in d.iterrows()], index=d.index, dtype=object)
+    out["status_of_year"] = col("status_of_year", "string")
+    out["stale"] = col("stale", "boolean") if "stale" in d.columns else pd.Series(pd.NA, index=d.index, dtype="boolean")
+    out["first_met_year"] = col("first_met_year", "Int64")
     return out[list(STATUS_FRAME_COLUMNS)]
 
 

@@ -36,13 +36,17 @@ from helpers.report.terms import (
     NO_DATA,
     NO_DATA_HEADING,
     NOT_SCORED,
+    FINAL_PENDING,
+    FINAL_PENDING_KEY,
     NOT_SCORED_KEY,
+    final_pending,
     note_label,
     report_status,
     row_notes,
     unscored,
     without_value,
 )
+from helpers.method.kinds import RUNNING_KINDS
 from helpers.vocab import STATUS_ORDER, STATUSES, status_label
 
 
@@ -102,21 +106,24 @@ def status_sentences(latest: pd.DataFrame, as_of: int, subject: tuple[str, str],
     en: list[str] = []
     if n == 0:
         return paragraphs(f"{subj_zh}没有量化目标。", f"{subj_en} has no quantitative targets.", lang)
+    pend = final_pending(latest)
     if scored.empty:
-        zh.append(f"{subj_zh}共{n}项目标，截至{as_of}年没有一项能评估进度：{len(nd)}项{NO_DATA[0]}"
-                  + (f"，{len(uns)}项{NOT_SCORED[0]}" if len(uns) else "") + "。")
-        en.append(f"{subj_en}: none of the {n} targets can be scored for {jur_en} up to {as_of}: "
-                  f"{len(nd)} with {NO_DATA[1]}"
-                  + (f", {len(uns)} with a value that is not scored" if len(uns) else "") + ".")
+        zh.append(f"{subj_zh}共{n}项目标，截至{as_of}年没有一项能评估进度：" + "，".join(
+            ([f"{len(pend)}项{FINAL_PENDING[0]}"] if len(pend) else []) + ([f"{len(nd)}项{NO_DATA[0]}"] if len(nd) or not len(pend) else [])
+            + ([f"{len(uns)}项{NOT_SCORED[0]}"] if len(uns) else [])) + "。")
+        en.append(f"{subj_en}: none of the {n} targets can be scored for {jur_en} up to {as_of}: " + ", ".join(
+            ([f"{len(pend)} {FINAL_PENDING[1]}"] if len(pend) else []) + ([f"{len(nd)} with {NO_DATA[1]}"] if len(nd) or not len(pend) else [])
+            + ([f"{len(uns)} with a value that is not scored"] if len(uns) else [])) + ".")
     else:
         parts_zh = [f"{STATUSES[s][0]}{int(counts[s])}项" for s in STATUS_ORDER
                     if s != "no_data" and counts[s]]
         parts_en = [f"{int(counts[s])} {STATUSES[s][1]}" for s in STATUS_ORDER
                     if s != "no_data" and counts[s]]
-        ach = int(counts["achieved"])
-        rest_zh = ([f"{len(nd)}项{NO_DATA[0]}"] if len(nd) else []) + (
-            [f"{len(uns)}项{NOT_SCORED[0]}"] if len(uns) else [])
-        rest_en = ([f"{len(nd)} with {NO_DATA[1]}"] if len(nd) else []) + (
+        ach = int(counts["achieved"]) + int(counts["met"])
+        rest_zh = ([f"{len(pend)}项{FINAL_PENDING[0]}"] if len(pend) else []) + (
+            [f"{len(nd)}项{NO_DATA[0]}"] if len(nd) else []) + ([f"{len(uns)}项{NOT_SCORED[0]}"] if len(uns) else [])
+        rest_en = ([f"{len(pend)} {FINAL_PENDING[1]}"] if len(pend) else []) + (
+            [f"{len(nd)} with {NO_DATA[1]}"] if len(nd) else []) + (
             [f"{len(uns)} with a value that is not scored"] if len(uns) else [])
         zh.append(f"{subj_zh}共{n}项目标，截至{as_of}年：{'，'.join(parts_zh)}"
                   + "".join(f"；{r}" for r in rest_zh) + "。")
@@ -185,11 +192,16 @@ def overview_findings(latest: pd.DataFrame, as_of: int, jurisdiction: tuple[str,
         zh.append(f"以下领域没有任何一项目标在基期之后有数值：{'、'.join(esc(area_name(plan, a, 'zh')) for a in empty)}。")
         en.append("Areas where no target has a value after its baseline year: "
                   f"{', '.join(esc(area_name(plan, a, 'en')) for a in empty)}.")
-    for key in ("achieved", "regressing", "insufficient"):
+    for key in ("met", "not_met", "achieved", "regressing", "insufficient"):
         sel = latest[latest["status"] == key]
         if not sel.empty:
             zh.append(f"{STATUSES[key][0]}：{_join_names_zh(sel)}。")
             en.append(f"{STATUSES[key][1].capitalize()}: {_join_names(sel, 'en', '; ')}.")
+    pend = final_pending(latest)
+    if not pend.empty:
+        zh.append(f"目标年已过、{FINAL_PENDING[0]}（旁列最近状态）：{_join_names_zh(pend)}。")
+        en.append(f"Target year passed, {FINAL_PENDING[1]} (latest status beside it in the table): "
+                  f"{_join_names(pend, 'en', '; ')}.")
     if not uns.empty:
         zh.append(f"{NOT_SCORED[0]}：{_unscored_list(uns, 'zh')}。")
         en.append(f"{NOT_SCORED[1].capitalize()}: {_unscored_list(uns, 'en')}.")
@@ -265,6 +277,14 @@ def projection_sentence(row: pd.Series, lang: str = "both", latest: pd.Series | 
     ty = fmt_year(row.get("target_year", np.nan))
     unit = esc(row.get("unit", ""))
     status = None if latest is None else report_status(latest.to_frame().T).iloc[0]
+    if status in ("met", "not_met"):
+        word_zh, word_en = STATUSES[status]
+        return paragraphs(f"目标年已到，最终结论为“{word_zh}”，不再外推。",
+                          f"The target year has come: the verdict is '{word_en}'; nothing is projected.", lang)
+    if status == FINAL_PENDING_KEY:
+        return paragraphs(f"目标年已过，{FINAL_PENDING[0]}；目标年之后不再外推。",
+                          f"The target year has passed and its {FINAL_PENDING[1]}; nothing is projected "
+                          "after the target year.", lang)
     if status == "achieved":
         y = fmt_year(latest.get("year"))
         return paragraphs(f"截至{y}年已达成目标，不再给出预计进度。",
@@ -272,6 +292,11 @@ def projection_sentence(row: pd.Series, lang: str = "both", latest: pd.Series | 
     if status == NOT_SCORED_KEY:
         return paragraphs("数值未评分（原因见上），因此不作外推。",
                           "The value is not scored (see above), so it is not projected.", lang)
+    if str(row.get("kind")) in RUNNING_KINDS:
+        return paragraphs("逐年累计的指标（年均增速、累计变化、期内累计）不作趋势外推：穿过彼此重叠的累计值画直线会把同一年重复计算。",
+                          "Running figures (average rates, compounded totals, period totals) are not "
+                          "projected: a straight line through overlapping averages or totals would count "
+                          "the same years several times.", lang)
     if pv is None or pd.isna(pv):
         return paragraphs("观测值不足，无法外推至目标年（至少需要两个年份的数据）。",
                           "Not enough observed values to project to the target year "

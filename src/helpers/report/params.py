@@ -128,6 +128,20 @@ class Context:
 
         return summaries.latest_status(self.trajectory_for(method), self.as_of)
 
+    def measures(self) -> pd.DataFrame:
+        """The alternative measures of the plan's targets (``measures.csv`` beside its statistics,
+        :mod:`helpers.method.measures`) side by side as of :attr:`as_of`: one row per target ×
+        measure, the plan's own first, each with its status (the verdict in the target year) and
+        labels; empty when the plan declares none."""
+        from helpers.method import measures
+
+        def build() -> pd.DataFrame:
+            path = self.statistics_path.with_name(measures.MEASURES_FILE) if self.statistics_path else None
+            m = measures.read_measures(path, self.targets)
+            return measures.side_by_side(measures.score_measures(self.targets, self.statistics, m, geo=self.geo,
+                                                                 method=self.method, plan=self.meta), self.as_of)
+        return self.cached(("measures", self.method), build)
+
     def cached(self, key, compute):
         """``compute()`` once per ``key`` for this context: tables derived from the inputs that
         several sections (or every chart of an area) use. Callers must not modify the result."""

@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 
 #: The assessment beside the computed status (a plan's optional ``assessments.csv``,
 #: :mod:`helpers.data.assessments`): what it says, who made it, its source and date, and
-#: ``assessment_differs`` (true where it says another status than the computed one; empty where
-#: either is missing or the computed status is no data / not scored).
+#: ``assessment_differs`` (true where it says another status than the computed one, "achieved" and
+#: "met" counting as one finding; empty where either is missing or the computed status is no data /
+#: not scored / final value not yet published).
 ASSESSMENT_COLUMNS: tuple[str, ...] = (
     "assessment_status", "assessment_by", "assessment_source_title", "assessment_source_url",
     "assessment_date", "assessment_differs")
@@ -92,8 +93,11 @@ def _assessed(ctx: "Context", assessments: pd.DataFrame | None, ids: list[str], 
     out = pd.DataFrame(index=ids)
     for c, src in zip(ASSESSMENT_COLUMNS[:-1], ("status", "assessed_by", "source_title", "source_url", "date")):
         out[c] = a[src].astype("string")
-    comparable = out["assessment_status"].notna() & ~status.isin(["no_data", "not_scored"])
-    out["assessment_differs"] = (out["assessment_status"] != status).astype("boolean").where(comparable)
+    comparable = out["assessment_status"].notna() & ~status.isin(["no_data", "not_scored", "final_pending"])
+    # an official "achieved" at the deadline is the verdict "met" (issue 21): the same finding
+    same_as = {"achieved": "met"}
+    differs = out["assessment_status"].replace(same_as) != status.replace(same_as)
+    out["assessment_differs"] = differs.astype("boolean").where(comparable)
     return out
 
 

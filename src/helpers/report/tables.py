@@ -48,6 +48,7 @@ from helpers.report.terms import (
     NOT_SCORED_KEY,
     REPORT_STATUS_COLOURS,
     REQUIRED,
+    STATUS_DETAIL,
     no_data_word,
     report_status_label,
 )
@@ -136,7 +137,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "needed": ("评分所需数值", "Values that would score it"),
     "other_values": ("其他数值(不计分)", "Other values (not scored)"),
     "status_cagr": ("状态(复合增速)", "Status (cagr)"), "ratio_cagr": ("增速比(复合)", "Growth ratio (cagr)"),
-    "status_linear": ("状态(线性)", "Status (linear)"),
+    "status_linear": ("状态(线性)", "Status (linear)"), "status_detail": STATUS_DETAIL,
 }
 
 #: Header labels of a by-year table that differ from :data:`COLUMN_LABELS`.
@@ -278,9 +279,11 @@ def status_columns(frame: pd.DataFrame, with_area: bool = True) -> list[str]:
     (:func:`with_target_year` puts them beside the target), nor the notes (:func:`table_notes`
     prints them under the table)."""
     cols = ["area", "name", "target", "year", "value", "required", "gap_to_target",
-            "gap_to_path", "progress", "status", "anticipated_progress"]
+            "gap_to_path", "progress", "status", "status_detail", "anticipated_progress"]
     if not with_area:
         cols.remove("area")
+    if "status_detail" not in frame.columns or not frame["status_detail"].notna().any():
+        cols.remove("status_detail")
     if not frame["anticipated_progress"].notna().any():
         cols.remove("anticipated_progress")
     return cols

@@ -20,6 +20,7 @@ from typing import Sequence
 
 import pandas as pd
 
+from helpers.formats import fmt_num, fmt_year
 from helpers.vocab import STATUS_COLOURS, STATUSES, label
 
 #: What "no data" reads like in sentences and labels (a missing number in a table is MISSING, "—").
@@ -57,13 +58,24 @@ CONTEXT_SERIES = ("参考序列", "context")
 NOT_SCORED_KEY = "not_scored"
 #: The heading of the compact list of targets without any value.
 NO_DATA_HEADING = ("无数据的目标", "Targets without data")
-#: Report statuses: the engine's, with ``not_scored`` before ``no_data``.
+#: Report status of a target whose target year has passed without its figure
+#: (``latest_status``'s ``final_pending``): never shown as progress; its latest status is beside it.
+FINAL_PENDING = ("最终值尚未公布", "final value not yet published")
+FINAL_PENDING_KEY = "final_pending"
+#: Report statuses: the engine's, with ``final_pending`` and ``not_scored`` before ``no_data``.
 REPORT_STATUSES: dict[str, tuple[str, str]] = {
-    **{k: v for k, v in STATUSES.items() if k != "no_data"}, NOT_SCORED_KEY: NOT_SCORED,
-    "no_data": STATUSES["no_data"]}
-#: Cell colours of the report statuses (``not_scored``: a pale purple, apart from the grey of
-#: ``no_data`` and from every status colour).
-REPORT_STATUS_COLOURS: dict[str, str] = {**STATUS_COLOURS, NOT_SCORED_KEY: "#EADCF0"}
+    **{k: v for k, v in STATUSES.items() if k != "no_data"}, FINAL_PENDING_KEY: FINAL_PENDING,
+    NOT_SCORED_KEY: NOT_SCORED, "no_data": STATUSES["no_data"]}
+#: Cell colours of the report statuses (``not_scored``: a pale purple, ``final_pending`` a pale
+#: blue-grey, apart from the grey of ``no_data`` and from every status colour).
+REPORT_STATUS_COLOURS: dict[str, str] = {**STATUS_COLOURS, FINAL_PENDING_KEY: "#DDE3EA", NOT_SCORED_KEY: "#EADCF0"}
+#: The engine's note of a year whose definition differs from the baseline year's, and the caveat
+#: a status carries for it (tables: in ``status_detail``; the heatmap: a hatch).
+DEFINITION_BREAK_NOTE = "definition differs from the baseline year's"
+DEFINITION_BREAK = ("口径与基期不同，不可直接比较", "definition changed since the baseline: not comparable")
+#: The column of a status table that qualifies its status: its year when older than the as-of
+#: year, the latest status of a pending final value, the year first reached, "exceeded by".
+STATUS_DETAIL = ("状态说明", "About the status")
 
 GAP_TO_TARGET_HELP = (
     "距目标：离规划最终目标还差多少（正数＝未达到，0＝已达到）",
@@ -88,7 +100,68 @@ def report_status(latest: pd.DataFrame) -> pd.Series:
     value the engine could not score (``no_data`` with a ``value``) is :data:`NOT_SCORED_KEY`.
     ``no_data`` is then only "no value at all"."""
     status = latest["status"].astype("string").fillna("no_data")
-    return status.where(~((status == "no_data") & latest["value"].notna()), NOT_SCORED_KEY).astype(object)
+    status = status.where(~((status == "no_data") & latest["value"].notna()), NOT_SCORED_KEY)
+    if "final_pending" in latest.columns:
+        status = status.where(~latest["final_pending"].fillna(False).astype(bool), FINAL_PENDING_KEY)
+    return status.astype(object)
+
+
+def _is_true(v: object) -> bool:
+    return v is not None and not (not isinstance(v, str) and pd.isna(v)) and bool(v)
+
+
+def status_detail(row: pd.Series, lang: str = "both") -> str | None:
+    """What qualifies one row's status (a :func:`helpers.method.summaries.latest_status` row), plain
+    text in ``lang``; None when nothing does:
+
+    - a final value not yet published: the latest status and its year beside it;
+    - a status older than the year it is shown for (``stale``): its year;
+    - ``achieved`` / ``met``: the year first reached when earlier than the target year, and
+      "exceeded by x" when the value is beyond the target (never a progress above 100 %);
+    - ``not_met``: "short by x";
+    - a year whose definition differs from the baseline year's: the caveat :data:`DEFINITION_BREAK`.
+    """
+    status = str(row.get("status"))
+    year = row.get("year")
+    unit = row.get("unit_zh") if lang == "zh" and isinstance(row.get("unit_zh"), str) else row.get("unit")
+    unit = f" {unit.strip()}" if isinstance(unit, str) and unit.strip() else ""
+    zh: list[str] = []
+    en: list[str] = []
+    if _is_true(row.get("final_pending")):
+        latest = row.get("status_of_year")
+        if isinstance(latest, str) and pd.notna(year):
+            zh.append(f"最近：{label(STATUSES.get(latest, (latest, latest)), 'zh')}（{fmt_year(year)}年）")
+            en.append(f"latest: {label(STATUSES.get(latest, (latest, latest)), 'en')} ({fmt_year(year)})")
+    elif _is_true(row.get("stale")):
+        zh.append(f"{fmt_year(year)}年的状态")
+        en.append(f"status of {fmt_year(year)}")
+    first = row.get("first_met_year")
+    target_year = row.get("target_year")
+    if status in ("achieved", "met") and pd.notna(first) and (pd.isna(target_year) or first < target_year):
+        zh.append(f"{fmt_year(first)}年首次达到")
+        en.append(f"first reached in {fmt_year(first)}")
+    gap = row.get("gap")
+    gap = float(gap) if gap is not None and pd.notna(gap) else float("nan")
+    if status in ("achieved", "met") and round(gap, 9) < 0:
+        zh.append(f"超出目标{fmt_num(-gap)}{unit}")
+        en.append(f"exceeded by {fmt_num(-gap)}{unit}")
+    if status == "not_met" and round(gap, 9) > 0:
+        zh.append(f"差{fmt_num(gap)}{unit}")
+        en.append(f"short by {fmt_num(gap)}{unit}")
+    note = row.get("status_note")
+    if isinstance(note, str) and DEFINITION_BREAK_NOTE in note:
+        zh.append(DEFINITION_BREAK[0])
+        en.append(DEFINITION_BREAK[1])
+    if not en:
+        return None
+    return label(("；".join(zh), "; ".join(en)), lang)
+
+
+def exceeded(latest: pd.DataFrame) -> pd.Series:
+    """Rows whose target is met with room to spare (status ``achieved`` / ``met``, gap < 0): a
+    report says "exceeded by x" there, not a progress above 100 %."""
+    gap = latest["gap"].astype("float64").round(9) if "gap" in latest.columns else pd.Series(float("nan"), index=latest.index)
+    return latest["status"].astype("string").isin(["achieved", "met"]).fillna(False) & (gap < 0)
 
 
 def report_status_label(key: object, lang: str = "both") -> str:
@@ -97,13 +170,25 @@ def report_status_label(key: object, lang: str = "both") -> str:
 
 
 def unscored(latest: pd.DataFrame) -> pd.DataFrame:
-    """Targets with a value that the engine could not score (status no_data, e.g. no baseline)."""
-    return latest[(latest["status"] == "no_data") & latest["value"].notna()]
+    """Targets with a value that the engine could not score (status no_data, e.g. no baseline);
+    not those whose target year has passed without its figure (:func:`final_pending`)."""
+    return latest[(latest["status"] == "no_data") & latest["value"].notna() & ~_pending(latest)]
+
+
+def _pending(latest: pd.DataFrame) -> pd.Series:
+    if "final_pending" not in latest.columns:
+        return pd.Series(False, index=latest.index)
+    return latest["final_pending"].fillna(False).astype(bool)
+
+
+def final_pending(latest: pd.DataFrame) -> pd.DataFrame:
+    """Targets whose target year has passed (as of the report's year) without its figure."""
+    return latest[_pending(latest)]
 
 
 def without_value(latest: pd.DataFrame) -> pd.DataFrame:
     """Targets with no value at all up to the as-of year."""
-    return latest[(latest["status"] == "no_data") & latest["value"].isna()]
+    return latest[(latest["status"] == "no_data") & latest["value"].isna() & ~_pending(latest)]
 
 
 # --------------------------------------------------------------------------- engine notes
@@ -128,6 +213,13 @@ NOTE_LABELS: dict[str, tuple[str, str]] = {
     "definition differs from the baseline year's": ("统计口径与基期年不同，不可直接比较",
                                                     "definition differs from the baseline year: not comparable"),
     "no projection for this kind": ("此类指标不作趋势外推", "no projection for this kind"),
+    "final value not yet published": ("目标年数值尚未公布", "final value not yet published"),
+    "not met in {years}: a yearly quota": ("{years}年未达到（年度目标须每年达到）",
+                                           "not met in {years} (a yearly quota must hold every year)"),
+    "no value in {years}: a yearly quota": ("{years}年无数值（年度目标须每年达到），最终结论待定",
+                                            "no value for {years} (a yearly quota must hold every year): verdict open"),
+    "direction: judged on the trend": ("方向类目标：按整个规划期的趋势判断",
+                                       "direction: judged on the trend over the whole plan"),
     "cagr not applicable (yearly quota)": ("复合增速不适用(年度量)，按线性规则", "cagr n/a (yearly quota): linear rule"),
     "cagr not applicable (no baseline)": ("复合增速不适用(无基期值)", "cagr n/a (no baseline)"),
     "cagr not applicable (baseline already meets": ("复合增速不适用(基期已达标)，按线性规则", "cagr n/a (baseline met): linear rule"),
@@ -142,7 +234,8 @@ QUIET_NOTES: tuple[str, ...] = ("no projection for this kind",)
 
 
 def _note_patterns() -> list[tuple[re.Pattern, str]]:
-    pats = [(re.compile(re.escape(key).replace(re.escape("{year}"), r"(?P<year>\d{4})")), key)
+    pats = [(re.compile(re.escape(key).replace(re.escape("{year}"), r"(?P<year>\d{4})")
+                        .replace(re.escape("{years}"), r"(?P<years>\d{4}(?:, \d{4})*)")), key)
             for key in NOTE_LABELS]
     return sorted(pats, key=lambda p: -len(p[1]))  # the longest key first ("reference series: ...")
 

@@ -107,9 +107,9 @@ def test_heatmap_no_data_colour_differs_from_every_status():
 
 
 @pytest.mark.parametrize("lang, title, legend_first, n_a", [
-    ("zh", "各目标逐年状态", "已达成", "不适用"),
-    ("en", "Status of every target by year", "achieved", "not applicable"),
-    ("both", "各目标逐年状态 / Status of every target by year", "已达成 / achieved", "不适用 / not applicable"),
+    ("zh", "各目标逐年状态", "已完成", "不适用"),
+    ("en", "Status of every target by year", "met", "not applicable"),
+    ("both", "各目标逐年状态 / Status of every target by year", "已完成 / met", "不适用 / not applicable"),
 ])
 def test_heatmap_title_and_legend_in_each_language(lang, title, legend_first, n_a):
     fig = charts.plot_status_heatmap(heatmap_traj(), lang=lang, areas=AREA_LABELS)

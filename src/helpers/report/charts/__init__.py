@@ -7,3 +7,4 @@ The chart functions are re-exported here: ``charts.plot_trajectory(...)``.
 
 from helpers.report.charts.plots import *  # noqa: F401,F403  (the public chart functions)
 from helpers.report.charts.plots import __all__  # noqa: F401
+from helpers.report.charts.succession import plot_across_plans  # noqa: F401,E402  (issue 21: across two plans)

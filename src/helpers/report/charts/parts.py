@@ -29,6 +29,8 @@ from helpers import vocab
 from helpers.formats import fmt_exact, fmt_num, target_spec, text_or_none
 from helpers.report.charts.style import PALETTE
 from helpers.report.terms import (
+    DEFINITION_BREAK,
+    DEFINITION_BREAK_NOTE,
     T_BASELINE,
     T_DONE_IN_YEAR,
     T_LOWER_PANEL,
@@ -374,3 +376,51 @@ def draw_raw(ax: Axes, years: np.ndarray, raw: np.ndarray, kind: str, lang: str,
         ax.set_title(vocab.label((f"{zh}, {T_UNIT[0]}: {unit[0]}", f"{en}, {T_UNIT[1]}: {unit[1]}"), lang),
                      loc="left", fontsize=8.5, color="#444444", pad=3.0)
     return [bars]
+
+
+def hatch_definition_breaks(ax: Axes, cells: pd.DataFrame, order: Sequence[str], years, edges,
+                            lang: str = "both"):
+    """The status heatmap's caveat: a hatch over every cell whose ``status_note`` says the year's
+    definition differs from the baseline year's (issue 21). ``order``: the row targets, ``years``
+    the columns, ``edges`` the rows' edges. Returns the legend entry, or None when no cell is hatched."""
+    from matplotlib.patches import Patch, Rectangle
+
+    broken = cells[_definition_differs(cells)]
+    row_of, col_of = {i: k for k, i in enumerate(order)}, {int(y): k for k, y in enumerate(years)}
+    for i, y in zip(broken["indicator_id"], broken["year"]):
+        r, c = row_of[i], col_of[int(y)]
+        ax.add_patch(Rectangle((c - 0.5, edges[r]), 1, edges[r + 1] - edges[r], fill=False, hatch="///",
+                               edgecolor="#555555", linewidth=0))
+    if broken.empty:
+        return None
+    return Patch(facecolor="white", edgecolor="#555555", hatch="///", linewidth=0.5,
+                 label=vocab.label(DEFINITION_BREAK, lang))
+
+
+def _definition_differs(rows: pd.DataFrame) -> np.ndarray:
+    notes = rows["status_note"] if "status_note" in rows.columns else pd.Series("", index=rows.index)
+    return notes.astype("string").fillna("").str.contains(DEFINITION_BREAK_NOTE, regex=False).to_numpy()
+
+
+def break_at_definition_change(ax: Axes, traj: pd.DataFrame, b_year: int) -> None:
+    """The trajectory chart's caveat (issue 21): the observed line (gid ``observed``) is not drawn
+    across a definition break. Between two drawn points whose years differ in whether their
+    definition differs from the baseline year's (the baseline point itself does not), a gap is put
+    in the line; the markers stay."""
+    lines = [ln for ln in ax.get_lines() if ln.get_gid() == "observed"]
+    if not lines or "status_note" not in traj.columns:
+        return
+    differs = dict(zip(traj["year"].astype("int64"), _definition_differs(traj)))
+    line = lines[0]
+    x = np.asarray(line.get_xdata(), dtype="float64")
+    y = np.asarray(line.get_ydata(), dtype="float64")
+    cls = np.array([differs.get(int(v), False) if np.isfinite(v) and int(v) != b_year else False for v in x])
+    shown = np.flatnonzero(np.isfinite(y))
+    cuts = [j for a, j in zip(shown, shown[1:]) if cls[a] != cls[j]]
+    if not cuts:
+        return
+    xs, ys = list(x), list(y)
+    for j in reversed(cuts):  # a NaN point between the two halves breaks the line
+        xs.insert(j, (x[j - 1] + x[j]) / 2)
+        ys.insert(j, np.nan)
+    line.set_data(xs, ys)

@@ -54,6 +54,7 @@ from helpers.report.charts.layout import (
 )
 from helpers.report.charts.parts import (
     as_floats,
+    break_at_definition_change,
     change_origin,
     draw_annual,
     draw_flat,
@@ -61,6 +62,7 @@ from helpers.report.charts.parts import (
     draw_raw,
     first_value,
     fmt_level,
+    hatch_definition_breaks,
     raw_shares_axis,
     raw_unit_pair,
     require_columns,
@@ -247,6 +249,7 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
         raw_handles = draw_raw(panel if panel is not None else ax, years, raw, kind, lang,
                                panel is not None, raw_unit_pair(traj, kind))
         handles[1:1] = raw_handles  # next to the scored line it is built from
+    break_at_definition_change(ax, traj, b_year)  # the observed line is not drawn across a break
     if running:
         handles += running_gap_entry(years, obs, raw, lang)
     own_series = len(handles)
@@ -408,6 +411,7 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
     norm = BoundaryNorm(np.arange(len(vocab.STATUS_ORDER) + 1) - 0.5, cmap.N)
     ax.pcolormesh(np.arange(len(years) + 1) - 0.5, edges, codes, cmap=cmap,
                   norm=norm, edgecolors="white", linewidth=0.8)
+    hatch = hatch_definition_breaks(ax, cells, order, years, edges, lang)  # a status's caveat: a hatch
     ax.set_ylim(edges[-1], edges[0])
     ax.set_xlim(-0.5, len(years) - 0.5)
     ax.set_xticks(np.arange(len(years)), [str(y) for y in years])
@@ -437,6 +441,7 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
                      label=vocab.status_label(s, lang)) for s in vocab.STATUS_ORDER]
     handles.append(Patch(facecolor="white", edgecolor="#BBBBBB", linewidth=0.5,
                          label=vocab.label(T_NOT_APPLICABLE, lang)))
+    handles += [hatch] if hatch is not None else []
     # Seven short Chinese labels fit on one row; English or bilingual ones need two.
     legend = bottom_legend(fig, handles, [h.get_label() for h in handles], ncols=7 if lang == "zh" else 4,
                            title=vocab.label(T_STATUS, lang))
