@@ -43,8 +43,9 @@ test-fast: $(STAMP)  ## unit tests only (no notebooks, no rendering, no browser)
 
 LAB_PORT ?= 8888
 
-lab: $(STAMP)  ## JupyterLab on the notebooks (works as root; open the printed http://127.0.0.1 URL)
-	$(BIN)/jupyter lab --notebook-dir=notebooks --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) \
+lab: $(STAMP)  ## JupyterLab rooted at the repository, opening the tour (works as root; open the printed URL)
+	$(BIN)/jupyter lab --notebook-dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb \
+		--no-browser --ip=127.0.0.1 --port=$(LAB_PORT) \
 		$$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 bench: $(STAMP)  ## benchmarks: gap engine throughput, extract on 1 MB of text, report render vs floor vs naive

@@ -11,6 +11,7 @@ the tests are skipped with that reason, except under ``CI=true``, where they fai
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from urllib.parse import urljoin
@@ -82,7 +83,7 @@ def _check_loaded(pg, name: str) -> None:
 
 def test_every_page_loads_cleanly(page, rendered_set):
     pages = sorted(rendered_set.glob("*.html"))
-    assert len(pages) == 13  # index, overview, nine areas, data coverage, changes
+    assert len(pages) == 14  # index, overview, nine areas, data coverage, changes, sources
     for path in pages:
         page.pg.goto(path.as_uri(), wait_until="load")
         _check_loaded(page.pg, path.name)
@@ -98,8 +99,12 @@ def test_index_links_navigate(page, rendered_set):
     pg = page.pg
     pg.goto(index, wait_until="load")
     hrefs = pg.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))")
-    assert len(hrefs) == 13  # overview, data coverage, changes, the archive, nine areas
-    for href in hrefs:
+    # overview, data coverage, sources, changes, the archive, nine areas; CITATION.cff, citation.bib
+    assert len(hrefs) == 16
+    files = [h for h in hrefs if not h.endswith(".html")]
+    assert files == ["CITATION.cff", "citation.bib"]
+    assert all((rendered_set / f).is_file() for f in files)
+    for href in (h for h in hrefs if h.endswith(".html")):
         pg.goto(index, wait_until="load")
         with pg.expect_navigation(wait_until="load"):
             pg.click(f'a[href="{href}"]')
@@ -126,3 +131,35 @@ def test_the_overview_leads_with_what_is_known_in_a_third_of_the_height(browser,
         assert text.index("已达成") < text.index("无数据")
     finally:
         context.close()
+
+
+def test_a_value_on_an_area_page_links_to_its_source_row(page, rendered_set):
+    """Each value of an area page's status table links to its row of sources.html: following the
+    link lands on the row whose id is the anchor, and that row shows the same year and value."""
+    pg = page.pg
+    found = 0
+    for path in sorted(rendered_set.glob("area-*.html")):
+        pg.goto(path.as_uri(), wait_until="load")
+        links = pg.evaluate("Array.from(document.querySelectorAll('a.value-source'))"
+                            ".map(a => [a.getAttribute('href'), a.textContent.trim()])")
+        for href, shown in links:
+            assert href.startswith("sources.html#v-"), href
+            pg.goto(path.as_uri(), wait_until="load")
+            with pg.expect_navigation(wait_until="load"):
+                pg.click(f'a.value-source[href="{href}"]')
+            anchor = href.split("#", 1)[1]
+            assert pg.url == urljoin(path.as_uri(), href)
+            row = pg.evaluate(f"(() => {{ const r = document.getElementById({anchor!r}); return r && "
+                              "[r.matches(':target'), Array.from(r.cells).map(c => c.textContent.trim())]; })()")
+            assert row, (path.name, href)
+            is_target, cells = row
+            assert is_target, href
+            year = anchor.rsplit("--", 1)[1]
+            assert cells[2] == year, (cells, href)
+            # the area page rounds for reading (helpers.formats.fmt_num); the sources page is exact
+            assert math.isclose(float(cells[3].replace(",", "")), float(shown.replace(",", "")),
+                                rel_tol=5e-3, abs_tol=5e-3), (cells, shown)
+            found += 1
+    assert found > 0  # the session's plan has values on its area pages
+    assert page.console_errors == []
+    assert page.external_requests == []

@@ -2,10 +2,12 @@
 
 What may differ between two renders, and is stripped before comparing:
 
-- HTML: only the report date (the ``--date`` string, ``YYYY-MM-DD``), which index.html and
-  changes.html show in their ``<title>`` and in ``<span class="report-date">`` (and set.json
-  records). No time of day is written anywhere, so :func:`strip_render_date` replaces the date
-  string and nothing else; the notebook reports carry no date at all and must be byte-identical.
+- HTML: only the report date (the ``--date`` string, ``YYYY-MM-DD``), which index.html,
+  changes.html and sources.html show in their ``<title>`` and in ``<span class="report-date">``,
+  every page's citation line names (the notebook reports in their footer's
+  ``<li class="helpers-cite">`` only, written in by the render: helpers.publish.citation), and
+  set.json, CITATION.cff and citation.bib record. No time of day is written anywhere, so
+  :func:`strip_render_date` replaces the date string and nothing else.
 - Executed notebooks (.ipynb): the execution timestamps and durations papermill and nbclient
   record (``metadata.papermill`` start_time / end_time / duration of the notebook and of each
   cell, and each cell's ``metadata.execution``); :func:`normalise_notebook` drops those keys.
@@ -16,8 +18,8 @@ What may differ between two renders, and is stripped before comparing:
 Besides .html and .ipynb a set keeps what it was built from (``inputs/``: copies of the plan's
 three files) and what it scored (``trajectory.csv``); those and set.json must be byte-identical
 too (set.json but for the date). fingerprints.json must agree but for the date and each page's
-.ipynb hash (of that set's own notebook, which differs by its timings). Every file of the set is
-compared.
+.html and .ipynb hashes (of that set's own files: the date in the citation line, the notebook's
+timings). Every file of the set is compared.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ from helpers.publish.render import render_reports
 from helpers.publish.reuse import REUSE_ENV
 
 #: Files of a set that carry its date (compared with the date stripped).
-DATED = ("index.html", "changes.html", "set.json")
+DATED = ("index.html", "changes.html", "sources.html", "set.json", "CITATION.cff", "citation.bib")
+#: The footer's citation item of a notebook report (the only place such a page names the date).
+CITE_ITEM = re.compile(r'<li class="helpers-cite">.*?</li>', re.S)
 #: Per page: its fingerprint and its files' SHA-256 (helpers.publish.reuse); compared by
 #: :func:`_fingerprints_equal`.
 FINGERPRINTS = "fingerprints.json"
@@ -83,13 +87,17 @@ def test_html_identical_but_for_the_render_date(two_renders):
     assert names == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
     data = {n for n in names if not n.endswith((".html", ".ipynb"))}
     assert data == {"set.json", "fingerprints.json", "trajectory.csv", "inputs/plan.json", "inputs/targets.csv",
-                    "inputs/statistics.csv"}
+                    "inputs/statistics.csv", "CITATION.cff", "citation.bib"}
     _fingerprints_equal(first, second)
     for name in (n for n in names if not n.endswith(".ipynb") and n != FINGERPRINTS):
         a = (first / name).read_text(encoding="utf-8")
         b = (second / name).read_text(encoding="utf-8")
         if name in DATED:
             assert a != b and D2 in a and D1 in b, name  # the date is really there, and differs
+            assert strip_render_date(a, D2) == strip_render_date(b, D1), name
+        elif name.endswith(".html"):  # a notebook report: the date in its citation line, nowhere else
+            assert len(CITE_ITEM.findall(a)) == 1 and D2 in CITE_ITEM.search(a).group(0), name
+            assert D2 not in CITE_ITEM.sub("", a) and D1 not in CITE_ITEM.sub("", b), name
             assert strip_render_date(a, D2) == strip_render_date(b, D1), name
         else:
             assert D1 not in b and D2 not in a, name
@@ -98,8 +106,8 @@ def test_html_identical_but_for_the_render_date(two_renders):
 
 
 def _fingerprints_equal(first, second) -> None:
-    """fingerprints.json of two sets: the dates differ; every page's fingerprint and HTML hash are
-    equal; the .ipynb hash is each set's own file's (those differ by their timings)."""
+    """fingerprints.json of two sets: the dates differ; every page's fingerprint is equal; the
+    .html and .ipynb hashes are each set's own file's (the date in the citation line; timings)."""
     import hashlib
 
     a, b = (json.loads((d / FINGERPRINTS).read_text(encoding="utf-8")) for d in (first, second))
@@ -107,7 +115,7 @@ def _fingerprints_equal(first, second) -> None:
     for rec, folder in ((a, first), (b, second)):
         for key, page in rec["pages"].items():
             assert page.pop("ipynb_sha256") == hashlib.sha256((folder / f"{key}.ipynb").read_bytes()).hexdigest()
-            assert page["html_sha256"] == hashlib.sha256((folder / f"{key}.html").read_bytes()).hexdigest()
+            assert page.pop("html_sha256") == hashlib.sha256((folder / f"{key}.html").read_bytes()).hexdigest()
             assert page["reused_from"] is None  # executed, not copied (reuse is off)
     assert a == b
 
@@ -129,7 +137,10 @@ def test_latest_stays_on_the_newest_date(two_renders):
 
 @pytest.mark.slow
 def test_reports_match_the_full_session_set(two_renders, rendered_set):
-    # Same inputs, different date and fewer areas: the shared reports are byte-identical.
+    # Same inputs, different date and fewer areas: the shared reports are identical but for
+    # the date in their citation line.
     _, second = two_renders
     for name in ("overview.html", "area-poverty.html", "data-coverage.html"):
-        assert (second / name).read_bytes() == (rendered_set / name).read_bytes(), name
+        a = (second / name).read_text(encoding="utf-8")
+        b = (rendered_set / name).read_text(encoding="utf-8")
+        assert strip_render_date(a, D1) == strip_render_date(b, rendered_set.name), name

@@ -161,9 +161,11 @@ def test_every_report_and_notebook_exists(rendered_set):
     assert rendered_set.name == RENDER_DATE
     names = {p.name for p in rendered_set.iterdir()}
     # the reports and their notebooks, what the set was built from (inputs/, trajectory.csv),
-    # changes.html (the first set of its folder: no changes.csv) and set.json
+    # changes.html (the first set of its folder: no changes.csv), sources.html, the citation
+    # files and set.json
     expected = ({f"{n}.html" for n in REPORT_NAMES} | {f"{n}.ipynb" for n in REPORT_NAMES if n != "index"}
-                | {"set.json", "fingerprints.json", "changes.html", "inputs", "trajectory.csv"})
+                | {"set.json", "fingerprints.json", "changes.html", "inputs", "trajectory.csv",
+                   "sources.html", "CITATION.cff", "citation.bib"})
     assert names == expected
     for src in (fuyang_plan.TARGETS, fuyang_plan.STATISTICS, fuyang_plan.PLAN_JSON):
         assert (rendered_set / "inputs" / src.name).read_bytes() == src.read_bytes(), src.name
@@ -192,9 +194,10 @@ def test_index_links_resolve_and_cover_every_report(rendered_set):
     local = [h for h in hrefs if not re.match(r"^[a-z]+:", h)]
     for h in local:
         assert (rendered_set / h).is_file(), h
-    # every report of the set, and the archive of all sets two levels up (<out>/index.html)
-    assert set(local) == ({f"{n}.html" for n in REPORT_NAMES if n != "index"} | {"changes.html"}
-                          | {"../../index.html"})
+    # every report of the set, its sources and citation files, and the archive of all sets two
+    # levels up (<out>/index.html)
+    assert set(local) == ({f"{n}.html" for n in REPORT_NAMES if n != "index"}
+                          | {"changes.html", "sources.html", "CITATION.cff", "citation.bib", "../../index.html"})
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ executes and which it copies. One slow test does it with real kernels.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -171,8 +172,17 @@ def test_a_reused_set_equals_an_executed_one(tmp_path, monkeypatch):
 
     monkeypatch.setattr(render, "_run_jobs", no_execution)
     second = render.render_reports(date=D2, areas=["poverty"], out=out, progress=False)
-    for key in KEYS:
-        assert (second / f"{key}.html").read_bytes() == (first / f"{key}.html").read_bytes()
-        assert D1 not in (second / f"{key}.html").read_text(encoding="utf-8")
+    for key in KEYS:  # copied, then the set's own date written into the citation line
+        a, b = ((d / f"{key}.html").read_text(encoding="utf-8") for d in (first, second))
+        assert a.replace(D1, "DATE") == b.replace(D2, "DATE")
+        assert D1 not in b and f"报告日期{D2}" in b and f"report set of {D2}" in b
     assert D2 in (second / "index.html").read_text(encoding="utf-8")
+    # sources.html and the citation files are rebuilt for the new set, and every value link of
+    # the (copied) area page lands on a row of the new set's sources page
+    for name in ("sources.html", "CITATION.cff", "citation.bib"):
+        a, b = ((d / name).read_text(encoding="utf-8") for d in (first, second))
+        assert D2 in b and a.replace(D1, "DATE") == b.replace(D2, "DATE"), name
+    rows = set(re.findall(r'<tr id="([^"]+)"', (second / "sources.html").read_text(encoding="utf-8")))
+    links = re.findall(r'href="sources\.html#([^"]+)"', (second / "area-poverty.html").read_text(encoding="utf-8"))
+    assert links and set(links) <= rows
     assert {p["reused_from"] for p in _record(second).values()} == {D1}

@@ -60,9 +60,11 @@ def test_hostile_text_is_escaped_everywhere(hostile_ctx):
     assert "synthetic &quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
     assert "Bulletin &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="https://example.org/x?a=&quot;&gt;&lt;img/src=x/onerror=alert(1)&gt;"' in html
-    # Every <a> is an http(s) link opened safely.
+    # Every <a> is an http(s) link opened safely, or a value's link to its row of the set's
+    # sources page (an anchor of URL-safe characters only).
     for tag in re.findall(r"<a [^>]*>", html):
-        assert re.match(r'<a href="https?://[^"]*" target="_blank" rel="noopener noreferrer">', tag), tag
+        assert (re.match(r'<a href="https?://[^"]*" target="_blank" rel="noopener noreferrer">', tag)
+                or re.fullmatch(r'<a class="value-source" href="sources\.html#v-[A-Za-z0-9_.~-]+">', tag)), tag
 
 
 def test_sections_content_on_synthetic_plan(hostile_ctx):

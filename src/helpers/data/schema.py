@@ -163,6 +163,27 @@ def _isin(col: str, allowed, what: str) -> pa.Check:
 
 # ----------------------------------------------------------------------------------- targets
 
+#: What a researcher naturally types, read as the contract's words (targets.csv ``comparator``
+#: and ``binding``; surrounding spaces ignored).
+TARGET_SYNONYMS: dict[str, dict[str, str]] = {
+    "comparator": {"≥": ">=", "≧": ">=", "＞=": ">=", "≤": "<=", "≦": "<=", "＜=": "<=", "≈": "~", "～": "~"},
+    "binding": {"约束性": "binding", "預期性": "expected", "预期性": "expected", "約束性": "binding"},
+}
+
+
+def normalise_targets(frame: pd.DataFrame | None) -> None:
+    """Replace, in place, the :data:`TARGET_SYNONYMS` of a read targets table (text cells) by
+    the contract's words, so ``≥`` / ``≤`` and 约束性 / 预期性 validate and load as ``>=`` /
+    ``<=`` and ``binding`` / ``expected``."""
+    if frame is None:
+        return
+    for col, words in TARGET_SYNONYMS.items():
+        if col in frame.columns:
+            cells = frame[col]
+            stripped = cells.astype("string").str.strip()
+            frame[col] = cells.where(~stripped.isin(list(words)), stripped.map(words))
+
+
 def prepare_targets(targets: pd.DataFrame, statistics: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add the helper column ``_ref_has_data`` (relative targets: does the reference series have
     at least one statistics row?) when ``statistics`` is given; returns a new frame."""

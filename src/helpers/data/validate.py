@@ -374,6 +374,7 @@ def check_files(targets_path: str | Path, statistics_path: str | Path) -> Checke
     from helpers.data.plan import area_keys, read_plan_json
 
     t = read_table(targets_path, "targets")
+    schema.normalise_targets(t.frame)  # ≥ / ≤, 约束性 / 预期性 read as the contract's words
     s = read_table(statistics_path, "statistics")
     plan_file = Path(targets_path).parent / "plan.json"
     plan, plan_problems = read_plan_json(plan_file)

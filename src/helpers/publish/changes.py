@@ -181,9 +181,13 @@ def _shown(v, status: bool, lang: str) -> str:
     return "—" if pd.isna(v) else f"{v:g}"
 
 
-def changes_html(table: pd.DataFrame | None, ctx, date: str, previous: Path | None) -> str:
+def changes_html(table: pd.DataFrame | None, ctx, date: str, previous: Path | None, commit: str | None = None,
+                 files=()) -> str:
     """The set's ``changes.html`` (``templates/pages/changes.html.j2``): against ``previous`` (its
-    date linked), or a note that this is the first set to compare from."""
+    date linked), or a note that this is the first set to compare from; the footer cites the set
+    (:func:`helpers.publish.citation.cite_text` with ``commit``, and the citation ``files``)."""
+    from helpers.publish.citation import cite_text
+
     from helpers.publish.pages import render
     from helpers.report.htmltext import t
     from helpers.vocab import HTML_LANG
@@ -205,10 +209,11 @@ def changes_html(table: pd.DataFrame | None, ctx, date: str, previous: Path | No
     return render("changes.html.j2", title=f"{heading} — {plan.title(lang)} — {date}", heading=heading,
                   html_lang=HTML_LANG.get(lang, "zh-CN"), plan_title=plan.title(lang), date=date,
                   previous=None if previous is None else previous.name, rows=rows, csv=CHANGES_CSV,
+                  cite=cite_text(ctx, date, commit), files=list(files),
                   **{**summary, "lang": lang})
 
 
-def write_changes(work: Path, prep, previous: Path | None) -> None:
+def write_changes(work: Path, prep, previous: Path | None, files=()) -> None:
     """Keep the snapshot in ``work`` and write ``changes.html`` (and ``changes.csv`` when there is
     a ``previous`` set to compare with: :func:`previous_set`)."""
     ctx = prep.ctx
@@ -219,4 +224,5 @@ def write_changes(work: Path, prep, previous: Path | None) -> None:
         from helpers.data.fileio import atomic_write_csv
 
         atomic_write_csv(table, work / CHANGES_CSV, float_format="%.10g")
-    (work / CHANGES_HTML).write_text(changes_html(table, ctx, prep.date, previous), encoding="utf-8")
+    (work / CHANGES_HTML).write_text(changes_html(table, ctx, prep.date, previous, getattr(prep, "commit", None), files),
+                                         encoding="utf-8")

@@ -123,6 +123,9 @@ class Prepared:
     pages: set = field(default_factory=set)
     #: The input files' bytes as validated (file name -> bytes), kept in the set's ``inputs/``.
     input_bytes: dict = field(default_factory=dict)
+    #: The git commit of the code (:func:`helpers.publish.citation.code_commit`), found once by
+    #: the render's parent; None when unknown (then no page names one).
+    commit: str | None = None
 
 
 def _check_areas(areas, plan) -> list[str]:

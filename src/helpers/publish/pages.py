@@ -91,8 +91,10 @@ def status_summary(prep):
 
 def index_html(prep) -> str:
     """The set's front page (``templates/pages/index.html.j2``): plan, date, as-of year, status
-    counts per area with links. Every data-derived string is escaped."""
+    counts per area with links (the reports, the sources page, the changes), the citation line
+    and files in its footer. Every data-derived string is escaped."""
     from helpers import __version__
+    from helpers.publish.citation import BIB_FILE, CFF_FILE, cite_text
     from helpers.report.htmltext import t
     from helpers.vocab import HTML_LANG, STATUS_COLOURS, STATUS_ORDER
 
@@ -110,6 +112,7 @@ def index_html(prep) -> str:
     head = t(title_zh, title_en, lang)
     links = [("overview.html", t("规划总览", "Plan overview", lang)),
              ("data-coverage.html", t("数据覆盖", "Data coverage", lang)),
+             ("sources.html", t("全部数值及其来源", "Every value and its source", lang)),
              ("changes.html", t("自上一份报告以来的变化", "What changed since the previous set", lang))]
     previous = getattr(prep, "previous", None)
     if previous is not None:
@@ -125,7 +128,8 @@ def index_html(prep) -> str:
         statuses=STATUS_ORDER, colours=STATUS_COLOURS, rows=rows,
         total={"total": int(total["total"]), "counts": [int(total[s]) for s in STATUS_ORDER]},
         targets_name=Path(str(plan.targets_path)).name, stats_name=Path(str(plan.statistics_path)).name,
-        version=__version__)
+        version=__version__, cite=cite_text(ctx, prep.date, getattr(prep, "commit", None)),
+        files=[CFF_FILE, BIB_FILE])
 
 
 # --------------------------------------------------------------------------- command line
@@ -189,7 +193,7 @@ def _geo_label(folder: Path, rec: dict) -> str:
         return geo
 
 
-def archive_html(root: Path) -> str:
+def archive_html(root: Path, commit: str | None = None) -> str:
     """``<root>/index.html`` (``templates/pages/archive.html.j2``): per plan (folders of ``root``
     holding dated sets), its sets newest first with as-of year, method, geo and status counts,
     each linking to the set's index."""
@@ -216,17 +220,20 @@ def archive_html(root: Path) -> str:
                          "geo_label": rec.get("geo_label", ""), "targets": rec.get("targets", ""),
                          "counts": [counts.get(s, "") for s in STATUS_ORDER]})
         plans.append({"name": folder.name, "title": title, "doc": first.get("document_number") or "", "sets": rows})
+    from helpers.report.htmltext import TOOL_NAME
+
+    tool = f"{TOOL_NAME} {__version__}" + (f", 代码提交 / code commit {commit}" if commit else "")
     return render("archive.html.j2", title="规划目标跟踪报告存档 / Plan tracking reports — archive",
                   html_lang="zh-CN", plans=plans, statuses=STATUS_ORDER, colours=STATUS_COLOURS,
-                  version=__version__)
+                  version=__version__, tool=tool)
 
 
-def write_archive(root: str | Path) -> Path:
+def write_archive(root: str | Path, commit: str | None = None) -> Path:
     """Rewrite ``<root>/index.html`` from the published sets, atomically, under a lock (two
-    renders of different plans may finish at once)."""
+    renders of different plans may finish at once); ``commit``: the code's, for the footer."""
     from helpers.data.fileio import atomic_write_bytes
     from helpers.data.locks import archive_lock
 
     root = Path(root)
     with archive_lock(root):
-        return atomic_write_bytes(root / ARCHIVE_NAME, archive_html(root).encode("utf-8"))
+        return atomic_write_bytes(root / ARCHIVE_NAME, archive_html(root, commit).encode("utf-8"))

@@ -7,6 +7,9 @@ a dated set atomically.
     overview.html           notebooks/01_overview.ipynb
     area-<key>.html         notebooks/02_area.ipynb with area=<key>, one per area
     data-coverage.html      notebooks/04_data_coverage.ipynb
+    sources.html            every statistics value with its source, one row each (publish.sources)
+    changes.html            what changed since the previous set (publish.changes)
+    CITATION.cff, citation.bib   how to cite the set (publish.citation)
     <name>.ipynb            the executed notebook beside each HTML file, for audit
 
 and points ``<out>/latest`` (a relative symlink) at the newest complete set.
@@ -59,7 +62,9 @@ from helpers.publish import workers
 from helpers.publish.changes import write_changes
 from helpers.publish.hygiene import clean_orphans, kill_tree, terminate_on_signals
 from helpers.publish.jobs import KERNEL_NAME, Prepared, prepare
+from helpers.publish.citation import code_commit, cite_text, stamp_pages, write_citation_files
 from helpers.publish.pages import index_html, write_archive, write_set_record
+from helpers.publish.sources import write_sources
 from helpers.publish.sets import (
     FAILED_DIR,
     LATEST_NAME,
@@ -257,7 +262,8 @@ def _render_locked(prep, date, areas, as_of, method, lang, targets_path, statist
     prep.previous = previous_set(out, prep.date, prep.ctx.method, prep.ctx.geo)
     prep.pages = {j.key for j in prep.jobs}
     if areas is not None and final.is_dir():  # a partial render keeps the set's other pages
-        prep.pages |= {p.stem for p in final.glob("*.html")} - {"index", "changes"}
+        prep.pages |= {p.stem for p in final.glob("*.html")} - {"index", "changes", "sources"}
+    prep.commit = code_commit()  # once, in the parent; the pages' footers get it by stamp_pages
     work = out / f".tmp-{prep.date}-{os.getpid()}"
     work.mkdir()
     log_dir = Path(tempfile.mkdtemp(prefix=f"helpers-render-log-{os.getpid()}-"))
@@ -294,7 +300,12 @@ def _render_locked(prep, date, areas, as_of, method, lang, targets_path, statist
                               notebook=failures[0]["notebook"] if failures else None,
                               cell=failures[0]["cell"] if failures else None)
         kept = keep_unrendered_pages(final, work, prep) if areas is not None else []
-        write_changes(work, prep, prep.previous)
+        files = write_citation_files(work, prep.ctx, prep.date, prep.commit)
+        # The notebooks' pages (executed, reused or kept) get the set's date and commit in their
+        # citation line before fingerprints.json records their hashes (helpers.publish.citation).
+        stamp_pages(work, sorted(prep.pages), prep.ctx, prep.date, prep.commit)
+        write_changes(work, prep, prep.previous, files)
+        write_sources(work, prep.ctx, prep.date, cite_text(prep.ctx, prep.date, prep.commit), files)
         (work / "index.html").write_text(index.get("html") or index_html(prep), encoding="utf-8")
         write_set_record(work, prep)
         reuse.write(work)
@@ -303,7 +314,7 @@ def _render_locked(prep, date, areas, as_of, method, lang, targets_path, statist
             _progress(progress, f"kept {len(kept)} published page(s) of {final} that this partial "
                                 f"render did not redo: {', '.join(kept)}")
         point_latest(out)
-        write_archive(root)
+        write_archive(root, prep.commit)
         _progress(progress, f"wrote {len(prep.jobs) + 1} reports to {final} "
                             f"in {time.perf_counter() - t0:.1f} s")
         return final

@@ -26,9 +26,14 @@ files are still the ones recorded is copied into the new set, byte for byte.
 Why per page and not one check per set: the inputs, the package and the environment are the
 same for every page of a render (:func:`common_digest`), but the notebook and the parameters
 are not, so a change to one notebook re-executes only its pages, and a render of some areas
-reuses those pages of a full set (and the reverse). The report date is in no page: the notebooks
-are not given it (tests/test_reproducible.py asserts their pages never contain it); only
-index.html and changes.html name it, and they are written afresh by every render. A notebook
+reuses those pages of a full set (and the reverse). The report date and the code's git commit
+are not given to the notebooks: the executed pages hold a citation line without them, and the
+render then writes the set's date and commit into that line of every page, executed or copied
+(:func:`helpers.publish.citation.stamp_pages`), before ``fingerprints.json`` records the pages'
+hashes; a copied page's old date is replaced the same way. index.html, changes.html,
+sources.html, CITATION.cff and citation.bib are written afresh by every render from its own
+inputs (the sources page's anchors depend on the values' keys alone, so a copied page's links
+still land). A notebook
 given the date as a parameter would have it in its fingerprint, so its page would be reused on
 the same date only.
 

@@ -116,7 +116,7 @@ def keep_unrendered_pages(final: Path, work: Path, prep) -> list[str]:
     kept = []
     for page in sorted(final.glob("*.html")):
         key = page.stem
-        if key in done or key in ("index", "changes") or (work / page.name).exists():
+        if key in done or key in ("index", "changes", "sources") or (work / page.name).exists():
             continue
         shutil.copy2(page, work / page.name)
         nb = final / f"{key}.ipynb"

@@ -167,8 +167,9 @@ def environment():
 def report_footer(plan: dict, as_of: object, method: str, statistics_path: object,
                   statistics: pd.DataFrame | None = None, lang: str = "both") -> str:
     """The foot of every report (``templates/footer.html.j2``): method (see ``docs/method.md``),
-    data sources (statistics file, number of values with a source), software versions and the
-    data's as-of year, as HTML in a ``<footer class="helpers-footer">``. Reads
+    data sources (statistics file, number of values with a source), software versions, the
+    data's as-of year and how to cite the report (:func:`helpers.report.htmltext.citation_item`,
+    without the set's date and commit, which the render writes in), as HTML in a ``<footer class="helpers-footer">``. Reads
     ``statistics_path`` when ``statistics`` is None."""
     import matplotlib
     from markupsafe import Markup
@@ -194,4 +195,43 @@ def report_footer(plan: dict, as_of: object, method: str, statistics_path: objec
         sourced_en=(f"{n_sourced} values with a source (of {n_rows} rows); each value carries its "
                     "source title, and its URL when the source is a web page"),
         software=f"helpers {__version__}, pandas {pd.__version__}, matplotlib {matplotlib.__version__}",
-        as_of=as_of)
+        as_of=as_of, cite=Markup(citation_item(plan or {}, as_of, lang)))
+
+
+# --------------------------------------------------------------------------- how to cite
+
+#: The tool's name in a citation.
+TOOL_NAME = "helpers (规划目标追踪 · Plan target tracker)"
+
+
+def citation_text(meta: dict, as_of: object, lang: str = "both", date: str | None = None,
+                  commit: str | None = None) -> str:
+    """How to cite a report (plain text): the plan's title and document number, the set's date,
+    the data's as-of year, the tool and its version, and the code's git commit. ``date`` and
+    ``commit`` are left out when unknown (a notebook run outside a render: the render writes the
+    set's date and commit into every page's footer), never guessed."""
+    from helpers import __version__
+
+    meta = meta or {}
+    doc = str(meta.get("document_number") or "").strip()
+    tz = str(meta.get("title_zh") or meta.get("title_en") or "").strip()
+    te = str(meta.get("title_en") or meta.get("title_zh") or "").strip()
+    year = fmt_year(as_of)
+    zh = f"《{tz}》" + (f"（{doc}）" if doc else "") + "目标跟踪报告"
+    zh += (f"，报告日期{date}" if date else "") + f"，数据截至{year}年；{TOOL_NAME} {__version__}"
+    zh += (f"，代码提交 {commit}" if commit else "") + "。"
+    en = f"Target tracking report on “{te}”" + (f" ({doc})" if doc else "")
+    en += (f", report set of {date}" if date else "") + f", data as of {year}; {TOOL_NAME} {__version__}"
+    en += (f", code commit {commit}" if commit else "") + "."
+    return label((zh, en), lang) if lang != "both" else f"{zh} / {en}"
+
+
+#: The footer item holding the citation (the render rewrites it with the set's date and commit).
+CITE_CLASS = "helpers-cite"
+
+
+def citation_item(meta: dict, as_of: object, lang: str = "both", date: str | None = None,
+                  commit: str | None = None) -> str:
+    """The footer's "how to cite" item, ``<li class="helpers-cite">…</li>`` (escaped)."""
+    return (f'<li class="{CITE_CLASS}"><strong>{esc(t("引用", "How to cite", lang))}</strong>: '
+            f"{esc(citation_text(meta, as_of, lang, date, commit))}</li>")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from helpers import formats
-from helpers.report import frames, htmltext, narrate, tables, terms
+from helpers.report import frames, htmltext, narrate, provenance, tables, terms
 from helpers.report.display import show
 from helpers.report.htmltext import esc, heading, t  # noqa: F401  (heading: for the notebooks)
 from helpers.report.narrate import key_figures_text  # noqa: F401  (for the notebooks)
@@ -156,15 +156,17 @@ def no_data_frame(ctx: Context, area: str | None = None) -> pd.DataFrame:
 def status_styler(ctx: Context, frame: pd.DataFrame, with_area: bool | None = None):
     """A :func:`status_frame` (or some of its rows) as a table: :func:`helpers.report.tables.frame_styler`
     with the columns a reader needs (:func:`helpers.report.tables.status_columns`; the area column when
-    ``with_area``, default: when the rows span more than one area). ``None`` for no rows."""
+    ``with_area``, default: when the rows span more than one area), each value linked to its row of
+    the set's sources page (:func:`helpers.report.provenance.value_links`). ``None`` for no rows."""
     if frame.empty:
         return None
     if with_area is None:
         with_area = frame["area"].nunique() > 1
     cols = tables.status_columns(frame, with_area=False)
     shown, labels = tables.with_target_year(frame, ctx.lang)
+    links = provenance.value_links(ctx.statistics, frame, ctx.geo)
     return tables.frame_styler(shown, ctx.lang, ctx.plan, cols, group_by="area" if with_area else None,
-                               labels=labels, notes=tables.table_notes(frame, ctx.lang))
+                               labels=labels, notes=tables.table_notes(frame, ctx.lang), value_links=links)
 
 
 def no_data_styler(ctx: Context, frame: pd.DataFrame, with_area: bool | None = None):

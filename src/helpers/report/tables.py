@@ -191,14 +191,16 @@ def _report_styler_class():
 def frame_styler(frame: pd.DataFrame, lang: str = "both", plan=None, columns: Sequence[str] | None = None,
                  status_cols: Sequence[str] = ("status", "status_linear", "status_cagr"),
                  group_by: str | None = None, labels: dict[str, tuple[str, str]] | None = None,
-                 notes: Sequence[str] = ()):
+                 notes: Sequence[str] = (), value_links: Sequence[str | None] | None = None):
     """A pandas Styler of ``frame`` for a notebook and its HTML report: the ``columns`` given
     (default: all), headers from :data:`COLUMN_LABELS` (or ``labels``) in ``lang``, every cell
     escaped and formatted by :func:`_cell_formatter` ("—" for a missing number, never 0), status
     cells in their colour, numbers right-aligned, no index. ``group_by`` (e.g. ``"area"``) shows
     that column once per run of equal values, as a row heading spanning its rows. ``notes``
-    (plain text) are printed under the table, one line each (its caption). The frame itself is
-    left as it is (numbers stay numbers).
+    (plain text) are printed under the table, one line each (its caption). ``value_links`` (one
+    relative URL or None per row) links each ``value`` cell, e.g. to its row of the set's sources
+    page (:func:`helpers.report.provenance.value_links`). The frame itself is left as it is
+    (numbers stay numbers).
 
     The Styler's element ids derive from the table's content, so the same inputs render the
     same HTML byte for byte.
@@ -214,6 +216,12 @@ def frame_styler(frame: pd.DataFrame, lang: str = "both", plan=None, columns: Se
     digest = hashlib.sha1(shown.to_csv().encode("utf-8") + lang.encode()).hexdigest()[:10]
     sty = _report_styler_class()(shown, uuid=f"h{digest}", cell_ids=False)
     sty.format({c: _cell_formatter(c, lang, plan) for c in cols})
+    if value_links is not None and "value" in cols:  # each value linked to its source row
+        fmt = _cell_formatter("value", lang, plan)
+        for i, href in enumerate(value_links):
+            if href:
+                sty.format(lambda v, h=href: f'<a class="value-source" href="{esc(h)}">{fmt(v)}</a>',
+                           subset=(shown.index[[i]], ["value"]))
     sty.format_index(lambda c: esc(cap(heads.get(c, (c, c)), lang)), axis=1)
     if group_by is None:
         sty.hide(axis="index")
