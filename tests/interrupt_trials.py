@@ -52,7 +52,7 @@ class Trial:
 
     @property
     def ok(self) -> bool:
-        expected = {"SIGINT": (130,), "SIGTERM": (143,), "KILL_PARENT": (-9,), "KILL_WORKER": (1, 130, 143)}
+        expected = {"SIGINT": (130,), "SIGTERM": (143,), "KILL_PARENT": (-9,), "KILL_WORKER": (1,)}
         code_ok = not self.interrupted or self.returncode in expected[self.how] or self.returncode == 0
         return self.exited and code_ok and not self.survivors and not self.damaged
 

@@ -380,8 +380,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from helpers.publish.hygiene import terminate_on_signals
+
     try:
-        return _dispatch(args)
+        with terminate_on_signals():  # SIGTERM/SIGHUP: Interrupted, exit 143, whatever runs
+            return _dispatch(args)
     except HelpersError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
