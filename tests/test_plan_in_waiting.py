@@ -125,3 +125,12 @@ def test_milestones_give_each_year_and_the_yearly_rate_needed():
     # CO2 intensity -17 % over five years: (0.83)^(1/5) - 1 = -3.66 % a year, compounded
     assert m.loc["F14", "yearly_rate_needed"] == pytest.approx((0.83 ** 0.2 - 1) * 100)
     assert m.loc["F04", "yearly_rate_needed"] == 7.0 and pd.isna(m.loc["F11", "yearly_rate_needed"])
+
+
+def test_the_title_of_a_plan_in_waiting_says_no_yearly_figure_yet():
+    from helpers.report import sections
+
+    ctx = params.prepare(plan="china_fyp15", charts=False)
+    title = sections.title_html(ctx, "规划总览", "Plan overview")
+    assert "尚无年度数据" in title and "no yearly figure yet" in title
+    assert "data as of" not in title  # the as-of year of a plan without figures is not a data year

@@ -110,11 +110,11 @@ def title_html(ctx: Context, zh: str, en: str) -> str:
     doc = esc(plan.text("document_number"))
     tz, te = (esc(x) for x in plan.title_pair())
     mz, me = METHOD_LABELS.get(ctx.method, (ctx.method, ctx.method))
-    nd = "" if ctx.has_data else f"（{terms.NO_DATA[0]}）"
-    nd_en = "" if ctx.has_data else f" ({terms.NO_DATA[1]})"
+    as_of_zh = f"数据截至{ctx.as_of}年" if ctx.has_data else "尚无年度数据"
+    as_of_en = f"data as of {ctx.as_of}" if ctx.has_data else "no yearly figure yet"
     sub = htmltext.paragraphs(
-        f"《{tz}》{doc} — {esc(jz)}；方法：{esc(mz)}；数据截至{ctx.as_of}年{nd}。",
-        f"{te}{f' ({doc})' if doc else ''} — {esc(je)}; method: {esc(me)}; data as of {ctx.as_of}{nd_en}.",
+        f"《{tz}》{doc} — {esc(jz)}；方法：{esc(mz)}；{as_of_zh}。",
+        f"{te}{f' ({doc})' if doc else ''} — {esc(je)}; method: {esc(me)}; {as_of_en}.",
         ctx.lang)
     return heading(zh, en, ctx.lang, level=1) + sub
 
