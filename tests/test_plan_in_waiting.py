@@ -128,7 +128,7 @@ def test_milestones_give_each_year_and_the_yearly_rate_needed():
 
 
 def test_the_title_of_a_plan_in_waiting_says_no_yearly_figure_yet():
-    from helpers.report import sections
+    from helpers.report import params, sections
 
     ctx = params.prepare(plan="china_fyp15", charts=False)
     title = sections.title_html(ctx, "规划总览", "Plan overview")
