@@ -69,7 +69,7 @@ def test_sources_page_has_every_value_once_escaped(fyp14):
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     assert cells[2:5] == ["2025", "5.2", "%"]
     assert cells[5].startswith('<a href="http') and 'rel="noopener noreferrer"' in cells[5]
-    assert cells[6] and cells[8] in {"发布机构原文 / publisher's page", "官方转载 / official repost",
+    assert cells[7] and cells[6] in {"发布机构原文 / publisher's page", "官方转载 / official repost",
                                      "媒体报道 / media report", "转载/镜像网页 / copy on another site"}
     assert "CITE-LINE" in page and DATE in page
 
