@@ -67,3 +67,25 @@ def test_a_plan_in_waiting_shows_what_it_continues_and_the_earlier_verdicts():
     assert f.loc["F14", "earlier_status"] == "not_met" and f.loc["F09", "earlier_status"] == "final_pending"
     html = lead.lead_html(ctx)
     assert "Indicators continued from the previous plan" in html and "Baseline handed over" in html
+
+
+def test_every_continued_indicator_is_drawn_across_both_plans():
+    """Issue 21: life expectancy and every other indicator the 15th plan continues from the 14th
+    in one chart each (the overview of the later plan shows them)."""
+    import matplotlib.pyplot as plt
+
+    from helpers.method import succession
+    from helpers.report import params, sections
+
+    ctx = params.prepare(plan="china_fyp15", lang="en")
+    links = succession.read_continues(ctx.statistics_path.with_name(succession.CONTINUES_FILE))
+    figs = sections.succession_figures(ctx)
+    assert len(figs) == len(links) > 0
+    titles = [f.axes[0].get_title() for f in figs]
+    assert any("life expectancy" in t.lower() for t in titles)
+    for f in figs:
+        gids = {ln.get_gid() for ax in f.axes for ln in ax.get_lines()}
+        assert any(str(g).endswith(":china_fyp14") for g in gids), gids  # the earlier plan drawn
+        assert any(str(g).endswith(":china_fyp15") for g in gids), gids  # and the later one
+        plt.close(f)
+    assert sections.succession_figures(params.prepare(plan="china_fyp14")) == []  # no earlier plan

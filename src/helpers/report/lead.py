@@ -219,3 +219,33 @@ def lead_html(ctx: Context) -> str:
     if len(_ended(ctx.latest, ctx.as_of)):
         return _ended_html(ctx)
     return ""
+
+
+def _period_label(plan) -> tuple[str, str]:
+    """A short name of a plan for a legend: its period ("规划2021–2025", "plan 2021–2025"), else its
+    folder's name."""
+    period = plan.meta.get("period")
+    if isinstance(period, list) and len(period) == 2:
+        return f"规划{period[0]}–{period[1]}", f"plan {period[0]}–{period[1]}"
+    return plan.name, plan.name
+
+
+def succession_figures(ctx: Context) -> list:
+    """One chart per indicator this plan continues from an earlier one (``continues.csv``): both
+    plans' values, required paths and targets, and the baseline handed over
+    (:func:`helpers.report.charts.plot_across_plans`); empty without links."""
+    from helpers.method import succession
+    from helpers.report.charts import plot_across_plans
+
+    path = ctx.statistics_path.with_name(succession.CONTINUES_FILE) if ctx.statistics_path else None
+    links = succession.read_continues(path)
+    figures = []
+    for plan in dict.fromkeys(links["continues_plan"]):
+        earlier = params_prepare(plan, ctx.lang)
+        table = succession.across_plans(earlier.trajectory, ctx.trajectory, links, plan, ctx.plan.name)
+        labels = {plan: _period_label(earlier.plan), ctx.plan.name: _period_label(ctx.plan)}
+        for link in dict.fromkeys(table["link"]):
+            rows = table[table["link"] == link]
+            if rows["plan"].nunique() == 2:  # both plans have rows for this indicator
+                figures.append(plot_across_plans(rows, ctx.chart_lang, labels))
+    return figures

@@ -28,6 +28,7 @@ from helpers import formats
 from helpers.report import frames, htmltext, narrate, provenance, tables, terms
 from helpers.report.display import show
 from helpers.report.htmltext import esc, heading, t  # noqa: F401  (heading: for the notebooks)
+from helpers.report.lead import lead_html, succession_figures  # noqa: F401  (for the notebooks)
 from helpers.report.narrate import key_figures_text  # noqa: F401  (for the notebooks)
 from helpers.report.provenance import source_quality_html  # noqa: F401  (for the notebooks)
 from helpers.report.params import Context
