@@ -93,13 +93,13 @@ def _cff(text: str) -> dict:
 
 
 def test_citation_cff_and_bib_hold_the_sets_facts(fyp14):
-    from helpers.publish.citation import citation_bib, citation_cff
+    from helpers.publish.citation import PROJECT_NAME, citation_bib, citation_cff
 
     commit = "0123456789abcdef0123456789abcdef01234567"
     cff = _cff(citation_cff(fyp14, DATE, commit))
     assert cff["cff-version"] == "1.2.0" and cff["type"] == "dataset"
     assert str(cff["date-released"]) == DATE and cff["version"] == DATE
-    assert cff["authors"] == [{"name": "全国人民代表大会 / National People's Congress"}]
+    assert cff["authors"] == [{"name": PROJECT_NAME}]  # the report's maker, not the plan's issuer
     assert "data as of 2025" in cff["abstract"] and cff["commit"] == commit
     assert {"title", "message"} <= set(cff) and "url" not in cff and "repository-code" not in cff
     bib = citation_bib(fyp14, DATE, commit)
@@ -107,7 +107,7 @@ def test_citation_cff_and_bib_hold_the_sets_facts(fyp14):
     assert m and m.group(1) == f"china_fyp14-{DATE}"
     fields = dict(re.findall(r"  (\w+) = \{(.*)\},?\n", m.group(2)))
     assert fields["year"] == "2024" and fields["date"] == DATE and "data as of 2025" in fields["note"]
-    assert fields["author"] == "{全国人民代表大会 / National People's Congress}"  # an entity, not people
+    assert fields["author"] == "{" + PROJECT_NAME + "}"  # an entity, not people
     assert bib.count("{") == bib.count("}")
 
 

@@ -5,8 +5,8 @@
   render's parent and passed down (``None`` outside a git checkout or without git: then no commit
   is written anywhere, never a made-up one);
 - :func:`citation_cff` — Citation File Format 1.2.0 (``cff-version``, ``message``, ``title``,
-  ``version`` (the set's date), ``date-released``, ``type: dataset``, ``authors`` (the plan's
-  issuer from plan.json, ``issuer_zh`` / ``issuer_en``, as an entity; else the project's name),
+  ``version`` (the set's date), ``date-released``, ``type: dataset``, ``authors`` (the tool
+  that made the set, as an entity: the plan's issuer wrote the plan, not the report),
   ``abstract`` (plan, as-of year, tool), ``keywords``, and ``commit`` when known). No URL: a set is
   a folder, published wherever its reader puts it;
 - :func:`citation_bib` — one BibTeX ``@misc`` entry with the same facts;
@@ -26,7 +26,7 @@ from pathlib import Path
 
 CFF_FILE = "CITATION.cff"
 BIB_FILE = "citation.bib"
-#: The project's name, the author of a set whose plan names no issuer.
+#: The project's name: the author (an entity) of every report set it makes.
 PROJECT_NAME = "Plan target tracker (helpers)"
 
 
@@ -53,10 +53,10 @@ def cite_text(ctx, date: str | None, commit: str | None) -> str:
 
 
 def _authors(meta: dict) -> str:
-    """The plan's issuer (both languages when both are given), else :data:`PROJECT_NAME`."""
-    names = [str(meta.get(k) or "").strip() for k in ("issuer_zh", "issuer_en")]
-    names = [n for n in dict.fromkeys(names) if n]
-    return " / ".join(names) or PROJECT_NAME
+    """The author of a report set: the tool that made it, as an entity (:data:`PROJECT_NAME`).
+    Not the plan's issuer: the issuer wrote the plan, not this tracking report (the title names
+    the plan); and no person is invented."""
+    return PROJECT_NAME
 
 
 def _title(ctx, date: str) -> str:
