@@ -287,3 +287,20 @@ def test_coverage_by_target_leads_with_targets_that_have_a_value_and_folds_the_r
     # no target is dropped
     for name in cov["name_en"]:
         assert htmltext.esc(name) in html
+
+
+def test_every_value_of_a_plan_is_linked_from_some_area_page():
+    """Issue 24: every statistics value (117 for the 14th plan, 89 for Fuyang) is linked from the
+    area page of a target it belongs to, to its row on the set's sources page."""
+    import re
+
+    from helpers.report import params, provenance
+
+    for plan, n in (("china_fyp14", 117), ("fuyang", 89)):
+        ctx = params.prepare(plan=plan, charts=False)
+        linked = set()
+        for area in ctx.plan.areas_in_use():
+            linked |= set(re.findall(r'href="sources\.html#([^"]+)"', sections.area_values_html(ctx, area)))
+        values = {provenance.source_anchor(i, g, y) for i, g, y in
+                  zip(ctx.statistics["indicator_id"], ctx.statistics["geo"], ctx.statistics["year"])}
+        assert len(values) == n and values <= linked, sorted(values - linked)[:5]

@@ -152,3 +152,33 @@ def sources_frame(plan, lang: str = "both") -> pd.DataFrame:
                      "quality": t(*SOURCE_QUALITY[q], lang) if q in SOURCE_QUALITY else ""})
     return pd.DataFrame(rows, columns=["anchor", "id", "name", "geo", "year", "value", "unit", "source_title",
                                        "source_url", "locator", "note", "quality"])
+
+
+def area_values_html(ctx: "Context", area: str) -> str:
+    """Every statistics value behind an area's targets — their own series in every place, their
+    context series and the reference series they are measured against — one row each, the value
+    linked to its row on the set's sources page (:func:`source_href`), folded under a summary;
+    ``""`` when there is none."""
+    lang = ctx.lang
+    targets = ctx.plan.targets[ctx.plan.targets["area"].astype(str) == str(area)]
+    wanted = set(targets["id"].astype(str))
+    if "reference_id" in targets:
+        wanted |= set(targets["reference_id"].dropna().astype(str))
+    frame = sources_frame(ctx.plan, lang)
+    rows = frame[frame["id"].astype(str).str.partition(":")[0].isin(wanted)]
+    if rows.empty:
+        return ""
+    value = t("数值", "Value", lang)
+    out = pd.DataFrame({
+        t("目标", "Target", lang): rows["name"].to_numpy(),
+        t("地区", "Geo", lang): rows["geo"].to_numpy(),
+        t("年份", "Year", lang): rows["year"].astype(str).to_numpy(),
+        value: [f'<a href="{SOURCES_PAGE}#{a}">{esc(v)}</a>' for a, v in zip(rows["anchor"], rows["value"])],
+        t("单位", "Unit", lang): rows["unit"].to_numpy(),
+        t("来源质量", "Source quality", lang): rows["quality"].to_numpy(),
+    })
+    n = len(out)
+    summary = t(f"本领域目标背后的全部{n}个数值，每个链接到其来源", f"All {n} values behind this area's targets, "
+                "each linked to its source", lang)
+    table = text_styler(out, raw={value}, numeric=[t("年份", "Year", lang), value]).to_html()
+    return f"<details class=\"area-values\"><summary>{esc(summary)}</summary>{table}</details>"

@@ -30,7 +30,7 @@ from helpers.report.display import show
 from helpers.report.htmltext import esc, heading, t  # noqa: F401  (heading: for the notebooks)
 from helpers.report.lead import lead_html, succession_figures  # noqa: F401  (for the notebooks)
 from helpers.report.narrate import key_figures_text  # noqa: F401  (for the notebooks)
-from helpers.report.provenance import source_quality_html  # noqa: F401  (for the notebooks)
+from helpers.report.provenance import area_values_html, source_quality_html  # noqa: F401  (for the notebooks)
 from helpers.report.params import Context
 from helpers.vocab import KINDS, METHOD_LABELS, label
 
