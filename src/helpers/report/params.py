@@ -29,6 +29,7 @@ import pandas as pd
 from helpers.data.geos import check_geo
 from helpers.data.plan import Plan, shipped_plans  # noqa: F401  (shipped_plans: for the notebooks)
 from helpers.exceptions import UnknownValueError
+from helpers.report.terms import with_report_status
 from helpers.vocab import LANGS, METHODS
 
 
@@ -80,7 +81,8 @@ class Context:
     """Everything a report notebook needs after its parameters were checked.
 
     ``trajectory`` is ``compute_gaps`` for ``geo`` and ``method``; ``latest`` is
-    ``latest_status(trajectory, as_of)``; :meth:`trajectory_for` gives the other method's table
+    ``latest_status(trajectory, as_of)`` with its ``report_status`` (``not_scored`` for a value
+    the engine could not score, as every table and chart shows it); :meth:`trajectory_for` gives the other method's table
     (cached).
     """
 
@@ -126,7 +128,7 @@ class Context:
     def latest_for(self, method: str) -> pd.DataFrame:
         from helpers.method import summaries
 
-        return summaries.latest_status(self.trajectory_for(method), self.as_of)
+        return with_report_status(summaries.latest_status(self.trajectory_for(method), self.as_of))
 
     def measures(self) -> pd.DataFrame:
         """The alternative measures of the plan's targets (``measures.csv`` beside its statistics,
@@ -218,7 +220,7 @@ def prepare(*, plan=None, as_of_year=None, method: str = "linear", lang: str = "
     ctx = Context(
         plan=loaded, method=method, lang=lang, chart_lang=chart_lang, geo=geo_,
         as_of=as_of, as_of_requested=requested, has_data=has_data,
-        trajectory=trajectory, latest=summaries.latest_status(trajectory, as_of),
+        trajectory=trajectory, latest=with_report_status(summaries.latest_status(trajectory, as_of)),
         area=area, indicator_id=indicator_id,
     )
     ctx._cache[("trajectory", method)] = trajectory

@@ -106,6 +106,12 @@ def report_status(latest: pd.DataFrame) -> pd.Series:
     return status.astype(object)
 
 
+def with_report_status(latest: pd.DataFrame) -> pd.DataFrame:
+    """``latest`` with a ``report_status`` column (:func:`report_status`) beside the engine's
+    ``status``: what every table and chart of a report shows for the row."""
+    return latest.assign(report_status=report_status(latest).to_numpy())
+
+
 def _is_true(v: object) -> bool:
     return v is not None and not (not isinstance(v, str) and pd.isna(v)) and bool(v)
 
