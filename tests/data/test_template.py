@@ -54,7 +54,7 @@ def test_template_content(setup):
     assert beds[2]["known_source_title"] == "synthetic source" and beds[2]["known_source_url"].startswith("https://")
     assert all(r[c] == "" for r in rows for c in ("value", "source_title", "source_url", "note"))
     jobs = next(r for r in rows if r["indicator_id"] == "employment.new_jobs")
-    assert jobs["value_meaning"] == "该年当年完成量(流量) / that year's flow (done during the year)"
+    assert jobs["value_meaning"] == "该年当年完成量(流量) / that year's flow (done during the year)"  # annual >=: a quota
     income = [r for r in rows if r["indicator_id"] == "employment.income_vs_national"]
     assert {r["unit"] for r in income} == {"yuan per person"}  # the value unit, not the ratio
     ref = [r for r in rows if r["indicator_id"] == "ref.income_per_capita"]
@@ -649,3 +649,15 @@ def test_import_without_plan_reads_the_plan_from_the_template(tmp_path, capsys):
     captured = capsys.readouterr()
     assert f"plan {other} (named in the template" in captured.err
     assert f"data/raw/{other}/statistics.csv" in captured.out.replace("\\", "/")
+
+
+def test_an_annual_ceiling_reads_as_that_years_level_not_a_flow():
+    """Issue 24: unemployment <= 5.5 every year (kind annual) read "that year's flow"."""
+    from helpers.data.template import build_template
+
+    plan = load.load_plan("china_fyp14")
+    frame = build_template(plan.targets, plan.statistics, "china")
+    unemployment = frame.loc[frame["indicator_id"] == "I08", "value_meaning"].unique().tolist()
+    assert unemployment == ["该年的水平值(每年都须在目标范围内，如上限) / "
+                            "that year's level (each year must stay within the target, e.g. under the ceiling)"]
+    assert "flow" not in unemployment[0]

@@ -77,7 +77,7 @@ def build_template(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str,
     (empty when None)."""
     t = targets.reset_index(drop=True).assign(_order=lambda d: np.arange(len(d)) * 2)
     rows = t.assign(indicator_id=t["id"], geo=geo, unit=_target_unit(t),
-                    value_meaning=t["kind"].map(lambda k: vocab.label(vocab.KIND_VALUE_MEANING.get(k, (k, k)))))
+                    value_meaning=[vocab.label(vocab.value_meaning(k, c)) for k, c in zip(t["kind"], t["comparator"])])
     rows = _years(rows, "baseline_year", "target_year")
 
     rel = t[t["kind"].isin(vocab.REFERENCE_KINDS).fillna(False) & t["reference_id"].notna()]
