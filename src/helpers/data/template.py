@@ -205,7 +205,7 @@ def write_template(out: str | Path, targets: pd.DataFrame, statistics: pd.DataFr
     ``template`` plus a bilingual ``readme`` sheet) for ``geo`` (default: the plan's
     jurisdiction). Returns the template frame (:func:`build_template`). ``plan_name`` goes into
     the ``plan`` column and the readme, which gives the import command with ``plan_args``
-    (:meth:`helpers.data.plan.PlanFiles.cli_args`, e.g. ``--plan fuyang``).
+    (:meth:`helpers.data.plan.PlanFiles.cli_args`, e.g. ``--plan NAME``).
 
     Raises ValidationError (nothing written) when ``out`` has another extension, its folder does
     not exist, or it exists already and ``overwrite`` is false (it may hold someone's work).
@@ -338,7 +338,7 @@ def _check_incoming(inc_raw: pd.DataFrame, file: str, targets: pd.DataFrame) -> 
 
 def _naming_plan(problem: Problem, plan_name: str | None) -> Problem:
     """An unknown id's problem names the plan it was checked against ("'H01' is not a target id
-    of plan fuyang, ...")."""
+    of plan NAME, ...")."""
     marker = "is not a target id"
     if not plan_name or marker not in problem.message:
         return problem
