@@ -19,7 +19,7 @@ def test_status_frame_columns_and_meanings():
     assert f["gap_to_path"].tolist()[1:] == pytest.approx([0.2, -0.5, 1.0])
     # anticipated progress only for a scored target not yet achieved
     assert f["anticipated_progress"].isna().tolist() == [True, False, True, True]
-    assert f["target"].tolist() == ["≥ 6 beds", "≥ 2.35 persons", "≤ 0 10k persons", "≤ 0 villages"]
+    assert f["target"].tolist() == ["≥ 6 beds", "≥ 2.35 persons", "≤ 0 (10k persons)", "≤ 0 villages"]
     assert f["note"].tolist()[3] == "no baseline value: not scored"
 
 
