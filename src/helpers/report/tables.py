@@ -152,6 +152,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "other_values": ("其他数值(不计分)", "Other values (not scored)"),
     "status_cagr": ("状态(复合增速)", "Status (cagr)"), "ratio_cagr": ("增速比(复合)", "Growth ratio (cagr)"),
     "status_linear": ("状态(线性)", "Status (linear)"), "status_detail": STATUS_DETAIL,
+    "own_rate": ("本指标年均增速(%)", "Own average growth (%)"),
+    "reference_rate": ("参照序列年均增速(%)", "Reference's average growth (%)"),
 }
 
 #: Header labels of a by-year table that differ from :data:`COLUMN_LABELS`.
@@ -159,7 +161,7 @@ BY_YEAR_LABELS: dict[str, tuple[str, str]] = {"year": ("年份", "Year")}
 
 #: Columns shown right-aligned (numbers); every other column is text, left-aligned.
 NUMERIC_COLUMNS = frozenset({"year", "target_year", "value", "required", "gap_to_target", "gap_to_path",
-                             "progress", "anticipated_progress", "ratio_cagr"})
+                             "progress", "anticipated_progress", "ratio_cagr", "own_rate", "reference_rate"})
 
 #: Minimum widths of the text columns that otherwise wrap into tall rows.
 WIDE_COLUMNS = {"name": "10em", "target": "6em", "needed": "12em", "other_values": "8em"}
@@ -169,7 +171,7 @@ def _cell_formatter(col: str, lang: str, plan) -> "callable":
     """How a column's cells are shown (escaped HTML text): numbers by
     :func:`helpers.formats.fmt_num`, shares as percentages, years plainly, keys by their labels,
     NA as "—" (an empty binding stays empty: the plan marks only some targets)."""
-    if col in ("value", "required", "gap_to_target", "gap_to_path", "ratio_cagr"):
+    if col in ("value", "required", "gap_to_target", "gap_to_path", "ratio_cagr", "own_rate", "reference_rate"):
         return lambda v: esc(fmt_num(v))
     if col in ("progress", "anticipated_progress"):
         return lambda v: esc(fmt_pct(v))
