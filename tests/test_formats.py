@@ -79,6 +79,10 @@ def test_target_text_adds_the_unit_only_when_there_is_one():
     assert target_text(">=", 35128.0, unit="yuan") == "≥ 35,128 yuan"
     assert target_text(">=", 6.0) == "≥ 6"
     assert target_text(">=", 6.0, unit=NAN) == "≥ 6"
+    # A unit that starts with a number is bracketed: never "≤ 0 10k persons" (issue 24).
+    assert target_text("<=", 0.0, unit="10k persons") == "≤ 0 (10k persons)"
+    assert target_text(">=", 1100.0, unit="10k persons") == "≥ 1,100 (10k persons)"
+    assert target_text("<=", 0.0, unit="万人") == "≤ 0 万人"
     assert target_text(">=", 6.0, unit="") == "≥ 6"
     assert target_text(">=", 6.0, unit=pd.NA) == "≥ 6"
 

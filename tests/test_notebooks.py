@@ -149,8 +149,15 @@ def test_start_here_tour_shows_frames_chart_and_one_check_cell(runs):
     assert len(outputs(nb, "image/png")) == 1  # the target's chart (the explorer's is a widget)
     html = "".join(outputs(nb, "text/html"))
     assert 'class="dataframe"' in html  # ctx.latest and the by-year frame shown as DataFrames
-    assert "Gap to path" in html and "Values that would score it" in html
-    assert check_text(nb).rstrip().endswith("no_data=12")  # the jobs quota: verdict open (earlier years missing)
+    assert "Gap to path" in html and "value, not scored" in html
+    # Issue 24: the tour opens the shipped plan with the most values, on its default area and a
+    # target of that same area (not the default plan, where most targets have no data).
+    printed = "".join(o.get("text", "") for c in code for o in c.get("outputs", []) if o.get("output_type") == "stream")
+    plan = params.plan_with_most_values()
+    tour = params.prepare(plan=plan, for_area=True, for_indicator=True, charts=False)
+    assert f"area: {tour.area} | target: {tour.indicator_id}" in printed
+    assert tour.targets.set_index("id").loc[tour.indicator_id, "area"] == tour.area
+    assert check_text(nb).rstrip().endswith(sections.area_key_text(tour, tour.area).splitlines()[-1])
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
 
 

@@ -157,7 +157,8 @@ def cli_template(args) -> int:
     check_template_out(out, overwrite=False)  # before reading anything: a wrong --out is the cheapest error
     plan = load_inputs(args.targets, args.statistics)
     geo = plan_geo(args.geo, plan)
-    frame = write_template(out, plan.targets, plan.statistics, plan.meta, geo=geo)
+    frame = write_template(out, plan.targets, plan.statistics, plan.meta, geo=geo,
+                           plan_name=args.plan_files.name, plan_args=args.plan_files.cli_args())
     n_ref = int((frame["kind"] == REFERENCE_KIND).sum())
     known = int(frame["known_value"].notna().sum())
     print(f"wrote {out}: {len(frame)} rows ({len(frame) - n_ref} target-years for {geo}, {n_ref} reference-series "
@@ -168,15 +169,17 @@ def cli_template(args) -> int:
 
 
 def cli_import(args) -> int:
-    """``python -m helpers import PATH [--replace] [--dry-run] [--wait]``: prints what was
-    added/changed; exit 3 while another import, build or render holds the data lock."""
+    """``python -m helpers import PATH [--plan P] [--replace] [--dry-run] [--wait]``: prints what
+    was added/changed; exit 3 while another import, build or render holds the data lock. Without
+    ``--plan`` (or ``--targets``), the plan the template names in its ``plan`` column."""
     from helpers.data.load import load_meta, load_targets
     from helpers.data.template import import_template
 
     targets = load_targets(args.targets)
     plan = load_meta(args.targets)
     report = import_template(args.path, args.statistics, targets, replace=args.replace,
-                             dry_run=args.dry_run, plan=plan, wait=getattr(args, "wait", False))
+                             dry_run=args.dry_run, plan=plan, wait=getattr(args, "wait", False),
+                             plan_name=args.plan_files.name)
     for line in report.lines():
         print(line)
     sys.stdout.flush()
@@ -352,6 +355,12 @@ def _resolve_plan(args: argparse.Namespace) -> None:
     """``--plan`` or ``--targets/--statistics`` -> the plan's files; output defaults follow it."""
     from helpers.data.plan import locate
 
+    if args.command == "import" and args.plan is None and args.targets is None and args.statistics is None:
+        from helpers.data.template import template_plan
+
+        args.plan = template_plan(args.path)  # the plan the template was written for (None: the default)
+        if args.plan is not None:
+            print(f"plan {args.plan} (named in the template; --plan overrides it)", file=sys.stderr)
     if args.command == "render" and args.plan == "all" and args.targets is None and args.statistics is None:
         args.plan_files = None  # every shipped plan (cli_render)
         return

@@ -98,10 +98,13 @@ def target_spec(comparator: object, target: object, target_hi: object = None, to
 def target_text(comparator: object, target: object, target_hi: object = None,
                 tolerance: object = None, unit: object = None) -> str:
     """The target as a report writes it: :func:`target_spec` with :func:`fmt_num`, then the unit
-    (``≥ 6 beds``, ``≈ 75 ± 5 %``); a missing or empty unit adds nothing."""
+    (``≥ 6 beds``, ``≈ 75 ± 5 %``); a missing or empty unit adds nothing. A unit that starts with
+    a number (``10k persons``) goes in brackets, so two numbers never run together:
+    ``≤ 0 (10k persons)``, not ``≤ 0 10k persons``."""
     core = target_spec(comparator, target, target_hi, tolerance)
-    if not _missing(unit) and str(unit):
-        core += f" {unit}"
+    if not _missing(unit) and str(unit).strip():
+        u = str(unit).strip()
+        core += f" ({u})" if u[0].isdigit() else f" {u}"
     return core
 
 

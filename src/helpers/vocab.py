@@ -52,6 +52,20 @@ KIND_VALUE_MEANING: dict[str, tuple[str, str]] = {
     "direction": ("该年年末(或全年)的水平值", "the level in that year (end of year or annual figure)"),
     "unquantified": ("该年公布的数值(只作展示，不评分)", "that year's published figure (shown, never scored)"),
 }
+#: An ``annual`` target held as a ceiling, a "about" value or a range every year (unemployment
+#: ≤ 5.5): the value is that year's level, not a flow done during the year.
+ANNUAL_LEVEL_MEANING = ("该年的水平值(每年都须在目标范围内，如上限)",
+                        "that year's level (each year must stay within the target, e.g. under the ceiling)")
+
+
+def value_meaning(kind: object, comparator: object = None) -> tuple[str, str]:
+    """What one value of a target of ``kind`` (and ``comparator``) means, (中文, English):
+    :data:`KIND_VALUE_MEANING`, except an ``annual`` target that is not a ``>=`` quota (a
+    ceiling, "about", a range), whose value is that year's level (:data:`ANNUAL_LEVEL_MEANING`)."""
+    k = str(kind)
+    if k == "annual" and isinstance(comparator, str) and comparator.strip() in ("<=", "~", "between"):
+        return ANNUAL_LEVEL_MEANING
+    return KIND_VALUE_MEANING.get(k, (k, k))
 
 COMPARATORS: tuple[str, ...] = (">=", "<=", "~", "between")
 

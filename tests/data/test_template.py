@@ -54,7 +54,7 @@ def test_template_content(setup):
     assert beds[2]["known_source_title"] == "synthetic source" and beds[2]["known_source_url"].startswith("https://")
     assert all(r[c] == "" for r in rows for c in ("value", "source_title", "source_url", "note"))
     jobs = next(r for r in rows if r["indicator_id"] == "employment.new_jobs")
-    assert jobs["value_meaning"] == "该年当年完成量(流量) / that year's flow (done during the year)"
+    assert jobs["value_meaning"] == "该年当年完成量(流量) / that year's flow (done during the year)"  # annual >=: a quota
     income = [r for r in rows if r["indicator_id"] == "employment.income_vs_national"]
     assert {r["unit"] for r in income} == {"yuan per person"}  # the value unit, not the ratio
     ref = [r for r in rows if r["indicator_id"] == "ref.income_per_capita"]
@@ -427,7 +427,7 @@ def test_renamed_sheets_the_sheet_with_the_columns_is_read(xlsx_setup):
     assert report.added["value"].tolist() == [5.1] and "read sheet 'Sheet2'" in report.lines()[0]
 
     wb = openpyxl.load_workbook(tpl)
-    wb["Sheet2"]["A1"] = "indicator"  # no sheet has every required column now
+    wb["Sheet2"].cell(1, TEMPLATE_COLUMNS.index("indicator_id") + 1).value = "indicator"  # no sheet has them all now
     wb.save(tpl)
     with pytest.raises(ValidationError) as info:
         import_template(tpl, s, inputs.targets, plan=inputs.meta)
@@ -602,3 +602,62 @@ def test_a_plain_statistics_file_stays_plain(setup):
     assert import_template(tpl, s, inputs.targets, plan=inputs.meta).written
     data = s.read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
+
+
+# --- the template names its plan (issue 24) --------------------------------------------------------------------
+
+def test_template_names_its_plan_in_a_column_and_the_readme(tmp_path):
+    """The readme gives the full import command with --plan; the ``plan`` column is read back."""
+    from helpers.data.template import template_plan
+
+    t, s = syn.write_inputs(tmp_path / "raw")
+    inputs = load.load_inputs(t, s)
+    xlsx, csv_ = tmp_path / "fill_me.xlsx", tmp_path / "fill_me.csv"
+    for out in (xlsx, csv_):
+        write_template(out, inputs.targets, inputs.statistics, inputs.meta, plan_name="synthplan",
+                       plan_args="--plan synthplan")
+    readme = [r[0] for r in openpyxl.load_workbook(xlsx)["readme"].iter_rows(values_only=True)]
+    assert "Plan: synthplan" in readme and "计划: synthplan" in readme
+    assert "Import: python -m helpers import THIS_FILE --plan synthplan [--dry-run] [--replace]" in readme
+    header, rows = _rows(csv_)
+    assert header[0] == "plan" and {r["plan"] for r in rows} == {"synthplan"}
+    assert template_plan(csv_) == "synthplan" and template_plan(xlsx) == "synthplan"
+
+
+def test_an_unknown_id_names_the_plan_it_was_checked_against(tmp_path):
+    inputs, tpl, s = _template_of_synthetic_inputs(tmp_path, "fill_me.csv")
+    header, rows = _rows(tpl)
+    rows[0].update(indicator_id="H01", value="1", source_title="synthetic")
+    import csv as _csv
+    with tpl.open("w", encoding="utf-8-sig", newline="") as f:
+        w = _csv.DictWriter(f, fieldnames=header)
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(ValidationError, match="'H01' is not a target id of plan synthplan"):
+        import_template(tpl, s, inputs.targets, plan=inputs.meta, plan_name="synthplan")
+
+
+def test_import_without_plan_reads_the_plan_from_the_template(tmp_path, capsys):
+    """A template of a shipped plan other than the default is checked against its own plan."""
+    from helpers import paths
+
+    other = next(p for p in ("fuyang", "china_fyp14") if p != paths.DEFAULT_PLAN)
+    out = tmp_path / "tpl.csv"
+    assert main(["template", "--plan", other, "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["import", str(out), "--dry-run"]) == 0
+    captured = capsys.readouterr()
+    assert f"plan {other} (named in the template" in captured.err
+    assert f"data/raw/{other}/statistics.csv" in captured.out.replace("\\", "/")
+
+
+def test_an_annual_ceiling_reads_as_that_years_level_not_a_flow():
+    """Issue 24: unemployment <= 5.5 every year (kind annual) read "that year's flow"."""
+    from helpers.data.template import build_template
+
+    plan = load.load_plan("china_fyp14")
+    frame = build_template(plan.targets, plan.statistics, "china")
+    unemployment = frame.loc[frame["indicator_id"] == "I08", "value_meaning"].unique().tolist()
+    assert unemployment == ["该年的水平值(每年都须在目标范围内，如上限) / "
+                            "that year's level (each year must stay within the target, e.g. under the ceiling)"]
+    assert "flow" not in unemployment[0]

@@ -32,7 +32,7 @@ def test_coverage_by_target_hand_counts(tmp_path):
     expected = pd.DataFrame.from_dict({
         "health.beds_per_1000": (True, True, 3, 6, False, 0),
         "employment.new_jobs": (False, True, 2, 6, False, 0),
-        "infrastructure.rural_roads": (False, False, 0, 6, True, 1),
+        "infrastructure.rural_roads": (True, False, 0, 6, True, 1),  # cumulative: the method starts it from 0
         "employment.income_vs_national": (True, True, 2, 6, False, 0),
         "infrastructure.flood_standard": (False, False, 0, 6, True, 0),
         "social_security.reimbursement": (False, False, 0, 6, True, 0),
@@ -57,9 +57,9 @@ def test_coverage_by_area_hand_counts(tmp_path):
     assert counts.loc["employment"].tolist() == [2, 1, 2, 0, 4, 12]
     assert counts.loc["health"].tolist() == [1, 1, 1, 0, 3, 6]
     assert counts.loc["social_security"].tolist() == [1, 0, 0, 1, 0, 6]
-    assert counts.loc["infrastructure"].tolist() == [2, 0, 0, 2, 0, 12]
+    assert counts.loc["infrastructure"].tolist() == [2, 1, 0, 2, 0, 12]  # rural roads: cumulative, baseline 0
     assert counts.loc["poverty"].tolist() == [1, 1, 1, 0, 2, 5]
-    assert counts.loc["all"].tolist() == [7, 3, 4, 3, 9, 41]
+    assert counts.loc["all"].tolist() == [7, 4, 4, 3, 9, 41]
     assert by.set_index("area").loc["all", "share_filled"] == pytest.approx(9 / 41)
     assert by.set_index("area").loc["all", "area_zh"] == "全部"
 
@@ -85,10 +85,23 @@ def test_values_outside_the_plan_years_and_other_geos_do_not_count(tmp_path):
 
 def test_given_baseline_value_counts_as_a_baseline(tmp_path):
     T = syn.targets()
-    T[2]["baseline_value"] = "0"  # infrastructure.rural_roads, cumulative
+    T[4]["baseline_value"] = "15"  # infrastructure.flood_standard, a level without statistics
     inp = _inputs(tmp_path, T=T)
-    roads = coverage_by_target(inp.targets, inp.statistics, "fuyang").set_index("id").loc["infrastructure.rural_roads"]
-    assert (roads["has_baseline"], roads["years_filled"], roads["no_data"]) == (True, 0, True)
+    flood = coverage_by_target(inp.targets, inp.statistics, "fuyang").set_index("id").loc["infrastructure.flood_standard"]
+    assert (flood["has_baseline"], flood["years_filled"], flood["no_data"]) == (True, 0, True)
+
+
+def test_a_cumulative_target_has_the_baseline_the_method_uses(tmp_path):
+    """Issue 24: coverage said "with baseline 0/1" for a cumulative target the method starts from 0."""
+    from helpers.method import gaps
+
+    T = [t for t in syn.targets() if t["id"] == "infrastructure.rural_roads"]
+    S = [syn._s("infrastructure.rural_roads", "fuyang", 2018, 900, "km")]
+    inp = _inputs(tmp_path, T=T, S=S)
+    traj = gaps.compute_gaps(inp.targets, inp.statistics, geo="fuyang")
+    assert traj["baseline"].eq(0).all()  # what the method uses
+    by = coverage_by_area(inp.targets, inp.statistics, "fuyang").set_index("area")
+    assert by.loc["all", "with_baseline"] == 1 and by.loc["all", "targets"] == 1
 
 
 def test_cli_coverage_prints_areas_total_and_targets_without_data(tmp_path, capsys):
@@ -98,7 +111,7 @@ def test_cli_coverage_prints_areas_total_and_targets_without_data(tmp_path, caps
     lines = out.splitlines()
     assert "阜阳市 / Fuyang" in lines[0]
     total = next(ln for ln in lines if ln.startswith("全部 / All"))
-    assert total.split()[3:] == ["7", "3/7", "(42.9%)", "4/7", "(57.1%)", "3", "9/41", "(22.0%)"]
+    assert total.split()[3:] == ["7", "4/7", "(57.1%)", "4/7", "(57.1%)", "3", "9/41", "(22.0%)"]
     tail = out.split("无任何数据的目标 / Targets with no data at all (3):")[1].split()
     assert tail == ["infrastructure.rural_roads", "农村公路(合成)", "infrastructure.flood_standard", "防洪标准(合成)",
                     "social_security.reimbursement", "报销比例(合成)"]

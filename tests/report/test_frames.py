@@ -19,7 +19,7 @@ def test_status_frame_columns_and_meanings():
     assert f["gap_to_path"].tolist()[1:] == pytest.approx([0.2, -0.5, 1.0])
     # anticipated progress only for a scored target not yet achieved
     assert f["anticipated_progress"].isna().tolist() == [True, False, True, True]
-    assert f["target"].tolist() == ["≥ 6 beds", "≥ 2.35 persons", "≤ 0 10k persons", "≤ 0 villages"]
+    assert f["target"].tolist() == ["≥ 6 beds", "≥ 2.35 persons", "≤ 0 (10k persons)", "≤ 0 villages"]
     assert f["note"].tolist()[3] == "no baseline value: not scored"
 
 
@@ -59,3 +59,20 @@ def test_target_cell_says_how_the_number_is_read():
     assert frames.target_cell({**row, "kind": "level"}, "en", with_year=False) == "≥ 7 %"
     assert frames.target_cell({**row, "kind": "direction", "target": np.nan}, "en") == "increase (2025)"
     assert frames.target_cell({**row, "kind": "unquantified"}, "zh") == "未设量化目标 (2025)"
+
+
+def test_a_ratio_of_two_growth_rates_shows_both_rates_it_divides():
+    """Issue 24: labour productivity growth / GDP growth was shown without either rate."""
+    from helpers.report import params, sections
+
+    ctx = params.prepare(plan="china_fyp14", charts=False, lang="en")
+    f = sections.by_year_frame(ctx, "I02")
+    assert list(f.columns[:4]) == ["year", "value", "own_rate", "reference_rate"]
+    first = f.iloc[0]  # 2021: one year, so the averages are that year's published rates
+    assert (first["own_rate"], first["reference_rate"]) == (pytest.approx(8.7), pytest.approx(8.1))
+    scored = f.dropna(subset=["value"])
+    np.testing.assert_allclose(scored["own_rate"] / scored["reference_rate"], scored["value"], rtol=1e-6)
+    html = sections.by_year_styler(ctx, f).to_html()
+    assert "Own average growth (%)" in html and "Reference&#x27;s average growth (%)" in html
+    assert "the value is their ratio" in html
+    assert "own_rate" not in sections.by_year_frame(ctx, "I03").columns  # a level: no rates

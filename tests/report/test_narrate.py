@@ -33,8 +33,13 @@ def test_key_figures_text_exact():
         "health   health.beds   2020  5.4    on_track  0.6  0.7\n"
         "poverty  poverty.x     —     —      no_data   —    —\n"
         "\n"
-        "targets=2: met=0, achieved=0, on_track=1, moderate=0, insufficient=0, regressing=0, not_met=0, no_data=1"
+        "targets=2: met=0, achieved=0, on_track=1, moderate=0, insufficient=0, regressing=0, not_met=0, "
+        "final_pending=0, not_scored=0, no_data=1"
     )
+    # A value the engine could not score (GDP growth: unquantified) is "not_scored", as in the tables.
+    gdp = latest.assign(value=[5.4, 5.0], year=pd.array([2020, 2020], dtype="Int64"))
+    assert "poverty  poverty.x     2020  5      not_scored" in narrate.key_figures_text(gdp)
+    assert narrate.key_figures_text(gdp).endswith("final_pending=0, not_scored=1, no_data=0")
 
 
 def test_area_narrative_counts_years_and_points_to_the_list_of_missing():

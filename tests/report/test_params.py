@@ -111,3 +111,32 @@ def test_prepare_without_charts_leaves_matplotlib_alone(synthetic_root):
             "print('matplotlib' in sys.modules, ctx.chart_lang)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "zh"]
+
+
+# --- the tour's defaults (issue 24) -----------------------------------------------------------------------------
+
+def test_the_tour_opens_the_shipped_plan_with_the_most_values():
+    """Not the default plan when another has far more values (Fuyang: 73 of 78 targets without data)."""
+    from helpers.data import load
+    from helpers.data.plan import shipped_plans
+
+    def own_values(name):
+        p = load.load_plan(name)
+        s = p.statistics
+        return int(((s["geo"] == p.jurisdiction) & s["indicator_id"].isin(p.targets["id"])).sum())
+
+    counts = {name: own_values(name) for name in shipped_plans()}
+    assert params.plan_with_most_values() == max(counts, key=counts.get)
+    assert params.plan_with_most_values() == "china_fyp14"  # the shipped data as it is
+
+
+def test_a_tour_of_one_area_defaults_to_a_target_of_that_area():
+    """The default plan's default target is in another area than its default area: the tour's
+    pair of defaults stays in one area; a report of one target keeps the plan's default."""
+    for plan in ("fuyang", "china_fyp14"):
+        ctx = params.prepare(plan=plan, for_area=True, for_indicator=True, charts=False)
+        area_of = ctx.targets.set_index("id")["area"]
+        assert area_of[ctx.indicator_id] == ctx.area, plan
+    fuyang = params.prepare(plan="fuyang", for_indicator=True, charts=False)
+    assert fuyang.indicator_id == fuyang.plan.text("default_indicator")
+    assert fuyang.targets.set_index("id")["area"][fuyang.indicator_id] != fuyang.plan.default_area()  # the case fixed

@@ -77,8 +77,9 @@ def test_sections_content_on_synthetic_plan(hostile_ctx):
     assert (int(beds["year"]), beds["status"], beds["status_of_year"]) == (2020, "no_data", "moderate")
     assert beds["final_pending"] and beds["stale"]
     assert beds["gap"] == pytest.approx(0.6)
+    # The key figures say what the tables say (the report status), not the engine's no_data.
     text = sections.area_key_text(ctx, "health")
-    assert text.splitlines()[1].split() == ["health.beds_per_1000", "2020", "5.4", "no_data", "0.6", "0.7"]
+    assert text.splitlines()[1].split() == ["health.beds_per_1000", "2020", "5.4", "final_pending", "0.6", "0.7"]
     intro = sections.area_intro_html(ctx, "health")
     assert "Health: none of the 1 targets can be scored for Fuyang up to 2021: 1 final value not yet published." in intro
     row = sections.status_frame(ctx).set_index("id").loc["health.beds_per_1000"]
@@ -240,7 +241,8 @@ def test_area_without_targets_says_so(tmp_path):
     table = sections.area_table_html(ctx, "culture")
     assert "There are no targets here." in table and "<table" not in table
     assert sections.area_key_text(ctx, "culture").endswith("targets=0: met=0, achieved=0, on_track=0, moderate=0, "
-                                                           "insufficient=0, regressing=0, not_met=0, no_data=0")
+                                                           "insufficient=0, regressing=0, not_met=0, final_pending=0, "
+                                                           "not_scored=0, no_data=0")
 
 
 def test_related_statistics_are_the_rows_of_related_ids_in_file_order(hostile_ctx):

@@ -89,3 +89,22 @@ def test_a_report_table_shows_as_text_in_plain_text_not_as_a_memory_address():
     text = PlainTextFormatter()(sty)  # what a notebook stores beside the table's HTML
     assert "0x" not in text and "Beds per 1,000" in text and "6.5" in text
     assert "0x" not in PlainTextFormatter()(sty.hide(axis="index"))  # Styler methods keep the class
+
+
+def test_short_column_headers_stay_on_one_line_and_never_break_inside_a_word():
+    """Issue 24: a narrow column's header wrapped character by character ("无 / 数据 / no / data")."""
+    import re
+
+    from helpers.report.tables import frame_styler, text_styler
+
+    long_head = "一个很长的列标题 / a very long column header that may wrap"
+    html = text_styler(pd.DataFrame({"无数据 / no data": ["3"], long_head: ["x"]}), numeric=["无数据 / no data"]).to_html()
+    rules = dict(re.findall(r"(#T_\w+ th\.col_heading[^{]*)\{([^}]*)\}", html))
+    nowrap = [sel for sel, props in rules.items() if "white-space: nowrap" in props]
+    assert len(nowrap) == 1 and nowrap[0].strip().endswith("th.col_heading.col0")  # the short one only
+    assert any("word-break: keep-all" in props for props in rules.values())
+    assert re.search(r'<th [^>]*class="col_heading level0 col0"[^>]*>无数据 / no data</th>', html)
+
+    frame = pd.DataFrame({"indicator_id": ["x.a"], "status": ["no_data"]})
+    html = frame_styler(frame, lang="both").to_html()
+    assert re.search(r"th\.col_heading\.col1 \{\s*white-space: nowrap;", html)  # "状态 / Status"

@@ -417,10 +417,14 @@ class Plan:
         wanted = self.text("default_area")
         return wanted if wanted in used else (used[0] if used else self.area_keys[0])
 
-    def default_indicator(self) -> str:
-        """``default_indicator`` of plan.json when it is a target id, else the first target with
-        a value of the jurisdiction, else the first target."""
-        ids = self.targets["id"].astype(str).tolist()
+    def default_indicator(self, area: str | None = None) -> str:
+        """``default_indicator`` of plan.json when it is a target id (of ``area``, when given),
+        else the first target (of ``area``) with a value of the jurisdiction, else the first
+        target (of ``area``): a tour of one area and one target never pairs two areas."""
+        t = self.targets
+        if area is not None and (t["area"].astype(str) == area).any():
+            t = t[t["area"].astype(str) == area]
+        ids = t["id"].astype(str).tolist()
         wanted = self.text("default_indicator")
         if wanted in ids:
             return wanted

@@ -291,6 +291,26 @@ def _sheet_list(sheet: Sheet | None) -> str:
     return f" (the workbook has the sheets {listed}; sheet '{sheet.name}' was read)"
 
 
+#: At most this many line numbers are listed in the one problem about rows with too many cells.
+RAGGED_LINES_SHOWN = 10
+_QUOTE_HINT = ("a text or number containing a comma must be enclosed in double quotes (and numbers "
+               "need no comma)")
+
+
+def _ragged_problem(file: str, ragged: list[tuple[int, int]], width: int) -> Problem:
+    """One problem for every row with more cells than the header (issue 24: one unquoted comma in
+    a source title repeated on 19 rows printed 19 identical lines): how many, which lines, what to do."""
+    line, n = ragged[0]
+    if len(ragged) == 1:
+        return Problem(file, line, None, f"this row has {n} cells but the header has {width} columns; {_QUOTE_HINT}")
+    shown = ", ".join(str(ln) for ln, _ in ragged[:RAGGED_LINES_SHOWN])
+    more = f" and {len(ragged) - RAGGED_LINES_SHOWN} more" if len(ragged) > RAGGED_LINES_SHOWN else ""
+    return Problem(file, line, None,
+                   f"{len(ragged)} rows have more cells than the header's {width} columns (lines {shown}{more}; "
+                   f"line {line} has {n}); {_QUOTE_HINT}. The same unquoted text on several rows is often one "
+                   "copied source title: quote it, or replace its comma, in each of them")
+
+
 def read_cells(path: str | Path, required: tuple[str, ...], file: str | None = None) -> Table:
     """Read a CSV (or ``.xlsx``) file as text cells: header on line 1, rows indexed by line.
 
@@ -370,17 +390,17 @@ def read_cells(path: str | Path, required: tuple[str, ...], file: str | None = N
 
     cells: list[list[str]] = []
     kept_lines: list[int] = []
+    ragged: list[tuple[int, int]] = []
     for line, row in zip(lines, rows):
         # More cells than the header has (named or not): a comma inside an unquoted text shifted
         # the row. Cells under unnamed trailing header columns are ignored when empty.
         if len(row) > full_width or any(c.strip() for c in row[width:]):
-            table.problems.append(Problem(
-                file, line, None,
-                f"this row has {len(row)} cells but the header has {width} columns; a text or number "
-                "containing a comma must be enclosed in double quotes (and numbers need no comma)"))
+            ragged.append((line, len(row)))
             continue
         row = [c if c.strip() else None for c in row[:width]]  # empty or only spaces: NA
         cells.append(row + [None] * (width - len(row)))
         kept_lines.append(line)
+    if ragged:
+        table.problems.append(_ragged_problem(file, ragged, width))
     table.raw = pd.DataFrame(cells, columns=named, index=pd.Index(kept_lines, name="line"), dtype="string")
     return table

@@ -37,9 +37,10 @@ from helpers.data import coerce, fileio, locks, readers, schema, validate
 from helpers.exceptions import ImportConflictError, Problem, ValidationError
 from helpers.formats import fmt_exact
 
-#: Columns of the template, in order; the last four are the ones to fill.
+#: Columns of the template, in order; the last four are the ones to fill. ``plan``: the plan the
+#: template was written for (``import`` reads it when ``--plan`` is not given).
 TEMPLATE_COLUMNS: tuple[str, ...] = (
-    "indicator_id", "geo", "area", "name_zh", "name_en", "unit", "kind", "value_meaning", "year",
+    "plan", "indicator_id", "geo", "area", "name_zh", "name_en", "unit", "kind", "value_meaning", "year",
     "known_value", "known_source_title", "known_source_url", "value", "source_title", "source_url", "note",
 )
 FILL_COLUMNS: tuple[str, ...] = ("value", "source_title", "source_url", "note")
@@ -67,14 +68,16 @@ def _years(frame: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def build_template(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str) -> pd.DataFrame:
+def build_template(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str,
+                   plan_name: str | None = None) -> pd.DataFrame:
     """The template as a frame (:data:`TEMPLATE_COLUMNS`; text as "string", ``year`` Int64,
     ``known_value`` float64): targets in table order, years ascending, each relative target
     followed by its reference series' rows (one block per reference id; geo = the geo of the
-    stored reference values, empty when none is stored yet)."""
+    stored reference values, empty when none is stored yet). ``plan``: ``plan_name`` in every row
+    (empty when None)."""
     t = targets.reset_index(drop=True).assign(_order=lambda d: np.arange(len(d)) * 2)
     rows = t.assign(indicator_id=t["id"], geo=geo, unit=_target_unit(t),
-                    value_meaning=t["kind"].map(lambda k: vocab.label(vocab.KIND_VALUE_MEANING.get(k, (k, k)))))
+                    value_meaning=[vocab.label(vocab.value_meaning(k, c)) for k, c in zip(t["kind"], t["comparator"])])
     rows = _years(rows, "baseline_year", "target_year")
 
     rel = t[t["kind"].isin(vocab.REFERENCE_KINDS).fillna(False) & t["reference_id"].notna()]
@@ -98,6 +101,7 @@ def build_template(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str) ->
     rows = rows.sort_values(["_order", "year"], kind="mergesort").reset_index(drop=True)
     for c in FILL_COLUMNS:
         rows[c] = pd.Series(pd.NA, index=rows.index, dtype="string")
+    rows["plan"] = pd.Series(plan_name, index=rows.index, dtype="string")
     out = rows[list(TEMPLATE_COLUMNS)]
     return out.astype({c: "string" for c in TEMPLATE_COLUMNS if c not in ("year", "known_value")}
                       | {"year": "Int64", "known_value": "float64"})
@@ -138,7 +142,26 @@ def _text_cells_as_text(ws) -> None:
                     cell.quotePrefix = True
 
 
-def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
+def import_command(plan_args: str | None, file: str = "THIS_FILE") -> str:
+    """The command that imports a filled template of the plan named by ``plan_args`` (``--plan
+    NAME`` or ``--targets ... --statistics ...``)."""
+    return f"python -m helpers import {file}{' ' + plan_args if plan_args else ''} [--dry-run] [--replace]"
+
+
+def template_plan(path: str | Path) -> str | None:
+    """The plan a template names in its ``plan`` column (None when it has none: an older
+    template, or one written for plan files outside ``data/raw``). Several names: ValidationError."""
+    table = readers.read_cells(path, ("indicator_id",))
+    if table.raw is None or table.problems or "plan" not in table.raw.columns:
+        return None  # unreadable: import itself names the problem
+    names = sorted(set(table.raw["plan"].dropna().astype(str).str.strip()) - {""})
+    if len(names) > 1:
+        raise ValidationError([Problem(str(path), None, "plan", f"the template names several plans {names}; "
+                                                                "pass --plan to say which one it is for")])
+    return names[0] if names else None
+
+
+def _xlsx_bytes(frame: pd.DataFrame, plan_name: str | None = None, plan_args: str | None = None) -> bytes:
     from openpyxl.styles import Font, PatternFill
 
     buf = io.BytesIO()
@@ -164,8 +187,9 @@ def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
             "Values in the row's unit; no thousands separators, %, units or N/A; leave missing values empty.",
             "每个数值都必须有来源标题(source_title)；网页来源请填网址(source_url)。",
             "Every value needs its source title; give the URL when the source is a web page.",
-            "导入: python -m helpers import 本文件 [--dry-run] [--replace]",
-            "Import: python -m helpers import THIS_FILE [--dry-run] [--replace]",
+            *([f"计划: {plan_name}", f"Plan: {plan_name}"] if plan_name else []),
+            f"导入: {import_command(plan_args, '本文件')}",
+            f"Import: {import_command(plan_args)}",
         ]})
         help_rows.to_excel(xw, sheet_name="readme", index=False)
         xw.sheets["readme"].column_dimensions["A"].width = 100
@@ -175,10 +199,13 @@ def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def write_template(out: str | Path, targets: pd.DataFrame, statistics: pd.DataFrame, plan: dict,
-                   geo: str | None = None, overwrite: bool = False) -> pd.DataFrame:
+                   geo: str | None = None, overwrite: bool = False, plan_name: str | None = None,
+                   plan_args: str | None = None) -> pd.DataFrame:
     """Write the fill-in template to ``out`` (``.csv``: UTF-8 with BOM; ``.xlsx``: sheet
     ``template`` plus a bilingual ``readme`` sheet) for ``geo`` (default: the plan's
-    jurisdiction). Returns the template frame (:func:`build_template`).
+    jurisdiction). Returns the template frame (:func:`build_template`). ``plan_name`` goes into
+    the ``plan`` column and the readme, which gives the import command with ``plan_args``
+    (:meth:`helpers.data.plan.PlanFiles.cli_args`, e.g. ``--plan NAME``).
 
     Raises ValidationError (nothing written) when ``out`` has another extension, its folder does
     not exist, or it exists already and ``overwrite`` is false (it may hold someone's work).
@@ -191,8 +218,8 @@ def write_template(out: str | Path, targets: pd.DataFrame, statistics: pd.DataFr
     if geo is None:
         raise ValidationError([Problem(str(out), None, None, "no jurisdiction: plan.json has none and there "
                                                              "are no statistics to infer it from; pass --geo")])
-    frame = build_template(targets, statistics, geo)
-    data = _xlsx_bytes(frame) if out.suffix.lower() == ".xlsx" else _csv_bytes(frame)
+    frame = build_template(targets, statistics, geo, plan_name)
+    data = _xlsx_bytes(frame, plan_name, plan_args) if out.suffix.lower() == ".xlsx" else _csv_bytes(frame)
     _write(out, data)
     return frame
 
@@ -309,6 +336,16 @@ def _check_incoming(inc_raw: pd.DataFrame, file: str, targets: pd.DataFrame) -> 
     return typed, problems
 
 
+def _naming_plan(problem: Problem, plan_name: str | None) -> Problem:
+    """An unknown id's problem names the plan it was checked against ("'H01' is not a target id
+    of plan NAME, ...")."""
+    marker = "is not a target id"
+    if not plan_name or marker not in problem.message:
+        return problem
+    return Problem(problem.file, problem.line, problem.column,
+                   problem.message.replace(marker, f"{marker} of plan {plan_name}", 1))
+
+
 def _statistics_bytes(frame_raw: pd.DataFrame, like: Path) -> bytes:
     """The merged table as CSV in the style of the file it replaces: a UTF-8 byte-order mark
     and CRLF line ends are kept when ``like`` has them (a file saved by Excel), so a diff shows
@@ -326,7 +363,7 @@ def _statistics_bytes(frame_raw: pd.DataFrame, like: Path) -> bytes:
 
 def import_template(path: str | Path, statistics_path: str | Path, targets: pd.DataFrame,
                     replace: bool = False, dry_run: bool = False, plan: dict | None = None,
-                    wait: bool = False) -> ImportReport:
+                    wait: bool = False, plan_name: str | None = None) -> ImportReport:
     """Merge the filled rows of a template (``.csv`` or ``.xlsx``) into ``statistics_path``.
 
     A row is imported when its ``value`` cell is filled; other rows are ignored. ``targets`` is
@@ -342,13 +379,13 @@ def import_template(path: str | Path, statistics_path: str | Path, targets: pd.D
     dry run takes no lock.
     """
     if dry_run:
-        return _import(path, statistics_path, targets, replace, dry_run, plan)
+        return _import(path, statistics_path, targets, replace, dry_run, plan, plan_name)
     with locks.data_lock(statistics_path, wait=wait, command="import"):
-        return _import(path, statistics_path, targets, replace, dry_run, plan)
+        return _import(path, statistics_path, targets, replace, dry_run, plan, plan_name)
 
 
 def _import(path: str | Path, statistics_path: str | Path, targets: pd.DataFrame, replace: bool,
-            dry_run: bool, plan: dict | None) -> ImportReport:
+            dry_run: bool, plan: dict | None, plan_name: str | None = None) -> ImportReport:
     from helpers.data.load import plan_jurisdiction
 
     path, statistics_path = Path(path), Path(statistics_path)
@@ -369,6 +406,7 @@ def _import(path: str | Path, statistics_path: str | Path, targets: pd.DataFrame
     inc, problems = _check_incoming(inc_raw, str(path), targets)
     invisible = readers.invisible_problems(tpl.raw.loc[inc_raw.index], str(path))
     problems = pct_problems + invisible + validate.without_cells_of(problems, pct_problems + invisible)
+    problems = [_naming_plan(p, plan_name) for p in problems]
     if problems:
         raise ValidationError(validate.sort_problems(problems, list(TEMPLATE_COLUMNS)))
     if tpl.sheet is not None:

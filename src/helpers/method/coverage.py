@@ -3,7 +3,9 @@
 For the plan's own jurisdiction only (benchmarks are context, not data about the plan):
 
 - a target **has a baseline** when it has a value in its baseline year (or the targets table gives
-  a ``baseline_value``);
+  a ``baseline_value``), or when the method itself starts it from 0: a ``cumulative`` target (a
+  running total since the baseline year) and the totals over the plan period
+  (:data:`helpers.method.kinds.ZERO_BASE_KINDS`), as :func:`helpers.method.kinds.baseline` does;
 - it **has progress data** when it has at least one value in baseline_year+1 .. target_year;
 - its **indicator-years filled** are the years baseline_year .. target_year (both included) that
   have a value, out of ``target_year - baseline_year + 1`` possible;
@@ -21,6 +23,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.data.geos import plan_geo
+from helpers.method.kinds import ZERO_BASE_KINDS
 from helpers.vocab import REFERENCE_KINDS
 
 BY_TARGET_COLUMNS = (
@@ -72,6 +75,8 @@ def coverage_by_target(targets: pd.DataFrame, statistics: pd.DataFrame, geo: str
     out["has_baseline"] = out["id"].map(base).fillna(0).gt(0)
     if given is not None:
         out["has_baseline"] = out["has_baseline"] | given.notna().to_numpy()
+    # The method starts these from 0 (kinds.baseline): never "without a baseline" (issue 24).
+    out["has_baseline"] = out["has_baseline"] | out["kind"].isin(("cumulative", *ZERO_BASE_KINDS)).fillna(False).to_numpy()
     out["has_progress"] = out["id"].map(prog).fillna(0).gt(0)
     out["years_filled"] = out["id"].map(filled).fillna(0).astype("int64")
     out["years_possible"] = (out["target_year"] - out["baseline_year"] + 1).fillna(0).astype("int64")

@@ -252,16 +252,33 @@ def no_data_frame(latest: pd.DataFrame, targets: pd.DataFrame, statistics: pd.Da
 
 # --------------------------------------------------------------------------- one target by year
 
+def is_rate_ratio(rows: pd.DataFrame) -> bool:
+    """Whether ``rows`` (one target's trajectory) are a ratio of two growth rates (``rate_avg``
+    with a ``reference_id``)."""
+    if rows.empty or "reference_value" not in rows.columns:
+        return False
+    return bool((rows["kind"].astype(str) == "rate_avg").all() and rows["reference_id"].notna().all())
+
+
 def by_year_frame(lin: pd.DataFrame, cagr: pd.DataFrame | None = None, lang: str = "both") -> pd.DataFrame:
     """One target, one row per year (numbers as numbers): ``year``, ``value``, ``required``,
     ``gap_to_target``, ``gap_to_path``, ``progress``, the status
     (:func:`helpers.report.terms.report_status`: ``status``, or ``status_linear`` beside ``ratio_cagr``
     and ``status_cagr`` when ``cagr``, the other method's rows, is given) and ``note`` (the
-    engine's notes, labelled)."""
+    engine's notes, labelled).
+
+    A ratio of two growth rates (``rate_avg`` with a ``reference_id``: "labour productivity grows
+    faster than GDP") also shows, after ``value``, the two rates it divides: ``own_rate`` (the
+    target's average annual growth since the baseline, % a year) and ``reference_rate`` (the
+    reference series', e.g. GDP's); ``value`` = own_rate / reference_rate."""
     d = lin.sort_values("year").reset_index(drop=True)
     out = pd.DataFrame(index=d.index)
     out["year"] = d["year"].astype("Int64")
     out["value"] = d["value"].astype("float64")
+    if is_rate_ratio(d):
+        ref = d["reference_value"].astype("float64")
+        out["own_rate"] = _rounded(out["value"] * ref)
+        out["reference_rate"] = _rounded(ref)
     out["required"] = d["required"].astype("float64")
     out["gap_to_target"] = d["gap"].astype("float64")
     direction = d["direction"].astype("float64") if "direction" in d.columns else 1.0

@@ -39,6 +39,7 @@ from helpers.report.terms import (
     FINAL_PENDING,
     FINAL_PENDING_KEY,
     NOT_SCORED_KEY,
+    REPORT_STATUSES,
     final_pending,
     note_label,
     report_status,
@@ -318,13 +319,16 @@ def projection_sentence(row: pd.Series, lang: str = "both", latest: pd.Series | 
 def key_figures_text(latest: pd.DataFrame, with_area: bool = True) -> str:
     """The key figures as a plain-text table (what ``nbval-check-output`` cells print): per
     target its area, id, year of data, value, status, gap and progress, in the given row order, then
-    a line of counts by status. Ids, not names: ASCII keeps the column widths stable."""
+    a line of counts by status. Ids, not names: ASCII keeps the column widths stable. ``status``
+    is the report status (:func:`~helpers.report.terms.report_status`), as the tables and charts
+    show it: ``not_scored`` for a value the engine could not score, never ``no_data``."""
     cols = (["area"] if with_area else []) + ["indicator_id", "year", "value", "status", "gap", "progress"]
     d = latest[cols].copy()
+    d["status"] = report_status(latest).to_numpy()
     d["year"] = d["year"].map(fmt_year)
     d["value"] = d["value"].astype("float64")
     d["gap"] = d["gap"].astype("float64")
     d["progress"] = d["progress"].astype("float64")
     counts = d["status"].value_counts()
-    summary = ", ".join(f"{s}={int(counts.get(s, 0))}" for s in STATUS_ORDER)
+    summary = ", ".join(f"{s}={int(counts.get(s, 0))}" for s in REPORT_STATUSES)
     return f"{plain_table(d.reset_index(drop=True))}\n\ntargets={len(d)}: {summary}"

@@ -10,7 +10,10 @@ Edge cases:
   under ``data/raw/``, a path a plan folder (:func:`helpers.data.plan.locate`).
 - ``geo=None`` scores the plan's own jurisdiction (``plan.json``).
 - ``area=None`` with ``for_area=True`` is the plan's ``default_area`` (else its first area with a
-  target); ``indicator_id=None`` with ``for_indicator=True`` its ``default_indicator``.
+  target); ``indicator_id=None`` with ``for_indicator=True`` its ``default_indicator`` -- with
+  ``for_area`` too, a target of that area (the default one when it is there, else the area's
+  first with a value).
+- :func:`plan_with_most_values`: the shipped plan a tour opens when none is named.
 - ``as_of_year=None`` means the latest year in which any target of that geo has a value; when no
   target has any value at all it is the plan's last target year; :attr:`Context.has_data`
   says whether any value exists up to ``as_of``.
@@ -29,6 +32,7 @@ import pandas as pd
 from helpers.data.geos import check_geo
 from helpers.data.plan import Plan, shipped_plans  # noqa: F401  (shipped_plans: for the notebooks)
 from helpers.exceptions import UnknownValueError
+from helpers.report.terms import with_report_status
 from helpers.vocab import LANGS, METHODS
 
 
@@ -80,7 +84,8 @@ class Context:
     """Everything a report notebook needs after its parameters were checked.
 
     ``trajectory`` is ``compute_gaps`` for ``geo`` and ``method``; ``latest`` is
-    ``latest_status(trajectory, as_of)``; :meth:`trajectory_for` gives the other method's table
+    ``latest_status(trajectory, as_of)`` with its ``report_status`` (``not_scored`` for a value
+    the engine could not score, as every table and chart shows it); :meth:`trajectory_for` gives the other method's table
     (cached).
     """
 
@@ -126,7 +131,7 @@ class Context:
     def latest_for(self, method: str) -> pd.DataFrame:
         from helpers.method import summaries
 
-        return summaries.latest_status(self.trajectory_for(method), self.as_of)
+        return with_report_status(summaries.latest_status(self.trajectory_for(method), self.as_of))
 
     def measures(self) -> pd.DataFrame:
         """The alternative measures of the plan's targets (``measures.csv`` beside its statistics,
@@ -162,6 +167,26 @@ class Context:
         return self.cached("coverage", compute)
 
 
+def plan_with_most_values() -> str | None:
+    """The shipped plan (under ``data/raw/``) with the most values of its own jurisdiction for
+    its own targets: what a tour opens when no plan is named (a plan with little data shows
+    mostly "no data"). A plan whose files do not load is passed over; None when none loads."""
+    from helpers.data import load
+    from helpers.exceptions import HelpersError
+
+    best, most = None, -1
+    for name in shipped_plans():
+        try:
+            p = load.load_plan(name)
+        except HelpersError:
+            continue
+        s = p.statistics
+        n = int(((s["geo"] == p.jurisdiction) & s["indicator_id"].isin(p.targets["id"]) & s["value"].notna()).sum())
+        if n > most:
+            best, most = name, n
+    return best
+
+
 def latest_year_with_data(trajectory: pd.DataFrame) -> int | None:
     """Latest year in which any target has a value; ``None`` when none has."""
     years = trajectory.loc[trajectory["value"].notna(), "year"]
@@ -193,7 +218,7 @@ def prepare(*, plan=None, as_of_year=None, method: str = "linear", lang: str = "
     if area is None and for_area:
         area = loaded.default_area()
     if indicator_id is None and for_indicator:
-        indicator_id = loaded.default_indicator()
+        indicator_id = loaded.default_indicator(area if for_area else None)  # one area, one of its targets
     if area is not None:
         check_choice("area", area, valid_areas(loaded))
     if indicator_id is not None:
@@ -218,7 +243,7 @@ def prepare(*, plan=None, as_of_year=None, method: str = "linear", lang: str = "
     ctx = Context(
         plan=loaded, method=method, lang=lang, chart_lang=chart_lang, geo=geo_,
         as_of=as_of, as_of_requested=requested, has_data=has_data,
-        trajectory=trajectory, latest=summaries.latest_status(trajectory, as_of),
+        trajectory=trajectory, latest=with_report_status(summaries.latest_status(trajectory, as_of)),
         area=area, indicator_id=indicator_id,
     )
     ctx._cache[("trajectory", method)] = trajectory

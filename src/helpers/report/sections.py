@@ -454,8 +454,10 @@ def by_year_frame(ctx: Context, indicator_id: str, both_methods: bool = True) ->
 
 
 def by_year_styler(ctx: Context, frame: pd.DataFrame):
-    """A :func:`by_year_frame` as a table (:func:`helpers.report.tables.frame_styler`)."""
-    return tables.frame_styler(frame, ctx.lang, ctx.plan, labels=tables.BY_YEAR_LABELS)
+    """A :func:`by_year_frame` as a table (:func:`helpers.report.tables.frame_styler`); a ratio of
+    two growth rates says under it what its two rate columns are."""
+    notes = [label(terms.RATE_RATIO_NOTE, ctx.lang)] if "own_rate" in frame.columns else []
+    return tables.frame_styler(frame, ctx.lang, ctx.plan, labels=tables.BY_YEAR_LABELS, notes=notes)
 
 
 def gap_note_html(ctx: Context) -> str:

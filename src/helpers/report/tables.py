@@ -62,7 +62,21 @@ TABLE_STYLES = [
     {"selector": "", "props": "border-collapse: collapse; font-size: 0.85em; line-height: 1.35;"},
     {"selector": "th, td", "props": "padding: 0.2em 0.45em; vertical-align: top; text-align: left;"},
     {"selector": "th.row_heading", "props": "font-weight: 600; white-space: normal;"},
+    # A header never wraps inside a word or a Chinese word ("无 / 数据 / no / data", issue 24).
+    {"selector": "th.col_heading", "props": "word-break: keep-all; overflow-wrap: normal; min-width: 4.5em;"},
 ]
+#: A column header this short (characters) stays on one line (``white-space: nowrap``); a
+#: longer one wraps between its words only.
+NOWRAP_HEADER_CHARS = 24
+
+
+def header_styles(labels: Sequence[str]) -> list[dict]:
+    """Styles that keep each short column header (at most :data:`NOWRAP_HEADER_CHARS`
+    characters, e.g. "无数据 / no data") on one line; ``labels``: the shown headers in order."""
+    short = [i for i, text in enumerate(labels) if len(str(text)) <= NOWRAP_HEADER_CHARS]
+    if not short:
+        return []
+    return [{"selector": ", ".join(f"th.col_heading.col{i}" for i in short), "props": "white-space: nowrap;"}]
 
 
 def text_styler(df: pd.DataFrame, *, links: dict[str, str] | None = None, raw: set[str] | None = None,
@@ -97,7 +111,7 @@ def text_styler(df: pd.DataFrame, *, links: dict[str, str] | None = None, raw: s
         sty.format(str, subset=html_cols)
     sty.format_index(esc, axis=1)
     sty.hide(axis="index")
-    styles = list(TABLE_STYLES)
+    styles = list(TABLE_STYLES) + header_styles([str(c) for c in cols])
     nums = [i for i, c in enumerate(cols) if c in set(numeric)]
     if nums:
         styles.append({"selector": ", ".join(f"td.col{i}, th.col{i}" for i in nums),
@@ -138,6 +152,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "other_values": ("其他数值(不计分)", "Other values (not scored)"),
     "status_cagr": ("状态(复合增速)", "Status (cagr)"), "ratio_cagr": ("增速比(复合)", "Growth ratio (cagr)"),
     "status_linear": ("状态(线性)", "Status (linear)"), "status_detail": STATUS_DETAIL,
+    "own_rate": ("本指标年均增速(%)", "Own average growth (%)"),
+    "reference_rate": ("参照序列年均增速(%)", "Reference's average growth (%)"),
 }
 
 #: Header labels of a by-year table that differ from :data:`COLUMN_LABELS`.
@@ -145,7 +161,7 @@ BY_YEAR_LABELS: dict[str, tuple[str, str]] = {"year": ("年份", "Year")}
 
 #: Columns shown right-aligned (numbers); every other column is text, left-aligned.
 NUMERIC_COLUMNS = frozenset({"year", "target_year", "value", "required", "gap_to_target", "gap_to_path",
-                             "progress", "anticipated_progress", "ratio_cagr"})
+                             "progress", "anticipated_progress", "ratio_cagr", "own_rate", "reference_rate"})
 
 #: Minimum widths of the text columns that otherwise wrap into tall rows.
 WIDE_COLUMNS = {"name": "10em", "target": "6em", "needed": "12em", "other_values": "8em"}
@@ -155,7 +171,7 @@ def _cell_formatter(col: str, lang: str, plan) -> "callable":
     """How a column's cells are shown (escaped HTML text): numbers by
     :func:`helpers.formats.fmt_num`, shares as percentages, years plainly, keys by their labels,
     NA as "—" (an empty binding stays empty: the plan marks only some targets)."""
-    if col in ("value", "required", "gap_to_target", "gap_to_path", "ratio_cagr"):
+    if col in ("value", "required", "gap_to_target", "gap_to_path", "ratio_cagr", "own_rate", "reference_rate"):
         return lambda v: esc(fmt_num(v))
     if col in ("progress", "anticipated_progress"):
         return lambda v: esc(fmt_pct(v))
@@ -233,7 +249,7 @@ def frame_styler(frame: pd.DataFrame, lang: str = "both", plan=None, columns: Se
         if c in status_cols:
             sty.map(lambda v: f"background-color: {REPORT_STATUS_COLOURS.get(str(v), '#FFFFFF')}", subset=[c])
     numeric = [c for c in cols if c in NUMERIC_COLUMNS]
-    styles = list(TABLE_STYLES)
+    styles = list(TABLE_STYLES) + header_styles([cap(heads.get(c, (c, c)), lang) for c in cols])
     for c, width in WIDE_COLUMNS.items():  # text columns that should not wrap word by word
         if c in cols:
             styles.append({"selector": f"td.col{cols.index(c)}", "props": f"min-width: {width};"})

@@ -88,6 +88,11 @@ ANTICIPATED_HELP = (
     "预计目标年进度：按已观测年份的线性趋势外推到目标年的进度（100%＝达到目标），只列尚未达成的已评分目标",
     "anticipated progress: the progress the linear trend of the observed years would reach by the "
     "target year (100% = met), listed only for scored targets not yet achieved")
+#: Under the by-year table of a ratio of two growth rates (``rate_avg`` with a reference).
+RATE_RATIO_NOTE = (
+    "本指标年均增速、参照序列年均增速：基期之后各年增速的复合平均（%/年）；实际值为二者之比",
+    "own and reference's average growth: the yearly rates since the baseline, compounded (% a year); "
+    "the value is their ratio")
 NOT_SCORED_HELP = (
     "“有数值，未评分”：原因见表下的说明",
     "'value, not scored': the reason is in the notes under the table")
@@ -104,6 +109,12 @@ def report_status(latest: pd.DataFrame) -> pd.Series:
     if "final_pending" in latest.columns:
         status = status.where(~latest["final_pending"].fillna(False).astype(bool), FINAL_PENDING_KEY)
     return status.astype(object)
+
+
+def with_report_status(latest: pd.DataFrame) -> pd.DataFrame:
+    """``latest`` with a ``report_status`` column (:func:`report_status`) beside the engine's
+    ``status``: what every table and chart of a report shows for the row."""
+    return latest.assign(report_status=report_status(latest).to_numpy())
 
 
 def _is_true(v: object) -> bool:

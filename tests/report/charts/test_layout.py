@@ -22,7 +22,7 @@ from helpers.report.charts import plots as charts  # noqa: E402
 from helpers import vocab
 
 from chart_synthetic import (AREA_LABELS, GEO_NAMES, LEVEL_GE, NAN, YEARS, cjk_fonts_and_cleanup,  # noqa: E402, F401
-                             context_rows, engine_traj, heatmap_traj, synthetic_traj)
+                             context_rows, engine_traj, heatmap_traj, legend_texts, synthetic_traj)
 
 
 # --- titles: wrapped whole, never cut -------------------------------------------------------------------------
@@ -240,3 +240,45 @@ def test_heatmap_legend_and_labels_stay_inside_the_figure(lang, case):
         assert bb.x1 <= cells.x0
     for upper, lower in zip(rows[:-1], rows[1:]):
         assert lower.y1 < upper.y0
+
+
+# --- legends inside the image (issue 24: bilingual legends cut at both edges) ---------------------------------
+
+LONG_UNIT = ("人/千人(专业公共卫生机构口径，含疾病预防控制中心)",
+             "persons per 1000 residents (specialised public-health institutions, disease control included)")
+
+
+@pytest.mark.parametrize("lang", ["both", "zh", "en"])
+def test_a_long_legend_fits_inside_the_figure_880_px_wide(lang):
+    """The report's images are 880 px wide at the figure's dpi (8 in × 110): every legend's window
+    extent lies inside the figure's, whatever the labels' length, in each language."""
+    traj = synthetic_traj(**LEVEL_GE, unit=LONG_UNIT)
+    fig = charts.plot_trajectory(traj, lang=lang)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.canvas.get_width_height()
+    assert width == 880
+    for legend in fig.legends:
+        bb = legend.get_window_extent(renderer)
+        assert bb.x0 >= 0 and bb.x1 <= width and bb.y0 >= 0 and bb.y1 <= height, (lang, bb, width)
+    texts = legend_texts(fig)
+    target = next(t for t in texts if "2021" in t)
+    assert LONG_UNIT[1].split()[0] in target.replace("\n", " ") or lang == "zh"  # nothing left out, only wrapped
+    boxes = _drawn_boxes(fig)
+    assert boxes["legend"].y1 <= boxes["xlabel"].y0 + 1  # still below the axes
+
+
+def test_bottom_legend_takes_fewer_columns_then_two_lines_before_leaving_the_figure():
+    from helpers.report.charts import layout
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    fig = plt.figure(figsize=(8.0, 4.5), dpi=110)
+    labels = [f"中文标签第{i}项，相当长的一段说明文字 / English label number {i}, a rather long description" for i in range(4)]
+    handles = [Line2D([], []) for _ in labels]
+    legend = layout.bottom_legend(fig, handles, labels, ncols=3)
+    fig.canvas.draw()
+    bb = legend.get_window_extent(fig.canvas.get_renderer())
+    assert 0 <= bb.x0 and bb.x1 <= 880
+    assert legend._ncols < 3
+    plt.close(fig)

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from helpers.report.charts import plots as charts  # noqa: E402
 
 from helpers import vocab
+from helpers.report.terms import report_status, report_status_label  # noqa: E402
 
 from chart_synthetic import (AREA_LABELS, CJK, LEVEL_GE, LONG_ROW_NAME, NAN, cjk_fonts_and_cleanup,  # noqa: E402, F401
                              heatmap_traj, legend_texts, line_by_gid, line_by_label, shortfall_years,
@@ -257,13 +258,17 @@ def test_charts_draw_the_engine_output_unchanged():
     assert fig.axes[0].collections[0].get_array().shape == (2, 5)
 
     latest = summaries.latest_status(traj)
-    by_status = latest.groupby("status").size()
+    # The scoreboard counts the report statuses, as the tables show them (a value not scored, a
+    # final value not yet published: apart from "no data")...
+    by_status = report_status(latest).value_counts()
     fig = charts.plot_area_scoreboard(latest, lang="en", areas=AREA_LABELS)
     total = {c.get_label(): sum(p.get_width() for p in c.patches) for c in fig.axes[0].containers}
-    assert {k: v for k, v in total.items() if v} == {vocab.status_label(s, "en"): n for s, n in by_status.items()}
+    assert {k: v for k, v in total.items() if v} == {report_status_label(s, "en"): n for s, n in by_status.items()}
+    # ... an area roll-up, which has only the engine's counts, the engine's statuses.
     fig = charts.plot_area_scoreboard(summaries.area_rollup_as_of(traj), lang="en", areas=AREA_LABELS)
     total_rollup = {c.get_label(): sum(p.get_width() for p in c.patches) for c in fig.axes[0].containers}
-    assert total_rollup == total
+    by_engine = latest.groupby("status").size()
+    assert {k: v for k, v in total_rollup.items() if v} == {vocab.status_label(s, "en"): n for s, n in by_engine.items()}
 
 
 # --- style and text -------------------------------------------------------------------------------------------
@@ -319,3 +324,33 @@ def test_heatmap_with_a_very_long_area_name_and_an_unbroken_token_fits_its_figur
         ext = t.get_window_extent(renderer)
         assert ext.x0 >= box.x0 - 1 and ext.x1 <= box.x1 + 1, t.get_text()
     plt.close(fig)
+
+
+# --- a value the engine could not score (issue 24: GDP growth, kind unquantified) ------------------------
+
+def test_scoreboard_and_heatmap_show_a_value_not_scored_apart_from_no_data():
+    """A target with a value but status ``no_data`` (unquantified, no baseline...) is "value, not
+    scored" in both charts, as in the tables: its own colour and legend entry, never the grey."""
+    from helpers.report.terms import NOT_SCORED, REPORT_STATUS_COLOURS
+
+    latest = scoreboard_latest().assign(value=[1.0, 2.0, 3.0, 4.0, NAN, 6.0])
+    fig = charts.plot_area_scoreboard(latest, lang="en", areas=AREA_LABELS)
+    widths = {c.get_label(): [p.get_width() for p in c.patches] for c in fig.axes[0].containers}
+    assert widths["no data"] == [0, 1, 0] and widths[NOT_SCORED[1]] == [0, 1, 0]
+    assert legend_texts(fig)[-2:] == [NOT_SCORED[1], "no data"]
+
+    traj = heatmap_traj().assign(value=[1.0, 2.0, 5.0, 6.0, 7.0])  # employment.b 2020: value, no status
+    fig = charts.plot_status_heatmap(traj, lang="both", areas=AREA_LABELS)
+    fig.canvas.draw()
+    (mesh,) = fig.axes[0].collections
+    assert to_rgba(REPORT_STATUS_COLOURS["not_scored"]) == tuple(mesh.get_facecolors()[0])
+    assert to_rgba(vocab.STATUS_COLOURS["no_data"]) not in [tuple(c) for c in mesh.get_facecolors()]
+    assert "有数值，未评分 / value, not scored" in legend_texts(fig)
+
+
+def test_context_latest_carries_the_report_status_of_an_unquantified_target():
+    from helpers.report.params import prepare
+
+    ctx = prepare(plan="china_fyp14")
+    gdp = ctx.latest.set_index("indicator_id").loc["I01"]
+    assert pd.notna(gdp["value"]) and gdp["status"] == "no_data" and gdp["report_status"] == "not_scored"

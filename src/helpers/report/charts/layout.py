@@ -138,23 +138,56 @@ def set_title(ax: Axes, zh: str, en: str, lang: str, subtitle: str | None = None
 
 def trajectory_legend(fig: Figure, handles: list, labels: list[str]):
     """The trajectory chart's legend below the axes (never over the data); None without handles.
-    Columns by label length; a legend of more than two rows makes the figure taller."""
+    Columns by label length, fewer when the legend would be wider than the figure
+    (:func:`bottom_legend`); a legend of more than two rows (lines) makes the figure taller."""
     if not handles:
         return None
     longest = max(len(lb) for lb in labels)
     ncols = 1 if longest > 46 else 2 if longest > 26 else 3
-    rows = -(-len(handles) // ncols)
+    legend = bottom_legend(fig, handles, labels, ncols=min(ncols, len(handles)))
+    lines = max(t.get_text().count("\n") + 1 for t in legend.get_texts())
+    rows = -(-len(handles) // legend._ncols) * lines
     if rows > 2:  # a tall legend gets its own room instead of squeezing the axes
         fig.set_figheight(fig.get_figheight() + 0.2 * (rows - 2))
-    return bottom_legend(fig, handles, labels, ncols=min(ncols, len(handles)))
+    return legend
 
 
 def bottom_legend(fig: Figure, handles: list, labels: list[str], ncols: int, title: str | None = None):
     """A figure legend centred :data:`_MARGIN_PT` above the bottom edge (anchored in inches, so
-    it stays there when the figure's height changes); the caller makes room for it."""
+    it stays there when the figure's height changes); the caller makes room for it.
+
+    Never wider than the figure less its margins (issue 24: bilingual legends were cut at both
+    edges of an 880 px image): measured, it gets fewer columns, then a bilingual label goes on
+    two lines (Chinese, English), then labels are wrapped to fit."""
     anchor = transforms.blended_transform_factory(fig.transFigure, fig.dpi_scale_trans)
-    return fig.legend(handles, labels, loc="lower center", ncols=ncols, title=title,
-                      bbox_to_anchor=(0.5, _MARGIN_PT / 72), bbox_transform=anchor, borderaxespad=0.0)
+    renderer = fig.canvas.get_renderer()
+    room = fig.bbox.width - 2 * _MARGIN_PT / 72 * fig.dpi
+
+    def make(cols: int, texts: list[str]):
+        return fig.legend(handles, texts, loc="lower center", ncols=cols, title=title,
+                          bbox_to_anchor=(0.5, _MARGIN_PT / 72), bbox_transform=anchor, borderaxespad=0.0)
+
+    def fitted(most: int, texts: list[str]):
+        """The legend of ``texts`` with the most columns (up to ``most``) that fit, else one."""
+        for cols in range(most, 0, -1):
+            legend = make(cols, texts)
+            if cols == 1 or legend.get_window_extent(renderer).width <= room:
+                return legend
+            legend.remove()
+
+    texts = list(labels)
+    legend = fitted(ncols, texts)
+    if legend.get_window_extent(renderer).width > room and any(" / " in t for t in texts):
+        legend.remove()  # bilingual labels on two lines (Chinese, English), as many columns as fit
+        texts = [t.replace(" / ", "\n", 1) for t in texts]
+        legend = fitted(ncols, texts)
+    width = legend.get_window_extent(renderer).width
+    if width > room:  # still too wide in one column: each line narrowed in proportion
+        legend.remove()
+        texts = ["\n".join(w for line in t.split("\n") for w in wrap_text(line, max(8, int(_columns(line) * room / width))))
+                 for t in texts]
+        legend = make(1, texts)
+    return legend
 
 
 # ---------------------------------------------------------------------------------------------

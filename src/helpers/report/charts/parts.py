@@ -72,6 +72,16 @@ def as_floats(series: pd.Series) -> np.ndarray:
 
 
 
+def one_geo(frame: pd.DataFrame, what: str) -> str | None:
+    """The single geo of ``frame`` (None without a geo column); several geos is an error."""
+    if "geo" not in frame.columns:
+        return None
+    geos = frame["geo"].dropna().unique().tolist()
+    if len(geos) > 1:
+        raise ValueError(f"{what}: rows of several geos {sorted(map(str, geos))}; pass one geo's rows")
+    return str(geos[0]) if geos else None
+
+
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     """Raise ValueError naming ``what`` and every missing column of ``columns``."""
     missing = [c for c in columns if c not in frame.columns]

@@ -18,7 +18,8 @@ a number and its unit are kept apart ("≥ 45 (10k persons)"); titles are wrappe
 
 This module holds the three public functions and what only they use; the pieces live by role:
 :mod:`helpers.report.charts.parts` draws a target's own series (by kind), :mod:`helpers.report.charts.context` the
-benchmark and context lines beside it, :mod:`helpers.report.charts.layout` wraps titles, places legends,
+benchmark and context lines beside it, :mod:`helpers.report.charts.statuses` holds the status charts' statuses (the report's, "value, not scored"
+apart from "no data") and the scoreboard, :mod:`helpers.report.charts.layout` wraps titles, places legends,
 measures margins and finds a spot for the "no data" note. Imports go charts → chartcontext →
 chartparts, and charts → chartlayout; none of them imports this module.
 """
@@ -63,6 +64,7 @@ from helpers.report.charts.parts import (
     first_value,
     fmt_level,
     hatch_definition_breaks,
+    one_geo,
     raw_shares_axis,
     raw_unit_pair,
     require_columns,
@@ -74,9 +76,17 @@ from helpers.report.charts.parts import (
     trend_entry,
     unit_pair,
 )
+from helpers.report.charts.statuses import (
+    CHART_STATUSES,
+    legend_statuses,
+    plot_area_scoreboard,
+    shown_status,
+)
+from helpers.report.charts.statuses import area_pair as _area_pair
 from helpers.report.charts.style import resolve_lang, use_style
 from helpers.report.terms import (
-    T_COUNT,
+    REPORT_STATUS_COLOURS,
+    REPORT_STATUSES,
     T_HEATMAP_TITLE,
     T_NO_BASELINE,
     T_NO_BASELINE_CHANGE,
@@ -86,7 +96,6 @@ from helpers.report.terms import (
     T_OBSERVED,
     T_RATIO,
     T_RUNNING_TOTAL,
-    T_SCOREBOARD_TITLE,
     T_SCORED,
     T_STATUS,
     T_UNQUANTIFIED,
@@ -115,16 +124,6 @@ UNQUANTIFIED_KIND = kinds.UNQUANTIFIED_KIND
 #: Inches added to a chart whose yearly figures need a panel of their own.
 PANEL_HEIGHT = 1.3
 
-
-
-def _one_geo(frame: pd.DataFrame, what: str) -> str | None:
-    """The single geo of ``frame`` (None without a geo column); several geos is an error."""
-    if "geo" not in frame.columns:
-        return None
-    geos = frame["geo"].dropna().unique().tolist()
-    if len(geos) > 1:
-        raise ValueError(f"{what}: rows of several geos {sorted(map(str, geos))}; pass one geo's rows")
-    return str(geos[0]) if geos else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,7 +180,7 @@ def plot_trajectory(traj: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
     ids = traj["indicator_id"].dropna().unique()
     if len(ids) != 1:
         raise ValueError(f"trajectory: rows of {len(ids)} targets {sorted(map(str, ids))[:5]}; pass one target's rows")
-    own_geo = _one_geo(traj, "trajectory")
+    own_geo = one_geo(traj, "trajectory")
     use_style()
     lang = resolve_lang(lang)
 
@@ -306,10 +305,6 @@ AREA_LABEL_COLUMNS = 24
 HEATMAP_ROW_PAD = 0.09
 
 
-def _area_pair(areas: dict | None, key: str) -> tuple[str, str]:
-    return (areas or {}).get(key, (key, key))
-
-
 def _target_order(traj: pd.DataFrame, areas: dict | None = None) -> list[str]:
     """Targets grouped by area in the order of ``areas`` (the plan's), then other areas in
     first-appearance order; first-appearance order inside an area."""
@@ -367,8 +362,9 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
     """Targets (rows, grouped by area in the plan's order) × years, one colour per status.
 
     ``traj``: the engine's trajectory table for one geo (columns indicator_id, area, name_zh,
-    name_en, year, status). Colours come from :data:`helpers.vocab.STATUS_COLOURS`; ``no_data``
-    is light grey. A year outside a target's own span (it ends before the others) is left blank
+    name_en, year, status; with ``value``, a cell with a value the engine could not score is
+    "value, not scored", never "no data"). Colours come from
+    :data:`helpers.report.terms.REPORT_STATUS_COLOURS`; ``no_data`` (no value at all) is light grey. A year outside a target's own span (it ends before the others) is left blank
     ("not applicable"). Row labels are the target names in ``lang``, never cut: a bilingual
     heatmap of at most :data:`HEATMAP_TWO_LINE_ROWS` targets gives each name two lines (Chinese,
     English) and taller rows; a name wider than :data:`HEATMAP_LABEL_COLUMNS` wraps onto more
@@ -377,17 +373,15 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
     require_columns(traj, ("indicator_id", "area", "name_zh", "name_en", "year", "status"), "trajectory")
     if traj.empty:
         raise ValueError("trajectory: no rows")
-    _one_geo(traj, "trajectory")
-    unknown = sorted(set(traj["status"].dropna().astype(str)) - set(vocab.STATUS_ORDER))
-    if unknown:
-        raise ValueError(f"trajectory: unknown status(es) {unknown}; expected {list(vocab.STATUS_ORDER)}")
+    one_geo(traj, "trajectory")
+    status = shown_status(traj, "trajectory")
     use_style()
     lang = resolve_lang(lang)
 
     order = _target_order(traj, areas)
     years = np.sort(traj["year"].astype("int64").unique())
-    code_of = {s: i for i, s in enumerate(vocab.STATUS_ORDER)}
-    cells = traj.assign(code=traj["status"].astype("string").map(code_of).astype("float64"),
+    code_of = {s: i for i, s in enumerate(CHART_STATUSES)}
+    cells = traj.assign(code=status.astype("string").map(code_of).astype("float64"),
                         year=traj["year"].astype("int64"))
     grid = cells.pivot_table(index="indicator_id", columns="year", values="code", aggfunc="first")
     grid = grid.reindex(index=order, columns=years)
@@ -407,8 +401,8 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
     centres = (edges[:-1] + edges[1:]) / 2
     fig, ax = plt.subplots(figsize=(8.0 if lang != "zh" else 7.0, max(3.0, row_height * (edges[-1] - edges[0]) + 1.6)),
                            layout="none")  # margins: place_heatmap
-    cmap = ListedColormap([vocab.STATUS_COLOURS[s] for s in vocab.STATUS_ORDER]).with_extremes(bad=(1, 1, 1, 0))
-    norm = BoundaryNorm(np.arange(len(vocab.STATUS_ORDER) + 1) - 0.5, cmap.N)
+    cmap = ListedColormap([REPORT_STATUS_COLOURS[s] for s in CHART_STATUSES]).with_extremes(bad=(1, 1, 1, 0))
+    norm = BoundaryNorm(np.arange(len(CHART_STATUSES) + 1) - 0.5, cmap.N)
     ax.pcolormesh(np.arange(len(years) + 1) - 0.5, edges, codes, cmap=cmap,
                   norm=norm, edgecolors="white", linewidth=0.8)
     hatch = hatch_definition_breaks(ax, cells, order, years, edges, lang)  # a status's caveat: a hatch
@@ -437,8 +431,8 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
         ax.text(1.0, (edges[start] + edges[end]) / 2, area_names[-1], transform=beside,
                 va="center", ha="left", fontsize=AREA_LABEL_SIZE, color="#444444")
     ax.set_title(vocab.label(T_HEATMAP_TITLE, lang))
-    handles = [Patch(facecolor=vocab.STATUS_COLOURS[s], edgecolor="#BBBBBB", linewidth=0.5,
-                     label=vocab.status_label(s, lang)) for s in vocab.STATUS_ORDER]
+    handles = [Patch(facecolor=REPORT_STATUS_COLOURS[s], edgecolor="#BBBBBB", linewidth=0.5,
+                     label=vocab.label(REPORT_STATUSES[s], lang)) for s in legend_statuses(status)]
     handles.append(Patch(facecolor="white", edgecolor="#BBBBBB", linewidth=0.5,
                          label=vocab.label(T_NOT_APPLICABLE, lang)))
     handles += [hatch] if hatch is not None else []
@@ -451,68 +445,3 @@ def plot_status_heatmap(traj: pd.DataFrame, lang: str = "both", areas: dict | No
 
 # ---------------------------------------------------------------------------------------------
 # scoreboard
-
-
-def _status_counts(frame: pd.DataFrame, areas: dict | None = None) -> pd.DataFrame:
-    """Counts of targets per area (rows, plan order) × status (columns, STATUS_ORDER), from a
-    latest-status table (one row per target) or an area roll-up (``n_<status>`` columns)."""
-    _one_geo(frame, "scoreboard")
-    count_cols = [f"n_{s}" for s in vocab.STATUS_ORDER]
-    if "status" in frame.columns:
-        require_columns(frame, ("area",), "latest status")
-        unknown = sorted(set(frame["status"].dropna().astype(str)) - set(vocab.STATUS_ORDER))
-        if unknown:
-            raise ValueError(f"latest status: unknown status(es) {unknown}; expected {list(vocab.STATUS_ORDER)}")
-        counts = pd.crosstab(frame["area"].astype(str), frame["status"].astype(str))
-    elif "area" in frame.columns and set(count_cols) <= set(frame.columns):
-        rows = frame[frame["area"].astype(str) != "all"]
-        if "year" in rows.columns and rows["year"].nunique() > 1:
-            raise ValueError("area roll-up: rows of several years; pass one year's rows or the as-of roll-up")
-        counts = (rows.assign(area=rows["area"].astype(str)).set_index("area")[count_cols]
-                  .rename(columns=lambda c: c[2:]))
-    else:
-        raise ValueError("scoreboard: pass latest_status (columns area, status) or an area roll-up "
-                         "(columns area, n_<status>)")
-    present = list(dict.fromkeys(counts.index))
-    order = [a for a in (areas or {}) if a in set(present)] + [a for a in present if a not in (areas or {})]
-    return counts.reindex(index=order, columns=list(vocab.STATUS_ORDER), fill_value=0).astype("int64")
-
-
-def plot_area_scoreboard(latest: pd.DataFrame, lang: str = "both", areas: dict | None = None) -> Figure:
-    """Stacked horizontal bars: per area (plan order, top to bottom), how many targets are in each
-    status (best status on the left, ``no_data`` last). Bar widths are counts of targets; each
-    segment carries its count.
-
-    ``latest``: the engine's ``latest_status`` (one row per target with ``area`` and ``status``),
-    or an area roll-up with ``n_<status>`` count columns for one year (``area_rollup_as_of``; the
-    ``all`` row is left out). An ``as_of_limit`` column, when set, goes into the title.
-    """
-    counts = _status_counts(latest, areas)
-    use_style()
-    lang = resolve_lang(lang)
-    area_keys = list(counts.index)
-    title = vocab.label(T_SCOREBOARD_TITLE, lang)
-    as_of = first_value(latest, "as_of_limit")
-    if as_of is not None:
-        title += f" ({vocab.label((f'截至{int(as_of)}年', f'as of {int(as_of)}'), lang)})"
-
-    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.42 * len(area_keys) + 1.6)))
-    y = np.arange(len(area_keys))
-    left = np.zeros(len(area_keys), dtype="int64")
-    for status in vocab.STATUS_ORDER:
-        widths = counts[status].to_numpy()
-        bars = ax.barh(y, widths, left=left, height=0.7, color=vocab.STATUS_COLOURS[status],
-                       edgecolor="white", linewidth=0.8, label=vocab.status_label(status, lang),
-                       gid=status)
-        ax.bar_label(bars, labels=[str(w) if w else "" for w in widths], label_type="center",
-                     fontsize=8, color="#222222")
-        left += widths
-    ax.set_yticks(y, [vocab.label(_area_pair(areas, a), lang) for a in area_keys])
-    ax.invert_yaxis()
-    ax.set_xlabel(vocab.label(T_COUNT, lang))
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.grid(axis="y", visible=False)
-    ax.set_xlim(0, max(1, int(left.max())) * 1.02)
-    ax.set_title(title)
-    fig.legend(loc="outside lower center", ncols=3, title=vocab.label(T_STATUS, lang))
-    return fig
