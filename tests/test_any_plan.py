@@ -140,7 +140,7 @@ def test_a_new_plan_renders_with_its_own_labels_and_no_default_plan_word(tmp_pat
     assert out == tmp_path / "reports" / "synprov_plan" / "2024-02-02"
     pages = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.html")}
     assert set(pages) == {"index.html", "overview.html", "area-population.html", "area-housing.html",
-                          "area-sport.html", "data-coverage.html", "changes.html"}
+                          "area-sport.html", "data-coverage.html", "changes.html", "sources.html"}
     assert "住房(合成)" in pages["area-housing.html"] and "Housing (synthetic)" in pages["index.html"]
     assert "合成省" in pages["overview.html"]
     assert "Synnation" in pages["data-coverage.html"]  # the benchmark, by its label

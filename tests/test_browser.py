@@ -125,10 +125,15 @@ def test_the_overview_leads_with_what_is_known_in_a_third_of_the_height(browser,
         pg.goto((rendered_set / "overview.html").as_uri(), wait_until="load")
         height = pg.evaluate("document.documentElement.scrollHeight")
         print(f"overview height: {height} px (before: {OVERVIEW_HEIGHT_BEFORE} px)")
-        assert height <= OVERVIEW_HEIGHT_BEFORE / 3
+        # A third of the height before the no-data lists were folded; since issue 21 the page
+        # also opens with the final scorecard (a few hundred px), so the bound is 40 %, and the
+        # known targets' table must start within the first two screens.
+        assert height <= OVERVIEW_HEIGHT_BEFORE * 0.4
+        top = pg.evaluate("document.querySelector('table.report-table, table').getBoundingClientRect().top")
+        assert top <= 2 * 900
         text = pg.evaluate("document.body.innerText")
-        # The scored targets come before the list of targets without data.
-        assert text.index("已达成") < text.index("无数据")
+        # The targets with a value come before the list of targets without data.
+        assert text.index("有数值的目标") < text.index("无数据的目标")
     finally:
         context.close()
 

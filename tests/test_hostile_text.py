@@ -42,7 +42,7 @@ def hostile_set(tmp_path_factory):
 @pytest.mark.slow
 def test_hostile_text_is_escaped_in_every_report(hostile_set):
     pages = {p.name: p.read_text(encoding="utf-8") for p in hostile_set.glob("*.html")}
-    assert set(pages) == {"index.html", "overview.html", "area-poverty.html", "data-coverage.html", "changes.html"}
+    assert set(pages) == {"index.html", "overview.html", "area-poverty.html", "data-coverage.html", "changes.html", "sources.html"}
     for name, text in pages.items():
         assert SCRIPT not in text, name
         assert "<img src=x" not in text and "onerror=alert(1)>" not in text, name

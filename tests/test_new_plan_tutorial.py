@@ -73,7 +73,7 @@ def test_new_plan_tutorial_runs_as_written(tmp_path):
     sets = [p for p in (tmp_path / "reports" / "my_plan").iterdir() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.name)]
     assert len(sets) == 1
     pages = {p.name for p in sets[0].glob("*.html")}
-    assert pages == {"index.html", "overview.html", "area-people.html", "area-nature.html", "data-coverage.html", "changes.html"}
+    assert pages == {"index.html", "overview.html", "area-people.html", "area-nature.html", "data-coverage.html", "changes.html", "sources.html"}
     area = (sets[0] / "area-people.html").read_text(encoding="utf-8")
     assert "人口与城镇" in area and "People and towns" in area and "全国" in area
     archive = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")

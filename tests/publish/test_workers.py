@@ -22,6 +22,9 @@ def test_external_resources_are_found_and_links_are_not():
             '<style>@import url("https://fonts.example/f.css");</style>')
     assert external_resources(page) == ["http://cdn.example/a.png", "https://cdn.example/r.js",
                                         "//cdn.example/c.css", "https://fonts.example/f.css"]
+    # a chart's alt text quoting a hostile name is an attribute value, not a tag
+    alt = '<img alt="&lt;img src=x onerror=alert(1)&gt; <img src=y>" src="data:image/png;base64,AAAA">'
+    assert external_resources(alt) == []
 
 
 def test_strip_ansi():

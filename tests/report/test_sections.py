@@ -306,3 +306,6 @@ def test_every_value_of_a_plan_is_linked_from_some_area_page():
         values = {provenance.source_anchor(i, g, y) for i, g, y in
                   zip(ctx.statistics["indicator_id"], ctx.statistics["geo"], ctx.statistics["year"])}
         assert len(values) == n and values <= linked, sorted(values - linked)[:5]
+    ctx = params.prepare(plan="china_fyp15", charts=False)  # a plan in waiting: no figure yet
+    ctx.plan.statistics = ctx.plan.statistics.iloc[0:0]
+    assert sections.area_values_html(ctx, ctx.plan.areas_in_use()[0]) == ""

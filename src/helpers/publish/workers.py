@@ -203,23 +203,45 @@ def _first_line(source: str) -> str:
     return str(source).strip().splitlines()[0] if str(source).strip() else ""
 
 
-_LOADED_RESOURCE = re.compile(
-    r"<(?:img|script|iframe|embed|source|video|audio|track|input)\b[^>]*?\ssrc\s*=\s*[\"']?([^\"'\s>]*)"
-    r"|<link\b[^>]*?\shref\s*=\s*[\"']?([^\"'\s>]*)"
-    r"|@import\s+(?:url\()?[\"']?([^\"')\s;]*)",
-    re.IGNORECASE)
+#: CSS that loads another file.
+_CSS_IMPORT = re.compile(r"@import\s+(?:url\()?[\"']?([^\"')\s;]*)", re.IGNORECASE)
+#: Elements whose ``src`` a browser fetches.
+_SRC_TAGS = frozenset({"img", "script", "iframe", "embed", "source", "video", "audio", "track", "input"})
 
 
 def external_resources(page: str) -> list[str]:
     """Addresses a browser would fetch to show ``page`` (``src`` of images, scripts, frames,
-    media; ``<link href>``; CSS ``@import``) other than embedded ``data:`` URIs. A
-    self-contained report has none. Links (``<a href>``) are not fetched and not counted."""
-    found = []
-    for m in _LOADED_RESOURCE.finditer(page):
-        url = next(g for g in m.groups() if g is not None)
-        if not url.lower().startswith("data:"):
-            found.append(url)
-    return found
+    media; ``<link href>``; CSS ``@import`` in ``<style>``) other than embedded ``data:`` URIs. A
+    self-contained report has none. Links (``<a href>``) are not fetched and not counted. The
+    page is parsed as HTML, so text that merely looks like a tag (an escaped hostile name in an
+    ``alt`` attribute or a cell) is not mistaken for one."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class _Loads(HTMLParser):
+        in_style = False
+
+        def handle_starttag(self, tag, attrs):
+            a = {k: v for k, v in attrs if v is not None}
+            if tag in _SRC_TAGS and "src" in a:
+                found.append(a["src"].strip())
+            elif tag == "link" and "href" in a:
+                found.append(a["href"].strip())
+            self.in_style = tag == "style"
+
+        def handle_endtag(self, tag):
+            if tag == "style":
+                self.in_style = False
+
+        def handle_data(self, data):
+            if self.in_style:
+                found.extend(_CSS_IMPORT.findall(data))
+
+    parser = _Loads(convert_charrefs=True)
+    parser.feed(page)
+    parser.close()
+    return [u for u in found if not u.lower().startswith("data:")]
 
 
 def _tidy_executed(nb, job: ReportJob) -> None:

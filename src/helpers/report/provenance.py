@@ -131,7 +131,7 @@ def sources_frame(plan, lang: str = "both") -> pd.DataFrame:
     order = {i: n for n, i in enumerate(targets["id"].astype(str))}
     tnames = dict(zip(targets["id"].astype(str), names(targets, lang)))
     ids = s["indicator_id"].astype(str)
-    base = ids.str.partition(":")[0]
+    base = ids.str.split(":", n=1).str[0]  # (partition fails on no rows)
     home = str(plan.meta.get("jurisdiction", ""))
     d = s.assign(_id=ids, _o=base.map(order).fillna(len(order)), _ctx=ids.str.contains(":"),
                  _home=s["geo"].astype(str) != home).sort_values(
@@ -165,7 +165,7 @@ def area_values_html(ctx: "Context", area: str) -> str:
     if "reference_id" in targets:
         wanted |= set(targets["reference_id"].dropna().astype(str))
     frame = sources_frame(ctx.plan, lang)
-    rows = frame[frame["id"].astype(str).str.partition(":")[0].isin(wanted)]
+    rows = frame[frame["id"].astype(str).str.split(":", n=1).str[0].isin(wanted)]
     if rows.empty:
         return ""
     value = t("数值", "Value", lang)

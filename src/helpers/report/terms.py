@@ -107,7 +107,7 @@ def report_status(latest: pd.DataFrame) -> pd.Series:
     status = latest["status"].astype("string").fillna("no_data")
     status = status.where(~((status == "no_data") & latest["value"].notna()), NOT_SCORED_KEY)
     if "final_pending" in latest.columns:
-        status = status.where(~latest["final_pending"].fillna(False).astype(bool), FINAL_PENDING_KEY)
+        status = status.where(~latest["final_pending"].astype("boolean").fillna(False).astype(bool), FINAL_PENDING_KEY)
     return status.astype(object)
 
 
