@@ -204,3 +204,25 @@ def test_an_unknown_plan_name_lists_the_shipped_plans(capsys):
     assert main(["validate", "--plan", "no_such_plan"]) == 2
     err = capsys.readouterr().err
     assert "unknown plan 'no_such_plan'" in err and fuyang_plan.NAME in err
+
+
+def test_a_plan_folder_outside_the_project_renders_beside_itself_by_default(tmp_path):
+    """Issue 24: a plan folder outside data/raw/ does not render into the project's reports/
+    (whose archive lists the shipped plans) unless --out says so."""
+    from helpers import cli, paths
+
+    assert cli.default_reports_root(paths.RAW_DIR / "fuyang" / "targets.csv") == paths.REPORTS_DIR
+    outside = tmp_path / "my_plans" / "hubei"
+    outside.mkdir(parents=True)
+    assert cli.default_reports_root(outside / "targets.csv") == tmp_path / "my_plans" / "reports"
+    import shutil
+
+    for name in ("plan.json", "targets.csv", "statistics.csv"):
+        shutil.copy(paths.RAW_DIR / "fuyang" / name, outside / name)
+    args = cli.build_parser().parse_args(["render", "--plan", str(outside)])
+    assert args.out is None
+    cli._resolve_plan(args)  # what main() does before the handler
+    assert args.out == tmp_path / "my_plans" / "reports"
+    args = cli.build_parser().parse_args(["render", "--plan", "fuyang"])
+    cli._resolve_plan(args)
+    assert args.out == paths.REPORTS_DIR

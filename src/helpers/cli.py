@@ -341,14 +341,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--geo", default=None, help=GEO_HELP)
     p.add_argument("--jobs", type=_positive, default=None,
                    help="notebooks run in parallel; default: the number of CPUs (at most one per report)")
-    p.add_argument("--out", type=Path, default=paths.REPORTS_DIR,
+    p.add_argument("--out", type=Path, default=None,
                    help="reports root: the set goes to <out>/<plan>/YYYY-MM-DD/ and <out>/index.html "
-                        "lists every plan's sets; default: %(default)s")
+                        f"lists every plan's sets; default: {paths.REPORTS_DIR} for a plan under "
+                        f"{paths.RAW_DIR}, else a folder 'reports' beside the plan's folder")
     p.add_argument("--timeout", type=_positive, default=600, help="per-cell timeout in seconds; default: %(default)s")
     p.add_argument("--wait", action="store_true",
                    help="wait for a running render to finish instead of exiting")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     return parser
+
+
+def default_reports_root(targets_path: Path) -> Path:
+    """Where ``render`` writes when no ``--out`` is given: the project's ``reports/`` for a plan
+    under ``data/raw/``; for a plan folder elsewhere, ``reports/`` beside that folder, so that
+    its sets neither land among the shipped plans' nor appear in their archive."""
+    folder = Path(targets_path).resolve().parent
+    if folder.is_relative_to(paths.RAW_DIR.resolve()):
+        return paths.REPORTS_DIR
+    return folder.parent / "reports"
 
 
 def _resolve_plan(args: argparse.Namespace) -> None:
@@ -363,9 +374,12 @@ def _resolve_plan(args: argparse.Namespace) -> None:
             print(f"plan {args.plan} (named in the template; --plan overrides it)", file=sys.stderr)
     if args.command == "render" and args.plan == "all" and args.targets is None and args.statistics is None:
         args.plan_files = None  # every shipped plan (cli_render)
+        args.out = args.out or paths.REPORTS_DIR
         return
     files = locate(args.plan, args.targets, args.statistics)
     args.plan_files = files
+    if args.command == "render" and args.out is None:
+        args.out = default_reports_root(files.targets_path)
     args.targets, args.statistics = files.targets_path, files.statistics_path
     default_out = ((args.command == "gaps" and args.out is None)
                    or (args.command == "build" and args.out_dir is None))

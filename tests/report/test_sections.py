@@ -140,6 +140,8 @@ def test_explorer_redraws_one_chart_for_the_chosen_target(hostile_ctx):
     assert buttons.value == "cagr" and bytes(image.value).startswith(b"\x89PNG")
     # one chart, redrawn in place: the box never grows
     assert len(box.children) == 3
+    # the control row wraps instead of overflowing a 1280-px window; the buttons fit their labels
+    assert box.children[0].layout.flex_flow == "row wrap" and buttons.style.button_width == "auto"
 
 
 def test_explorer_with_an_area_dropdown_refills_the_targets(hostile_ctx):

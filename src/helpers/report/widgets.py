@@ -46,8 +46,9 @@ def figure_png(fig) -> bytes:
 def _method_buttons(ctx: Context):
     import ipywidgets as w
 
+    # Buttons as wide as their (bilingual) labels: a fixed width cut "线性…" at 1280 px.
     return w.ToggleButtons(options=[(label(METHOD_LABELS[m], ctx.lang), m) for m in METHODS], value=ctx.method,
-                           description=htmltext.t("方法", "Method", ctx.lang))
+                           description=htmltext.t("方法", "Method", ctx.lang), style={"button_width": "auto"})
 
 
 def target_view(ctx: Context, indicator_id: str, method: str) -> tuple[str, object]:
@@ -103,7 +104,8 @@ def target_explorer(ctx: Context, area: str | None = None, indicator_id: str | N
     options = _target_options(ctx, area, with_area=area is None)
     ids = [v for _, v in options]
     target = w.Dropdown(options=options, value=indicator_id if indicator_id in ids else first(area),
-                        description=htmltext.t("目标", "Target", ctx.lang), layout=w.Layout(width="60%"))
+                        description=htmltext.t("目标", "Target", ctx.lang),
+                        layout=w.Layout(width="60%", min_width="18em"))
     buttons = _method_buttons(ctx)
     text = w.HTML()
     image = w.Image(format="png", layout=w.Layout(max_width="100%"))
@@ -135,7 +137,8 @@ def target_explorer(ctx: Context, area: str | None = None, indicator_id: str | N
     target.observe(redraw, names="value")
     buttons.observe(redraw, names="value")
     redraw()
-    return w.VBox([w.HBox(controls), text, image])
+    # The controls wrap onto a second line rather than overflow a narrow window.
+    return w.VBox([w.HBox(controls, layout=w.Layout(flex_flow="row wrap")), text, image])
 
 
 def indicator_explorer(ctx: Context, indicator_id: str | None = None):
