@@ -126,7 +126,7 @@ def test_the_plan_is_named_by_folder_and_outputs_follow_it(tmp_path, monkeypatch
     files = locate(str(folder))
     assert files.name == "synprov_plan"
     assert files.processed_dir == paths.PROCESSED_DIR / "synprov_plan"
-    assert files.reports_dir == paths.REPORTS_DIR / "synprov_plan"
+    assert files.reports_dir == tmp_path / "reports" / "synprov_plan"  # beside a plan kept outside data/raw/
     assert locate(targets=folder / "targets.csv").statistics_path == folder / "statistics.csv"
     assert locate().name == paths.DEFAULT_PLAN
 
@@ -211,10 +211,11 @@ def test_a_plan_folder_outside_the_project_renders_beside_itself_by_default(tmp_
     (whose archive lists the shipped plans) unless --out says so."""
     from helpers import cli, paths
 
-    assert cli.default_reports_root(paths.RAW_DIR / "fuyang" / "targets.csv") == paths.REPORTS_DIR
+    from helpers.data.plan import locate
+
+    assert locate("fuyang").reports_root == paths.REPORTS_DIR
     outside = tmp_path / "my_plans" / "hubei"
     outside.mkdir(parents=True)
-    assert cli.default_reports_root(outside / "targets.csv") == tmp_path / "my_plans" / "reports"
     import shutil
 
     for name in ("plan.json", "targets.csv", "statistics.csv"):
@@ -222,7 +223,7 @@ def test_a_plan_folder_outside_the_project_renders_beside_itself_by_default(tmp_
     args = cli.build_parser().parse_args(["render", "--plan", str(outside)])
     assert args.out is None
     cli._resolve_plan(args)  # what main() does before the handler
-    assert args.out == tmp_path / "my_plans" / "reports"
+    assert args.out == tmp_path / "my_plans" / "reports" == locate(str(outside)).reports_root
     args = cli.build_parser().parse_args(["render", "--plan", "fuyang"])
     cli._resolve_plan(args)
     assert args.out == paths.REPORTS_DIR

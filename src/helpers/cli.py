@@ -352,16 +352,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def default_reports_root(targets_path: Path) -> Path:
-    """Where ``render`` writes when no ``--out`` is given: the project's ``reports/`` for a plan
-    under ``data/raw/``; for a plan folder elsewhere, ``reports/`` beside that folder, so that
-    its sets neither land among the shipped plans' nor appear in their archive."""
-    folder = Path(targets_path).resolve().parent
-    if folder.is_relative_to(paths.RAW_DIR.resolve()):
-        return paths.REPORTS_DIR
-    return folder.parent / "reports"
-
-
 def _resolve_plan(args: argparse.Namespace) -> None:
     """``--plan`` or ``--targets/--statistics`` -> the plan's files; output defaults follow it."""
     from helpers.data.plan import locate
@@ -379,7 +369,7 @@ def _resolve_plan(args: argparse.Namespace) -> None:
     files = locate(args.plan, args.targets, args.statistics)
     args.plan_files = files
     if args.command == "render" and args.out is None:
-        args.out = default_reports_root(files.targets_path)
+        args.out = files.reports_root
     args.targets, args.statistics = files.targets_path, files.statistics_path
     default_out = ((args.command == "gaps" and args.out is None)
                    or (args.command == "build" and args.out_dir is None))

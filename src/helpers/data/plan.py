@@ -66,8 +66,17 @@ class PlanFiles:
         return paths.PROCESSED_DIR / self.name
 
     @property
+    def reports_root(self) -> Path:
+        """Where this plan's report sets go by default: the project's ``reports/`` for a plan
+        under ``data/raw/``; for a plan folder elsewhere, ``reports/`` beside that folder, so
+        its sets neither land among the shipped plans' nor appear in their archive."""
+        if self.targets_path.resolve().parent.is_relative_to(paths.RAW_DIR.resolve()):
+            return paths.REPORTS_DIR
+        return self.targets_path.resolve().parent.parent / "reports"
+
+    @property
     def reports_dir(self) -> Path:
-        return paths.REPORTS_DIR / self.name
+        return self.reports_root / self.name
 
     def cli_args(self) -> str:
         """How a printed next-step command names this plan (``--plan NAME`` for a shipped plan)."""

@@ -197,7 +197,7 @@ def _failure_message(failures: list[dict], n_jobs: int, notebooks_dir: Path, kep
 
 def render_reports(date=None, areas=None, as_of=None, method: str = "linear", lang: str = "both",
                    targets_path=None, statistics_path=None, geo=None, jobs: int | None = None,
-                   out=paths.REPORTS_DIR, timeout: int = 600, wait: bool = False,
+                   out=None, timeout: int = 600, wait: bool = False,
                    progress: bool = True, notebooks_dir=None, plan=None) -> Path:
     """Render the plan's dated report set into ``out/<plan>/<date>/``, refresh the archive
     ``out/index.html`` (every plan's sets) and return the set's folder.
@@ -205,6 +205,7 @@ def render_reports(date=None, areas=None, as_of=None, method: str = "linear", la
     ``plan``: a plan name or folder (:func:`helpers.data.plan.locate`; default the default plan), or
     ``targets_path``/``statistics_path`` (plan.json beside the targets; the plan's name is their
     folder's name).
+    ``out``: the reports root (default: the plan's, :attr:`helpers.data.plan.PlanFiles.reports_root`);
     ``date``: ``YYYY-MM-DD`` (default today); ``areas``: area keys (default every area with a
     target, plan order); ``as_of``: data as-of year (default the latest year with data);
     ``jobs``: parallel notebooks (default ``os.cpu_count()``; never more than the number of
@@ -225,10 +226,10 @@ def _render(date, areas, as_of, method, lang, targets_path, statistics_path, geo
     from helpers.data.plan import locate
 
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve()
-    root = Path(out)
     if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
         raise UnknownValueError("jobs", jobs, ["a whole number of at least 1"])
     files = locate(plan, targets_path, statistics_path)
+    root = Path(out) if out is not None else files.reports_root
     targets_path, statistics_path, name = files.targets_path, files.statistics_path, files.name
     out = root / name
     # The data lock while the inputs are read and validated: an import never replaces them
