@@ -44,8 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from helpers import paths  # noqa: E402
-from helpers.publish.render import NOTEBOOKS, notebook_parameters, render_reports  # noqa: E402
-from helpers.publish.workers import KERNEL_NAME  # noqa: E402
+from helpers.publish.jobs import KERNEL_NAME, NOTEBOOKS, notebook_parameters  # noqa: E402
+from helpers.publish.render import render_reports  # noqa: E402
 from helpers.publish.kernels.engine import FRESH_ENGINE  # noqa: E402
 
 BIN = Path(sys.executable).parent
