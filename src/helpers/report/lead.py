@@ -155,7 +155,7 @@ def succession_frame(ctx: Context) -> pd.DataFrame:
     links = succession.read_continues(path)
     parts = []
     for plan in dict.fromkeys(links["continues_plan"]):
-        earlier = params_prepare(plan, ctx.lang)
+        earlier = earlier_plan(ctx, plan)
         h = succession.handover(earlier.trajectory, ctx.trajectory, links, plan)
         latest = summaries.latest_status(earlier.trajectory).set_index("indicator_id")
         h["earlier_status"] = report_status(latest.loc[h["continues_id"]].reset_index()).to_numpy()
@@ -169,11 +169,12 @@ def succession_frame(ctx: Context) -> pd.DataFrame:
     return out
 
 
-def params_prepare(plan: str, lang: str) -> Context:
-    """The earlier plan, scored (as :func:`helpers.report.params.prepare`)."""
+def earlier_plan(ctx: Context, plan: str) -> Context:
+    """The earlier plan ``plan``, scored (:func:`helpers.report.params.prepare`), once per
+    context: the succession table and the succession charts share it."""
     from helpers.report import params
 
-    return params.prepare(plan=plan, lang=lang)
+    return ctx.cached(("earlier_plan", plan, ctx.lang), lambda: params.prepare(plan=plan, lang=ctx.lang))
 
 
 def _succession_html(ctx: Context) -> str:
@@ -241,7 +242,7 @@ def succession_figures(ctx: Context) -> list:
     links = succession.read_continues(path)
     figures = []
     for plan in dict.fromkeys(links["continues_plan"]):
-        earlier = params_prepare(plan, ctx.lang)
+        earlier = earlier_plan(ctx, plan)
         table = succession.across_plans(earlier.trajectory, ctx.trajectory, links, plan, ctx.plan.name)
         labels = {plan: _period_label(earlier.plan), ctx.plan.name: _period_label(ctx.plan)}
         for link in dict.fromkeys(table["link"]):
