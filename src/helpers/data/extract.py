@@ -23,7 +23,8 @@ from helpers.data import extract_rules as R
 from helpers.data.extract_rules import cn_number as _cn_number, last_word as _last_word, paragraphs as _paragraphs
 from helpers.data.extract_rules import strip_words as _strip_words, year_of as _year_of
 from helpers.data.schema import STATISTICS_COLUMNS
-from helpers.data.extract_review import atomic_write as _atomic_write, plan_meta, read_text, review_html
+from helpers.data.extract_review import plan_meta, read_text, review_html
+from helpers.data.fileio import atomic_write_bytes
 from helpers.exceptions import OutputError, Problem, ValidationError
 
 #: The targets table's columns (docs/data_contract.md), then the draft's own ``check``.
@@ -475,10 +476,10 @@ def extract_file(path: str | Path, out_dir: str | Path) -> Draft:
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        _atomic_write(out / "targets.csv", draft.targets.to_csv(index=False, float_format="%.10g"))
-        _atomic_write(out / "plan.json", json.dumps(draft.meta, ensure_ascii=False, indent=2) + "\n")
-        _atomic_write(out / "statistics.csv", ",".join(STATISTICS_COLUMNS) + "\n")
-        _atomic_write(out / "review.html", review_html(draft))
+        atomic_write_bytes(out / "targets.csv", draft.targets.to_csv(index=False, float_format="%.10g").encode("utf-8"))
+        atomic_write_bytes(out / "plan.json", (json.dumps(draft.meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        atomic_write_bytes(out / "statistics.csv", (",".join(STATISTICS_COLUMNS) + "\n").encode("utf-8"))
+        atomic_write_bytes(out / "review.html", review_html(draft).encode("utf-8"))
     except OSError as e:
         raise OutputError(getattr(e, "filename", None) or out, e.strerror or str(e)) from None
     return draft

@@ -15,7 +15,6 @@ from pathlib import Path
 from jinja2 import Environment, StrictUndefined
 
 from helpers.data import extract_rules as R
-from helpers.data.fileio import atomic_write_bytes
 from helpers.exceptions import Problem, ValidationError
 
 _DOCNO = re.compile(R.DOCNO_PATTERN)
@@ -158,11 +157,6 @@ def read_text(path: str | Path) -> str:
     if not re.search(r"[\u4e00-\u9fff]", text):
         raise ValidationError([Problem(name, None, None, "no Chinese text found: is this the plan's text?")])
     return text
-
-
-def atomic_write(path: Path, data: str) -> None:
-    """Write UTF-8 text atomically (:func:`helpers.data.fileio.atomic_write_bytes`)."""
-    atomic_write_bytes(path, data.encode("utf-8"))
 
 
 def plan_meta(text: str, norm: str, source_name: str) -> dict:
