@@ -186,3 +186,22 @@ def test_a_reused_set_equals_an_executed_one(tmp_path, monkeypatch):
     links = re.findall(r'href="sources\.html#([^"]+)"', (second / "area-poverty.html").read_text(encoding="utf-8"))
     assert links and set(links) <= rows
     assert {p["reused_from"] for p in _record(second).values()} == {D1}
+
+
+def test_every_file_a_page_may_read_is_in_the_fingerprint(tmp_path, monkeypatch):
+    """The optional files beside the tables (measures.csv, continues.csv, assessments.csv), read
+    by the kernels, and an earlier plan a plan continues: a change in any of them re-executes."""
+    from helpers.data.plan import locate
+
+    folder = tmp_path / "plan"
+    shutil.copytree(paths.RAW_DIR / "fuyang", folder)
+    files = locate(str(folder))
+    before = reuse._inputs_digest(files)
+    (folder / "measures.csv").write_text("id,measure\n", encoding="utf-8")
+    with_measures = reuse._inputs_digest(files)
+    assert with_measures != before
+    (folder / "measures.csv").write_text("id,measure\nx,y\n", encoding="utf-8")
+    assert reuse._inputs_digest(files) != with_measures
+
+    later = locate("china_fyp15")  # continues the 14th plan: its files count for the 15th's pages
+    assert locate("china_fyp14").targets_path.resolve().parent in reuse._plan_folders(later)

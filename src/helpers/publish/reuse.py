@@ -101,12 +101,31 @@ def _environment() -> dict:
             "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith("HELPERS_") and k not in _RUN_SWITCHES}}
 
 
-def _inputs_digest(plan) -> str:
-    from helpers.data.load import plan_path_for
+def _plan_folders(plan) -> list[Path]:
+    """The folders whose files a page of ``plan`` may read: the plan's own (targets, statistics,
+    plan.json and the optional measures.csv, continues.csv, assessments.csv beside them) and
+    those of the earlier plans its ``continues.csv`` names (the succession table and charts)."""
+    from helpers.data.plan import locate
+    from helpers.method.succession import CONTINUES_FILE, read_continues
 
+    own = list(dict.fromkeys([Path(plan.targets_path).resolve().parent, Path(plan.statistics_path).resolve().parent]))
+    continues = Path(plan.statistics_path).with_name(CONTINUES_FILE)
+    earlier = []
+    if continues.is_file():
+        for name in dict.fromkeys(read_continues(continues)["continues_plan"].astype(str)):
+            earlier.append(locate(name).targets_path.resolve().parent)
+    return list(dict.fromkeys(own + earlier))
+
+
+def _inputs_digest(plan) -> str:
+    """Every regular file in :func:`_plan_folders`, by name and content: a page is reused only
+    while none of them changed (an unknown file counts too: reuse errs on re-executing)."""
     h = hashlib.sha256()
-    for p in (Path(plan.targets_path), Path(plan.statistics_path), plan_path_for(plan.targets_path)):
-        h.update(_sha(p.read_bytes()).encode() if p.is_file() else b"absent")
+    for folder in _plan_folders(plan):
+        h.update(str(folder).encode() + b"\0")
+        for p in sorted(folder.iterdir()):
+            if p.is_file() and not p.name.startswith("."):  # not the data lock
+                h.update(p.name.encode() + b"\0" + _sha(p.read_bytes()).encode())
     return h.hexdigest()
 
 
