@@ -52,7 +52,7 @@ def cite_text(ctx, date: str | None, commit: str | None) -> str:
     return citation_text(ctx.meta, ctx.as_of, ctx.lang, date, commit)
 
 
-def _authors(meta: dict) -> str:
+def _authors() -> str:
     """The author of a report set: the tool that made it, as an entity (:data:`PROJECT_NAME`).
     Not the plan's issuer: the issuer wrote the plan, not this tracking report (the title names
     the plan); and no person is invented."""
@@ -87,7 +87,7 @@ def citation_cff(ctx, date: str, commit: str | None = None) -> str:
              f"date-released: {q(date)}",
              "type: dataset",
              "authors:",
-             f"  - name: {q(_authors(ctx.meta or {}))}",
+             f"  - name: {q(_authors())}",
              f"abstract: {q(_abstract(ctx, commit))}",
              "keywords:",
              f"  - {q('plan targets')}",
@@ -111,7 +111,7 @@ def citation_bib(ctx, date: str, commit: str | None = None) -> str:
     """One BibTeX ``@misc`` entry of a set (key ``<plan>-<date>``; the author an entity in
     double braces; special characters escaped)."""
     key = re.sub(r"[^A-Za-z0-9_-]", "_", f"{ctx.plan.name}-{date}")
-    fields = [("title", "{" + _bib(_title(ctx, date)) + "}"), ("author", "{" + _bib(_authors(ctx.meta or {})) + "}"),
+    fields = [("title", "{" + _bib(_title(ctx, date)) + "}"), ("author", "{" + _bib(_authors()) + "}"),
               ("year", date[:4]), ("date", date), ("version", date), ("note", _bib(_abstract(ctx, commit)))]
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
     return f"@misc{{{key},\n{body}\n}}\n"

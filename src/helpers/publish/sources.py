@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SOURCES_HTML = "sources.html"
+from helpers.report.provenance import SOURCES_PAGE as SOURCES_HTML  # one name, where the links are made
 
 
 def sources_html(ctx, date: str, cite: str, files=()) -> str:
@@ -25,10 +25,9 @@ def sources_html(ctx, date: str, cite: str, files=()) -> str:
 
     from helpers.publish.pages import render
     from helpers.report.htmltext import safe_link, t
-    from helpers.report.provenance import SOURCES_PAGE, sources_frame
+    from helpers.report.provenance import sources_frame
     from helpers.vocab import HTML_LANG
 
-    assert SOURCES_PAGE == SOURCES_HTML
     lang = ctx.lang
     frame = sources_frame(ctx.plan, lang)
     rows = []

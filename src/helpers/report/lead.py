@@ -72,7 +72,7 @@ def milestones_frame(ctx: Context) -> pd.DataFrame:
     m = summaries.milestones(ctx.trajectory)
     if m.empty:
         return m
-    f = frames.status_frame(summaries.latest_status(ctx.trajectory, ctx.as_of), ctx.targets, ctx.lang)
+    f = frames.status_frame(ctx.latest, ctx.targets, ctx.lang)
     m = m.drop(columns=["target"]).merge(f[["id", "target"]].rename(columns={"id": "indicator_id"}),
                                          on="indicator_id", how="left")
     m["name"] = names(m, ctx.lang)

@@ -17,7 +17,6 @@ from helpers.report.terms import T_OBSERVED, T_REQUIRED, T_TARGET, T_YEAR
 
 #: Colours of the earlier and the later plan (Okabe–Ito blue and vermillion).
 PLAN_COLOURS = ("#0072B2", "#D55E00")
-T_HANDOVER = ("规划衔接", "hand-over")
 
 
 def plot_across_plans(table: pd.DataFrame, lang: str = "both",
