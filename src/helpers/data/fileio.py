@@ -307,3 +307,15 @@ def csv_bytes(df: pd.DataFrame, **to_csv_kwargs) -> bytes:
     to_csv_kwargs.setdefault("index", False)
     to_csv_kwargs.setdefault("lineterminator", "\n")
     return neutralise_frame(df).to_csv(**to_csv_kwargs).encode("utf-8")
+
+
+def text_cells_as_text(ws) -> None:
+    """Every text cell of ``ws`` is stored as a string (data type ``s``), never as a formula;
+    one starting with a formula trigger also gets Excel's quote prefix (shown as typed, and
+    still text after the cell is edited)."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if cell.value.startswith(FORMULA_TRIGGERS):
+                    cell.quotePrefix = True

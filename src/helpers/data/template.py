@@ -130,18 +130,6 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
     return (BOM + text).encode("utf-8")
 
 
-def _text_cells_as_text(ws) -> None:
-    """Every text cell of ``ws`` is stored as a string (data type ``s``), never as a formula;
-    one starting with a formula trigger also gets Excel's quote prefix (shown as typed, and
-    still text after the cell is edited)."""
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-                if cell.value.startswith(fileio.FORMULA_TRIGGERS):
-                    cell.quotePrefix = True
-
-
 def import_command(plan_args: str | None, file: str = "THIS_FILE") -> str:
     """The command that imports a filled template of the plan named by ``plan_args`` (``--plan
     NAME`` or ``--targets ... --statistics ...``)."""
@@ -194,7 +182,7 @@ def _xlsx_bytes(frame: pd.DataFrame, plan_name: str | None = None, plan_args: st
         help_rows.to_excel(xw, sheet_name="readme", index=False)
         xw.sheets["readme"].column_dimensions["A"].width = 100
         for sheet in xw.sheets.values():
-            _text_cells_as_text(sheet)
+            fileio.text_cells_as_text(sheet)
     return buf.getvalue()
 
 

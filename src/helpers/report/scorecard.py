@@ -179,8 +179,10 @@ def check_out(out: str | Path) -> Path:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    text = fileio.neutralise_frame(frame).to_csv(index=False, lineterminator="\n", na_rep="")
-    return ("\ufeff" + text).encode("utf-8")
+    """UTF-8 with a BOM (Excel reads the Chinese right), text neutralised (:func:`fileio.csv_bytes`)."""
+    from helpers.data.readers import BOM
+
+    return BOM + fileio.csv_bytes(frame, na_rep="")
 
 
 def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
@@ -202,12 +204,9 @@ def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
             fmt = NUMBER_FORMATS.get(name)
             for r in range(2, len(frame) + 2):
                 cell = ws.cell(row=r, column=j)
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text stays text, never a formula
-                    if cell.value.startswith(fileio.FORMULA_TRIGGERS):
-                        cell.quotePrefix = True
-                elif fmt and cell.value is not None:
+                if fmt and cell.value is not None and not isinstance(cell.value, str):
                     cell.number_format = fmt
+        fileio.text_cells_as_text(ws)  # text stays text, never a formula
     return buf.getvalue()
 
 
