@@ -151,8 +151,7 @@ def succession_frame(ctx: Context) -> pd.DataFrame:
     from helpers.method import succession
     from helpers.report.terms import report_status
 
-    path = ctx.statistics_path.with_name(succession.CONTINUES_FILE) if ctx.statistics_path else None
-    links = succession.read_continues(path)
+    links = continued_links(ctx)
     parts = []
     for plan in dict.fromkeys(links["continues_plan"]):
         earlier = earlier_plan(ctx, plan)
@@ -167,6 +166,15 @@ def succession_frame(ctx: Context) -> pd.DataFrame:
     named = ctx.trajectory.drop_duplicates("indicator_id").set_index("indicator_id")
     out["name"] = names(named.loc[out["id"]].reset_index(), ctx.lang).to_numpy()
     return out
+
+
+def continued_links(ctx: Context) -> pd.DataFrame:
+    """The plan's ``continues.csv`` (:func:`helpers.method.succession.read_continues`), read
+    once per context; empty without one."""
+    from helpers.method import succession
+
+    path = ctx.statistics_path.with_name(succession.CONTINUES_FILE) if ctx.statistics_path else None
+    return ctx.cached(("continues", str(path)), lambda: succession.read_continues(path))
 
 
 def earlier_plan(ctx: Context, plan: str) -> Context:
@@ -238,8 +246,7 @@ def succession_figures(ctx: Context) -> list:
     from helpers.method import succession
     from helpers.report.charts import plot_across_plans
 
-    path = ctx.statistics_path.with_name(succession.CONTINUES_FILE) if ctx.statistics_path else None
-    links = succession.read_continues(path)
+    links = continued_links(ctx)
     figures = []
     for plan in dict.fromkeys(links["continues_plan"]):
         earlier = earlier_plan(ctx, plan)
